@@ -1,0 +1,73 @@
+"""Changes to members: sign-up, profile, presence, deletion."""
+
+from django.contrib.auth import update_session_auth_hash
+from django.db import transaction
+
+from accounts.models import Member
+from core.errors import ActionError
+from core.text import fold, skeleton
+
+
+def check_login_available(login: str, exclude_pk: int | None = None) -> None:
+    """Refuse a login that is taken (case-insensitively, after NFKC) or confusable."""
+    from accounts.validators import validate_login_shape
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_login_shape(login)
+    except ValidationError as exc:
+        raise ActionError(exc.messages[0], field="login", code="login_shape") from exc
+    others = Member.objects.exclude(pk=exclude_pk) if exclude_pk else Member.objects.all()
+    if others.filter(login_folded=fold(login)).exists():
+        raise ActionError(f"The login “{login}” is taken. Choose another.", field="login",
+                          code="login_taken", status=409)
+    twin = others.filter(login_skeleton=skeleton(login)).only("login").first()
+    if twin is not None:
+        raise ActionError(
+            f"The login “{login}” looks like the existing login “{twin.login}” (letters from another "
+            "alphabet or look-alike signs). Choose one that readers cannot confuse with it.",
+            field="login", code="login_confusable", status=409,
+        )
+
+
+def do_sign_up(login: str, password: str, email: str = "", real_name: str = "") -> Member:
+    check_login_available(login)
+    with transaction.atomic():
+        return Member.objects.create_user(login, email=email, password=password,
+                                          real_name=real_name.strip())
+
+
+def do_update_profile(member: Member, *, real_name: str, about: str, email: str) -> Member:
+    member.real_name = real_name.strip()
+    member.about = about.strip()
+    member.email = email.strip()
+    member.save(update_fields=["real_name", "about", "email"])
+    return member
+
+
+def do_change_password(request, member: Member, new_password: str) -> None:
+    """Set a new password, keep this session and end the member's other sessions."""
+    member.set_password(new_password)
+    member.save(update_fields=["password"])
+    update_session_auth_hash(request, member)
+
+
+def do_record_last_seen(member: Member, when, came_online: bool = False) -> None:
+    Member.objects.filter(pk=member.pk).update(last_seen=when)
+    member.last_seen = when
+    if came_online:
+        from live.events import publish_on_commit
+
+        publish_on_commit({"type": "presence", "article": None, "member": member.pk, "online": True})
+
+
+def do_delete_account(member: Member) -> None:
+    """The account goes; its comments stay, shown without presence or profile link."""
+    from accounts import presence
+
+    member.is_deleted = True
+    member.is_active = False
+    member.email = ""
+    member.set_unusable_password()
+    member.save(update_fields=["is_deleted", "is_active", "email", "password"])
+    presence.forget(member.pk)

@@ -1,0 +1,56 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from accounts.actions import check_login_available
+from accounts.validators import PASSWORD_MAX
+from core.errors import ActionError
+
+
+class SignUpForm(forms.Form):
+    login = forms.CharField(max_length=64, help_text="2 to 32 letters, digits, spaces, - _ .",
+                            widget=forms.TextInput(attrs={"autocomplete": "username"}))
+    real_name = forms.CharField(max_length=64, required=False, label="Real name (optional)",
+                                help_text="Shown in parentheses after your login.")
+    email = forms.EmailField(required=False, help_text="For password reset. Never shown.",
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "maxlength": PASSWORD_MAX}),
+        strip=False, help_text="At least 10 characters, not a common password.",
+    )
+
+    def clean_login(self):
+        login = self.cleaned_data["login"]
+        try:
+            check_login_available(login)
+        except ActionError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return login
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password")
+        if password:
+            from accounts.models import Member
+
+            probe = Member(login=data.get("login", ""), email=data.get("email", ""),
+                           real_name=data.get("real_name", ""))
+            try:
+                password_validation.validate_password(password, probe)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "That login and password do not match an account. Logins are not "
+                         "case-sensitive; passwords are.",
+        "inactive": "This account cannot sign in.",
+    }
+
+
+class ProfileForm(forms.Form):
+    real_name = forms.CharField(max_length=64, required=False)
+    email = forms.EmailField(required=False)
+    about = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4}))

@@ -1,0 +1,94 @@
+"""Members: who comments, votes and reads their replies."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from core.text import fold, skeleton
+
+LOGIN_MIN = 2
+LOGIN_MAX = 32
+
+
+class MemberManager(UserManager):
+    def get_by_natural_key(self, username):
+        return self.get(login_folded=fold(username))
+
+    def _create_user(self, username, email, password, **extra_fields):
+        member = self.model(login=username, email=self.normalize_email(email or ""), **extra_fields)
+        member.set_password(password)
+        member.save(using=self._db)
+        return member
+
+    def create_user(self, login, email=None, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(login, email, password, **extra)
+
+    def create_superuser(self, login, email=None, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(login, email, password, **extra)
+
+
+class Member(AbstractBaseUser, PermissionsMixin):
+    """A member of the site. `login` is shown; `login_folded` makes it unique
+    case-insensitively after NFKC; `login_skeleton` refuses look-alikes."""
+
+    login = models.CharField(max_length=LOGIN_MAX, unique=True)
+    login_folded = models.CharField(max_length=4 * LOGIN_MAX, unique=True, editable=False)
+    login_skeleton = models.CharField(max_length=4 * LOGIN_MAX, db_index=True, editable=False)
+    real_name = models.CharField(max_length=64, blank=True)
+    email = models.EmailField(blank=True)
+    about = models.TextField(blank=True, max_length=2000)
+    date_joined = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(null=True, blank=True)
+    rating = models.IntegerField(default=0, help_text="Sum of plus minus minus over the member's comments.")
+    comment_count = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    is_deleted = models.BooleanField(
+        default=False, help_text="A deleted account: its comments stay, without presence or profile."
+    )
+    is_imported = models.BooleanField(
+        default=False, help_text="Created by an import; cannot sign in until claimed."
+    )
+    replies_seen_at = models.DateTimeField(null=True, blank=True)
+    import_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False,
+                                  help_text="Who this member is in the source an import read.")
+
+    USERNAME_FIELD = "login"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["email"]
+
+    objects = MemberManager()
+
+    class Meta:
+        ordering = ["login"]
+
+    def __str__(self):
+        return self.login
+
+    def save(self, *args, **kwargs):
+        self.login_folded = fold(self.login)
+        self.login_skeleton = skeleton(self.login)
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        """"login (Real name)" as the seed shows it, or the login alone."""
+        return f"{self.login} ({self.real_name})" if self.real_name else self.login
+
+    def get_absolute_url(self):
+        return reverse("accounts:profile", args=[self.login])
+
+    def is_online(self, now=None) -> bool:
+        from accounts.presence import online_ids
+
+        return not self.is_deleted and self.pk in online_ids([self.pk], now=now)
+
+    @property
+    def presence_window(self):
+        return settings.VECHE_PRESENCE_WINDOW

@@ -1,0 +1,54 @@
+"""Presence: a member is Online while their last request is younger than the window.
+
+Last-seen times live in the cache (Redis in scale-out mode) and are copied to the database
+at most every PERSIST_EVERY, so a lost cache only makes members look Offline for a moment.
+"""
+
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+
+TOUCH_EVERY = 30  # seconds between cache writes for one member
+PERSIST_EVERY = 300  # seconds between database writes of last_seen
+
+
+def _key(member_id: int) -> str:
+    return f"seen:{member_id}"
+
+
+def window() -> int:
+    return settings.VECHE_PRESENCE_WINDOW
+
+
+def touch(member, now: float | None = None) -> bool:
+    """Record that `member` made a request. Returns True when they just came online."""
+    now = time.time() if now is None else now
+    last = cache.get(_key(member.pk))
+    if last is not None and now - last < TOUCH_EVERY:
+        return False
+    cache.set(_key(member.pk), now, timeout=window() * 2)
+    came_online = last is None or now - last >= window()
+    stored = member.last_seen.timestamp() if member.last_seen else 0
+    if now - stored >= PERSIST_EVERY or came_online:
+        from accounts.actions import do_record_last_seen
+
+        do_record_last_seen(member, datetime.fromtimestamp(now, tz=UTC), came_online=came_online)
+    return came_online
+
+
+def online_ids(member_ids: Iterable[int], now: float | None = None) -> set[int]:
+    """Which of `member_ids` are Online, in one cache round trip."""
+    ids = list(set(member_ids))
+    if not ids:
+        return set()
+    now = time.time() if now is None else now
+    seen = cache.get_many([_key(i) for i in ids])
+    limit = now - window()
+    return {i for i in ids if (t := seen.get(_key(i))) is not None and t >= limit}
+
+
+def forget(member_id: int) -> None:
+    cache.delete(_key(member_id))

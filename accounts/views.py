@@ -1,0 +1,137 @@
+"""Sign-up, sign-in, profiles, replies and a member's own data."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from accounts import actions, replies
+from accounts.forms import ProfileForm, SignInForm, SignUpForm
+from accounts.models import Member
+from accounts.presence import online_ids
+from core.errors import ActionError
+from discussion.models import Comment
+from discussion.render import avatar_hue, initials
+
+
+def _safe_next(request, default="/"):
+    nxt = request.POST.get("next") or request.GET.get("next") or default
+    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return nxt
+    return default
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from moderation import limits
+
+        try:
+            limits.hit_signup(request)
+            member = actions.do_sign_up(form.cleaned_data["login"], form.cleaned_data["password"],
+                                        form.cleaned_data["email"], form.cleaned_data["real_name"])
+        except ActionError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            auth_login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome, {member.login}! You can comment now.")
+            return redirect(_safe_next(request))
+    return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request)},
+                  status=400 if request.method == "POST" else 200)
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/signin.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:settings")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this session, ends the others
+        messages.success(self.request, "Your password was changed; other sessions were signed out.")
+        return response
+
+
+def profile(request, login):
+    member = get_object_or_404(Member, login=login, is_deleted=False)
+    comments = (Comment.objects.filter(author=member, status=Comment.Status.VISIBLE,
+                                       article__state__in=["published", "scheduled"],
+                                       article__published_at__lte=timezone.now())
+                .select_related("article").order_by("-id")[:20])
+    return render(request, "accounts/profile.html", {
+        "member": member, "online": member.pk in online_ids([member.pk]), "comments": comments,
+        "hue": avatar_hue(member.pk), "initials": initials(member.login),
+    })
+
+
+@login_required
+def replies_page(request):
+    member = request.user
+    seen_before = member.replies_seen_at
+    paginator = Paginator(replies.replies_to(member), 30)
+    page = paginator.get_page(request.GET.get("page"))
+    Member.objects.filter(pk=member.pk).update(replies_seen_at=timezone.now())
+    replies.forget_unread(member.pk)
+    return render(request, "accounts/replies.html",
+                  {"page_obj": page, "items": page.object_list, "seen_before": seen_before,
+                   "unread_replies": 0})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request):
+    member = request.user
+    form = ProfileForm(request.POST or None, initial={
+        "real_name": member.real_name, "email": member.email, "about": member.about})
+    if request.method == "POST" and form.is_valid():
+        actions.do_update_profile(member, **form.cleaned_data)
+        messages.success(request, "Your profile was saved.")
+        return redirect("accounts:settings")
+    return render(request, "accounts/settings.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    if request.method == "POST":
+        if not request.user.check_password(request.POST.get("password", "")):
+            return render(request, "accounts/delete.html",
+                          {"error": "The password is not right."}, status=400)
+        member = request.user
+        actions.do_delete_account(member)
+        from django.contrib.auth import logout
+
+        logout(request)
+        messages.info(request, "Your account was deleted. Your comments stay, without your profile.")
+        return redirect("newsroom:front")
+    return render(request, "accounts/delete.html", {})
+
+
+@login_required
+def my_data(request):
+    """A member's own data as one JSON file: profile, comments and votes."""
+    from imports.export import member_data
+
+    body = json.dumps(member_data(request.user), ensure_ascii=False, indent=1)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="veche-{request.user.pk}.json"'
+    return response

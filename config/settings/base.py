@@ -1,0 +1,201 @@
+"""Settings shared by every mode, read from the environment.
+
+Embedded default (nothing set): SQLite in WAL mode under ./var/, an in-process cache and
+event broker. Scale-out: VECHE_DATABASE_URL points at PostgreSQL and VECHE_REDIS_URL at
+Redis. Every variable is listed in the README's configuration table.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("VECHE_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+SECRET_KEY = os.environ.get("VECHE_SECRET_KEY", "")
+DEBUG = env_bool("VECHE_DEBUG", False)
+ALLOWED_HOSTS = env_list("VECHE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("VECHE_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "config",
+    "core",
+    "accounts",
+    "newsroom",
+    "discussion",
+    "moderation",
+    "live",
+    "imports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.PresenceMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "config" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+_default_db = f"sqlite:///{VAR_DIR / 'veche.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("VECHE_DATABASE_URL", _default_db),
+        conn_max_age=int(os.environ.get("VECHE_DB_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while one writer writes; IMMEDIATE transactions take the write
+    # lock up front so concurrent writers queue on busy_timeout instead of failing.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+REPLICA_URLS = env_list("VECHE_DATABASE_REPLICA_URLS")
+for _i, _url in enumerate(REPLICA_URLS):
+    DATABASES[f"replica{_i}"] = dj_database_url.parse(_url, conn_max_age=600, conn_health_checks=True)
+    DATABASES[f"replica{_i}"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.dbrouter.ReplicaRouter"] if REPLICA_URLS else []
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, presence, live events ---------------------------------------------------------
+REDIS_URL = os.environ.get("VECHE_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("VECHE_CACHE_PREFIX", "veche"),
+            "TIMEOUT": 3600,
+            "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        }
+    }
+    LIVE_BROKER = "live.broker.RedisBroker"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "veche",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+    LIVE_BROKER = "live.broker.MemoryBroker"
+
+# --- Members ----------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.Member"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.MaximumLengthValidator"},
+]
+LOGIN_URL = "accounts:signin"
+LOGIN_REDIRECT_URL = "newsroom:front"
+LOGOUT_REDIRECT_URL = "newsroom:front"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+
+# A member is Online when their last request is younger than this many seconds.
+VECHE_PRESENCE_WINDOW = int(os.environ.get("VECHE_PRESENCE_WINDOW", "300"))
+
+# --- Email ------------------------------------------------------------------------------
+EMAIL_BACKEND = os.environ.get(
+    "VECHE_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = os.environ.get("VECHE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("VECHE_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("VECHE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("VECHE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("VECHE_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("VECHE_EMAIL_FROM", "Veche <noreply@localhost>")
+
+# --- Time and language ------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+TIME_ZONE = os.environ.get("VECHE_TIME_ZONE", "Europe/Moscow")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files -----------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_MAX_AGE = 3600
+
+# --- Site -------------------------------------------------------------------------------
+VECHE_SITE_NAME = os.environ.get("VECHE_SITE_NAME", "Veche")
+VECHE_SITE_URL = os.environ.get("VECHE_SITE_URL", "http://127.0.0.1:8000")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # a comment is at most 10,000 characters
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("VECHE_LOG_LEVEL", "WARNING")},
+}

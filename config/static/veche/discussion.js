@@ -1,0 +1,370 @@
+/* Veche discussion: inline reply, quote by selection, votes, edit and delete in place, live
+   updates over Server-Sent Events. Every action also works without this file, as a form. */
+(function () {
+  "use strict";
+  var section = document.getElementById("comments");
+  if (!section) return;
+  var thread = document.getElementById("thread");
+  var me = section.dataset.me || "";
+  var signedIn = section.dataset.signedIn === "1";
+  var maxIndent = parseInt(section.dataset.maxIndent || "6", 10);
+  var postUrl = section.dataset.post;
+
+  function token() {
+    var el = document.querySelector("input[name=csrfmiddlewaretoken][value]:not([value=''])");
+    return el ? el.value : "";
+  }
+  function fillTokens(root) {
+    var t = token();
+    root.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (i) { if (!i.value) i.value = t; });
+  }
+  function send(url, data) {
+    var body = new URLSearchParams(data);
+    return fetch(url, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": token(), "X-Requested-With": "fetch" }
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (j) { j._status = r.status; return j; });
+    });
+  }
+  function fromHtml(html) {
+    var t = document.createElement("template");
+    t.innerHTML = html.trim();
+    return t.content.firstElementChild;
+  }
+  function li(id) { return document.getElementById("c" + id); }
+  function markMine(el) {
+    if (el && me && el.dataset.author === me) el.classList.add("mine");
+  }
+  function addCollapse(el) {
+    var head = el.querySelector(":scope > .c .c-who");
+    if (!head || head.querySelector(".collapse")) return;
+    var b = document.createElement("button");
+    b.type = "button"; b.className = "collapse"; b.textContent = "−";
+    b.setAttribute("aria-expanded", "true"); b.setAttribute("aria-label", "Collapse this comment and its replies");
+    b.addEventListener("click", function () {
+      var closed = el.classList.toggle("collapsed");
+      b.textContent = closed ? "+" : "−";
+      b.setAttribute("aria-expanded", closed ? "false" : "true");
+      b.setAttribute("aria-label", closed ? "Expand this comment and its replies" : "Collapse this comment and its replies");
+    });
+    head.insertBefore(b, head.firstChild);
+  }
+  function enhance(root) {
+    root.querySelectorAll("li.comment").forEach(function (el) { addCollapse(el); markMine(el); });
+    if (root.matches && root.matches("li.comment")) { addCollapse(root); markMine(root); }
+    fillTokens(root);
+  }
+
+  /* Placing a comment where the server's tree puts it. */
+  var unseen = [];
+  var notice = document.getElementById("new-comments");
+  function place(ev) {
+    if (li(ev.comment)) return li(ev.comment);
+    var el = fromHtml(ev.html);
+    if (!el) return null;
+    if (ev.depth >= maxIndent && ev.after && li(ev.after)) {
+      li(ev.after).after(el);
+    } else if (ev.parent && li(ev.parent)) {
+      var p = li(ev.parent);
+      var ol = p.querySelector(":scope > ol.replies");
+      if (!ol) { ol = document.createElement("ol"); ol.className = "replies"; p.appendChild(ol); }
+      ol.appendChild(el);
+    } else if (!ev.parent) {
+      thread.appendChild(el);
+    } else {
+      return null;
+    }
+    enhance(el);
+    var empty = section.querySelector(".empty-thread");
+    if (empty) empty.remove();
+    return el;
+  }
+  function bumpCount(delta) {
+    section.querySelectorAll(".discussion-head .count").forEach(function (c) {
+      c.textContent = String(Math.max(0, (parseInt(c.textContent, 10) || 0) + delta));
+    });
+  }
+  function inView(el) {
+    var r = el.getBoundingClientRect();
+    return r.top < window.innerHeight && r.bottom > 0;
+  }
+  function showNotice() {
+    unseen = unseen.filter(function (el) { return document.body.contains(el) && !inView(el); });
+    if (!unseen.length) { notice.hidden = true; return; }
+    notice.hidden = false;
+    notice.querySelector("button").textContent = unseen.length === 1 ? "1 new comment" : unseen.length + " new comments";
+  }
+  if (notice) {
+    notice.querySelector("button").addEventListener("click", function () {
+      var el = unseen.shift();
+      if (el) { el.scrollIntoView({ block: "center" }); flash(el); }
+      showNotice();
+    });
+    window.addEventListener("scroll", function () { if (!notice.hidden) showNotice(); }, { passive: true });
+  }
+  function flash(el) {
+    el.classList.add("highlight");
+    setTimeout(function () { el.classList.remove("highlight"); }, 2500);
+  }
+  function replaceBody(id, html) {
+    var old = li(id);
+    if (!old) return;
+    if (!html) {
+      if (!old.querySelector(":scope > ol.replies")) old.remove();
+      return;
+    }
+    var fresh = fromHtml(html);
+    var newC = fresh.querySelector(":scope > .c, :scope > .c-gone");
+    var oldC = old.querySelector(":scope > .c, :scope > .c-gone");
+    if (newC && oldC) oldC.replaceWith(newC);
+    old.className = fresh.className + (old.classList.contains("mine") ? " mine" : "");
+    enhance(old);
+  }
+
+  /* Live updates. */
+  var handlers = {
+    "comment.new": function (ev) {
+      if (li(ev.comment)) return;
+      var el = place(ev);
+      if (!el) { resync(); return; }
+      bumpCount(1);
+      if (!inView(el)) { unseen.push(el); showNotice(); } else { flash(el); }
+    },
+    "comment.edit": function (ev) { replaceBody(ev.comment, ev.html); },
+    "comment.remove": function (ev) { replaceBody(ev.comment, ev.html); bumpCount(-1); },
+    "comment.vote": function (ev) { setCounts(ev.comment, ev.plus, ev.minus); },
+    "presence": function (ev) {
+      section.querySelectorAll('li[data-author="' + ev.member + '"] > .c .presence').forEach(function (p) {
+        p.textContent = ev.online ? "Online" : "Offline";
+        p.title = p.textContent;
+        p.classList.toggle("on", !!ev.online);
+      });
+    },
+    "resync": function () { resync(); }
+  };
+  function resync() {
+    var order = new URLSearchParams(location.search).get("order") || "oldest";
+    fetch(section.dataset.thread + "?order=" + encodeURIComponent(order), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (j) {
+        var fresh = fromHtml(j.html);
+        thread.replaceWith(fresh);
+        thread = fresh;
+        enhance(thread);
+        section.querySelectorAll(".discussion-head .count").forEach(function (c) { c.textContent = j.count; });
+      });
+  }
+  if (window.EventSource && section.dataset.events) {
+    var source = new EventSource(section.dataset.events);
+    Object.keys(handlers).forEach(function (type) {
+      source.addEventListener(type, function (e) {
+        try { handlers[type](JSON.parse(e.data)); } catch (err) { if (window.console) console.error(err); }
+      });
+    });
+    source.addEventListener("open", function () { section.dataset.live = "1"; });
+  }
+
+  /* Votes. */
+  function setCounts(id, plus, minus) {
+    var el = li(id);
+    if (!el) return;
+    var p = el.querySelector(":scope > .c .plus"), m = el.querySelector(":scope > .c .minus");
+    if (p) { p.querySelector(".n").textContent = plus; p.setAttribute("aria-label", "Plus, " + plus); }
+    if (m) { m.querySelector(".n").textContent = minus; m.setAttribute("aria-label", "Minus, " + minus); }
+  }
+  function setMine(id, value) {
+    var el = li(id);
+    if (!el) return;
+    var p = el.querySelector(":scope > .c .plus"), m = el.querySelector(":scope > .c .minus");
+    if (p) p.setAttribute("aria-pressed", value === 1 ? "true" : "false");
+    if (m) m.setAttribute("aria-pressed", value === -1 ? "true" : "false");
+  }
+  (function markVotes() {
+    var data = document.getElementById("my-votes");
+    if (!data) return;
+    var votes = JSON.parse(data.textContent);
+    Object.keys(votes).forEach(function (id) { setMine(id, votes[id]); });
+  })();
+
+  section.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.classList.contains("vote")) {
+      if (!signedIn) return;
+      e.preventDefault();
+      var button = e.submitter || form.querySelector("button");
+      var id = form.closest("li.comment").dataset.id;
+      var pressed = button.getAttribute("aria-pressed") === "true";
+      var value = pressed ? 0 : parseInt(button.value, 10);
+      send(form.action, { value: value, mode: "set" }).then(function (j) {
+        if (j._status === 200) { setCounts(id, j.plus, j.minus); setMine(id, j.mine); }
+        else { alertIn(form, j.message || "The vote was not counted."); }
+      });
+    } else if (form.classList.contains("comment-form")) {
+      e.preventDefault();
+      var data = new FormData(form);
+      var submit = form.querySelector("button[type=submit]");
+      if (submit) submit.disabled = true;
+      send(form.action, data).then(function (j) {
+        if (submit) submit.disabled = false;
+        if (j._status === 201) {
+          var ev = { comment: j.id, parent: j.parent, html: j.html, depth: (j.number || "").split(".").length - 1 };
+          if (ev.depth >= maxIndent) { var prev = lastDescendant(j.parent); ev.after = prev; }
+          var existed = !!li(j.id);
+          var el = place(ev);
+          if (el) { el.classList.add("mine"); if (!existed) bumpCount(1); el.scrollIntoView({ block: "nearest" }); flash(el); }
+          form.reset();
+          form.querySelector("input[name=idempotency_key]").value = newKey();
+          if (form.classList.contains("inline-form")) form.remove();
+          clearError(form);
+        } else if (j._status === 401) {
+          location.href = "/signin/?next=" + encodeURIComponent(location.pathname + "#comment-form");
+        } else {
+          alertIn(form, j.message || "The comment could not be published.");
+        }
+      }).catch(function () { if (submit) submit.disabled = false; alertIn(form, "The network failed; your text is still here. Try again."); });
+    } else if (form.classList.contains("edit-inline")) {
+      e.preventDefault();
+      var cid = form.dataset.id;
+      send("/comments/" + cid + "/edit/", { body: form.querySelector("textarea").value }).then(function (j) {
+        if (j._status === 200) { replaceBody(cid, j.html); } else { alertIn(form, j.message || "Not saved."); }
+      });
+    }
+  });
+  function lastDescendant(parentId) {
+    var p = li(parentId);
+    if (!p) return null;
+    var all = p.querySelectorAll("li.comment");
+    var last = all.length ? all[all.length - 1] : p;
+    var sib = p.nextElementSibling;
+    while (sib && parseInt(sib.dataset.depth, 10) > parseInt(p.dataset.depth, 10)) { last = sib; sib = sib.nextElementSibling; }
+    return last.dataset.id;
+  }
+  function newKey() {
+    var a = new Uint8Array(16); crypto.getRandomValues(a);
+    return Array.prototype.map.call(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function clearError(form) { var e = form.querySelector(".form-error"); if (e) e.remove(); }
+  function alertIn(form, message) {
+    clearError(form);
+    var p = document.createElement("p");
+    p.className = "form-error"; p.setAttribute("role", "alert"); p.textContent = message;
+    form.insertBefore(p, form.firstChild);
+  }
+
+  /* Reply, quote, edit, delete in place. */
+  function replyForm(parentId) {
+    var existing = document.getElementById("reply-form-" + parentId);
+    if (existing) return existing;
+    var main = document.getElementById("comment-form");
+    if (!main) return null;
+    var f = main.cloneNode(true);
+    f.id = "reply-form-" + parentId;
+    f.classList.add("inline-form");
+    f.querySelectorAll("[id]").forEach(function (n) { n.id = n.id.replace("comment-form", f.id); });
+    var label = f.querySelector("label");
+    label.htmlFor = f.id + "-body";
+    var who = li(parentId).querySelector(":scope > .c .login");
+    label.textContent = "Your reply to " + (who ? who.textContent : "this comment");
+    var ta = f.querySelector("textarea"); ta.value = "";
+    var hidden = f.querySelector("input[name=parent]");
+    if (!hidden) { hidden = document.createElement("input"); hidden.type = "hidden"; hidden.name = "parent"; f.appendChild(hidden); }
+    hidden.value = parentId;
+    f.querySelector("input[name=idempotency_key]").value = newKey();
+    clearError(f);
+    var cancel = document.createElement("button");
+    cancel.type = "button"; cancel.className = "linklike"; cancel.textContent = "Cancel";
+    cancel.addEventListener("click", function () { f.remove(); });
+    f.appendChild(cancel);
+    li(parentId).querySelector(":scope > .c").after(f);
+    return f;
+  }
+  function quoteInto(textarea, ref, text) {
+    var lines = text.trim().split(/\n+/).map(function (l) { return "> " + l.trim(); });
+    var block = "> [quote=" + ref + "]\n" + lines.join("\n") + "\n\n";
+    textarea.value = (textarea.value ? textarea.value.replace(/\s*$/, "\n\n") : "") + block;
+    textarea.focus();
+    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
+  }
+  section.addEventListener("click", function (e) {
+    var a = e.target.closest("a[data-act]");
+    if (!a || !signedIn) return;
+    var el = a.closest("li.comment");
+    var id = el.dataset.id;
+    var act = a.dataset.act;
+    if (act === "reply") {
+      e.preventDefault();
+      var f = replyForm(id);
+      if (f) f.querySelector("textarea").focus();
+    } else if (act === "quote") {
+      e.preventDefault();
+      var sel = selectedIn(el.querySelector(":scope > .c .c-text"));
+      var text = sel || el.querySelector(":scope > .c .c-text").innerText;
+      var rf = replyForm(id);
+      if (rf) quoteInto(rf.querySelector("textarea"), "c" + id, text);
+    } else if (act === "edit") {
+      e.preventDefault();
+      fetch("/comments/" + id + "/edit/", { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.json().then(function (j) { j._status = r.status; return j; }); })
+        .then(function (j) {
+          if (j._status !== 200) { alert(j.message || "This comment can no longer be edited."); return; }
+          var form = document.createElement("form");
+          form.className = "edit-inline comment-form"; form.dataset.id = id;
+          var label = document.createElement("label"); label.textContent = "Edit your comment"; label.htmlFor = "edit-" + id;
+          var ta = document.createElement("textarea"); ta.id = "edit-" + id; ta.value = j.body; ta.rows = 5; ta.maxLength = 10000;
+          var save = document.createElement("button"); save.className = "button"; save.textContent = "Save";
+          form.append(label, ta, save);
+          el.querySelector(":scope > .c .c-text").replaceWith(form);
+          ta.focus();
+        });
+    } else if (act === "delete") {
+      e.preventDefault();
+      if (!window.confirm("Delete your comment? If it has replies, it stays as a placeholder.")) return;
+      send("/comments/" + id + "/delete/", {}).then(function (j) {
+        if (j._status === 200) {
+          if (el.querySelector(":scope > ol.replies")) { el.querySelector(":scope > .c").innerHTML = "<em>Comment deleted by its author.</em>"; }
+          else el.remove();
+          bumpCount(-1);
+        } else alert(j.message || "Not deleted.");
+      });
+    }
+  });
+
+  /* Quote by selection: select text in the article or a comment, press "Quote". */
+  function selectedIn(container) {
+    var s = window.getSelection();
+    if (!s || s.isCollapsed || !container) return "";
+    if (!container.contains(s.anchorNode) || !container.contains(s.focusNode)) return "";
+    return s.toString().trim();
+  }
+  var pop = document.createElement("button");
+  pop.type = "button"; pop.className = "quote-pop"; pop.textContent = "Quote"; pop.hidden = true;
+  document.body.appendChild(pop);
+  var pending = null;
+  document.addEventListener("selectionchange", function () {
+    var s = window.getSelection();
+    if (!signedIn || !s || s.isCollapsed || !s.rangeCount) { setTimeout(function () { if (document.activeElement !== pop) pop.hidden = true; }, 200); return; }
+    var node = s.anchorNode.nodeType === 1 ? s.anchorNode : s.anchorNode.parentElement;
+    var para = node.closest("#story-body [id]");
+    var comment = node.closest("li.comment");
+    var text = s.toString().trim();
+    if (!text) { pop.hidden = true; return; }
+    if (para) pending = { ref: para.id, text: text, target: null };
+    else if (comment && node.closest(".c-text")) pending = { ref: "c" + comment.dataset.id, text: text, target: comment.dataset.id };
+    else { pop.hidden = true; return; }
+    var rect = s.getRangeAt(0).getBoundingClientRect();
+    pop.style.top = (window.scrollY + rect.bottom + 6) + "px";
+    pop.style.left = (window.scrollX + rect.left) + "px";
+    pop.hidden = false;
+  });
+  pop.addEventListener("mousedown", function (e) { e.preventDefault(); });
+  pop.addEventListener("click", function () {
+    if (!pending) return;
+    var form = pending.target ? replyForm(pending.target) : document.getElementById("comment-form");
+    if (form) { quoteInto(form.querySelector("textarea"), pending.ref, pending.text); form.scrollIntoView({ block: "center" }); }
+    pop.hidden = true;
+  });
+
+  enhance(section);
+  if (location.hash && /^#c\d+$/.test(location.hash)) { var t = document.querySelector(location.hash); if (t) flash(t); }
+})();

@@ -1,0 +1,194 @@
+"""Markdown to safe HTML, for article bodies and for comments.
+
+Both pass through markdown-it (raw HTML disabled) and then nh3 with an allow-list, so the
+stored HTML is safe even if a renderer bug let something through. Sanitising is idempotent:
+`sanitise(sanitise(x)) == sanitise(x)` (a property test holds it to that).
+"""
+
+import hashlib
+import html
+import re
+from collections.abc import Callable
+
+import nh3
+from django.templatetags.static import static
+from markdown_it import MarkdownIt
+
+from core.smilies import BY_CODE, SMILEY_PATH
+from core.text import collapse_space
+
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow ugc noopener"
+
+COMMENT_TAGS = {"p", "br", "em", "strong", "a", "blockquote", "img", "code", "cite"}
+ARTICLE_TAGS = COMMENT_TAGS | {"h2", "h3", "h4", "ul", "ol", "li", "figure", "figcaption", "hr", "pre"}
+_CLASSES = {"quote", "quote-source", "smiley", "quotation", "attribution"}
+
+# Comments: paragraphs, line breaks, emphasis, links, block quotes and inline code.
+_comment_md = (
+    MarkdownIt("zero", {"breaks": True, "html": False, "linkify": False, "maxNesting": 20})
+    .enable(["paragraph", "newline", "emphasis", "link", "blockquote", "escape", "backticks",
+             "autolink", "entity", "text_join"])
+)
+_article_md = MarkdownIt("commonmark", {"html": False, "maxNesting": 20}).disable(["image", "html_inline", "html_block"])
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if attr == "class":
+        kept = [c for c in value.split() if c in _CLASSES]
+        return " ".join(kept) or None
+    if tag == "img" and attr == "src":
+        return value if _smiley_src_ok(value) else None
+    return value
+
+
+_STATIC_SMILEY_PREFIX: str | None = None
+
+
+def _smiley_src_ok(value: str) -> bool:
+    global _STATIC_SMILEY_PREFIX
+    if _STATIC_SMILEY_PREFIX is None:
+        _STATIC_SMILEY_PREFIX = static(SMILEY_PATH).rsplit("/", 2)[0] + "/"
+    return value.startswith(_STATIC_SMILEY_PREFIX) and ".." not in value
+
+
+def _cleaner(tags: set[str], with_ids: bool) -> Callable[[str], str]:
+    attributes = {
+        "a": {"href", "class", "title"},
+        "img": {"src", "alt", "class", "width", "height", "title"},
+        "blockquote": {"class", "cite"},
+        "p": {"class"},
+        "figure": {"class"},
+        "figcaption": {"class"},
+        "cite": {"class"},
+    }
+    if with_ids:
+        for tag in ("p", "h2", "h3", "h4", "figure", "figcaption", "blockquote", "li"):
+            attributes.setdefault(tag, set()).add("id")
+
+    def clean(fragment: str) -> str:
+        return nh3.clean(
+            fragment,
+            tags=tags,
+            attributes=attributes,
+            url_schemes=URL_SCHEMES,
+            link_rel=LINK_REL,
+            strip_comments=True,
+            attribute_filter=_attribute_filter,
+        )
+
+    return clean
+
+
+sanitise_comment = _cleaner(COMMENT_TAGS, with_ids=False)
+sanitise_article = _cleaner(ARTICLE_TAGS, with_ids=True)
+
+_SMILEY_RE = re.compile(r"(?<![\w:]):([a-z]{2,10}):(?![\w:])")
+# A quote block's first line, written by the Quote button: "[quote=c123]" quotes comment 123,
+# "[quote=p-1a2b3c]" an article paragraph.
+_QUOTE_HEAD_RE = re.compile(r"<blockquote>\s*<p>\[quote=(c\d{1,12}|p-[0-9a-f]{6,12}(?:-\d+)?|title)\](?:<br\s*/?>\s*|</p>\s*<p>|</p>)")
+QUOTE_SOURCE_RE = re.compile(r"^\s*>\s*\[quote=(c\d{1,12}|p-[0-9a-f]{6,12}(?:-\d+)?|title)\]\s*$", re.M)
+
+
+def _smilies(rendered: str) -> str:
+    def repl(m: re.Match) -> str:
+        smiley = BY_CODE.get(m.group(1))
+        if smiley is None:
+            return m.group(0)
+        src = static(f"{SMILEY_PATH}{smiley.code}.svg")
+        return f'<img class="smiley" src="{src}" alt="{smiley.alt}" title="{smiley.alt}" width="20" height="20">'
+
+    # Only in text, never inside a tag or attribute: split on tags and touch the text parts.
+    parts = re.split(r"(<[^>]*>)", rendered)
+    in_code = False
+    for i, part in enumerate(parts):
+        if part.startswith("<"):
+            if part.startswith("<code"):
+                in_code = True
+            elif part.startswith("</code"):
+                in_code = False
+            continue
+        if not in_code and ":" in part:
+            parts[i] = _SMILEY_RE.sub(repl, part)
+    return "".join(parts)
+
+
+SourceLabel = Callable[[str], tuple[str, str] | None]
+
+
+def _quotes(rendered: str, describe: SourceLabel | None) -> str:
+    def repl(m: re.Match) -> str:
+        ref = m.group(1)
+        found = describe(ref) if describe else None
+        if found is None:
+            return '<blockquote class="quote"><p>'
+        href, label = found
+        return (
+            f'<blockquote class="quote"><p class="quote-source"><a class="quote-source" '
+            f'href="{html.escape(href)}">{html.escape(label)}</a></p><p>'
+        )
+
+    out = _QUOTE_HEAD_RE.sub(repl, rendered)
+    return out.replace("<p></p>", "")
+
+
+def render_comment(source: str, describe_source: SourceLabel | None = None) -> str:
+    """A comment's Markdown as sanitised HTML. `describe_source(ref)` gives, for a quote's
+    source reference ("c12" or "p-…"), the link and the words that credit it."""
+    rendered = _comment_md.render(source)
+    rendered = _quotes(rendered, describe_source)
+    rendered = _smilies(rendered)
+    return sanitise_comment(rendered).strip()
+
+
+def quote_sources(source: str) -> list[str]:
+    """The source references of the quotes a comment's Markdown holds, in order."""
+    return QUOTE_SOURCE_RE.findall(source)
+
+
+# --- Articles ---------------------------------------------------------------------------
+
+def paragraph_anchor(text: str, seen: dict[str, int]) -> str:
+    """A stable anchor for a paragraph: from its words, so inserting another paragraph does
+    not move it; a repeated paragraph gets a numeric suffix."""
+    digest = hashlib.sha1(collapse_space(text).encode()).hexdigest()[:8]
+    anchor = f"p-{digest}"
+    n = seen.get(anchor, 0)
+    seen[anchor] = n + 1
+    return anchor if n == 0 else f"{anchor}-{n}"
+
+
+def render_article(source: str) -> str:
+    """An article body: Markdown with ids on every paragraph, and attributed quotations —
+    a block quote whose last paragraph starts with "—" becomes a figure with a caption."""
+    tokens = _article_md.parse(source)
+    seen: dict[str, int] = {}
+    for i, tok in enumerate(tokens):
+        if tok.type == "paragraph_open":
+            inline = tokens[i + 1]
+            tok.attrSet("id", paragraph_anchor(inline.content, seen))
+    rendered = _article_md.renderer.render(tokens, _article_md.options, {})
+    rendered = _ATTRIBUTION_RE.sub(_attribution, rendered)
+    return sanitise_article(rendered)
+
+
+_ATTRIBUTION_RE = re.compile(
+    r"<blockquote>\n(?P<body>(?:(?!</blockquote>).)*?)<p id=\"(?P<id>[^\"]+)\">(?:—|--|-)\s*(?P<who>(?:(?!</p>).)+)</p>\n</blockquote>",
+    re.S,
+)
+
+
+def _attribution(m: re.Match) -> str:
+    return (
+        f'<figure class="quotation"><blockquote>\n{m.group("body")}</blockquote>'
+        f'<figcaption class="attribution" id="{m.group("id")}">— {m.group("who")}</figcaption></figure>'
+    )
+
+
+def article_paragraphs(body_html: str) -> list[tuple[str, str]]:
+    """(anchor, plain text) of each paragraph of a rendered article, for quote matching."""
+    out = []
+    for m in re.finditer(r'<p id="([^"]+)">(.*?)</p>', body_html, re.S):
+        text = html.unescape(re.sub(r"<[^>]+>", "", m.group(2)))
+        out.append((m.group(1), collapse_space(text)))
+    return out

@@ -1,0 +1,47 @@
+"""Framework-free text helpers: normalisation for logins and word lists.
+
+`skeleton()` maps a string to a form in which look-alike strings coincide: NFKC, case-folded,
+Cyrillic and Greek letters that look like Latin ones replaced by those Latin letters. Two
+logins with the same skeleton are confusable ("Bakht" and "Bаkht" with a Cyrillic "а").
+"""
+
+import unicodedata
+
+# Letters of Cyrillic and Greek that render like a Latin letter in common fonts (lowercase,
+# after case folding). Facts from Unicode's confusables data, reduced to the scripts a
+# Russian- and English-speaking site meets.
+_HOMOGLYPHS = {
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "һ": "h",
+    "ԁ": "d", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ь": "b", "з": "3", "ч": "4", "п": "n", "г": "r",
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x", "ϲ": "c", "ѵ": "v", "ω": "w",
+    # Digits confused with letters in logins.
+    "0": "o", "1": "l",
+}
+_TABLE = str.maketrans(_HOMOGLYPHS)
+
+ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
+
+
+def strip_invisible(text: str) -> str:
+    """Drop zero-width and bidirectional control characters."""
+    return "".join(ch for ch in text if ch not in ZERO_WIDTH and ch not in BIDI_CONTROLS)
+
+
+def fold(text: str) -> str:
+    """NFKC and case folding: the form in which logins are unique."""
+    return unicodedata.normalize("NFKC", strip_invisible(text)).casefold()
+
+
+def skeleton(text: str) -> str:
+    """The confusable skeleton: fold, then map homoglyphs and drop combining marks."""
+    folded = fold(text)
+    decomposed = unicodedata.normalize("NFD", folded)
+    base = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return base.translate(_TABLE)
+
+
+def collapse_space(text: str) -> str:
+    return " ".join(text.split())

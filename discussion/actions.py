@@ -1,0 +1,333 @@
+"""Every change to the discussion: post, edit, delete, vote.
+
+`check_*` validates and checks permission; `do_*` writes, updates counters and publishes a
+live event after commit. Views, the API, importers and commands all come through here.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.errors import ActionError
+from core.markup import quote_sources, render_comment
+from core.text import strip_invisible
+from discussion import live as discussion_live
+from discussion.models import BODY_MAX, Comment, Quote, Vote
+from newsroom.models import Article
+
+Status = Comment.Status
+
+
+@dataclass
+class Draft:
+    """A checked comment, ready to be written."""
+
+    body: str
+    body_html: str
+    parent: Comment | None
+    status: str
+    quotes: list[tuple[Comment | None, str, str]]  # (source comment, article anchor, text)
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
+    if not strip_invisible(body).strip():
+        raise ActionError("The comment is empty: write something first.", field="body", code="empty")
+    if len(body) > BODY_MAX:
+        raise ActionError(
+            f"A comment has at most {BODY_MAX:,} characters; this one has {len(body):,}.",
+            field="body", code="too_long", status=400,
+        )
+    return body
+
+
+def describe_source(article: Article):
+    """The function that names and links a quote's source while a comment is rendered."""
+    base = article.get_absolute_url()
+
+    def describe(ref: str):
+        if ref.startswith("c"):
+            src = (Comment.objects.filter(pk=int(ref[1:]), article=article)
+                   .select_related("author").only("id", "author__login").first())
+            if src is None:
+                return None
+            return f"{base}#c{src.pk}", f"{src.author.login} wrote:"
+        if ref == "title":
+            return f"{base}#article-title", "From the article:"
+        return f"{base}#{ref}", "From the article:"
+
+    return describe
+
+
+def _quotes(article: Article, body: str) -> list[tuple[Comment | None, str, str]]:
+    out = []
+    refs = quote_sources(body)
+    for ref in refs:
+        if ref.startswith("c"):
+            src = Comment.objects.filter(pk=int(ref[1:]), article=article).first()
+            if src is not None:
+                out.append((src, "", _quoted_text(body, ref)))
+        else:
+            out.append((None, ref, _quoted_text(body, ref)))
+    return out
+
+
+def _quoted_text(body: str, ref: str) -> str:
+    lines = body.split("\n")
+    marker = f"[quote={ref}]"
+    for i, line in enumerate(lines):
+        if line.lstrip("> ").strip() == marker:
+            taken = []
+            for nxt in lines[i + 1:]:
+                if not nxt.lstrip().startswith(">"):
+                    break
+                taken.append(nxt.lstrip()[1:].strip())
+            return "\n".join(taken).strip()
+    return ""
+
+
+def check_post(member, article: Article, body: str, parent_id: int | None = None) -> Draft:
+    """Validate a new comment; raises ActionError with a reason a person can act on."""
+    from moderation import policy
+
+    if not member.is_authenticated:
+        raise ActionError("Sign in to comment.", status=401, code="signin")
+    if not article.is_visible():
+        raise ActionError("This publication does not exist.", status=404, code="not_found")
+    reason = article.comments_closed_reason()
+    if reason:
+        raise ActionError(reason, status=403, code="closed")
+    policy.check_may_comment(member)
+    body = _clean_body(body)
+    parent = None
+    if parent_id is not None:
+        parent = Comment.objects.filter(pk=parent_id).first()
+        if parent is None:
+            raise ActionError("The comment you reply to does not exist (any more).", code="no_parent",
+                              field="parent")
+        if parent.article_id != article.pk:
+            raise ActionError("The comment you reply to belongs to another publication.",
+                              code="wrong_article", field="parent")
+        if parent.status not in (Status.VISIBLE,) and not (
+            parent.status == Status.HELD and parent.author_id == member.pk
+        ):
+            raise ActionError("That comment cannot be replied to: it was removed.", code="parent_gone",
+                              field="parent")
+    status = policy.screen_comment(member, article, body)
+    html = render_comment(body, describe_source(article))
+    return Draft(body, html, parent, status, _quotes(article, body))
+
+
+def check_import(article: Article, body: str, parent: Comment | None, status: str = Status.VISIBLE) -> Draft:
+    """A comment from an import: the text is checked and rendered like any other, but the
+    rules for live members (sign-in, closed discussions, limits) do not apply."""
+    body = _clean_body(body)
+    html = render_comment(body, describe_source(article))
+    return Draft(body, html, parent, status, _quotes(article, body))
+
+
+def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | None = None,
+            created=None, source_key: str | None = None) -> Comment:
+    """Write a checked comment. Caller may hold a transaction; this opens its own savepoint.
+    A repeated `idempotency_key` returns the comment stored the first time."""
+    if idempotency_key:
+        existing = Comment.objects.filter(idempotency_key=idempotency_key, author=member).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                article=article,
+                parent=draft.parent,
+                author=member,
+                depth=draft.parent.depth + 1 if draft.parent else 0,
+                body=draft.body,
+                body_html=draft.body_html,
+                status=draft.status,
+                created=created or timezone.now(),
+                idempotency_key=idempotency_key or None,
+                source_key=source_key,
+            )
+            for src, anchor, text in draft.quotes:
+                Quote.objects.create(comment=comment, source_comment=src, source_anchor=anchor, text=text)
+            if draft.status == Status.VISIBLE:
+                _count(comment, +1)
+                discussion_live.comment_added(comment)
+            else:
+                Article.objects.filter(pk=article.pk).update(thread_version=F("thread_version") + 1)
+    except IntegrityError:
+        if idempotency_key:
+            existing = Comment.objects.filter(idempotency_key=idempotency_key, author=member).first()
+            if existing is not None:
+                return existing
+        raise
+    return comment
+
+
+def post_comment(member, article: Article, body: str, parent_id: int | None = None, **kw) -> Comment:
+    """check_post then do_post: what views and the API call."""
+    from moderation import limits
+
+    limits.hit_comment(member)
+    return do_post(member, article, check_post(member, article, body, parent_id), **kw)
+
+
+def _count(comment: Comment, delta: int) -> None:
+    """Counters that follow a comment becoming public (+1) or not (−1)."""
+    Article.objects.filter(pk=comment.article_id).update(
+        comment_count=F("comment_count") + delta, thread_version=F("thread_version") + 1
+    )
+    type(comment.author).objects.filter(pk=comment.author_id).update(
+        comment_count=F("comment_count") + delta
+    )
+
+
+def check_edit(member, comment: Comment, body: str) -> str:
+    if not member.is_authenticated or member.pk != comment.author_id:
+        raise ActionError("You can edit only your own comments.", status=403, code="not_yours")
+    if not comment.is_editable_by(member):
+        raise ActionError("A comment can be edited for 15 minutes after it is posted; that time has passed.",
+                          status=403, code="edit_window")
+    from moderation import policy
+
+    policy.check_may_comment(member)
+    return _clean_body(body)
+
+
+def do_edit(member, comment: Comment, body: str, *, note: str = "") -> Comment:
+    """Replace a comment's text (by its author, or by a moderator through moderation.actions)."""
+    article = comment.article
+    with transaction.atomic():
+        comment.body = body
+        comment.body_html = render_comment(body, describe_source(article))
+        comment.edited = timezone.now()
+        comment.save(update_fields=["body", "body_html", "edited"])
+        Quote.objects.filter(comment=comment).delete()
+        for src, anchor, text in _quotes(article, body):
+            Quote.objects.create(comment=comment, source_comment=src, source_anchor=anchor, text=text)
+        Article.objects.filter(pk=comment.article_id).update(thread_version=F("thread_version") + 1)
+        if comment.status == Status.VISIBLE:
+            discussion_live.comment_changed(comment, "comment.edit")
+    return comment
+
+
+def edit_comment(member, comment: Comment, body: str) -> Comment:
+    return do_edit(member, comment, check_edit(member, comment, body))
+
+
+def delete_comment(member, comment: Comment) -> Comment:
+    """The author deletes their comment; with replies it stays as a placeholder."""
+    if not comment.is_deletable_by(member):
+        raise ActionError("You can delete only your own comments.", status=403, code="not_yours")
+    return do_set_status(comment, Status.DELETED)
+
+
+def do_set_status(comment: Comment, status: str, reason: str = "") -> Comment:
+    """Move a comment between visible, held, deleted and removed, keeping counters exact."""
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().select_related("author", "article").get(pk=comment.pk)
+        was_public = locked.status == Status.VISIBLE
+        locked.status = status
+        locked.moderation_reason = reason if status == Status.REMOVED else ""
+        locked.save(update_fields=["status", "moderation_reason"])
+        now_public = status == Status.VISIBLE
+        if was_public != now_public:
+            _count(locked, +1 if now_public else -1)
+            # Votes on a comment that is no longer public leave the author's rating.
+            score = locked.plus - locked.minus
+            type(locked.author).objects.filter(pk=locked.author_id).update(
+                rating=F("rating") + (score if now_public else -score)
+            )
+        else:
+            Article.objects.filter(pk=locked.article_id).update(thread_version=F("thread_version") + 1)
+        if now_public and not was_public and locked.status == Status.VISIBLE:
+            discussion_live.comment_added(locked)
+        elif was_public and not now_public:
+            discussion_live.comment_changed(locked, "comment.remove")
+    comment.status = locked.status
+    comment.moderation_reason = locked.moderation_reason
+    return locked
+
+
+# --- Votes ------------------------------------------------------------------------------
+
+#   old \ new |  +1               |  −1               |  0 (retract)
+#   ----------+-------------------+-------------------+-----------------
+#   none      |  plus+1           |  minus+1          |  nothing
+#   +1        |  nothing          |  plus−1, minus+1  |  plus−1
+#   −1        |  plus+1, minus−1  |  nothing          |  minus−1
+# The author's rating moves by the change of (plus − minus). Quarantined votes
+# (counted=False) change nothing until a moderator releases them.
+def vote_delta(old: int, new: int) -> tuple[int, int]:
+    """(Δplus, Δminus) for a vote going from `old` to `new` (each +1, −1 or 0)."""
+    return (int(new == 1) - int(old == 1), int(new == -1) - int(old == -1))
+
+
+def check_vote(member, comment: Comment, value: int) -> None:
+    if not member.is_authenticated:
+        raise ActionError("Sign in to vote.", status=401, code="signin")
+    if value not in (1, -1, 0):
+        raise ActionError("A vote is +1, −1 or 0 to take it back.", code="bad_value", field="value")
+    if comment.author_id == member.pk:
+        raise ActionError("You cannot vote on your own comment.", status=403, code="own_comment")
+    if comment.status != Status.VISIBLE:
+        raise ActionError("This comment was deleted or removed; it takes no votes.", status=409,
+                          code="comment_gone")
+    from moderation import policy
+
+    policy.check_may_vote(member)
+
+
+def do_vote(member, comment: Comment, value: int) -> tuple[int, int, int]:
+    """Set `member`'s vote on `comment` to `value` (0 retracts). Returns (plus, minus, value).
+
+    Holds the vote row (or the unique constraint) against concurrent changes; counters
+    move by F() updates, so they stay exact under any interleaving."""
+    from moderation import brigades
+
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                vote = Vote.objects.select_for_update().filter(comment=comment, voter=member).first()
+                old = vote.value if vote else 0
+                counted = vote.counted if vote else True
+                if old == value:
+                    break
+                if vote is None:
+                    vote = Vote.objects.create(comment=comment, voter=member, value=value)
+                elif value == 0:
+                    vote.delete()
+                else:
+                    vote.value = value
+                    vote.created = timezone.now()
+                    vote.save(update_fields=["value", "created"])
+                if counted:
+                    _apply_vote(comment, old, value)
+                if value == -1 and vote.pk:
+                    brigades.after_minus(vote)
+                break
+        except IntegrityError:
+            continue  # another request created the vote first: read it and apply again
+    fresh = Comment.objects.only("plus", "minus").get(pk=comment.pk)
+    comment.plus, comment.minus = fresh.plus, fresh.minus
+    return fresh.plus, fresh.minus, value
+
+
+def _apply_vote(comment: Comment, old: int, new: int) -> None:
+    dp, dm = vote_delta(old, new)
+    if dp == 0 and dm == 0:
+        return
+    Comment.objects.filter(pk=comment.pk).update(plus=F("plus") + dp, minus=F("minus") + dm)
+    type(comment.author).objects.filter(pk=comment.author_id).update(rating=F("rating") + dp - dm)
+    Article.objects.filter(pk=comment.article_id).update(thread_version=F("thread_version") + 1)
+    discussion_live.vote_changed(comment)
+
+
+def vote(member, comment: Comment, value: int) -> tuple[int, int, int]:
+    from moderation import limits
+
+    check_vote(member, comment, value)
+    limits.hit_vote(member)
+    return do_vote(member, comment, value)

@@ -1,0 +1,13 @@
+from django import forms
+
+from discussion.models import BODY_MAX
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Your comment", widget=forms.Textarea(attrs={"rows": 5, "maxlength": BODY_MAX}),
+        required=False,  # the action gives the precise message for empty or long bodies
+        strip=False,
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    idempotency_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)

@@ -1,0 +1,66 @@
+"""The discussion's live events, each carrying the very fragment the page renders."""
+
+from discussion import render, threads
+from discussion.models import Comment
+from live.events import publish_on_commit
+
+
+def _node_for(comment: Comment):
+    """The comment's node in its article's public thread, with the node shown before it."""
+    nodes = threads.build(threads.load_comments(comment.article_id))
+    prev = None
+    for node in nodes:
+        if node.comment.pk == comment.pk:
+            return node, prev
+        prev = node
+    return None, None
+
+
+def comment_added(comment: Comment) -> None:
+    def event():
+        node, prev = _node_for(comment)
+        if node is None:
+            return None
+        return {
+            "type": "comment.new", "article": comment.article_id, "comment": comment.pk,
+            "parent": comment.parent_id, "after": prev.comment.pk if prev else None,
+            "number": node.number, "depth": node.depth, "author": comment.author_id,
+            "html": _public_html(node),
+        }
+
+    publish_on_commit(LazyEvent(event, "comment.new", comment.article_id))
+
+
+def comment_changed(comment: Comment, kind: str) -> None:
+    def event():
+        node, _prev = _node_for(comment)
+        html = _public_html(node) if node is not None else ""
+        return {"type": kind, "article": comment.article_id, "comment": comment.pk, "html": html}
+
+    publish_on_commit(LazyEvent(event, kind, comment.article_id))
+
+
+def vote_changed(comment: Comment) -> None:
+    def event():
+        fresh = Comment.objects.only("plus", "minus").get(pk=comment.pk)
+        return {"type": "comment.vote", "article": comment.article_id, "comment": comment.pk,
+                "plus": fresh.plus, "minus": fresh.minus}
+
+    publish_on_commit(LazyEvent(event, "comment.vote", comment.article_id))
+
+
+def _public_html(node) -> str:
+    """The fragment as any reader gets it: presence filled, the CSRF token left empty for
+    the page's script to fill from its own form."""
+    from accounts.presence import online_ids
+
+    html = render.render_comment(node) + "</li>"
+    return render.fill_one(html, "", online_ids([node.comment.author_id]))
+
+
+class LazyEvent(dict):
+    """An event whose payload is computed after commit, when the thread is final."""
+
+    def __init__(self, build, kind: str, article: int):
+        super().__init__(type=kind, article=article)
+        self.build = build

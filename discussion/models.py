@@ -1,0 +1,99 @@
+"""Comments, votes and quotes."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+EDIT_WINDOW = timedelta(minutes=15)  # a member may edit their comment this long after posting
+BODY_MAX = 10_000  # characters of Markdown source
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        VISIBLE = "visible", "Visible"
+        HELD = "held", "Awaiting moderation"
+        DELETED = "deleted", "Deleted by its author"
+        REMOVED = "removed", "Removed by a moderator"
+
+    article = models.ForeignKey("newsroom.Article", on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="comments")
+    depth = models.PositiveIntegerField(default=0)
+    body = models.TextField(max_length=BODY_MAX)
+    body_html = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.VISIBLE,
+                              db_index=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    edited = models.DateTimeField(null=True, blank=True)
+    plus = models.PositiveIntegerField(default=0)
+    minus = models.PositiveIntegerField(default=0)
+    moderation_reason = models.CharField(max_length=200, blank=True)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    source_key = models.CharField(max_length=200, null=True, blank=True, unique=True,
+                                  help_text="The id of an imported comment in its source.")
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["article", "id"]), models.Index(fields=["author", "-id"])]
+
+    def __str__(self):
+        return f"Comment {self.pk} by {self.author_id}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.VISIBLE
+
+    def is_editable_by(self, member, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            member.is_authenticated
+            and member.pk == self.author_id
+            and self.status in (self.Status.VISIBLE, self.Status.HELD)
+            and now - self.created <= EDIT_WINDOW
+        )
+
+    def is_deletable_by(self, member) -> bool:
+        return (
+            member.is_authenticated
+            and member.pk == self.author_id
+            and self.status in (self.Status.VISIBLE, self.Status.HELD)
+        )
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#c{self.pk}"
+
+
+class Vote(models.Model):
+    """One member's +1 or −1 on one comment. `counted` is False while a vote is quarantined
+    as part of a suspected brigade: it is kept, but left out of the comment's counts."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    value = models.SmallIntegerField(choices=[(1, "+1"), (-1, "−1")])
+    counted = models.BooleanField(default=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "voter"], name="one_vote_per_member"),
+            models.CheckConstraint(condition=models.Q(value__in=[1, -1]), name="vote_is_plus_or_minus"),
+        ]
+        indexes = [models.Index(fields=["voter", "created"])]
+
+
+class Quote(models.Model):
+    """A passage a comment quotes, with its source: an article paragraph or another comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="quotes")
+    source_comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="quoted_by")
+    source_anchor = models.CharField(max_length=40, blank=True,
+                                     help_text="Article paragraph anchor, such as p-3fa9c1.")
+    text = models.TextField()
+
+    def __str__(self):
+        return f"Quote in {self.comment_id}"

@@ -1,0 +1,85 @@
+"""The discussion as one viewer sees it: the shared cached thread plus their own marks."""
+
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.utils import timezone
+
+from accounts.presence import online_ids
+from discussion import render, threads
+from discussion.models import EDIT_WINDOW, Comment, Vote
+
+ORDERS = threads.ORDERS
+CACHE_SECONDS = 24 * 3600
+
+
+def thread_key(article, order: str) -> str:
+    return f"thread:{article.pk}:{article.thread_version}:{order}"
+
+
+def shared_parts(article, order: str) -> tuple[list[str], int]:
+    """The public thread, split at its slots, from the cache or rendered afresh.
+    Returns (parts, number of comments shown)."""
+    key = thread_key(article, order)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    nodes = threads.build(threads.load_comments(article.pk), order)
+    value = (render.split_slots(render.render_thread(nodes)), len(nodes))
+    cache.set(key, value, timeout=CACHE_SECONDS)
+    return value
+
+
+def for_viewer(request, article, order: str = "oldest") -> dict:
+    """Everything the article template needs about the discussion for this request."""
+    viewer = request.user if request.user.is_authenticated else None
+    own_ids: list[int] = []
+    editable: list[int] = []
+    votes: dict[int, int] = {}
+    held = False
+    if viewer is not None:
+        mine = list(Comment.objects.filter(article=article, author=viewer)
+                    .values_list("id", "status", "created"))
+        since = timezone.now() - EDIT_WINDOW
+        own_ids = [cid for cid, _s, _c in mine]
+        editable = [cid for cid, st, created in mine if created >= since and st in ("visible", "held")]
+        held = any(st == Comment.Status.HELD for _c, st, _t in mine)
+        votes = dict(Vote.objects.filter(voter=viewer, comment__article=article)
+                     .values_list("comment_id", "value"))
+    if held:
+        nodes = threads.build(threads.load_comments(article.pk), order, viewer_id=viewer.pk)
+        held_ids = frozenset(n.comment.pk for n in nodes if n.comment.status == Comment.Status.HELD)
+        parts, shown = render.split_slots(render.render_thread(nodes, held_ids)), len(nodes)
+    else:
+        parts, shown = shared_parts(article, order)
+    html = render.fill(parts, get_token(request), online_ids(render.slot_members(parts)))
+    return {
+        "thread_html": html,
+        "shown": shown,
+        "order": order,
+        "viewer_style": viewer_style(own_ids, editable, votes),
+        "viewer_votes": votes,
+    }
+
+
+def viewer_style(own_ids, editable, votes) -> str:
+    """CSS that shows a viewer's own controls and marks their votes (works without JS)."""
+    rules = []
+    if own_ids:
+        rules.append(",".join(f"#c{i}>.c .own-only" for i in own_ids) + "{display:inline-flex}")
+        rules.append(",".join(f"#c{i}>.c .vote" for i in own_ids) + "{display:none}")
+    if editable:
+        rules.append(",".join(f"#c{i}>.c .own-edit" for i in editable) + "{display:inline-flex}")
+    ups = [f"#c{c}>.c .plus" for c, v in votes.items() if v == 1]
+    downs = [f"#c{c}>.c .minus" for c, v in votes.items() if v == -1]
+    if ups:
+        rules.append(",".join(ups) + "{background:var(--plus-bg);color:var(--plus-fg);font-weight:700}")
+    if downs:
+        rules.append(",".join(downs) + "{background:var(--minus-bg);color:var(--minus-fg);font-weight:700}")
+    return "\n".join(rules)
+
+
+def fresh_fragment(article, viewer_id=None) -> str:
+    """The thread without the cache (for tests and the resync fragment)."""
+    nodes = threads.build(threads.load_comments(article.pk), "oldest", viewer_id=viewer_id)
+    return render.render_thread(nodes)
+

@@ -1,0 +1,176 @@
+"""The discussion as HTML: one function renders a comment, the same for the page and for
+the live stream; the thread is the flat node list wrapped in nested <ol> by comparing depths.
+
+Rendering is plain string building (no template engine) because a 1,000-comment thread is
+rendered on every cache miss; the markup here is the discussion's template.
+
+The thread HTML is shared by every reader and cached. What differs between readers is kept
+out of it: presence ("Online"/"Offline") and the CSRF token are slots, filled per request
+(see `fill`); a viewer's own votes and comments are marked by a small style block.
+"""
+
+from html import escape
+from urllib.parse import quote as urlquote
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from discussion.models import Comment
+from discussion.threads import Node
+
+SLOT = "\x00"  # separates literal HTML from slot names in a rendered thread
+TOKEN_SLOT = f"{SLOT}t{SLOT}"
+MONTHS = ["", "January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+AVATAR_HUES = 12
+
+_tz_cache: dict[str, ZoneInfo] = {}
+
+
+def site_tz() -> ZoneInfo:
+    name = settings.TIME_ZONE
+    if name not in _tz_cache:
+        _tz_cache[name] = ZoneInfo(name)
+    return _tz_cache[name]
+
+
+def format_time(dt) -> tuple[str, str]:
+    """(ISO 8601 with offset, "14 May 2021 13:49") in the site time zone."""
+    local = dt.astimezone(site_tz())
+    return local.isoformat(timespec="seconds"), f"{local.day} {MONTHS[local.month]} {local.year} {local:%H:%M}"
+
+
+def initials(login: str) -> str:
+    words = [w for w in login.replace("_", " ").replace("-", " ").replace(".", " ").split() if w]
+    if len(words) >= 2:
+        return (words[0][0] + words[1][0]).upper()
+    return login[:2].upper() if login else "?"
+
+
+def avatar_hue(member_id: int) -> int:
+    return (member_id * 7919) % AVATAR_HUES
+
+
+def presence_slot(member_id: int) -> str:
+    return f"{SLOT}p{member_id}{SLOT}"
+
+
+def render_presence(online: bool) -> str:
+    if online:
+        return '<span class="presence on" title="Online">Online</span>'
+    return '<span class="presence" title="Offline">Offline</span>'
+
+
+def _author_bits(c: Comment) -> tuple[str, str, str]:
+    """(avatar, login with presence, byline) for a comment's header."""
+    a = c.author
+    login = escape(a.login)
+    byline = f"{login} ({escape(a.real_name)})" if a.real_name else login
+    avatar = f'<span class="avatar h{avatar_hue(a.pk)}" aria-hidden="true">{escape(initials(a.login))}</span>'
+    if a.is_deleted:
+        # A deleted account: the name stays, without presence or profile link.
+        return avatar, f'<span class="login gone-account"><bdi>{login}</bdi></span>', f"<bdi>{byline}</bdi>"
+    href = f"/members/{urlquote(a.login)}/"
+    who = f'<a class="login" href="{href}"><bdi>{login}</bdi></a> {presence_slot(a.pk)}'
+    return avatar, who, f"<bdi>{byline}</bdi>"
+
+
+def render_comment(node: Node, *, held: bool = False) -> str:
+    """One comment as an open <li> (its replies, if any, follow before the closing tag)."""
+    c = node.comment
+    cid = c.pk
+    iso, human = format_time(c.created)
+    num = f'<span class="num">{node.index}.</span>'
+    head_extra = ""
+    if node.flattened and node.parent is not None:
+        p = node.parent.comment
+        head_extra = (f' <span class="reply-to">in reply to <a href="#c{p.pk}"><bdi>'
+                      f'{escape(p.author.login)}</bdi></a></span>')
+    if c.status in (Comment.Status.DELETED, Comment.Status.REMOVED):
+        words = ("Comment deleted by its author." if c.status == Comment.Status.DELETED
+                 else "Comment removed by a moderator.")
+        reason = ""
+        if c.status == Comment.Status.REMOVED and c.moderation_reason:
+            reason = f' <span class="own-only">Reason: {escape(c.moderation_reason)}</span>'
+        return (
+            f'<li id="c{cid}" class="comment gone" data-id="{cid}" data-depth="{node.depth}">'
+            f'<div class="c c-gone">{num} <em>{words}</em>{reason}'
+            f' <time datetime="{iso}">{human}</time>{head_extra}</div>'
+        )
+    avatar, who, byline = _author_bits(c)
+    edited = ' <span class="edited" title="Edited">edited</span>' if c.edited else ""
+    held_mark = ' <strong class="held-mark">awaiting moderation</strong>' if held else ""
+    return (
+        f'<li id="c{cid}" class="comment{" held" if held else ""}" data-id="{cid}" '
+        f'data-author="{c.author_id}" data-depth="{node.depth}">'
+        f'<article class="c" aria-labelledby="h{cid}">'
+        f'<header class="c-head" id="h{cid}">{avatar}'
+        f'<span class="c-who">{num} {who}</span>'
+        f'<span class="c-meta">{byline} <a class="time" href="#c{cid}"><time datetime="{iso}">{human}</time></a>'
+        f'{edited}{held_mark}{head_extra}</span></header>'
+        f'<div class="c-text" dir="auto">{c.body_html}</div>'
+        f'<footer class="c-actions">'
+        f'<a class="act reply" href="/comments/{cid}/reply/" data-act="reply">Reply</a>'
+        f'<a class="act quote" href="/comments/{cid}/reply/?quote=1" data-act="quote">Quote</a>'
+        f'<a class="act permalink" href="#c{cid}" title="Link to this comment">Link</a>'
+        f'<form class="vote" method="post" action="/comments/{cid}/vote/">'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN_SLOT}">'
+        f'<button class="plus" name="value" value="1" aria-label="Plus, {c.plus}">+<span class="n">{c.plus}</span></button>'
+        f'<button class="minus" name="value" value="-1" aria-label="Minus, {c.minus}">−<span class="n">{c.minus}</span></button>'
+        f'</form>'
+        f'<a class="act report" href="/comments/{cid}/report/">Report</a>'
+        f'<a class="act own-edit" href="/comments/{cid}/edit/" data-act="edit">Edit</a>'
+        f'<a class="act own-only" href="/comments/{cid}/delete/" data-act="delete">Delete</a>'
+        f'</footer></article>'
+    )
+
+
+def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset()) -> str:
+    """The whole discussion as nested ordered lists, depth capped at MAX_INDENT."""
+    if not nodes:
+        return '<ol class="thread" id="thread"></ol>'
+    out = ['<ol class="thread" id="thread">']
+    cur = 0
+    first = True
+    for node in nodes:
+        d = node.display_depth
+        if first:
+            first = False
+        elif d > cur:
+            out.append('<ol class="replies">')
+        elif d < cur:
+            out.append("</li></ol>" * (cur - d) + "</li>")
+        else:
+            out.append("</li>")
+        out.append(render_comment(node, held=node.comment.pk in held_ids))
+        cur = d
+    out.append("</li></ol>" * cur + "</li></ol>")
+    return "".join(out)
+
+
+def split_slots(html: str) -> list[str]:
+    """Literal HTML at even indices, slot names at odd ones."""
+    return html.split(SLOT)
+
+
+def fill(parts: list[str], token: str, online: set[int]) -> str:
+    """Fill a split thread's slots for one request."""
+    on = render_presence(True)
+    off = render_presence(False)
+    out = []
+    for i, part in enumerate(parts):
+        if not i & 1:
+            out.append(part)
+        elif part == "t":
+            out.append(token)
+        else:
+            out.append(on if int(part[1:]) in online else off)
+    return "".join(out)
+
+
+def slot_members(parts: list[str]) -> set[int]:
+    return {int(p[1:]) for p in parts[1::2] if p.startswith("p")}
+
+
+def fill_one(html: str, token: str, online: set[int]) -> str:
+    return fill(split_slots(html), token, online)

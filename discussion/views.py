@@ -1,0 +1,213 @@
+"""Discussion endpoints. Each works as a plain form post (redirecting back to the thread or
+showing the form with its error) and, for the page's script, as JSON."""
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.presence import online_ids
+from core.errors import ActionError
+from core.http import json_error, wants_json
+from discussion import actions, page, render as thread_render, threads
+from discussion.forms import CommentForm
+from discussion.models import Comment
+from newsroom.models import Article
+
+DRAFT_SESSION_KEY = "comment_draft"
+
+
+def _article(slug: str) -> Article:
+    return get_object_or_404(Article.objects.published().select_related("section"), slug=slug)
+
+
+def _comment(pk: int) -> Comment:
+    return get_object_or_404(
+        Comment.objects.select_related("article", "author", "article__section"), pk=pk,
+        article__in=Article.objects.published(),
+    )
+
+
+def _comment_json(comment: Comment, request) -> dict:
+    nodes = threads.build(threads.load_comments(comment.article_id), viewer_id=request.user.pk)
+    for node in nodes:
+        if node.comment.pk == comment.pk:
+            html = thread_render.render_comment(node, held=comment.status == Comment.Status.HELD) + "</li>"
+            from django.middleware.csrf import get_token
+
+            html = thread_render.fill_one(html, get_token(request), online_ids([comment.author_id]))
+            return {"id": comment.pk, "number": node.number, "parent": comment.parent_id,
+                    "status": comment.status, "html": html, "url": comment.get_absolute_url()}
+    return {"id": comment.pk, "status": comment.status, "url": comment.get_absolute_url()}
+
+
+def _keep_draft_and_sign_in(request, article: Article, body: str, parent: int | None):
+    request.session[DRAFT_SESSION_KEY] = {"article": article.pk, "body": body[:20000], "parent": parent}
+    messages.info(request, "Sign in to publish your comment: your text is kept.")
+    back = article.get_absolute_url() + "#comment-form"
+    return HttpResponseRedirect(f"{reverse('accounts:signin')}?next={back}")
+
+
+@require_POST
+def post_comment(request, slug):
+    """A new comment or reply. `parent` names the comment replied to."""
+    article = _article(slug)
+    form = CommentForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    body, parent = data.get("body") or request.POST.get("body", ""), data.get("parent")
+    if not request.user.is_authenticated:
+        if wants_json(request):
+            return json_error(ActionError("Sign in to comment.", status=401, code="signin"))
+        return _keep_draft_and_sign_in(request, article, body, parent)
+    try:
+        comment = actions.post_comment(request.user, article, body, parent,
+                                       idempotency_key=data.get("idempotency_key") or None)
+    except ActionError as error:
+        if wants_json(request):
+            return json_error(error)
+        return _form_again(request, article, body, parent, error)
+    request.session.pop(DRAFT_SESSION_KEY, None)
+    if wants_json(request):
+        return JsonResponse(_comment_json(comment, request), status=201)
+    if comment.status == Comment.Status.HELD:
+        messages.info(request, "Your comment awaits moderation; only you see it until then.")
+    return redirect(comment.get_absolute_url())
+
+
+def _form_again(request, article, body, parent, error: ActionError, template="discussion/reply.html"):
+    parent_comment = Comment.objects.filter(pk=parent).select_related("author").first() if parent else None
+    return render(
+        request, template,
+        {"article": article, "parent": parent_comment, "body": body, "error": error.message,
+         "idempotency_key": uuid.uuid4().hex, "post_url": reverse("discussion:post", args=[article.slug])},
+        status=error.status if error.status != 401 else 400,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reply(request, pk):
+    """A page with one comment and the reply form: the no-JavaScript way to reply or quote."""
+    parent = _comment(pk)
+    article = parent.article
+    if request.method == "POST":
+        return post_comment(request, article.slug)
+    body = ""
+    if request.GET.get("quote"):
+        body = quote_markdown(parent)
+    return render(request, "discussion/reply.html", {
+        "article": article, "parent": parent, "body": body, "idempotency_key": uuid.uuid4().hex,
+        "post_url": reverse("discussion:post", args=[article.slug]),
+    })
+
+
+def quote_markdown(comment: Comment, text: str | None = None) -> str:
+    """A block quote of `text` (default: the whole comment) recording its source."""
+    words = (text if text is not None else comment.body).strip()
+    lines = [f"> [quote=c{comment.pk}]"] + [f"> {line}" if line else ">" for line in words.split("\n")]
+    return "\n".join(lines) + "\n\n"
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    comment = _comment(pk)
+    if not request.user.is_authenticated:
+        if wants_json(request):
+            return json_error(ActionError("Sign in to edit.", status=401, code="signin"))
+        return redirect(f"{reverse('accounts:signin')}?next={request.path}")
+    body = request.POST.get("body", comment.body)
+    error = None
+    if request.method == "POST":
+        try:
+            actions.edit_comment(request.user, comment, body)
+        except ActionError as exc:
+            if wants_json(request):
+                return json_error(exc)
+            error = exc
+        else:
+            if wants_json(request):
+                return JsonResponse(_comment_json(comment, request))
+            return redirect(comment.get_absolute_url())
+    elif not comment.is_editable_by(request.user):
+        if wants_json(request):
+            return json_error(ActionError("You can edit only your own comments, for 15 minutes after "
+                                          "posting.", status=403, code="not_editable"))
+        error = ActionError(
+            "You can edit only your own comments, for 15 minutes after posting." , status=403)
+    if wants_json(request) and request.method == "GET":
+        return JsonResponse({"id": comment.pk, "body": comment.body})
+    return render(request, "discussion/edit.html",
+                  {"comment": comment, "article": comment.article, "body": body,
+                   "error": error.message if error else None},
+                  status=error.status if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request, pk):
+    comment = _comment(pk)
+    if not request.user.is_authenticated:
+        if wants_json(request):
+            return json_error(ActionError("Sign in first.", status=401, code="signin"))
+        return redirect(f"{reverse('accounts:signin')}?next={request.path}")
+    error = None
+    if request.method == "POST":
+        try:
+            actions.delete_comment(request.user, comment)
+        except ActionError as exc:
+            if wants_json(request):
+                return json_error(exc)
+            error = exc
+        else:
+            if wants_json(request):
+                return JsonResponse({"id": comment.pk, "status": comment.status})
+            messages.info(request, "Your comment was deleted.")
+            return redirect(comment.article.get_absolute_url() + "#comments")
+    elif not comment.is_deletable_by(request.user):
+        error = ActionError("You can delete only your own comments.", status=403)
+    return render(request, "discussion/delete.html",
+                  {"comment": comment, "article": comment.article,
+                   "error": error.message if error else None},
+                  status=error.status if error else 200)
+
+
+@require_POST
+def vote(request, pk):
+    """+1 / −1; the same value again takes the vote back (a toggle, as the buttons show)."""
+    comment = _comment(pk)
+    if not request.user.is_authenticated:
+        if wants_json(request):
+            return json_error(ActionError("Sign in to vote.", status=401, code="signin"))
+        return redirect(f"{reverse('accounts:signin')}?next={comment.get_absolute_url()}")
+    raw = request.POST.get("value", "")
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 99
+    try:
+        current = comment.votes.filter(voter=request.user).values_list("value", flat=True).first() or 0
+        if value in (1, -1) and value == current and request.POST.get("mode") != "set":
+            value = 0
+        plus, minus, mine = actions.vote(request.user, comment, value)
+    except ActionError as error:
+        if wants_json(request):
+            return json_error(error)
+        messages.error(request, error.message)
+        return redirect(comment.get_absolute_url())
+    if wants_json(request):
+        return JsonResponse({"id": comment.pk, "plus": plus, "minus": minus, "mine": mine})
+    return redirect(comment.get_absolute_url())
+
+
+@require_GET
+def thread_fragment(request, slug):
+    """The discussion alone, for a page whose live stream fell too far behind."""
+    article = _article(slug)
+    order = request.GET.get("order", "oldest")
+    if order not in page.ORDERS:
+        raise Http404("Unknown order")
+    data = page.for_viewer(request, article, order)
+    return JsonResponse({"html": data["thread_html"], "style": data["viewer_style"],
+                         "count": data["shown"]})

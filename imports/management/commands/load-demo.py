@@ -1,0 +1,31 @@
+"""veche load-demo: the seed page (when ../shared/seed is there) and Veche's own demo articles."""
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from imports import demo, page, pagewriter
+
+
+def seed_dir() -> Path:
+    return Path(os.environ.get("VECHE_SEED_DIR", settings.BASE_DIR.parent / "shared" / "seed"))
+
+
+class Command(BaseCommand):
+    help = "Load demo content: the seed capture, if present, and demo articles with discussions."
+
+    def handle(self, **options):
+        articles = demo.load()
+        self.stdout.write(f"Demo: {len(articles)} articles with discussions.")
+        folder = seed_dir()
+        captures = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+        if not captures:
+            self.stdout.write(f"No seed capture in {folder}: only the demo articles were loaded.")
+        for path in captures:
+            result = pagewriter.write(page.parse(path.read_text(encoding="utf-8")), section="Analytics",
+                                      keep_open=True)
+            self.stdout.write(f"Seed: {result.article.title} ({result.created} new comments)")
+        self.stdout.write(f"Demo members sign in with the password “{demo.DEMO_PASSWORD}” "
+                          "(for example “Marina K”).")

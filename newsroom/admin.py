@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from newsroom.actions import do_save_article
+from newsroom.models import Article, Author, Section, Tag
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "premoderated"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "section", "state", "published_at", "views", "comment_count", "comments_open"]
+    list_filter = ["state", "section", "comments_open"]
+    search_fields = ["title", "lead"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["tags", "author"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["views", "comment_count"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "section", "author", "tags", "lead", "body"]}),
+        ("Publishing", {"fields": ["state", "published_at", "source_url"],
+                        "description": "Scheduled articles appear at their publication time. "
+                                       "Use “View on site” to preview a draft."}),
+        ("Discussion", {"fields": ["comments_open", "comments_close_after_days", "premoderated",
+                                   "views", "comment_count"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        do_save_article(obj)

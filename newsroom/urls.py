@@ -1,0 +1,16 @@
+from django.urls import path
+
+from newsroom import api, views
+
+app_name = "newsroom"
+urlpatterns = [
+    path("", views.front, name="front"),
+    path("feed/", views.LatestFeed(), name="feed"),
+    path("section/<str:slug>/", views.section, name="section"),
+    path("section/<str:slug>/feed/", views.SectionFeed(), name="section-feed"),
+    path("tag/<str:slug>/", views.tag, name="tag"),
+    path("author/<str:slug>/", views.author, name="author"),
+    path("articles/<str:slug>/", views.article, name="article"),
+    path("api/v1/articles/", api.articles, name="api-articles"),
+    path("api/v1/articles/<str:slug>/", api.article, name="api-article"),
+]

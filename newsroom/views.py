@@ -1,0 +1,116 @@
+"""Reading the publication: front page, archives, the article with its discussion, feeds."""
+
+import uuid
+
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from discussion import page as discussion_page
+from newsroom.actions import do_record_view
+from newsroom.models import Article, Author, Section, Tag
+
+PER_PAGE = 20
+
+
+def _listing(request, queryset, template: str, context: dict):
+    paginator = Paginator(
+        queryset.select_related("section", "author").only(
+            "title", "slug", "lead", "published_at", "views", "comment_count",
+            "section__name", "section__slug", "author__name", "author__slug",
+        ),
+        PER_PAGE,
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, template, {**context, "page_obj": page, "articles": page.object_list,
+                                      "sections": Section.objects.all()})
+
+
+def front(request):
+    return _listing(request, Article.objects.published(), "newsroom/front.html", {})
+
+
+def section(request, slug):
+    obj = get_object_or_404(Section, slug=slug)
+    return _listing(request, Article.objects.published().filter(section=obj),
+                    "newsroom/listing.html", {"heading": obj.name, "kind": "Section", "obj": obj,
+                                              "feed_url": f"/section/{obj.slug}/feed/"})
+
+
+def tag(request, slug):
+    obj = get_object_or_404(Tag, slug=slug)
+    return _listing(request, Article.objects.published().filter(tags=obj),
+                    "newsroom/listing.html", {"heading": obj.name, "kind": "Tag", "obj": obj})
+
+
+def author(request, slug):
+    obj = get_object_or_404(Author, slug=slug)
+    return _listing(request, Article.objects.published().filter(author=obj),
+                    "newsroom/listing.html", {"heading": obj.name, "kind": "Author", "obj": obj})
+
+
+def article(request, slug):
+    articles = Article.objects.select_related("section", "author")
+    if not request.user.has_perm("newsroom.change_article"):
+        articles = articles.published()  # editors preview drafts and scheduled articles
+    obj = get_object_or_404(articles, slug=slug)
+    views = do_record_view(obj)
+    order = request.GET.get("order", "oldest")
+    if order not in discussion_page.ORDERS:
+        order = "oldest"
+    discussion = discussion_page.for_viewer(request, obj, order)
+    draft = request.session.get("comment_draft") if request.user.is_authenticated else None
+    if draft and draft.get("article") != obj.pk:
+        draft = None
+    return render(request, "newsroom/article.html", {
+        "article": obj,
+        "views": views,
+        "tags": list(obj.tags.all()),
+        "discussion": discussion,
+        "closed_reason": obj.comments_closed_reason(),
+        "draft": draft,
+        "idempotency_key": uuid.uuid4().hex,
+        "orders": discussion_page.ORDERS,
+        "post_url": reverse("discussion:post", args=[obj.slug]),
+    })
+
+
+class LatestFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Veche: latest publications"
+    link = "/"
+    subtitle = "The latest publications"
+
+    def items(self):
+        return Article.objects.published().select_related("author")[:30]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.lead
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_author_name(self, item):
+        return item.author.name if item.author else None
+
+
+class SectionFeed(LatestFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, obj):
+        return f"Veche: {obj.name}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def subtitle(self, obj):
+        return f"The latest publications in {obj.name}"
+
+    def items(self, obj):
+        return Article.objects.published().filter(section=obj).select_related("author")[:30]
