@@ -10,8 +10,9 @@ from core.text import fold, skeleton
 
 def check_login_available(login: str, exclude_pk: int | None = None) -> None:
     """Refuse a login that is taken (case-insensitively, after NFKC) or confusable."""
-    from accounts.validators import validate_login_shape
     from django.core.exceptions import ValidationError
+
+    from accounts.validators import validate_login_shape
 
     try:
         validate_login_shape(login)

@@ -52,9 +52,33 @@ def signup(request):
 
 
 class SignInView(auth_views.LoginView):
+    """Sign-in, limited per address and per account: after repeated failures the account
+    is locked for a while, and the page says until when."""
+
     template_name = "accounts/signin.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        from moderation import limits
+
+        login = request.POST.get("username", "")
+        try:
+            limits.check_signin(request, login)
+        except ActionError as exc:
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, exc.message)
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        response = super().post(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            limits.signin_succeeded(login)
+        else:
+            limits.signin_failed(login)
+        return response
 
 
 class SignOutView(auth_views.LogoutView):

@@ -4,8 +4,8 @@ import logging
 import secrets
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.template.loader import render_to_string
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 log = logging.getLogger(__name__)
 

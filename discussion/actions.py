@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import Member
 from core.errors import ActionError
 from core.markup import quote_sources, render_comment
 from core.text import strip_invisible
@@ -170,8 +171,11 @@ def post_comment(member, article: Article, body: str, parent_id: int | None = No
     """check_post then do_post: what views and the API call."""
     from moderation import limits
 
-    limits.hit_comment(member)
-    return do_post(member, article, check_post(member, article, body, parent_id), **kw)
+    draft = check_post(member, article, body, parent_id)
+    if not (kw.get("idempotency_key") and Comment.objects.filter(
+            idempotency_key=kw["idempotency_key"], author=member).exists()):
+        limits.hit_comment(member)  # a retried post is not a second comment
+    return do_post(member, article, draft, **kw)
 
 
 def _count(comment: Comment, delta: int) -> None:
@@ -179,7 +183,7 @@ def _count(comment: Comment, delta: int) -> None:
     Article.objects.filter(pk=comment.article_id).update(
         comment_count=F("comment_count") + delta, thread_version=F("thread_version") + 1
     )
-    type(comment.author).objects.filter(pk=comment.author_id).update(
+    Member.objects.filter(pk=comment.author_id).update(
         comment_count=F("comment_count") + delta
     )
 
@@ -237,7 +241,7 @@ def do_set_status(comment: Comment, status: str, reason: str = "") -> Comment:
             _count(locked, +1 if now_public else -1)
             # Votes on a comment that is no longer public leave the author's rating.
             score = locked.plus - locked.minus
-            type(locked.author).objects.filter(pk=locked.author_id).update(
+            Member.objects.filter(pk=locked.author_id).update(
                 rating=F("rating") + (score if now_public else -score)
             )
         else:
@@ -320,7 +324,7 @@ def _apply_vote(comment: Comment, old: int, new: int) -> None:
     if dp == 0 and dm == 0:
         return
     Comment.objects.filter(pk=comment.pk).update(plus=F("plus") + dp, minus=F("minus") + dm)
-    type(comment.author).objects.filter(pk=comment.author_id).update(rating=F("rating") + dp - dm)
+    Member.objects.filter(pk=comment.author_id).update(rating=F("rating") + dp - dm)
     Article.objects.filter(pk=comment.article_id).update(thread_version=F("thread_version") + 1)
     discussion_live.vote_changed(comment)
 

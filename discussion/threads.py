@@ -116,5 +116,6 @@ def _sort_key(order: str):
     if order == "newest":
         return lambda n: -n.comment.pk
     if order == "best":
-        return lambda n: (-wilson_lower_bound(n.comment.plus, n.comment.minus), n.comment.pk)
+        return lambda n: (-wilson_lower_bound(n.comment.plus, n.comment.minus),
+                          n.comment.minus - n.comment.plus, n.comment.pk)
     return None  # oldest: already in id order

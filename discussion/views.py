@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.presence import online_ids
 from core.errors import ActionError
 from core.http import json_error, wants_json
-from discussion import actions, page, render as thread_render, threads
+from discussion import actions, page, threads
+from discussion import render as thread_render
 from discussion.forms import CommentForm
 from discussion.models import Comment
 from newsroom.models import Article

@@ -1,9 +1,170 @@
-"""Rate limits (filled in by the moderation work)."""
+"""Rate limits: how often one member or one address may act.
+
+Counters live in the cache (Redis in scale-out mode). A window opens at the first hit and
+lasts `seconds`; hits past `count` in it are refused with HTTP 429 and Retry-After.
+Why not a library: the ones for Django count per view and cannot say when to try again or
+fall back; these rules need both.
+
+When the shared cache is away no limit fails fully open or closed: each falls back to
+counters inside this process (so a member can at worst act N times as often with N
+processes), keeping the site usable and still bounded. README lists each limit.
+"""
+
+import contextlib
+import math
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from django.utils import timezone
+
+from core.cache import CacheUnavailable
+from core.errors import ActionError
+
+_local = LocMemCache("veche-limits-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+_now = time.time  # tests move the clock through this
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    count: int
+    seconds: int
+    message: str
+
+
+NEW_ACCOUNT_AGE = timedelta(hours=24)  # younger accounts get the stricter comment limits
+COMMENT_BURST = Limit("comment-burst", 1, 15, "You can post one comment every 15 seconds.")
+COMMENT_HOUR = Limit("comment-hour", 60, 3600, "You have posted 60 comments this hour, the limit.")
+NEW_COMMENT_BURST = Limit("new-comment-burst", 1, 60,
+                          "New accounts can post one comment a minute during their first day.")
+NEW_COMMENT_HOUR = Limit("new-comment-hour", 10, 3600,
+                         "New accounts can post 10 comments an hour during their first day.")
+VOTE = Limit("vote", 60, 600, "You have voted 60 times in 10 minutes, the limit.")
+REPORT = Limit("report", 20, 86400, "You have sent 20 reports today, the limit.")
+SIGNIN_IP = Limit("signin-ip", 30, 600, "Too many sign-in attempts from your network.")
+SIGNIN_ACCOUNT = Limit("signin-account", 5, 900,
+                       "Too many failed sign-ins for this account; it is locked for a while.")
+SIGNUP_IP = Limit("signup-ip", 5, 3600, "Too many new accounts from your network this hour.")
+
+ALL = [COMMENT_BURST, COMMENT_HOUR, NEW_COMMENT_BURST, NEW_COMMENT_HOUR, VOTE, REPORT, SIGNIN_IP,
+       SIGNIN_ACCOUNT, SIGNUP_IP]
+
+
+def _wait_words(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 90:
+        return f"{minutes} minutes"
+    return f"{math.ceil(minutes / 60)} hours"
+
+
+def _store():
+    return cache if getattr(cache, "available", True) else _local
+
+
+def _hit(limit: Limit, ident: str, *, peek: bool = False) -> None:
+    """Count one hit (or only look, with peek); raise 429 past the limit."""
+    if not _enabled():
+        return
+    key = f"rl:{limit.name}:{ident}"
+    now = _now()
+    for store in (_store(), _local):
+        try:
+            end = store.get(key + ":end")
+            if end is None or now >= end:
+                if peek:
+                    return
+                store.set(key + ":end", now + limit.seconds, timeout=limit.seconds + 1)
+                store.set(key, 1, timeout=limit.seconds + 1)
+                return
+            if peek:
+                n = store.get(key, 0)
+                if n < limit.count:
+                    return
+            else:
+                try:
+                    n = store.incr(key)
+                except ValueError:  # the count expired between the two reads
+                    store.set(key, 1, timeout=limit.seconds + 1)
+                    n = 1
+                if n <= limit.count:
+                    return
+            wait = max(1, math.ceil(end - now))
+            raise ActionError(f"{limit.message} Try again in {_wait_words(wait)}.", status=429,
+                              code="rate_limited", retry_after=wait)
+        except CacheUnavailable:
+            continue  # the shared store failed mid-way: count in this process instead
+
+
+def reset(limit: Limit, ident: str) -> None:
+    for store in (_store(), _local):
+        store.delete(f"rl:{limit.name}:{ident}")
+        store.delete(f"rl:{limit.name}:{ident}:end")
+
+
+def _enabled() -> bool:
+    return getattr(settings, "VECHE_RATE_LIMITS", True)
+
+
+def _is_new(member) -> bool:
+    return timezone.now() - member.date_joined < NEW_ACCOUNT_AGE
 
 
 def hit_comment(member) -> None:
-    return None
+    if _is_new(member):
+        _hit(NEW_COMMENT_BURST, str(member.pk))
+        _hit(NEW_COMMENT_HOUR, str(member.pk))
+    else:
+        _hit(COMMENT_BURST, str(member.pk))
+        _hit(COMMENT_HOUR, str(member.pk))
 
 
 def hit_vote(member) -> None:
-    return None
+    _hit(VOTE, str(member.pk))
+
+
+def hit_report(member) -> None:
+    _hit(REPORT, str(member.pk))
+
+
+def client_ip(request) -> str:
+    """The address that limits count against. Behind a proxy, set VECHE_TRUSTED_PROXY_HOPS:
+    X-Forwarded-For is trusted only that many hops deep, so a client cannot spoof it."""
+    hops = getattr(settings, "VECHE_TRUSTED_PROXY_HOPS", 0)
+    if hops:
+        chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+        if len(chain) >= hops:
+            return chain[-hops]
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def hit_signup(request) -> None:
+    _hit(SIGNUP_IP, client_ip(request))
+
+
+def check_signin(request, login: str) -> None:
+    """Before a sign-in attempt: count it for the address, and refuse a locked account."""
+    _hit(SIGNIN_IP, client_ip(request))
+    _hit(SIGNIN_ACCOUNT, _account_ident(login), peek=True)
+
+
+def signin_failed(login: str) -> None:
+    with contextlib.suppress(ActionError):  # the next attempt is refused by check_signin
+        _hit(SIGNIN_ACCOUNT, _account_ident(login))
+
+
+def signin_succeeded(login: str) -> None:
+    reset(SIGNIN_ACCOUNT, _account_ident(login))
+
+
+def _account_ident(login: str) -> str:
+    import hashlib
+
+    from core.text import fold
+
+    return hashlib.sha256(fold(login or "").encode()).hexdigest()[:32]

@@ -102,6 +102,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # A file, not memory, so tests can hammer it from several threads as the server would.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
 REPLICA_URLS = env_list("VECHE_DATABASE_REPLICA_URLS")
 for _i, _url in enumerate(REPLICA_URLS):
@@ -158,6 +160,15 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 
 # A member is Online when their last request is younger than this many seconds.
 VECHE_PRESENCE_WINDOW = int(os.environ.get("VECHE_PRESENCE_WINDOW", "300"))
+
+# --- Community rules (README, "Moderation settings") -------------------------------------
+VECHE_RATE_LIMITS = env_bool("VECHE_RATE_LIMITS", True)
+VECHE_TRUSTED_PROXY_HOPS = int(os.environ.get("VECHE_TRUSTED_PROXY_HOPS", "0"))
+# New accounts may not comment during their first N hours (0: at once).
+VECHE_NEW_ACCOUNT_QUIET_HOURS = int(os.environ.get("VECHE_NEW_ACCOUNT_QUIET_HOURS", "0"))
+# Hold a member's first N comments for moderation (0: off).
+VECHE_PREMODERATE_FIRST = int(os.environ.get("VECHE_PREMODERATE_FIRST", "0"))
+VECHE_COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("VECHE_COMMENTS_CLOSE_AFTER_DAYS", "30"))
 
 # --- Email ------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

@@ -1,0 +1,159 @@
+"""Logins, sign-up and sign-in, presence, profiles, replies and deleted accounts."""
+
+import time
+
+import pytest
+from django.core import mail
+
+from accounts import actions, presence
+from accounts.models import Member
+from core.errors import ActionError
+
+
+@pytest.mark.parametrize("login", ["123", "Bakht", "Just a cat", "Herman 4223", "Canich-dotoshnii",
+                                   "Дух скрепный", "a.b_c-d", "ab", "x" * 32])
+def test_logins_like_the_seeds_are_accepted(db, login):
+    actions.check_login_available(login)
+
+
+@pytest.mark.parametrize(("login", "why"), [
+    ("a", "2 to 32"), ("x" * 33, "2 to 32"), (" lead", "start or end"), ("two  spaces", "two in a row"),
+    ("semi;colon", "letters, digits"), ("<b>", "letters, digits"), ("---", "at least one letter"),
+    ("emoji😀", "letters, digits"),
+])
+def test_bad_logins_are_refused_with_a_reason(db, login, why):
+    with pytest.raises(ActionError, match=why):
+        actions.check_login_available(login)
+
+
+def test_logins_are_unique_case_insensitively_after_nfkc(make_member):
+    make_member("Bakht")
+    for twin in ("bakht", "BAKHT", "Ｂａｋｈｔ"):  # the last in full-width letters
+        with pytest.raises(ActionError, match="is taken"):
+            actions.check_login_available(twin)
+
+
+def test_confusable_logins_are_refused(make_member):
+    make_member("Bakht")
+    with pytest.raises(ActionError, match="looks like the existing login “Bakht”"):
+        actions.check_login_available("Bаkht")  # Cyrillic а
+    make_member("Петр")
+    with pytest.raises(ActionError, match="looks like"):
+        actions.check_login_available("Пeтp")  # Latin e and p inside Cyrillic
+
+
+def test_sign_up_signs_in_and_shows_the_real_name(client, db):
+    r = client.post("/signup/", {"login": "Bakht", "real_name": "Bakhtiyar", "email": "b@example.org",
+                                 "password": "a long passphrase here", "next": "/"})
+    assert r.status_code == 302
+    member = Member.objects.get()
+    assert member.display_name == "Bakht (Bakhtiyar)"
+    assert member.password.startswith("argon2") or member.password.startswith("md5")
+    assert client.get("/").context["user"] == member
+
+
+def test_sign_up_errors(client, make_member):
+    make_member("Bakht")
+    r = client.post("/signup/", {"login": "Bаkht", "password": "a long passphrase here"})
+    assert r.status_code == 400 and "looks like the existing login" in r.content.decode()
+    r = client.post("/signup/", {"login": "newbie", "password": "short"})
+    assert "at least 10 characters" in r.content.decode()
+    r = client.post("/signup/", {"login": "newbie", "password": "password1234"})
+    assert "too common" in r.content.decode()
+    r = client.post("/signup/", {"login": "newbie", "password": "x" * 129})
+    assert "at most 128 characters" in r.content.decode()
+    assert Member.objects.count() == 1
+
+
+def test_sign_in_is_case_insensitive_and_rotates_the_session(client, make_member):
+    make_member("Herman 4223", password="a long passphrase here")
+    client.get("/signin/")
+    before = client.session.session_key
+    r = client.post("/signin/", {"username": "herman 4223", "password": "a long passphrase here"})
+    assert r.status_code == 302
+    assert client.session.session_key != before
+
+
+def test_sign_out_ends_the_session_on_the_server(client, alice):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(alice)
+    key = client.session.session_key
+    client.post("/signout/")
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_password_change_ends_other_sessions(client, alice):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(alice)
+    client.force_login(alice)
+    r = client.post("/account/password/", {"old_password": "correct horse battery",
+                                           "new_password1": "another good passphrase",
+                                           "new_password2": "another good passphrase"})
+    assert r.status_code == 302
+    assert client.get("/account/").status_code == 200
+    assert other.get("/account/").status_code == 302  # sent to sign in
+
+
+def test_password_reset_works_once_and_does_not_reveal_accounts(client, alice):
+    r = client.post("/password-reset/", {"email": "nobody@example.org"})
+    assert r.status_code == 302 and len(mail.outbox) == 0
+    r = client.post("/password-reset/", {"email": alice.email})
+    assert r.status_code == 302 and len(mail.outbox) == 1
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password-reset/" in line)
+    path = link.split("testserver", 1)[1]
+    r = client.get(path)
+    assert r.status_code == 302
+    set_url = r["Location"]
+    r = client.post(set_url, {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"})
+    assert r.status_code == 302
+    assert client.get(path, follow=True).context["validlink"] is False
+
+
+def test_presence_window(alice, settings):
+    settings.VECHE_PRESENCE_WINDOW = 300
+    now = time.time()
+    assert presence.online_ids([alice.pk], now=now) == set()
+    presence.touch(alice, now=now)
+    assert presence.online_ids([alice.pk], now=now + 299) == {alice.pk}
+    assert presence.online_ids([alice.pk], now=now + 301) == set()
+
+
+def test_a_request_marks_the_member_online(client, alice):
+    client.force_login(alice)
+    client.get("/")
+    assert presence.online_ids([alice.pk]) == {alice.pk}
+    alice.refresh_from_db()
+    assert alice.last_seen is not None
+
+
+def test_profile_and_replies(client, alice, bob, article, post):
+    mine = post(alice, article, "alice writes")
+    post(bob, article, "bob answers", parent=mine)
+    page = client.get("/members/alice/").content.decode()
+    assert "alice (Alice Liddell)" in page and "alice writes" in page and "Offline" in page
+    client.force_login(alice)
+    front = client.get("/").content.decode()
+    assert 'aria-label="1 unread"' in front
+    replies = client.get("/replies/").content.decode()
+    assert "bob answers" in replies
+    from accounts.replies import forget_unread
+
+    forget_unread(alice.pk)
+    assert 'aria-label="1 unread"' not in client.get("/").content.decode()
+
+
+def test_deleted_accounts_keep_their_comments_without_presence_or_profile(client, alice, article, post):
+    post(alice, article, "before I left")
+    client.force_login(alice)
+    r = client.post("/account/delete/", {"password": "correct horse battery"})
+    assert r.status_code == 302
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "before I left" in html
+    assert 'class="login gone-account"><bdi>alice</bdi>' in html
+    assert "/members/alice/" not in html
+    assert client.get("/members/alice/").status_code == 404
+    data = client.get(f"/api/v1/articles/{article.slug}/comments/").json()["comments"][0]["author"]
+    assert data == {"login": "alice", "real_name": "Alice Liddell", "presence": None, "deleted": True}

@@ -1,0 +1,75 @@
+"""A Redis cache that degrades instead of failing when Redis is away.
+
+Nothing in Redis is the only copy of anything that matters (comments, votes and accounts
+live in the database), so a lost Redis must cost speed, not pages: reads miss, writes are
+dropped, and counters raise CacheUnavailable so their callers can fall back. After an error
+Redis is left alone for BREAK_SECONDS, so a dead server does not add a timeout to every call.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache
+
+log = logging.getLogger(__name__)
+BREAK_SECONDS = 2.0
+
+
+class CacheUnavailable(Exception):
+    """The shared cache cannot count right now."""
+
+
+class ResilientRedisCache(RedisCache):
+    _broken_until = 0.0
+
+    def _guard(self, fn, default, *args, **kwargs):
+        if time.monotonic() < self._broken_until:
+            return default
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # redis.ConnectionError, TimeoutError, …
+            if time.monotonic() >= self._broken_until:
+                log.warning("cache unavailable: %s", exc)
+            type(self)._broken_until = time.monotonic() + BREAK_SECONDS
+            return default
+
+    @property
+    def available(self) -> bool:
+        return time.monotonic() >= self._broken_until
+
+    def get(self, key, default=None, version=None):
+        return self._guard(super().get, default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._guard(super().get_many, {}, keys, version)
+
+    def set(self, key, value, timeout=None, version=None):
+        return self._guard(super().set, None, key, value, timeout, version)
+
+    def add(self, key, value, timeout=None, version=None):
+        return self._guard(super().add, False, key, value, timeout, version)
+
+    def set_many(self, data, timeout=None, version=None):
+        return self._guard(super().set_many, list(data), data, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._guard(super().delete, False, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._guard(super().delete_many, None, keys, version)
+
+    def touch(self, key, timeout=None, version=None):
+        return self._guard(super().touch, False, key, timeout, version)
+
+    def has_key(self, key, version=None):
+        return self._guard(super().has_key, False, key, version)
+
+    def clear(self):
+        return self._guard(super().clear, False)
+
+    def incr(self, key, delta=1, version=None):
+        missing = object()
+        result = self._guard(super().incr, missing, key, delta, version)
+        if result is missing:
+            raise CacheUnavailable("Redis is unavailable")
+        return result

@@ -1,0 +1,173 @@
+"""Posting, editing, deleting and voting through the actions, at their edges."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from core.errors import ActionError
+from discussion import actions
+from discussion.models import BODY_MAX, EDIT_WINDOW, Comment, Quote, Vote
+from newsroom.models import Article
+
+
+def test_a_comment_and_a_reply_update_the_counters(alice, bob, article, post):
+    c = post(alice, article, "Hello :wink:")
+    r = post(bob, article, "Hi back", parent=c)
+    article.refresh_from_db()
+    alice.refresh_from_db()
+    assert article.comment_count == 2
+    assert alice.comment_count == 1
+    assert (r.parent_id, r.depth) == (c.pk, 1)
+    assert 'alt="winked"' in c.body_html
+
+
+@pytest.mark.parametrize("body", ["", "   \n\t ", "\u200b\u200b", "\u202e"])
+def test_an_empty_comment_is_refused(alice, article, post, body):
+    with pytest.raises(ActionError, match="empty"):
+        post(alice, article, body)
+    assert not Comment.objects.exists()
+
+
+def test_the_length_limit_is_exact(alice, article, post):
+    post(alice, article, "x" * BODY_MAX)
+    with pytest.raises(ActionError, match="at most 10,000 characters; this one has 10,001"):
+        post(alice, article, "x" * (BODY_MAX + 1))
+    assert Comment.objects.count() == 1
+
+
+def test_a_reply_to_a_missing_comment_or_another_article_is_refused(alice, article, make_article, post):
+    other = make_article()
+    foreign = post(alice, other, "elsewhere")
+    with pytest.raises(ActionError, match="does not exist"):
+        post(alice, article, "reply", parent=Comment(pk=987654))
+    with pytest.raises(ActionError, match="another publication"):
+        post(alice, article, "reply", parent=foreign)
+    assert Comment.objects.count() == 1
+
+
+def test_signed_out_and_closed_discussions_are_refused(alice, make_article, post):
+    from django.contrib.auth.models import AnonymousUser
+
+    closed = make_article(comments_open=False)
+    old = make_article(published_at=timezone.now() - timedelta(days=31))
+    open_old = make_article(published_at=timezone.now() - timedelta(days=31), comments_close_after_days=0)
+    with pytest.raises(ActionError, match="Sign in"):
+        actions.post_comment(AnonymousUser(), open_old, "hi")
+    with pytest.raises(ActionError, match="closed by the editors"):
+        post(alice, closed, "hi")
+    with pytest.raises(ActionError, match="closed automatically"):
+        post(alice, old, "hi")
+    post(alice, open_old, "hi")
+
+
+def test_drafts_cannot_be_commented(alice, make_article, post):
+    draft = make_article(state=Article.State.DRAFT)
+    with pytest.raises(ActionError) as err:
+        post(alice, draft, "hi")
+    assert err.value.status == 404
+
+
+def test_the_same_idempotency_key_stores_once(alice, article, post):
+    a = post(alice, article, "once", idempotency_key="k" * 32)
+    b = post(alice, article, "once", idempotency_key="k" * 32)
+    assert a.pk == b.pk and Comment.objects.count() == 1
+    article.refresh_from_db()
+    assert article.comment_count == 1
+
+
+def test_edit_within_the_window_marks_edited(alice, bob, article, post):
+    c = post(alice, article, "first")
+    actions.edit_comment(alice, c, "second **bold**")
+    c.refresh_from_db()
+    assert c.edited is not None and "<strong>bold</strong>" in c.body_html
+    with pytest.raises(ActionError, match="only your own"):
+        actions.edit_comment(bob, c, "hijack")
+
+
+def test_edit_after_the_window_is_refused(alice, article, post):
+    c = post(alice, article, "first")
+    Comment.objects.filter(pk=c.pk).update(created=timezone.now() - EDIT_WINDOW - timedelta(seconds=1))
+    c.refresh_from_db()
+    with pytest.raises(ActionError, match="15 minutes"):
+        actions.edit_comment(alice, c, "late")
+    c.refresh_from_db()
+    assert c.body == "first"
+
+
+def test_delete_keeps_a_placeholder_when_there_are_replies(alice, bob, article, post):
+    from discussion import threads
+
+    parent = post(alice, article, "parent")
+    post(bob, article, "child", parent=parent)
+    lonely = post(alice, article, "lonely")
+    actions.delete_comment(alice, parent)
+    actions.delete_comment(alice, lonely)
+    nodes = threads.build(threads.load_comments(article.pk))
+    assert [(n.comment.pk, n.comment.status) for n in nodes] == [
+        (parent.pk, "deleted"), (parent.pk + 1, "visible")]
+    article.refresh_from_db()
+    assert article.comment_count == 1
+    with pytest.raises(ActionError):
+        actions.delete_comment(bob, Comment.objects.get(body="child").__class__.objects.get(pk=parent.pk))
+
+
+def test_quotes_record_their_source(alice, bob, article, post):
+    c = post(alice, article, "Original words here")
+    anchor = article.body_html.split('id="')[1].split('"')[0]
+    r = post(bob, article, f"> [quote=c{c.pk}]\n> Original words\n\n> [quote={anchor}]\n> First paragraph.\n\nMine.", parent=c)
+    quotes = list(Quote.objects.filter(comment=r).order_by("id"))
+    assert [(q.source_comment_id, q.source_anchor, q.text) for q in quotes] == [
+        (c.pk, "", "Original words"), (None, anchor, "First paragraph.")]
+    assert f'href="{article.get_absolute_url()}#c{c.pk}"' in r.body_html
+    assert "alice wrote:" in r.body_html
+    assert f'#{anchor}"' in r.body_html and "From the article:" in r.body_html
+
+
+# --- votes ---------------------------------------------------------------------------------
+
+# (sequence of votes by one member) -> (plus, minus) afterwards
+VOTE_TRANSITIONS = [
+    ([1], (1, 0)),
+    ([-1], (0, 1)),
+    ([1, -1], (0, 1)),
+    ([-1, 1], (1, 0)),
+    ([1, 0], (0, 0)),
+    ([-1, 0], (0, 0)),
+    ([1, 1], (1, 0)),
+    ([0], (0, 0)),
+    ([1, -1, 0, -1, 1], (1, 0)),
+]
+
+
+@pytest.mark.parametrize(("sequence", "counts"), VOTE_TRANSITIONS)
+def test_vote_transitions(alice, bob, article, post, sequence, counts):
+    c = post(alice, article, "vote on me")
+    for value in sequence:
+        actions.vote(bob, c, value)
+    c.refresh_from_db()
+    alice.refresh_from_db()
+    assert (c.plus, c.minus) == counts
+    assert alice.rating == counts[0] - counts[1]
+    assert Vote.objects.filter(comment=c).count() == (1 if sequence[-1] != 0 else 0)
+
+
+def test_no_vote_on_own_or_deleted_comment(alice, bob, article, post):
+    c = post(alice, article, "mine")
+    with pytest.raises(ActionError, match="your own"):
+        actions.vote(alice, c, 1)
+    actions.delete_comment(alice, c)
+    with pytest.raises(ActionError, match="deleted or removed"):
+        actions.vote(bob, c, 1)
+    with pytest.raises(ActionError, match=r"\+1, −1 or 0"):
+        actions.vote(bob, post(alice, article, "x"), 5)
+    assert not Vote.objects.exists()
+
+
+def test_vote_delta_table():
+    table = {(o, n): actions.vote_delta(o, n) for o in (1, -1, 0) for n in (1, -1, 0)}
+    assert table == {
+        (0, 1): (1, 0), (0, -1): (0, 1), (0, 0): (0, 0),
+        (1, 1): (0, 0), (1, -1): (-1, 1), (1, 0): (-1, 0),
+        (-1, 1): (1, -1), (-1, -1): (0, 0), (-1, 0): (0, -1),
+    }

@@ -1,0 +1,141 @@
+"""Building, numbering, ordering and rendering threads; the page's query count is constant."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from discussion import actions, render, threads
+from discussion.models import Comment
+
+
+def chain(member_a, member_b, article, post, depth):
+    parent = None
+    made = []
+    for i in range(depth):
+        parent = post(member_a if i % 2 == 0 else member_b, article, f"level {i}", parent=parent)
+        made.append(parent)
+    return made
+
+
+def test_numbers_follow_the_tree(alice, bob, article, post):
+    a = post(alice, article, "a")
+    b = post(bob, article, "b")
+    a1 = post(bob, article, "a1", parent=a)
+    a11 = post(alice, article, "a11", parent=a1)
+    a2 = post(bob, article, "a2", parent=a)
+    nodes = threads.build(threads.load_comments(article.pk))
+    assert [(n.comment.pk, n.number) for n in nodes] == [
+        (a.pk, "1"), (a1.pk, "1.1"), (a11.pk, "1.1.1"), (a2.pk, "1.2"), (b.pk, "2")]
+
+
+def test_orders(alice, bob, make_member, article, post):
+    carol = make_member("carol")
+    a = post(alice, article, "a")
+    b = post(alice, article, "b")
+    c = post(alice, article, "c")
+    for voter in (bob, carol):
+        actions.vote(voter, b, 1)
+    actions.vote(bob, a, -1)
+    comments = threads.load_comments(article.pk)
+    assert [n.comment.pk for n in threads.build(comments, "newest")] == [c.pk, b.pk, a.pk]
+    assert [n.comment.pk for n in threads.build(comments, "best")] == [b.pk, c.pk, a.pk]
+    # Numbers stay those of the oldest-first order whatever the order shown.
+    assert [n.number for n in threads.build(comments, "newest")] == ["3", "2", "1"]
+
+
+def test_wilson_prefers_many_votes_over_one():
+    assert threads.wilson_lower_bound(10, 1) > threads.wilson_lower_bound(1, 0) > 0
+    assert threads.wilson_lower_bound(0, 0) == 0
+
+
+def test_indentation_stops_at_six_levels_and_deeper_replies_say_whom_they_answer(alice, bob, article, post):
+    made = chain(alice, bob, article, post, 9)
+    html = render.render_thread(threads.build(threads.load_comments(article.pk)))
+    assert html.count('<ol class="replies">') == threads.MAX_INDENT - 1
+    deep = made[threads.MAX_INDENT]
+    li = html[html.index(f'id="c{deep.pk}"'):]
+    assert f'in reply to <a href="#c{made[threads.MAX_INDENT - 1].pk}"><bdi>' in li[:2000]
+    # Well-formed nesting: as many closing as opening lists and items.
+    assert html.count("<ol") == html.count("</ol>")
+    assert html.count("<li") == html.count("</li>")
+
+
+def test_a_reply_chain_10000_deep_builds_and_renders_without_recursion(alice, article):
+    # Rows written directly: this tests the tree code, not the posting path.
+    rows = []
+    parent = None
+    for i in range(10_000):
+        c = Comment.objects.create(article=article, parent=parent, author=alice, depth=i,
+                                   body="x", body_html="<p>x</p>")
+        parent = c
+        rows.append(c)
+    nodes = threads.build(threads.load_comments(article.pk))
+    assert len(nodes) == 10_000
+    html = render.render_thread(nodes)
+    assert html.count("<ol") == html.count("</ol>") == threads.MAX_INDENT
+    import json
+
+    from discussion.api import tree_json
+
+    data = json.loads(tree_json(nodes[:300], set()))  # the nested JSON is iterative too
+    depth = 0
+    node = data[0]
+    while node["children"]:
+        node = node["children"][0]
+        depth += 1
+    assert depth == 299
+
+
+def test_held_comments_are_seen_only_by_their_author(alice, bob, article, post):
+    visible = post(alice, article, "public")
+    held = post(bob, article, "wait for me")
+    Comment.objects.filter(pk=held.pk).update(status=Comment.Status.HELD)
+    comments = threads.load_comments(article.pk)
+    assert [n.comment.pk for n in threads.build(comments)] == [visible.pk]
+    assert [n.comment.pk for n in threads.build(comments, viewer_id=bob.pk)] == [visible.pk, held.pk]
+
+
+def test_comment_markup_escapes_names(make_member, article, post):
+    evil = make_member("x.y", real_name='<img src=x onerror=alert(1)>')
+    post(evil, article, "hi")
+    html = render.render_thread(threads.build(threads.load_comments(article.pk)))
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_article_page_query_count_does_not_grow_with_comments(client, alice, bob, article, post, signed_in):
+    from django.core.cache import cache
+
+    if signed_in:
+        client.force_login(bob)
+
+    def count_queries():
+        cache.clear()  # a cold render: the worst case
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(article.get_absolute_url())
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    post(alice, article, "one")
+    small = count_queries()
+    parent = None
+    for i in range(30):
+        parent = post(alice if i % 2 else bob, article, f"c{i}", parent=parent if i % 3 else None)
+    actions.vote(bob, Comment.objects.filter(author=alice).first(), 1)
+    large = count_queries()
+    assert small == large
+    assert large <= (12 if signed_in else 6)
+
+
+def test_the_cached_thread_is_shared_and_presence_is_per_request(client, alice, bob, article, post):
+    from accounts import presence
+
+    post(alice, article, "hello")
+    first = client.get(article.get_absolute_url()).content.decode()
+    assert re.search(r'<a class="login" href="/members/alice/"><bdi>alice</bdi></a> <span class="presence" title="Offline">', first)
+    presence.touch(alice)
+    second = client.get(article.get_absolute_url()).content.decode()
+    assert '<span class="presence on" title="Online">Online</span>' in second

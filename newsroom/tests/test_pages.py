@@ -1,0 +1,107 @@
+"""Reading the publication: listings, states, the article, feeds and the read API."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from newsroom.models import Article, Author, Tag
+
+
+@pytest.fixture
+def published(make_article):
+    author = Author.objects.create(name="Anna V", slug="anna-v")
+    a = make_article(title="Bridge closes", body="One.\n\n> Quoted words.\n>\n> — said the engineer.\n\nTwo.",
+                     author=author, lead="The lead")
+    tag = Tag.objects.create(name="Rivers", slug="rivers")
+    a.tags.add(tag)
+    return a
+
+
+def test_front_section_tag_author_pages(client, published, make_article):
+    make_article(title="Secret draft", state=Article.State.DRAFT)
+    make_article(title="Tomorrow", state=Article.State.SCHEDULED, published_at=timezone.now() + timedelta(days=1))
+    front = client.get("/").content.decode()
+    assert "Bridge closes" in front and "Secret draft" not in front and "Tomorrow" not in front
+    assert "0 views" in front and "0 comments" in front
+    for url in ("/section/news/", "/tag/rivers/", "/author/anna-v/"):
+        html = client.get(url).content.decode()
+        assert "Bridge closes" in html, url
+        assert html.count("<h1") == 1
+    assert client.get("/section/nope/").status_code == 404
+
+
+def test_scheduled_articles_appear_at_their_time(client, make_article):
+    a = make_article(title="Later", state=Article.State.SCHEDULED, published_at=timezone.now() + timedelta(hours=1))
+    assert client.get(a.get_absolute_url()).status_code == 404
+    Article.objects.filter(pk=a.pk).update(published_at=timezone.now() - timedelta(minutes=1))
+    assert client.get(a.get_absolute_url()).status_code == 200
+
+
+def test_editors_preview_drafts(client, make_article, make_member):
+    from django.contrib.auth.models import Permission
+
+    draft = make_article(title="Draft", state=Article.State.DRAFT)
+    editor = make_member("editor")
+    editor.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(editor)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_article_body_has_anchors_and_attributed_quotations(client, published):
+    html = client.get(published.get_absolute_url()).content.decode()
+    assert '<figure class="quotation"><blockquote>' in html
+    assert "<figcaption" in html and "— said the engineer." in html
+    assert html.count('<p id="p-') >= 3
+    assert html.count("<h1") == 1
+
+
+def test_views_are_counted(client, published):
+    for _ in range(25):
+        client.get(published.get_absolute_url())
+    html = client.get(published.get_absolute_url()).content.decode()
+    assert "26 views" in html
+    published.refresh_from_db()
+    assert published.views == 20  # flushed in batches of 20; the rest waits in the cache
+
+
+def test_pagination(client, make_article):
+    for i in range(45):
+        make_article(title=f"Story {i}", published_at=timezone.now() - timedelta(minutes=i))
+    assert "Story 0" in client.get("/").content.decode()
+    page3 = client.get("/?page=3").content.decode()
+    assert "Story 44" in page3 and "Page 3 of 3" in page3
+    for bad in ("999", "-1", "abc", "1' OR '1'='1"):
+        assert client.get("/", {"page": bad}).status_code == 200
+
+
+def test_atom_feeds(client, published):
+    feed = client.get("/feed/")
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("application/atom+xml")
+    assert b"Bridge closes" in feed.content
+    assert b"Bridge closes" in client.get("/section/news/feed/").content
+
+
+def test_read_api(client, published, alice, post):
+    c = post(alice, published, "first")
+    post(alice, published, "reply", parent=c)
+    data = client.get("/api/v1/articles/").json()
+    assert data["count"] == 1 and data["results"][0]["slug"] == published.slug
+    one = client.get(f"/api/v1/articles/{published.slug}/").json()
+    assert one["comment_count"] == 2 and "figure" in one["body_html"]
+    tree = client.get(f"/api/v1/articles/{published.slug}/comments/").json()["comments"]
+    top = tree[0]
+    assert set(top) >= {"id", "number", "parent", "author", "created", "edited", "body_html", "plus",
+                        "minus", "children"}
+    assert top["number"] == "1" and top["children"][0]["number"] == "1.1"
+    assert top["author"] == {"login": "alice", "real_name": "Alice Liddell", "presence": "offline",
+                             "deleted": False}
+    assert top["created"].endswith("+03:00")
+    assert client.get("/api/v1/articles/missing/comments/").status_code == 404
+
+
+def test_openapi_document(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    assert "/api/v1/articles/{slug}/comments/" in doc["paths"]
+    assert "children" in doc["components"]["schemas"]["Comment"]["properties"]
