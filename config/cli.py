@@ -14,3 +14,7 @@ def main(argv: list[str] | None = None) -> int:
 
     execute_from_command_line(["veche", *(sys.argv[1:] if argv is None else argv)])
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

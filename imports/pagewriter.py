@@ -83,7 +83,7 @@ def write(page: Page, *, section: str = "News", keep_open: bool = False, source:
         first_time = min((c.created for c in page.comments), default=None)
         if article is None:
             article = Article(title=page.title, slug=slug, section=sec, body=article_markdown(page),
-                              state=Article.State.PUBLISHED, lead=page.paragraphs[0][:300])
+                              state=Article.State.PUBLISHED, lead="")
             if first_time:
                 article.published_at = first_time
             if keep_open:

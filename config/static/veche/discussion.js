@@ -200,7 +200,7 @@
         if (j._status === 200) { setCounts(id, j.plus, j.minus); setMine(id, j.mine); }
         else { alertIn(form, j.message || "The vote was not counted."); }
       });
-    } else if (form.classList.contains("comment-form")) {
+    } else if (form.classList.contains("comment-form") && !form.classList.contains("edit-inline")) {
       e.preventDefault();
       var data = new FormData(form);
       var submit = form.querySelector("button[type=submit]");
@@ -343,7 +343,15 @@
   var pending = null;
   document.addEventListener("selectionchange", function () {
     var s = window.getSelection();
-    if (!signedIn || !s || s.isCollapsed || !s.rangeCount) { setTimeout(function () { if (document.activeElement !== pop) pop.hidden = true; }, 200); return; }
+    if (!signedIn || !s || s.isCollapsed || !s.rangeCount) {
+      // Hide a little later (a click on the button collapses the selection first), and only
+      // if the selection is still empty by then.
+      setTimeout(function () {
+        var now = window.getSelection();
+        if (document.activeElement !== pop && (!now || now.isCollapsed)) pop.hidden = true;
+      }, 200);
+      return;
+    }
     var node = s.anchorNode.nodeType === 1 ? s.anchorNode : s.anchorNode.parentElement;
     var para = node.closest("#story-body [id]");
     var comment = node.closest("li.comment");
