@@ -10,6 +10,7 @@ import logging
 import time
 
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 BREAK_SECONDS = 2.0
@@ -27,7 +28,7 @@ class ResilientRedisCache(RedisCache):
             return default
         try:
             return fn(*args, **kwargs)
-        except Exception as exc:  # redis.ConnectionError, TimeoutError, …
+        except (RedisError, OSError) as exc:  # connection refused, timeouts, a dying server
             if time.monotonic() >= self._broken_until:
                 log.warning("cache unavailable: %s", exc)
             type(self)._broken_until = time.monotonic() + BREAK_SECONDS

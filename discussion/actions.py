@@ -139,6 +139,7 @@ def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | No
             return existing
     try:
         with transaction.atomic():
+            _lock_article(article.pk)
             comment = Comment.objects.create(
                 article=article,
                 parent=draft.parent,
@@ -178,6 +179,13 @@ def post_comment(member, article: Article, body: str, parent_id: int | None = No
     return do_post(member, article, draft, **kw)
 
 
+def _lock_article(article_id: int) -> None:
+    """Every write to a discussion takes its article's row lock first. One order for all
+    locks (article, then comments, votes and members) means concurrent posts, votes and
+    moderation on PostgreSQL queue instead of deadlocking. SQLite serialises writers anyway."""
+    list(Article.objects.select_for_update().filter(pk=article_id).values_list("id", flat=True))
+
+
 def _count(comment: Comment, delta: int) -> None:
     """Counters that follow a comment becoming public (+1) or not (−1)."""
     Article.objects.filter(pk=comment.article_id).update(
@@ -204,6 +212,7 @@ def do_edit(member, comment: Comment, body: str, *, note: str = "") -> Comment:
     """Replace a comment's text (by its author, or by a moderator through moderation.actions)."""
     article = comment.article
     with transaction.atomic():
+        _lock_article(comment.article_id)
         comment.body = body
         comment.body_html = render_comment(body, describe_source(article))
         comment.edited = timezone.now()
@@ -231,6 +240,7 @@ def delete_comment(member, comment: Comment) -> Comment:
 def do_set_status(comment: Comment, status: str, reason: str = "") -> Comment:
     """Move a comment between visible, held, deleted and removed, keeping counters exact."""
     with transaction.atomic():
+        _lock_article(comment.article_id)
         locked = Comment.objects.select_for_update().select_related("author", "article").get(pk=comment.pk)
         was_public = locked.status == Status.VISIBLE
         locked.status = status
@@ -294,6 +304,7 @@ def do_vote(member, comment: Comment, value: int) -> tuple[int, int, int]:
     for _attempt in range(3):
         try:
             with transaction.atomic():
+                _lock_article(comment.article_id)
                 vote = Vote.objects.select_for_update().filter(comment=comment, voter=member).first()
                 old = vote.value if vote else 0
                 counted = vote.counted if vote else True
