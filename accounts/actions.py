@@ -56,10 +56,6 @@ def do_change_password(request, member: Member, new_password: str) -> None:
 def do_record_last_seen(member: Member, when, came_online: bool = False) -> None:
     Member.objects.filter(pk=member.pk).update(last_seen=when)
     member.last_seen = when
-    if came_online:
-        from live.events import publish_on_commit
-
-        publish_on_commit({"type": "presence", "article": None, "member": member.pk, "online": True})
 
 
 def do_delete_account(member: Member) -> None:

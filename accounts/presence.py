@@ -31,6 +31,11 @@ def touch(member, now: float | None = None) -> bool:
         return False
     cache.set(_key(member.pk), now, timeout=window() * 2)
     came_online = last is None or now - last >= window()
+    if came_online:
+        from live.events import publish_on_commit
+
+        publish_on_commit({"type": "presence", "article": None, "member": member.pk, "online": True,
+                           "until": int(now + window())})
     stored = member.last_seen.timestamp() if member.last_seen else 0
     if now - stored >= PERSIST_EVERY or came_online:
         from accounts.actions import do_record_last_seen
@@ -39,15 +44,21 @@ def touch(member, now: float | None = None) -> bool:
     return came_online
 
 
-def online_ids(member_ids: Iterable[int], now: float | None = None) -> set[int]:
-    """Which of `member_ids` are Online, in one cache round trip."""
+def online_until(member_ids: Iterable[int], now: float | None = None) -> dict[int, float]:
+    """For those of `member_ids` who are Online: until when (epoch seconds) they stay so
+    without another request. One cache round trip."""
     ids = list(set(member_ids))
     if not ids:
-        return set()
+        return {}
     now = time.time() if now is None else now
     seen = cache.get_many([_key(i) for i in ids])
-    limit = now - window()
-    return {i for i in ids if (t := seen.get(_key(i))) is not None and t >= limit}
+    w = window()
+    return {i: t + w for i in ids if (t := seen.get(_key(i))) is not None and t + w > now}
+
+
+def online_ids(member_ids: Iterable[int], now: float | None = None) -> set[int]:
+    """Which of `member_ids` are Online."""
+    return set(online_until(member_ids, now))
 
 
 def forget(member_id: int) -> None:

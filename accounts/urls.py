@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("account/delete/", views.delete_account, name="delete"),
     path("account/data.json", views.my_data, name="data"),
+    path("api/v1/presence/", views.presence_api, name="presence"),
     path("password-reset/", auth_views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html",
         email_template_name="accounts/password_reset_email.txt",

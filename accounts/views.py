@@ -159,3 +159,22 @@ def my_data(request):
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="veche-{request.user.pk}.json"'
     return response
+
+
+def presence_api(request):
+    """Who of `ids` (comma-separated member ids, at most 500) is Online, and until when; the
+    article page polls it so presence stays right without a live event per request."""
+    import time
+
+    from django.http import JsonResponse
+
+    raw = request.GET.get("ids", "")
+    try:
+        ids = [int(x) for x in raw.split(",") if x.strip()][:500]
+    except ValueError:
+        return JsonResponse({"error": "bad_ids", "message": "ids is a comma-separated list of numbers."},
+                            status=400)
+    from accounts.presence import online_until
+
+    online = online_until(ids)
+    return JsonResponse({"now": int(time.time()), "online": {str(k): int(v) for k, v in online.items()}})

@@ -52,10 +52,10 @@ def vote_changed(comment: Comment) -> None:
 def _public_html(node) -> str:
     """The fragment as any reader gets it: presence filled, the CSRF token left empty for
     the page's script to fill from its own form."""
-    from accounts.presence import online_ids
+    from accounts.presence import online_until
 
     html = render.render_comment(node) + "</li>"
-    return render.fill_one(html, "", online_ids([node.comment.author_id]))
+    return render.fill_one(html, "", online_until([node.comment.author_id]))
 
 
 class LazyEvent(dict):

@@ -1,10 +1,12 @@
 """The discussion as one viewer sees it: the shared cached thread plus their own marks."""
 
+import time
+
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
-from accounts.presence import online_ids
+from accounts.presence import online_until
 from discussion import render, threads
 from discussion.models import EDIT_WINDOW, Comment, Vote
 
@@ -51,13 +53,14 @@ def for_viewer(request, article, order: str = "oldest") -> dict:
         parts, shown = render.split_slots(render.render_thread(nodes, held_ids)), len(nodes)
     else:
         parts, shown = shared_parts(article, order)
-    html = render.fill(parts, get_token(request), online_ids(render.slot_members(parts)))
+    html = render.fill(parts, get_token(request), online_until(render.slot_members(parts)))
     return {
         "thread_html": html,
         "shown": shown,
         "order": order,
         "viewer_style": viewer_style(own_ids, editable, votes),
         "viewer_votes": votes,
+        "now": int(time.time()),
     }
 
 

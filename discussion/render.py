@@ -55,9 +55,10 @@ def presence_slot(member_id: int) -> str:
     return f"{SLOT}p{member_id}{SLOT}"
 
 
-def render_presence(online: bool) -> str:
-    if online:
-        return '<span class="presence on" title="Online">Online</span>'
+def render_presence(until: float | None) -> str:
+    """Online (with the time it lapses, for the page's script) or Offline."""
+    if until:
+        return f'<span class="presence on" title="Online" data-until="{int(until)}">Online</span>'
     return '<span class="presence" title="Offline">Offline</span>'
 
 
@@ -153,10 +154,11 @@ def split_slots(html: str) -> list[str]:
     return html.split(SLOT)
 
 
-def fill(parts: list[str], token: str, online: set[int]) -> str:
-    """Fill a split thread's slots for one request."""
-    on = render_presence(True)
-    off = render_presence(False)
+def fill(parts: list[str], token: str, online: dict[int, float]) -> str:
+    """Fill a split thread's slots for one request: the CSRF token, and presence from
+    `online` (member id → until when they are Online)."""
+    off = render_presence(None)
+    on = {member: render_presence(until) for member, until in online.items()}
     out = []
     for i, part in enumerate(parts):
         if not i & 1:
@@ -164,7 +166,7 @@ def fill(parts: list[str], token: str, online: set[int]) -> str:
         elif part == "t":
             out.append(token)
         else:
-            out.append(on if int(part[1:]) in online else off)
+            out.append(on.get(int(part[1:]), off))
     return "".join(out)
 
 
@@ -172,5 +174,5 @@ def slot_members(parts: list[str]) -> set[int]:
     return {int(p[1:]) for p in parts[1::2] if p.startswith("p")}
 
 
-def fill_one(html: str, token: str, online: set[int]) -> str:
+def fill_one(html: str, token: str, online: dict[int, float]) -> str:
     return fill(split_slots(html), token, online)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.presence import online_ids
+from accounts.presence import online_until
 from core.errors import ActionError
 from core.http import json_error, wants_json
 from discussion import actions, page, threads
@@ -39,7 +39,7 @@ def _comment_json(comment: Comment, request) -> dict:
             html = thread_render.render_comment(node, held=comment.status == Comment.Status.HELD) + "</li>"
             from django.middleware.csrf import get_token
 
-            html = thread_render.fill_one(html, get_token(request), online_ids([comment.author_id]))
+            html = thread_render.fill_one(html, get_token(request), online_until([comment.author_id]))
             return {"id": comment.pk, "number": node.number, "parent": comment.parent_id,
                     "status": comment.status, "html": html, "url": comment.get_absolute_url()}
     return {"id": comment.pk, "status": comment.status, "url": comment.get_absolute_url()}

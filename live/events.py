@@ -18,7 +18,7 @@ EVENT_TYPES = {
     "comment.edit": {"comment", "html"},
     "comment.remove": {"comment", "html"},
     "comment.vote": {"comment", "plus", "minus"},
-    "presence": {"member", "online"},
+    "presence": {"member", "online", "until"},
     "resync": set(),
 }
 

@@ -134,13 +134,7 @@
     "comment.edit": function (ev) { replaceBody(ev.comment, ev.html); },
     "comment.remove": function (ev) { replaceBody(ev.comment, ev.html); bumpCount(-1); },
     "comment.vote": function (ev) { setCounts(ev.comment, ev.plus, ev.minus); },
-    "presence": function (ev) {
-      section.querySelectorAll('li[data-author="' + ev.member + '"] > .c .presence').forEach(function (p) {
-        p.textContent = ev.online ? "Online" : "Offline";
-        p.title = p.textContent;
-        p.classList.toggle("on", !!ev.online);
-      });
-    },
+    "presence": function (ev) { setPresence(ev.member, ev.online ? ev.until : 0); },
     "resync": function () { resync(); }
   };
   function resync() {
@@ -164,6 +158,39 @@
     });
     source.addEventListener("open", function () { section.dataset.live = "1"; });
   }
+
+  /* Presence: Online lapses at its data-until (server time); the page re-asks every minute. */
+  var skew = (parseInt(section.dataset.now || "0", 10) || Date.now() / 1000) - Date.now() / 1000;
+  function serverNow() { return Date.now() / 1000 + skew; }
+  function setPresence(member, until) {
+    section.querySelectorAll('li[data-author="' + member + '"] > .c .presence').forEach(function (p) {
+      var on = until && until > serverNow();
+      p.textContent = on ? "Online" : "Offline";
+      p.title = p.textContent;
+      p.classList.toggle("on", !!on);
+      if (on) p.dataset.until = String(until); else delete p.dataset.until;
+    });
+  }
+  setInterval(function () {
+    section.querySelectorAll(".presence.on[data-until]").forEach(function (p) {
+      if (parseInt(p.dataset.until, 10) <= serverNow()) {
+        var li = p.closest("li.comment");
+        if (li) setPresence(li.dataset.author, 0);
+      }
+    });
+  }, 10000);
+  setInterval(function () {
+    var ids = {};
+    section.querySelectorAll("li.comment[data-author]").forEach(function (li) { ids[li.dataset.author] = 1; });
+    var list = Object.keys(ids).slice(0, 500);
+    if (!list.length || !section.dataset.presence) return;
+    fetch(section.dataset.presence + "?ids=" + list.join(","), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (j) {
+        skew = j.now - Date.now() / 1000;
+        list.forEach(function (id) { setPresence(id, j.online[id] || 0); });
+      }).catch(function () {});
+  }, 60000);
 
   /* Votes. */
   function setCounts(id, plus, minus) {
