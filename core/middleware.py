@@ -1,11 +1,7 @@
-"""Security headers and a clear answer when the database is away."""
+"""Security headers for every response."""
 
 import logging
 import secrets
-
-from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse
-from django.template.loader import render_to_string
 
 log = logging.getLogger(__name__)
 
@@ -31,29 +27,3 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
-
-
-class DatabaseUnavailableMiddleware:
-    """A database that cannot be reached gives a 503 page saying so, not a 500; the next
-    request reconnects by itself (persistent connections are health-checked)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError | InterfaceError) or (
-            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-        ):
-            log.warning("database unavailable: %s", exception)
-            from django.db import connections
-
-            for conn in connections.all(initialized_only=True):
-                conn.close_if_unusable_or_obsolete()
-            body = render_to_string("503.html", {"site_name": "Veche"})
-            response = HttpResponse(body, status=503)
-            response["Retry-After"] = "5"
-            return response
-        return None

@@ -56,6 +56,13 @@ class EventStream:
         assert self.response.status == 200
         assert self.response.getheader("Content-Type").startswith("text/event-stream")
 
+    def next_of(self, kind: str) -> dict:
+        """The next event of `kind`, skipping others (presence, resync)."""
+        while True:
+            event = self.next_event()
+            if event["type"] == kind:
+                return event
+
     def next_event(self) -> dict:
         """The next event (comments and keep-alives skipped), with its id and type."""
         fields: dict[str, str] = {}

@@ -27,7 +27,7 @@ def scaleout() -> bool:
     return bool(os.environ.get("VECHE_DATABASE_URL", "").startswith("postgres"))
 
 
-def environment(var_dir: Path, **extra) -> dict:
+def environment(var_dir: Path, db_name: str = "veche_e2e", **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update({
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
@@ -38,7 +38,7 @@ def environment(var_dir: Path, **extra) -> dict:
     })
     if scaleout():
         base = os.environ["VECHE_DATABASE_URL"].rsplit("/", 1)[0]
-        env["VECHE_DATABASE_URL"] = f"{base}/veche_e2e"
+        env["VECHE_DATABASE_URL"] = f"{base}/{db_name}"
         env["VECHE_REDIS_URL"] = os.environ["VECHE_REDIS_URL"].rsplit("/", 1)[0] + "/14"
     else:
         env.pop("VECHE_DATABASE_URL", None)
@@ -49,14 +49,17 @@ def environment(var_dir: Path, **extra) -> dict:
 
 def prepare(env: dict, seed_dir: Path | None) -> None:
     """A fresh database with the demo content, and the static files."""
-    if scaleout():
+    url = env.get("VECHE_DATABASE_URL", "")
+    if url.startswith("postgres"):
         import psycopg
+
+        base, name = url.rsplit("/", 1)
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    if env.get("VECHE_REDIS_URL"):
         import redis
 
-        admin_url = env["VECHE_DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS veche_e2e WITH (FORCE)")
-            conn.execute("CREATE DATABASE veche_e2e")
         redis.Redis.from_url(env["VECHE_REDIS_URL"]).flushdb()
     if seed_dir is not None:
         env["VECHE_SEED_DIR"] = str(seed_dir)

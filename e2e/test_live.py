@@ -69,12 +69,11 @@ def test_a_reader_that_reconnects_gets_what_it_missed(site, browser):
     try:
         stream = EventStream(site.url, SLUG)
         writer.comment(SLUG, "Before the disconnect")
-        seen = stream.next_event()
-        assert seen["type"] == "comment.new"
+        seen = stream.next_of("comment.new")
         stream.close()
         made = [writer.comment(SLUG, f"While away {i}")["id"] for i in range(3)]
         again = EventStream(site.url, SLUG, last_id=seen["id"])
-        got = [again.next_event() for _ in range(3)]
+        got = [again.next_of("comment.new") for _ in range(3)]
         again.close()
         assert [e["type"] for e in got] == ["comment.new"] * 3
         assert [e["comment"] for e in got] == made

@@ -128,14 +128,18 @@ class RedisBroker(BaseBroker):
         self.redis = redis.Redis.from_url(self.url, socket_timeout=1, socket_connect_timeout=1)
         self._reader: threading.Thread | None = None
         self._stop = threading.Event()
+        self._down_until = 0.0
 
     def publish(self, event: dict) -> str | None:
+        if time.monotonic() < self._down_until:
+            return None  # Redis failed a moment ago: do not make every write wait for it
         try:
             raw = json.dumps(event, ensure_ascii=False)
             event_id = self.redis.xadd(self.STREAM, {"e": raw}, maxlen=REPLAY_WINDOW, approximate=True)
             return event_id.decode()
         except Exception as exc:  # Redis down: the change is saved; readers resync later
             log.warning("live event not published (%s): %s", event.get("type"), exc)
+            self._down_until = time.monotonic() + 2
             return None
 
     def since(self, article: int | None, last_id: str) -> list[dict] | None:
