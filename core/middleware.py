@@ -27,3 +27,31 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class PrimaryPinMiddleware:
+    """With read replicas, a member who just wrote reads from the primary for a few seconds,
+    so they see their own comment although the replica may lag behind."""
+
+    COOKIE = "veche_primary"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        from core.dbrouter import PIN_SECONDS, pin_to_primary
+
+        if not settings.REPLICA_URLS:
+            return self.get_response(request)
+        writes = request.method not in ("GET", "HEAD", "OPTIONS")
+        pin_to_primary(writes or self.COOKIE in request.COOKIES)
+        try:
+            response = self.get_response(request)
+        finally:
+            pin_to_primary(False)
+        if writes:
+            response.set_cookie(self.COOKIE, "1", max_age=PIN_SECONDS, httponly=True, samesite="Lax",
+                                secure=request.is_secure())
+        return response
