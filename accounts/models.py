@@ -56,6 +56,8 @@ class Member(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="Created by an import; cannot sign in until claimed."
     )
     replies_seen_at = models.DateTimeField(null=True, blank=True)
+    session_epoch = models.PositiveIntegerField(default=0, editable=False,
+                                                help_text="Raised to end every session of the member.")
     import_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False,
                                   help_text="Who this member is in the source an import read.")
 
@@ -92,3 +94,18 @@ class Member(AbstractBaseUser, PermissionsMixin):
     @property
     def presence_window(self):
         return settings.VECHE_PRESENCE_WINDOW
+
+    def get_session_auth_hash(self):
+        """Sessions carry this hash; raising `session_epoch` (a full ban) ends them all, as a
+        password change does."""
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac("veche.accounts.Member.session", f"{self.password}:{self.session_epoch}",
+                           algorithm="sha256").hexdigest()
+
+    def get_session_auth_fallback_hash(self):
+        from django.utils.crypto import salted_hmac
+
+        for fallback in settings.SECRET_KEY_FALLBACKS:
+            yield salted_hmac("veche.accounts.Member.session", f"{self.password}:{self.session_epoch}",
+                              secret=fallback, algorithm="sha256").hexdigest()

@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import openapi
+from moderation import views as moderation_views
 
 urlpatterns = [
     path("", include("newsroom.urls")),
     path("", include("discussion.urls")),
     path("", include("accounts.urls")),
     path("moderation/", include("moderation.urls")),
+    path("comments/<int:pk>/report/", moderation_views.report, name="report"),
+    path("rules/", moderation_views.rules, name="moderation-rules"),
     path("", include("live.urls")),
     path("api/v1/openapi.json", openapi.document, name="openapi"),
     path("admin/", admin.site.urls),

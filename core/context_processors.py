@@ -9,6 +9,10 @@ def site(request):
         from accounts.replies import unread_count
 
         data["unread_replies"] = unread_count(user)
+        from moderation.policy import active_ban
+
+        ban = active_ban(user)
+        data["ban_notice"] = ban.describe() if ban else ""
     return data
 
 

@@ -340,6 +340,20 @@ def _apply_vote(comment: Comment, old: int, new: int) -> None:
     discussion_live.vote_changed(comment)
 
 
+def do_count_vote(vote: Vote, counted: bool) -> None:
+    """Quarantine (False) or release (True) a vote: its effect on the counts goes or comes
+    back; the vote itself stays. Caller holds a transaction."""
+    if vote.counted == counted:
+        return
+    Vote.objects.filter(pk=vote.pk).update(counted=counted)
+    vote.counted = counted
+    comment = vote.comment
+    if counted:
+        _apply_vote(comment, 0, vote.value)
+    else:
+        _apply_vote(comment, vote.value, 0)
+
+
 def vote(member, comment: Comment, value: int) -> tuple[int, int, int]:
     from moderation import limits
 

@@ -32,6 +32,8 @@ class Comment(models.Model):
     plus = models.PositiveIntegerField(default=0)
     minus = models.PositiveIntegerField(default=0)
     moderation_reason = models.CharField(max_length=200, blank=True)
+    removal_category = models.CharField(max_length=10, blank=True, help_text="Why a moderator removed it.")
+    moderator_note = models.CharField(max_length=300, blank=True, help_text="Shown when a moderator edited it.")
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     source_key = models.CharField(max_length=200, null=True, blank=True, unique=True,
                                   help_text="The id of an imported comment in its source.")

@@ -20,15 +20,31 @@ def thread_key(article, order: str) -> str:
 
 def shared_parts(article, order: str) -> tuple[list[str], int]:
     """The public thread, split at its slots, from the cache or rendered afresh.
-    Returns (parts, number of comments shown)."""
+    Returns (parts, number of comments shown, public moderation summary)."""
     key = thread_key(article, order)
     hit = cache.get(key)
     if hit is not None:
         return hit
-    nodes = threads.build(threads.load_comments(article.pk), order)
-    value = (render.split_slots(render.render_thread(nodes)), len(nodes))
+    comments = threads.load_comments(article.pk)
+    nodes = threads.build(comments, order)
+    value = (render.split_slots(render.render_thread(nodes)), len(nodes), moderation_summary(comments))
     cache.set(key, value, timeout=CACHE_SECONDS)
     return value
+
+
+def moderation_summary(comments) -> str:
+    """The public account of moderation: "3 comments removed: 2 insult, 1 spam"."""
+    from collections import Counter
+
+    from moderation.models import Reason
+
+    removed = Counter(c.removal_category or "other" for c in comments if c.status == Comment.Status.REMOVED)
+    total = sum(removed.values())
+    if not total:
+        return ""
+    labels = dict(Reason.choices)
+    parts = ", ".join(f"{n} {labels.get(k, k).lower()}" for k, n in removed.most_common())
+    return f"{total} comment{'s' if total != 1 else ''} removed by moderators: {parts}."
 
 
 def for_viewer(request, article, order: str = "oldest") -> dict:
@@ -48,15 +64,18 @@ def for_viewer(request, article, order: str = "oldest") -> dict:
         votes = dict(Vote.objects.filter(voter=viewer, comment__article=article)
                      .values_list("comment_id", "value"))
     if held:
-        nodes = threads.build(threads.load_comments(article.pk), order, viewer_id=viewer.pk)
+        comments = threads.load_comments(article.pk)
+        nodes = threads.build(comments, order, viewer_id=viewer.pk)
         held_ids = frozenset(n.comment.pk for n in nodes if n.comment.status == Comment.Status.HELD)
         parts, shown = render.split_slots(render.render_thread(nodes, held_ids)), len(nodes)
+        summary = moderation_summary(comments)
     else:
-        parts, shown = shared_parts(article, order)
+        parts, shown, summary = shared_parts(article, order)
     html = render.fill(parts, get_token(request), online_until(render.slot_members(parts)))
     return {
         "thread_html": html,
         "shown": shown,
+        "moderation_summary": summary,
         "order": order,
         "viewer_style": viewer_style(own_ids, editable, votes),
         "viewer_votes": votes,

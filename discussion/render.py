@@ -100,6 +100,8 @@ def render_comment(node: Node, *, held: bool = False) -> str:
         )
     avatar, who, byline = _author_bits(c)
     edited = ' <span class="edited" title="Edited">edited</span>' if c.edited else ""
+    if c.moderator_note:
+        edited = f' <span class="edited mod-note">edited by a moderator: {escape(c.moderator_note)}</span>'
     held_mark = ' <strong class="held-mark">awaiting moderation</strong>' if held else ""
     return (
         f'<li id="c{cid}" class="comment{" held" if held else ""}" data-id="{cid}" '

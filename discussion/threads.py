@@ -61,7 +61,7 @@ def load_comments(article_id: int, using: str | None = None) -> list[Comment]:
         qs = qs.using(using)
     return list(qs.only(
         "id", "parent_id", "article_id", "depth", "body_html", "status", "created", "edited",
-        "plus", "minus", "moderation_reason", "author_id",
+        "plus", "minus", "moderation_reason", "moderator_note", "removal_category", "author_id",
         "author__login", "author__real_name", "author__is_deleted",
     ))
 

@@ -81,12 +81,15 @@ def post_comment(request, slug):
 
 def _form_again(request, article, body, parent, error: ActionError, template="discussion/reply.html"):
     parent_comment = Comment.objects.filter(pk=parent).select_related("author").first() if parent else None
-    return render(
+    response = render(
         request, template,
         {"article": article, "parent": parent_comment, "body": body, "error": error.message,
          "idempotency_key": uuid.uuid4().hex, "post_url": reverse("discussion:post", args=[article.slug])},
         status=error.status if error.status != 401 else 400,
     )
+    if error.retry_after is not None:
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @require_http_methods(["GET", "POST"])

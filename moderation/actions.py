@@ -1,0 +1,214 @@
+"""Moderator actions. Each one writes a line in the append-only log, with who, what and why."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Member
+from core.errors import ActionError
+from discussion import actions as discussion_actions
+from discussion.models import Comment, Vote
+from moderation import policy
+from moderation.models import Ban, BrigadeCase, LogEntry, Reason, Report
+
+Status = Comment.Status
+
+
+def log(moderator, action: str, *, comment=None, member=None, article=None, reason="", note="") -> LogEntry:
+    return LogEntry.objects.create(
+        moderator=moderator if moderator is not None and moderator.is_authenticated else None,
+        action=action, comment=comment, member=member,
+        article=article or (comment.article if comment is not None else None),
+        reason=reason, note=note[:2000],
+    )
+
+
+def check_moderator(member) -> None:
+    if not (member.is_authenticated and member.has_perm("moderation.moderate")):
+        raise ActionError("Only moderators can do this.", status=403, code="not_moderator")
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+def report(member, comment: Comment, reason: str, text: str = "") -> Report:
+    """A member's complaint: once per comment, never on their own."""
+    from moderation import limits
+
+    if not member.is_authenticated:
+        raise ActionError("Sign in to report a comment.", status=401, code="signin")
+    policy.check_may_report(member)
+    if comment.author_id == member.pk:
+        raise ActionError("You cannot report your own comment.", status=403, code="own_comment")
+    if reason not in Reason.values:
+        raise ActionError("Choose a reason: spam, insult, off-topic, illegal or other.", field="reason")
+    text = (text or "").strip()
+    if reason == Reason.OTHER and not text:
+        raise ActionError("Say in a few words what is wrong.", field="text", code="text_needed")
+    if len(text) > 1000:
+        raise ActionError("Keep the report under 1,000 characters.", field="text")
+    if Report.objects.filter(comment=comment, reporter=member).exists():
+        raise ActionError("You have already reported this comment; the moderators will look at it.",
+                          status=409, code="already_reported")
+    limits.hit_report(member)
+    return Report.objects.create(comment=comment, reporter=member, reason=reason, text=text)
+
+
+def _resolve_reports(comment: Comment) -> None:
+    Report.objects.filter(comment=comment, resolved=None).update(resolved=timezone.now())
+
+
+# --- comments --------------------------------------------------------------------------------
+
+def approve(moderator, comment: Comment, note: str = "") -> Comment:
+    """A held or reported comment is fine: it becomes (or stays) public, reports close."""
+    check_moderator(moderator)
+    with transaction.atomic():
+        if comment.status == Status.HELD:
+            discussion_actions.do_set_status(comment, Status.VISIBLE)
+        _resolve_reports(comment)
+        log(moderator, "approve", comment=comment, member=comment.author, note=note)
+    return comment
+
+
+def hide(moderator, comment: Comment, reason: str, note: str = "") -> Comment:
+    """The comment becomes "removed by a moderator"; its author sees the reason."""
+    check_moderator(moderator)
+    if reason not in Reason.values:
+        raise ActionError("Choose the reason for removing it.", field="reason")
+    label = Reason(reason).label + (f": {note}" if note else "")
+    with transaction.atomic():
+        discussion_actions.do_set_status(comment, Status.REMOVED, reason=label)
+        Comment.objects.filter(pk=comment.pk).update(removal_category=reason)
+        comment.removal_category = reason
+        _resolve_reports(comment)
+        log(moderator, "hide", comment=comment, member=comment.author, reason=reason, note=note)
+    return comment
+
+
+def restore(moderator, comment: Comment, note: str = "") -> Comment:
+    check_moderator(moderator)
+    if comment.status not in (Status.REMOVED, Status.HELD):
+        raise ActionError("Only removed or held comments can be restored.", status=409)
+    if not comment.body:
+        raise ActionError("This comment was deleted for good; there is nothing to restore.", status=409)
+    with transaction.atomic():
+        discussion_actions.do_set_status(comment, Status.VISIBLE)
+        Comment.objects.filter(pk=comment.pk).update(removal_category="")
+        log(moderator, "restore", comment=comment, member=comment.author, note=note)
+    return comment
+
+
+def edit(moderator, comment: Comment, body: str, note: str) -> Comment:
+    """A moderator's edit, with a note shown on the comment."""
+    check_moderator(moderator)
+    note = (note or "").strip()
+    if not note:
+        raise ActionError("Say why you edit it: the note is shown with the comment.", field="note")
+    body = discussion_actions._clean_body(body)
+    with transaction.atomic():
+        comment.moderator_note = note[:300]
+        Comment.objects.filter(pk=comment.pk).update(moderator_note=comment.moderator_note)
+        discussion_actions.do_edit(moderator, comment, body)
+        _resolve_reports(comment)
+        log(moderator, "edit", comment=comment, member=comment.author, note=note)
+    return comment
+
+
+def delete(moderator, comment: Comment, reason: str, note: str = "") -> Comment:
+    """Remove the text for good (illegal content): unlike hide, nothing can be restored."""
+    check_moderator(moderator)
+    if reason not in Reason.values:
+        raise ActionError("Choose the reason for deleting it.", field="reason")
+    with transaction.atomic():
+        discussion_actions.do_set_status(comment, Status.REMOVED, reason=Reason(reason).label)
+        Comment.objects.filter(pk=comment.pk).update(body="", body_html="", removal_category=reason)
+        comment.body = comment.body_html = ""
+        _resolve_reports(comment)
+        log(moderator, "delete", comment=comment, member=comment.author, reason=reason, note=note)
+    return comment
+
+
+COMMENT_ACTIONS = {"approve", "hide", "restore", "delete"}
+
+
+def apply(moderator, action: str, comment: Comment, reason: str = "", note: str = "") -> Comment:
+    """One of COMMENT_ACTIONS by name: the queue's buttons and its bulk form call this."""
+    if action == "approve":
+        return approve(moderator, comment, note)
+    if action == "hide":
+        return hide(moderator, comment, reason or Reason.OTHER, note)
+    if action == "restore":
+        return restore(moderator, comment, note)
+    if action == "delete":
+        return delete(moderator, comment, reason or Reason.OTHER, note)
+    raise ActionError(f"Unknown action {action!r}.", code="bad_action")
+
+
+# --- bans ------------------------------------------------------------------------------------
+
+def ban(moderator, member: Member, *, days: int | None, scope: str, reason: str,
+        hide_comments: bool = False) -> Ban:
+    """Ban for `days` (None: permanent). A full ban ends the member's sessions."""
+    check_moderator(moderator)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError("Give the reason: the member sees it.", field="reason")
+    if scope not in Ban.Scope.values:
+        raise ActionError("Choose commenting-only or full.", field="scope")
+    if days is not None and not (1 <= days <= 3650):
+        raise ActionError("A ban lasts 1 to 3,650 days, or is permanent.", field="days")
+    if member.pk == moderator.pk:
+        raise ActionError("You cannot ban yourself.", status=403)
+    with transaction.atomic():
+        until = timezone.now() + timedelta(days=days) if days else None
+        b = Ban.objects.create(member=member, moderator=moderator, scope=scope, reason=reason,
+                               until=until, hid_comments=hide_comments)
+        if scope == Ban.Scope.FULL:
+            Member.objects.filter(pk=member.pk).update(session_epoch=F("session_epoch") + 1)
+        if hide_comments:
+            for c in Comment.objects.filter(author=member, status__in=[Status.VISIBLE, Status.HELD]):
+                discussion_actions.do_set_status(c, Status.REMOVED, reason=f"Author banned: {reason}")
+                Comment.objects.filter(pk=c.pk).update(removal_category=Reason.OTHER)
+        log(moderator, "ban", member=member, reason=scope,
+            note=f"{'permanent' if days is None else f'{days} days'}; {reason}"
+                 + ("; all comments hidden" if hide_comments else ""))
+    return b
+
+
+def lift_ban(moderator, b: Ban, note: str = "") -> Ban:
+    check_moderator(moderator)
+    b.lifted = timezone.now()
+    b.save(update_fields=["lifted"])
+    log(moderator, "lift-ban", member=b.member, note=note)
+    return b
+
+
+# --- brigade cases ---------------------------------------------------------------------------
+
+def release_case(moderator, case: BrigadeCase, note: str = "") -> BrigadeCase:
+    """The votes were honest after all: they count again."""
+    check_moderator(moderator)
+    with transaction.atomic():
+        for vote in case.votes.filter(counted=False).select_related("comment"):
+            discussion_actions.do_count_vote(vote, True)
+        case.state, case.resolved, case.resolved_by = BrigadeCase.State.RELEASED, timezone.now(), moderator
+        case.save(update_fields=["state", "resolved", "resolved_by"])
+        log(moderator, "release-votes", member=case.target, note=f"case {case.pk}: {case.summary}. {note}")
+    return case
+
+
+def discard_case(moderator, case: BrigadeCase, note: str = "") -> BrigadeCase:
+    """The votes were a brigade: they are removed."""
+    check_moderator(moderator)
+    with transaction.atomic():
+        ids = list(case.votes.values_list("id", flat=True))
+        for vote in Vote.objects.filter(pk__in=ids, counted=True).select_related("comment"):
+            discussion_actions.do_count_vote(vote, False)
+        case.state, case.resolved, case.resolved_by = BrigadeCase.State.DISCARDED, timezone.now(), moderator
+        case.save(update_fields=["state", "resolved", "resolved_by"])
+        Vote.objects.filter(pk__in=ids).delete()
+        log(moderator, "discard-votes", member=case.target,
+            note=f"case {case.pk}: {len(ids)} votes removed. {case.summary}. {note}")
+    return case

@@ -1,0 +1,128 @@
+"""Reports, bans, word rules, brigade cases and the append-only moderation log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Reason(models.TextChoices):
+    SPAM = "spam", "Spam"
+    INSULT = "insult", "Insult"
+    OFFTOPIC = "offtopic", "Off-topic"
+    ILLEGAL = "illegal", "Illegal content"
+    OTHER = "other", "Other"
+
+
+class Report(models.Model):
+    """A member's complaint about a comment: once per member per comment."""
+
+    comment = models.ForeignKey("discussion.Comment", on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    text = models.TextField(blank=True, max_length=1000)
+    created = models.DateTimeField(default=timezone.now)
+    resolved = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_member")]
+        indexes = [models.Index(fields=["resolved", "comment"])]
+
+
+class BanQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(lifted=None).filter(models.Q(until=None) | models.Q(until__gt=now))
+
+
+class Ban(models.Model):
+    class Scope(models.TextChoices):
+        COMMENTING = "commenting", "Commenting only"
+        FULL = "full", "Full (also signs the member out)"
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bans")
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.COMMENTING)
+    reason = models.CharField(max_length=300)
+    created = models.DateTimeField(default=timezone.now)
+    until = models.DateTimeField(null=True, blank=True, help_text="Empty: permanent.")
+    lifted = models.DateTimeField(null=True, blank=True)
+    hid_comments = models.BooleanField(default=False)
+
+    objects = BanQuerySet.as_manager()
+
+    @property
+    def permanent(self) -> bool:
+        return self.until is None
+
+    def describe(self) -> str:
+        until = "permanently" if self.permanent else f"until {timezone.localtime(self.until):%-d %B %Y %H:%M}"
+        what = "from commenting" if self.scope == self.Scope.COMMENTING else "from taking part"
+        return f"You are banned {what} {until}. Reason: {self.reason}"
+
+
+class WordRule(models.Model):
+    """A banned word refuses the comment (naming the rule, not the word); a suspect word holds it."""
+
+    class Kind(models.TextChoices):
+        BANNED = "banned", "Banned: refuse the comment"
+        SUSPECT = "suspect", "Suspect: hold for moderation"
+
+    rule = models.CharField(max_length=80, help_text="Shown to the author, e.g. “no slurs”.")
+    words = models.TextField(help_text="One word or phrase a line. Matched after normalisation: "
+                             "case, look-alike letters, letters split by spaces or signs.")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.rule} ({self.kind})"
+
+
+class BrigadeCase(models.Model):
+    """Votes that look like a brigade, quarantined until a moderator decides."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        RELEASED = "released", "Released (votes count)"
+        DISCARDED = "discarded", "Discarded (votes removed)"
+
+    kind = models.CharField(max_length=40)
+    summary = models.CharField(max_length=300)
+    evidence = models.JSONField(default=dict)
+    target = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    votes = models.ManyToManyField("discussion.Vote", related_name="brigade_cases")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    created = models.DateTimeField(default=timezone.now)
+    resolved = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+
+class LogEntry(models.Model):
+    """One moderation action. Append-only: entries are never changed or deleted."""
+
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                  related_name="+", help_text="Empty: Veche itself.")
+    action = models.CharField(max_length=40)
+    comment = models.ForeignKey("discussion.Comment", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    article = models.ForeignKey("newsroom.Article", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    reason = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        permissions = [("moderate", "Can moderate the discussion")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("The moderation log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The moderation log is append-only.")

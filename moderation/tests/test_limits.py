@@ -1,0 +1,133 @@
+"""Rate limits at their edges: the 15th second, the 61st comment, the 61st vote, the 21st
+report, the 6th failed sign-in, the 6th sign-up from one address."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from core.errors import ActionError
+from discussion import actions as discussion_actions
+from moderation import actions, limits
+
+
+@pytest.fixture
+def clock(settings, monkeypatch):
+    settings.VECHE_RATE_LIMITS = True
+    now = {"t": 1_800_000_000.0}
+    monkeypatch.setattr(limits, "_now", lambda: now["t"])
+    return now
+
+
+@pytest.fixture
+def veteran(make_member):
+    return make_member("veteran", date_joined=timezone.now() - timedelta(days=30))
+
+
+def test_one_comment_per_15_seconds(clock, veteran, article, post):
+    post(veteran, article, "one")
+    clock["t"] += 14.9
+    with pytest.raises(ActionError) as err:
+        post(veteran, article, "too soon")
+    assert err.value.status == 429 and err.value.retry_after == 1
+    assert "one comment every 15 seconds" in err.value.message
+    clock["t"] += 0.1  # the 15th second
+    post(veteran, article, "now")
+
+
+def test_the_61st_comment_in_an_hour_is_refused(clock, veteran, article, post):
+    for i in range(60):
+        post(veteran, article, f"c{i}")
+        clock["t"] += 15
+    with pytest.raises(ActionError, match="60 comments this hour") as err:
+        post(veteran, article, "61st")
+    assert err.value.retry_after == 3600 - 60 * 15
+    clock["t"] += 3600
+    post(veteran, article, "next hour")
+
+
+def test_new_accounts_are_stricter(clock, alice, article, post):
+    post(alice, article, "hello")
+    clock["t"] += 30
+    with pytest.raises(ActionError, match="one comment a minute"):
+        post(alice, article, "again")
+
+
+def test_the_61st_vote_in_10_minutes_is_refused(clock, veteran, make_member, article, post):
+    author = make_member("author")
+    comments = [discussion_actions.do_post(author, article, discussion_actions.check_import(article, f"c{i}", None))
+                for i in range(61)]
+    for c in comments[:60]:
+        discussion_actions.vote(veteran, c, 1)
+    with pytest.raises(ActionError, match="voted 60 times in 10 minutes") as err:
+        discussion_actions.vote(veteran, comments[60], 1)
+    assert err.value.status == 429
+
+
+def test_the_21st_report_in_a_day_is_refused(clock, veteran, make_member, article):
+    author = make_member("author")
+    comments = [discussion_actions.do_post(author, article, discussion_actions.check_import(article, f"c{i}", None))
+                for i in range(21)]
+    for c in comments[:20]:
+        actions.report(veteran, c, "spam")
+    with pytest.raises(ActionError, match="20 reports today"):
+        actions.report(veteran, comments[20], "spam")
+
+
+def test_http_429_with_retry_after(clock, client, veteran, article, post):
+    client.force_login(veteran)
+    url = f"/articles/{article.slug}/comments/"
+    assert client.post(url, {"body": "first"}).status_code == 302
+    r = client.post(url, {"body": "second"}, HTTP_ACCEPT="application/json")
+    assert r.status_code == 429 and r["Retry-After"] == "15"
+    assert "one comment every 15 seconds" in r.json()["message"]
+    r = client.post(url, {"body": "second"})
+    assert r.status_code == 429 and "Try again in 15 seconds" in r.content.decode()
+
+
+def test_sign_in_lockout_says_when_to_try_again(clock, client, make_member):
+    make_member("target", password="the right passphrase")
+    for _ in range(5):
+        r = client.post("/signin/", {"username": "target", "password": "wrong guess!"})
+        assert r.status_code == 200
+    r = client.post("/signin/", {"username": "TARGET", "password": "the right passphrase"})
+    assert r.status_code == 429 and r["Retry-After"] == "900"
+    assert "locked for a while. Try again in 15 minutes" in r.content.decode()
+    clock["t"] += 900
+    r = client.post("/signin/", {"username": "target", "password": "the right passphrase"})
+    assert r.status_code == 302
+
+
+def test_sign_ups_per_address(clock, client, db):
+    for i in range(5):
+        r = client.post("/signup/", {"login": f"new{i}", "password": "a long passphrase here"})
+        assert r.status_code == 302
+        client.post("/signout/")
+    r = client.post("/signup/", {"login": "new5", "password": "a long passphrase here"})
+    assert r.status_code == 400 and "Too many new accounts from your network" in r.content.decode()
+
+
+def test_spoofed_forwarded_for_is_ignored_without_trusted_proxies(rf, settings):
+    settings.VECHE_TRUSTED_PROXY_HOPS = 0
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4", REMOTE_ADDR="10.0.0.9")
+    assert limits.client_ip(request) == "10.0.0.9"
+    settings.VECHE_TRUSTED_PROXY_HOPS = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 1.2.3.4", REMOTE_ADDR="10.0.0.1")
+    assert limits.client_ip(request) == "1.2.3.4"  # the hop our proxy added, not the client's claim
+
+
+def test_limits_fall_back_to_the_process_when_the_cache_fails(clock, veteran, article, post, monkeypatch):
+    from core.cache import CacheUnavailable
+
+    class Broken:
+        available = True
+
+        def get(self, *a, **k):
+            raise CacheUnavailable("down")
+
+        set = incr = delete = get
+
+    monkeypatch.setattr(limits, "cache", Broken())
+    post(veteran, article, "one")
+    with pytest.raises(ActionError, match="every 15 seconds"):
+        post(veteran, article, "two")
