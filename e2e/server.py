@@ -69,6 +69,7 @@ def prepare(env: dict, seed_dir: Path | None) -> None:
 
 class Server:
     def __init__(self, env: dict, port: int | None = None, workers: int = 1):
+        self.env = env
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = Path(env["VECHE_VAR_DIR"]) / f"server-{self.port}.log"
