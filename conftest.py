@@ -88,3 +88,21 @@ def bob(make_member):
 @pytest.fixture
 def seed_path():
     return need_shared(SEED)
+
+
+@pytest.fixture
+def moderator(make_member):
+    from django.contrib.auth.models import Group
+
+    m = make_member("mod")
+    m.groups.add(Group.objects.get(name="Moderators"))
+    return m
+
+
+@pytest.fixture
+def editor(make_member):
+    from django.contrib.auth.models import Group
+
+    m = make_member("editor")
+    m.groups.add(Group.objects.get(name="Editors"))
+    return m

@@ -66,7 +66,7 @@ def _cleaner(tags: set[str], with_ids: bool) -> Callable[[str], str]:
         for tag in ("p", "h2", "h3", "h4", "figure", "figcaption", "blockquote", "li"):
             attributes.setdefault(tag, set()).add("id")
 
-    def clean(fragment: str) -> str:
+    def once(fragment: str) -> str:
         return nh3.clean(
             fragment,
             tags=tags,
@@ -76,6 +76,18 @@ def _cleaner(tags: set[str], with_ids: bool) -> Callable[[str], str]:
             strip_comments=True,
             attribute_filter=_attribute_filter,
         )
+
+    def clean(fragment: str) -> str:
+        # One pass can leave a form that a second pass writes differently (attribute order
+        # after a dropped attribute, say); repeating to the fixed point makes sanitising
+        # idempotent, which stored HTML relies on when it is cleaned again on export.
+        out = once(fragment)
+        for _ in range(3):
+            again = once(out)
+            if again == out:
+                break
+            out = again
+        return out
 
     return clean
 

@@ -55,3 +55,30 @@ class PrimaryPinMiddleware:
             response.set_cookie(self.COOKIE, "1", max_age=PIN_SECONDS, httponly=True, samesite="Lax",
                                 secure=request.is_secure())
         return response
+
+
+class BodySizeLimitMiddleware:
+    """Refuse an oversized request body at once, before anything reads it: 413 with a
+    sentence (JSON for the page's script), instead of a generic 400 later."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if length > limit:
+            from django.http import HttpResponse, JsonResponse
+
+            message = (f"This request is too large ({length:,} bytes; at most {limit:,}). "
+                       "A comment has at most 10,000 characters.")
+            if "application/json" in request.headers.get("Accept", ""):
+                return JsonResponse({"error": "too_large", "message": message}, status=413)
+            return HttpResponse(f"<!doctype html><title>Too large</title><h1>Too large</h1><p>{message}</p>",
+                                status=413)
+        return self.get_response(request)

@@ -51,6 +51,20 @@ def author(request, slug):
                     "newsroom/listing.html", {"heading": obj.name, "kind": "Author", "obj": obj})
 
 
+def search(request):
+    """Articles whose title or lead holds the words asked for (plain ORM lookups, never SQL text)."""
+    from django.db.models import Q
+
+    q = " ".join(request.GET.get("q", "").split())[:200]
+    qs = Article.objects.none()
+    if q:
+        cond = Q()
+        for word in q.split()[:8]:
+            cond &= Q(title__icontains=word) | Q(lead__icontains=word)
+        qs = Article.objects.published().filter(cond)
+    return _listing(request, qs, "newsroom/search.html", {"q": q})
+
+
 def article(request, slug):
     articles = Article.objects.select_related("section", "author")
     if not request.user.has_perm("newsroom.change_article"):

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.BodySizeLimitMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "core.middleware.PrimaryPinMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
