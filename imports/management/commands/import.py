@@ -1,0 +1,109 @@
+"""veche import SOURCE FILE: comments (and articles) from another system, or a Veche export.
+
+    veche import disqus|wordpress|isso|remark42|commento|veche FILE
+                 [--dry-run] [--article-map url|title|create] [--skip-removed]
+
+The converters live in imports/<source>.py; this command only reports. Each thread is
+committed on its own, so after an error the threads before it stay and a re-run resumes.
+"""
+
+import importlib
+import json
+import time
+from xml.etree.ElementTree import ParseError
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from imports.common import ARTICLE_MAPS, Options, Summary
+from imports.errors import ImportFormatError
+
+SOURCES = ("disqus", "wordpress", "isso", "remark42", "commento", "veche")
+PROGRESS_EVERY = 0.5  # seconds between progress lines
+
+
+class Progress:
+    """"12,000 comments · 3,400/s" on stderr, redrawn in place on a terminal."""
+
+    def __init__(self, stream, every: float | None = None):
+        self.stream = stream
+        self.every = PROGRESS_EVERY if every is None else every
+        self.start = self.last = time.monotonic()
+        self.shown = False
+        self.summary: Summary | None = None
+
+    def update(self, summary: Summary) -> None:
+        self.summary = summary
+        now = time.monotonic()
+        if now - self.last < self.every:
+            return
+        self.last = now
+        done = summary.comments + summary.skipped
+        rate = done / max(now - self.start, 1e-6)
+        tty = self.stream.isatty()
+        prefix = "\r" if tty else ""
+        self.stream.write(f"{prefix}{done:,} comments · {rate:,.0f}/s", ending="" if tty else "\n")
+        self.stream.flush()
+        self.shown = tty
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("")
+
+
+class Command(BaseCommand):
+    help = "Import comments from Disqus, WordPress, Isso, Remark42, Commento or a Veche export."
+
+    def add_arguments(self, parser):
+        parser.add_argument("source", choices=SOURCES)
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="Read and write everything inside a transaction, then roll it back.")
+        parser.add_argument("--article-map", choices=ARTICLE_MAPS, default="url",
+                            help="How a thread finds its article (default: url).")
+        parser.add_argument("--skip-removed", action="store_true",
+                            help="Leave out deleted and spam comments that no kept reply needs.")
+
+    def handle(self, source, file, dry_run, article_map, skip_removed, **options):
+        loader = importlib.import_module(f"imports.{source}").load
+        progress = Progress(self.stderr)
+        opts = Options(article_map=article_map, skip_removed=skip_removed, progress=progress.update)
+        try:
+            if dry_run:
+                with transaction.atomic():
+                    summary = loader(file, opts)
+                    transaction.set_rollback(True)
+            else:
+                summary = loader(file, opts)
+        except Exception as exc:
+            progress.finish()
+            reason = _reason(exc)
+            if reason is None:
+                raise
+            line, text = reason
+            where = f"{file}:{line}" if line else file
+            if progress.summary and progress.summary.comments_created and not dry_run:
+                s = progress.summary
+                self.stderr.write(f"Kept from before the error: {s.threads:,} whole threads, "
+                                  f"{s.comments_created:,} comments.")
+            raise CommandError(f"{where}: {text}. Nothing more was imported.") from exc
+        progress.finish()
+        self.stdout.write(summary.as_text())
+        if dry_run:
+            self.stdout.write("Dry run: everything was rolled back; nothing was saved.")
+
+
+def _reason(exc: Exception) -> tuple[int | None, str] | None:
+    """(line, reason) for the errors a bad file causes; None for anything else (a bug)."""
+    if isinstance(exc, ImportFormatError):
+        return exc.line, exc.reason
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})"
+    if isinstance(exc, ParseError):
+        return exc.position[0], f"the XML is malformed: {str(exc).split(': line')[0]}"
+    if isinstance(exc, UnicodeDecodeError):
+        return None, f"the file is not UTF-8 text (byte {exc.start:,} cannot be read)"
+    if isinstance(exc, OSError):
+        return None, f"cannot read the file: {exc.strerror or exc}"
+    return None
+
