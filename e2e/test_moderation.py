@@ -6,7 +6,7 @@ import sys
 
 from playwright.sync_api import expect
 
-from e2e.conftest import SEED_SLUG, sign_up, unique_login
+from e2e.conftest import sign_up, unique_login
 from e2e.server import ROOT
 
 SLUG = "the-old-bridge-at-kamenka-will-close-for-a-year-of-repairs"
