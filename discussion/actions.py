@@ -294,11 +294,13 @@ def check_vote(member, comment: Comment, value: int) -> None:
     policy.check_may_vote(member)
 
 
-def do_vote(member, comment: Comment, value: int) -> tuple[int, int, int]:
+def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool = True) -> tuple[int, int, int]:
     """Set `member`'s vote on `comment` to `value` (0 retracts). Returns (plus, minus, value).
 
     Holds the vote row (or the unique constraint) against concurrent changes; counters
-    move by F() updates, so they stay exact under any interleaving."""
+    move by F() updates, so they stay exact under any interleaving. Importers restore a
+    vote's original time with `created` and skip brigade screening (screen=False): votes
+    cast long ago and replayed in a burst are not a brigade."""
     from moderation import brigades
 
     for _attempt in range(3):
@@ -311,16 +313,17 @@ def do_vote(member, comment: Comment, value: int) -> tuple[int, int, int]:
                 if old == value:
                     break
                 if vote is None:
-                    vote = Vote.objects.create(comment=comment, voter=member, value=value)
+                    vote = Vote.objects.create(comment=comment, voter=member, value=value,
+                                               created=created or timezone.now())
                 elif value == 0:
                     vote.delete()
                 else:
                     vote.value = value
-                    vote.created = timezone.now()
+                    vote.created = created or timezone.now()
                     vote.save(update_fields=["value", "created"])
                 if counted:
                     _apply_vote(comment, old, value)
-                if value == -1 and vote.pk:
+                if value == -1 and vote.pk and screen:
                     brigades.after_minus(vote)
                 break
         except IntegrityError:

@@ -1,5 +1,8 @@
 """The discussion's live events, each carrying the very fragment the page renders."""
 
+import threading
+from contextlib import contextmanager
+
 from discussion import render, threads
 from discussion.models import Comment
 from live.events import publish_on_commit
@@ -16,7 +19,29 @@ def _node_for(comment: Comment):
     return None, None
 
 
+_quiet = threading.local()
+
+
+@contextmanager
+def quiet():
+    """No per-comment events inside: for bulk writers (importers), which send one `resync`
+    of the article instead of n events that each reload the whole thread."""
+    before = getattr(_quiet, "on", False)
+    _quiet.on = True
+    try:
+        yield
+    finally:
+        _quiet.on = before
+
+
+def _muted() -> bool:
+    return getattr(_quiet, "on", False)
+
+
 def comment_added(comment: Comment) -> None:
+    if _muted():
+        return
+
     def event():
         node, prev = _node_for(comment)
         if node is None:
@@ -32,6 +57,9 @@ def comment_added(comment: Comment) -> None:
 
 
 def comment_changed(comment: Comment, kind: str) -> None:
+    if _muted():
+        return
+
     def event():
         node, _prev = _node_for(comment)
         html = _public_html(node) if node is not None else ""
@@ -41,6 +69,9 @@ def comment_changed(comment: Comment, kind: str) -> None:
 
 
 def vote_changed(comment: Comment) -> None:
+    if _muted():
+        return
+
     def event():
         fresh = Comment.objects.only("plus", "minus").get(pk=comment.pk)
         return {"type": "comment.vote", "article": comment.article_id, "comment": comment.pk,

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from core.text import strip_invisible
 from discussion import actions as discussion_actions
+from discussion import live as discussion_live
 from discussion.models import BODY_MAX, Comment
 from imports import members
 from imports.records import Person, SourceComment, Status
@@ -244,18 +245,14 @@ def _kept(ordered: list[tuple[SourceComment, bool]], skip_removed: bool) -> set[
 def one_live_event(article_id: Callable[[], int | None]):
     """Replace the per-comment live events of a thread by one "resync" of its article.
 
-    Every do_post queues an event that, after commit, loads the whole thread to render its
-    fragment: for a thread of n comments written at once that is n² work for readers who
+    Every do_post would publish an event that, after commit, loads the whole thread to render
+    its fragment: for a thread of n comments written at once that is n² work for readers who
     would better reload once. Must run inside the thread's transaction."""
-    conn = transaction.get_connection()
-    queued = getattr(conn, "run_on_commit", None)
-    mark = len(queued) if isinstance(queued, list) else None
-    yield
-    if mark is not None:
-        del queued[mark:]
-        pk = article_id()
-        if pk is not None:
-            publish_on_commit({"type": "resync", "article": pk})
+    with discussion_live.quiet():
+        yield
+    pk = article_id()
+    if pk is not None:
+        publish_on_commit({"type": "resync", "article": pk})
 
 
 ArticleSource = Article | Callable[[], Article]

@@ -279,9 +279,7 @@ class _Import:
         voter = self.member(r["voter"], line)
         created = parse_iso(r.get("created"))
         if r.get("counted", True):
-            discussion_actions.do_vote(voter, comment, int(r["value"]))
-            if created:
-                Vote.objects.filter(comment=comment, voter=voter).update(created=created)
+            discussion_actions.do_vote(voter, comment, int(r["value"]), created=created, screen=False)
         else:
             Vote.objects.create(comment=comment, voter=voter, value=int(r["value"]), counted=False,
                                 **({"created": created} if created else {}))
