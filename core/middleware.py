@@ -59,7 +59,9 @@ class PrimaryPinMiddleware:
 
 class BodySizeLimitMiddleware:
     """Refuse an oversized request body at once, before anything reads it: 413 with a
-    sentence (JSON for the page's script), instead of a generic 400 later."""
+    sentence (JSON for the page's script), instead of a generic 400 later. Also refuse NUL
+    characters anywhere in the address or the form: no text field holds them (PostgreSQL
+    cannot store them), and they only ever come from probes."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -81,4 +83,15 @@ class BodySizeLimitMiddleware:
                 return JsonResponse({"error": "too_large", "message": message}, status=413)
             return HttpResponse(f"<!doctype html><title>Too large</title><h1>Too large</h1><p>{message}</p>",
                                 status=413)
+        if "\x00" in request.path or any("\x00" in k or any("\x00" in v for v in vs)
+                                         for k, vs in request.GET.lists()) or (
+                request.method == "POST" and request.content_type != "multipart/form-data"
+                and any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.POST.lists())):
+            from django.http import HttpResponse, JsonResponse
+
+            message = "The request holds a NUL character, which no field accepts."
+            if "application/json" in request.headers.get("Accept", ""):
+                return JsonResponse({"error": "nul_character", "message": message}, status=400)
+            return HttpResponse(f"<!doctype html><title>Bad request</title><h1>Bad request</h1><p>{message}</p>",
+                                status=400)
         return self.get_response(request)

@@ -33,7 +33,7 @@ class Draft:
 
 
 def _clean_body(body: str) -> str:
-    body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
+    body = (body or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if not strip_invisible(body).strip():
         raise ActionError("The comment is empty: write something first.", field="body", code="empty")
     if len(body) > BODY_MAX:

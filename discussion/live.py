@@ -8,15 +8,26 @@ from discussion.models import Comment
 from live.events import publish_on_commit
 
 
-def _node_for(comment: Comment):
-    """The comment's node in its article's public thread, with the node shown before it."""
-    nodes = threads.build(threads.load_comments(comment.article_id))
-    prev = None
-    for node in nodes:
-        if node.comment.pk == comment.pk:
-            return node, prev
-        prev = node
-    return None, None
+def node_for(comment: Comment) -> "threads.Node | None":
+    """The comment's node as the public thread shows it, from three indexed queries rather
+    than the whole thread (posting must not grow slower as a discussion grows): its number
+    among its shown siblings, and its parent for "in reply to". None when it is not shown."""
+    from django.db.models import Exists, OuterRef, Q
+
+    Status = Comment.Status
+    c = Comment.objects.select_related("author").get(pk=comment.pk)
+    visible_reply = Comment.objects.filter(parent=OuterRef("pk")).exclude(status=Status.HELD)
+    shown = Q(status__in=[Status.VISIBLE, Status.REMOVED]) | Q(Exists(visible_reply), status=Status.DELETED)
+    if not Comment.objects.filter(shown, pk=c.pk).exists():
+        return None
+    siblings = Comment.objects.filter(article_id=c.article_id, id__lte=c.pk)
+    siblings = siblings.filter(parent_id=c.parent_id) if c.parent_id else siblings.filter(parent__isnull=True)
+    index = siblings.filter(shown).count()
+    parent = None
+    if c.parent_id is not None:
+        p = Comment.objects.select_related("author").only("id", "depth", "author__login").get(pk=c.parent_id)
+        parent = threads.Node(p, 0, None, p.depth)
+    return threads.Node(c, index, parent, c.depth)
 
 
 _quiet = threading.local()
@@ -43,14 +54,13 @@ def comment_added(comment: Comment) -> None:
         return
 
     def event():
-        node, prev = _node_for(comment)
+        node = node_for(comment)
         if node is None:
             return None
         return {
             "type": "comment.new", "article": comment.article_id, "comment": comment.pk,
-            "parent": comment.parent_id, "after": prev.comment.pk if prev else None,
-            "number": node.number, "depth": node.depth, "author": comment.author_id,
-            "html": _public_html(node),
+            "parent": comment.parent_id, "number": node.index, "depth": node.depth,
+            "author": comment.author_id, "html": _public_html(node),
         }
 
     publish_on_commit(LazyEvent(event, "comment.new", comment.article_id))
@@ -61,7 +71,7 @@ def comment_changed(comment: Comment, kind: str) -> None:
         return
 
     def event():
-        node, _prev = _node_for(comment)
+        node = node_for(comment)
         html = _public_html(node) if node is not None else ""
         return {"type": kind, "article": comment.article_id, "comment": comment.pk, "html": html}
 

@@ -33,16 +33,21 @@ def _comment(pk: int) -> Comment:
 
 
 def _comment_json(comment: Comment, request) -> dict:
-    nodes = threads.build(threads.load_comments(comment.article_id), viewer_id=request.user.pk)
-    for node in nodes:
-        if node.comment.pk == comment.pk:
-            html = thread_render.render_comment(node, held=comment.status == Comment.Status.HELD) + "</li>"
-            from django.middleware.csrf import get_token
+    from django.middleware.csrf import get_token
 
-            html = thread_render.fill_one(html, get_token(request), online_until([comment.author_id]))
-            return {"id": comment.pk, "number": node.number, "parent": comment.parent_id,
-                    "status": comment.status, "html": html, "url": comment.get_absolute_url()}
-    return {"id": comment.pk, "status": comment.status, "url": comment.get_absolute_url()}
+    from discussion.live import node_for
+
+    data = {"id": comment.pk, "parent": comment.parent_id, "status": comment.status,
+            "url": comment.get_absolute_url()}
+    node = node_for(comment)
+    if node is None and comment.status == Comment.Status.HELD:
+        c = Comment.objects.select_related("author").get(pk=comment.pk)
+        node = threads.Node(c, 0, None, c.depth)  # only its author sees it: no number yet
+    if node is not None:
+        html = thread_render.render_comment(node, held=comment.status == Comment.Status.HELD) + "</li>"
+        data.update(number=node.index, depth=node.depth,
+                    html=thread_render.fill_one(html, get_token(request), online_until([comment.author_id])))
+    return data
 
 
 def _keep_draft_and_sign_in(request, article: Article, body: str, parent: int | None):

@@ -14,7 +14,8 @@ log = logging.getLogger(__name__)
 
 EVENT_TYPES = {
     # type: the keys it carries besides "type", "article" and "id"
-    "comment.new": {"comment", "parent", "after", "number", "depth", "html", "author"},
+    # number: its place among its siblings (the "3." it shows); depth: 0 for top level
+    "comment.new": {"comment", "parent", "number", "depth", "html", "author"},
     "comment.edit": {"comment", "html"},
     "comment.remove": {"comment", "html"},
     "comment.vote": {"comment", "plus", "minus"},

@@ -61,10 +61,8 @@ def test_payloads_as_comments_edits_and_moderator_edits_render_inert(payloads, m
         stack.extend(node["children"])
     # The live stream sends the fragment the page renders.
     from discussion import live as discussion_live
-    from discussion.live import _node_for
-
     for c in made[:200]:
-        node, _prev = _node_for(c)
+        node = discussion_live.node_for(c)
         assert problems(discussion_live._public_html(node)) == []
 
 

@@ -139,3 +139,27 @@ def test_the_cached_thread_is_shared_and_presence_is_per_request(client, alice, 
     presence.touch(alice)
     second = client.get(article.get_absolute_url()).content.decode()
     assert re.search(r'<span class="presence on" title="Online" data-until="\d+">Online</span>', second)
+
+
+def test_the_live_node_matches_the_thread(alice, bob, article, post):
+    """The cheap node built for events and JSON answers agrees with the full thread."""
+    from discussion import actions as a
+    from discussion.live import node_for
+
+    made = chain(alice, bob, article, post, 8)
+    extra = post(alice, article, "second reply", parent=made[2])
+    deleted = post(bob, article, "will go", parent=made[2])
+    post(alice, article, "reply to the deleted", parent=deleted)
+    a.delete_comment(bob, deleted)
+    gone = post(bob, article, "gone entirely", parent=made[2])
+    a.delete_comment(bob, gone)
+    full = {n.comment.pk: n for n in threads.build(threads.load_comments(article.pk))}
+    for c in Comment.objects.filter(article=article):
+        node = node_for(c)
+        if c.pk not in full:
+            assert node is None
+            continue
+        assert (node.index, node.depth) == (full[c.pk].index, full[c.pk].depth), c.body
+        html = render.render_comment(node)
+        assert html == render.render_comment(full[c.pk]), c.body
+    assert extra.pk in full

@@ -54,7 +54,7 @@ def test_json_posting_returns_the_fragment(client, alice, article):
     r = client.post(f"/articles/{article.slug}/comments/", {"body": "via fetch"}, **JSON)
     assert r.status_code == 201
     data = r.json()
-    assert data["number"] == "1" and f'id="c{data["id"]}"' in data["html"]
+    assert data["number"] == 1 and data["depth"] == 0 and f'id="c{data["id"]}"' in data["html"]
     assert "\x00" not in data["html"]
 
 

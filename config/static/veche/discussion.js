@@ -63,8 +63,9 @@
     if (li(ev.comment)) return li(ev.comment);
     var el = fromHtml(ev.html);
     if (!el) return null;
-    if (ev.depth >= maxIndent && ev.after && li(ev.after)) {
-      li(ev.after).after(el);
+    var after = ev.depth >= maxIndent ? (ev.after || lastDescendant(ev.parent)) : null;
+    if (after && li(after)) {
+      li(after).after(el);
     } else if (ev.parent && li(ev.parent)) {
       var p = li(ev.parent);
       var ol = p.querySelector(":scope > ol.replies");
@@ -235,8 +236,7 @@
       send(form.action, data).then(function (j) {
         if (submit) submit.disabled = false;
         if (j._status === 201) {
-          var ev = { comment: j.id, parent: j.parent, html: j.html, depth: (j.number || "").split(".").length - 1 };
-          if (ev.depth >= maxIndent) { var prev = lastDescendant(j.parent); ev.after = prev; }
+          var ev = { comment: j.id, parent: j.parent, html: j.html, depth: j.depth || 0 };
           var existed = !!li(j.id);
           var el = place(ev);
           if (el) { el.classList.add("mine"); if (!existed) bumpCount(1); el.scrollIntoView({ block: "nearest" }); flash(el); }

@@ -1,0 +1,107 @@
+"""Seeding and server-time measurements inside one Django process of the mode under test.
+
+Prints one JSON object as its last line."""
+
+import json
+import statistics
+import sys
+import time
+
+
+def timed(fn, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def main(cfg: dict) -> dict:
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.test import Client
+
+    from bench import seed
+    from core.markup import render_comment
+    from discussion.models import Comment
+
+    sizes, smoke = cfg["sizes"], cfg["smoke"]
+    readers = seed.members()
+    small = seed.seed_discussion("bench-small", sizes["small"], readers)
+    large = seed.seed_discussion("bench-large", sizes["large"], readers)
+    out: dict = {"small_slug": small.slug, "large_slug": large.slug}
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    url = small.get_absolute_url()
+    client.get(url)
+
+    def cold():
+        cache.clear()
+        r = client.get(url)
+        assert r.status_code == 200
+
+    reps = 5 if smoke else 15
+    out["cold_render_ms"] = statistics.median(timed(cold, reps))
+    large_url = large.get_absolute_url()
+
+    def first_screen():
+        cache.clear()
+        r = client.get(large_url)
+        assert r.status_code == 200
+
+    out["first_screen_ms"] = statistics.median(timed(first_screen, reps))
+    out["pages"] = client.get(large_url).context.get("discussion", {}).get("pages", 1) if hasattr(
+        client.get(large_url), "context") else 1
+
+    # Posting and voting, through the HTTP stack in process, as a member.
+    poster = readers[0]
+    member = Client(HTTP_HOST="127.0.0.1")
+    member.force_login(poster)
+    n_posts = 50 if smoke else 300
+    post_url = f"/articles/{small.slug}/comments/"
+    times = timed(lambda: member.post(post_url, {"body": "Benchmark words :wink:"}, HTTP_ACCEPT="application/json"), n_posts)
+    out["post_p50_ms"] = statistics.median(times)
+    out["posts_per_s"] = 1000 * n_posts / sum(times)
+    voters = readers[1:101]
+    comments = list(Comment.objects.filter(article=small).exclude(author__in=voters)[:100])
+
+    def vote_loop():
+        vt = []
+        for i, voter in enumerate(voters[: (20 if smoke else 100)]):
+            c = Client(HTTP_HOST="127.0.0.1")
+            c.force_login(voter)
+            t = time.perf_counter()
+            c.post(f"/comments/{comments[i % len(comments)].pk}/vote/", {"value": "1", "mode": "set"},
+                   HTTP_ACCEPT="application/json")
+            vt.append((time.perf_counter() - t) * 1000)
+        return vt
+
+    out["vote_p50_ms"] = statistics.median(vote_loop())
+    out["session_cookie"] = f"{_cookie(member)}"
+    out["poster_cookie"] = out["session_cookie"]
+
+    # Hostile inputs: how long the worst of them takes to render.
+    out["hostile"] = {
+        "10,000 nested >": min(timed(lambda: render_comment("> " * 10_000 + "x"), 3)),
+        "100,000-character word": min(timed(lambda: render_comment("w" * 100_000), 3)),
+        "10,000 zero-width and bidi": min(timed(lambda: render_comment("\u200b\u202e" * 5000), 3)),
+        "5,000 emphasis markers": min(timed(lambda: render_comment("*_" * 5000 + "x"), 3)),
+    }
+
+    # Size: the same page with the database filled.
+    out["base_total"] = Comment.objects.count()
+    seed.seed_filler(sizes["filler"], sizes["filler_articles"], readers)
+    out["filler_total"] = Comment.objects.count()
+    out["cold_render_big_db_ms"] = statistics.median(timed(cold, reps))
+    return out
+
+
+def _cookie(client) -> str:
+    return "; ".join(f"{k}={v.value}" for k, v in client.cookies.items())
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(json.loads(sys.argv[1]))))

@@ -1,0 +1,368 @@
+"""`make bench`: Veche measured beside nginx (the same bytes as a static file) and Isso, in
+the same run, on this machine. Prints one table; `--write` also saves docs/performance.md.
+
+    python -m bench.run            # the full run (several minutes)
+    python -m bench.run --smoke    # seconds: small sizes, short loads; CI runs it, never asserts speed
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("VECHE_SHARED_DIR", ROOT.parent / "shared"))
+PEERS = SHARED / "peers"
+RESULTS: list[tuple[str, str, str, str]] = []  # (work, figure, comparison, target)
+NOTES: list[str] = []
+
+
+def say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def record(work: str, figure: str, comparison: str = "", target: str = "") -> None:
+    RESULTS.append((work, figure, comparison, target))
+    say(f"  {work}: {figure} {comparison}")
+
+
+# --- environment -----------------------------------------------------------------------------
+
+def environment(mode: str, var: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VECHE_") or k == "VECHE_SHARED_DIR"}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.dev", "VECHE_DEBUG": "0", "VECHE_VAR_DIR": str(var),
+                "VECHE_RATE_LIMITS": "0", "VECHE_SECRET_KEY": "bench-" + "k" * 50, "VECHE_LOG_LEVEL": "ERROR"})
+    if mode == "scaleout":
+        env["VECHE_DATABASE_URL"] = os.environ.get("VECHE_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/veche_bench")
+        env["VECHE_REDIS_URL"] = os.environ.get("VECHE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+    return env
+
+
+def fresh_databases(env: dict) -> None:
+    url = env.get("VECHE_DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg
+
+        base, name = url.rsplit("/", 1)
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    if env.get("VECHE_REDIS_URL"):
+        import redis
+
+        redis.Redis.from_url(env["VECHE_REDIS_URL"]).flushdb()
+
+
+def veche(env: dict, *args: str, timeout: int = 3600) -> str:
+    done = subprocess.run([sys.executable, "-m", "config.cli", *args], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
+    if done.returncode:
+        raise RuntimeError(f"veche {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, env: dict, workers: int, server: str = "uvicorn"):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        if server == "granian":
+            cmd = [str(Path(sys.executable).parent / "granian"), "--interface", "asgi", "--host", "127.0.0.1",
+                   "--port", str(self.port), "--workers", str(workers), "--no-ws", "--log-level", "error",
+                   "config.asgi:application"]
+        else:
+            cmd = [sys.executable, "-m", "config.cli", "serve", "--port", str(self.port), "--workers", str(workers)]
+        self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=2).read()
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(self.proc.stderr.read().decode()[-2000:]) from None
+                time.sleep(0.2)
+        raise RuntimeError("server did not start")
+
+    def worker_rss_mb(self) -> list[float]:
+        pids = [int(p) for p in subprocess.run(["pgrep", "-g", str(self.proc.pid)], capture_output=True,
+                                               text=True).stdout.split()]
+        out = []
+        for pid in pids:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+            out.append((pid, rss, cmd))
+        # With several workers the first process is the supervisor: report the workers.
+        return [rss for pid, rss, _cmd in out if pid != self.proc.pid] or [rss for _p, rss, _c in out]
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+# --- load ------------------------------------------------------------------------------------
+
+def wrk(url: str, seconds: int, connections: int = 8, headers: dict | None = None) -> float:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for k, v in (headers or {}).items():
+        cmd += ["-H", f"{k}: {v}"]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        NOTES.append(f"{url}: {errors.group(1)} non-2xx answers under load")
+    return float(m.group(1)) if m else 0.0
+
+
+def median_wrk(url: str, seconds: int, runs: int, **kw) -> float:
+    return statistics.median(wrk(url, seconds, **kw) for _ in range(runs))
+
+
+def unloaded_ms(url: str, n: int = 15, headers: dict | None = None) -> float:
+    times = []
+    for _ in range(n):
+        req = urllib.request.Request(url, headers=headers or {})
+        t = time.perf_counter()
+        urllib.request.urlopen(req, timeout=60).read()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+# --- peers -----------------------------------------------------------------------------------
+
+class Peer:
+    def __init__(self, script: str, *args: str):
+        self.proc = subprocess.Popen(["bash", str(PEERS / script), *args], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, start_new_session=True)
+        self.url = None
+        deadline = time.monotonic() + 900
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError(f"{script} stopped: {self.proc.stderr.read()[-2000:]}")
+            if line.startswith("READY "):
+                self.url = line.split(None, 1)[1].strip()
+                return
+        raise RuntimeError(f"{script} did not become ready")
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+def in_process(env: dict, sizes: dict, smoke: bool) -> dict:
+    """Seed, then measure server times inside a Django process of this mode."""
+    payload = json.dumps({"sizes": sizes, "smoke": smoke})
+    out = subprocess.run([sys.executable, "-m", "bench.inproc", payload], env=env, cwd=ROOT,
+                         capture_output=True, text=True, timeout=7200)
+    sys.stderr.write(out.stderr[-4000:] if out.returncode else "".join(
+        line + "\n" for line in out.stderr.splitlines() if line.startswith("  ")))
+    if out.returncode:
+        raise RuntimeError("in-process measurements failed")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_mode(mode: str, args, peers: dict) -> None:
+    smoke = args.smoke
+    seconds, runs = (2, 1) if smoke else (10, 3)
+    workers = 1 if mode == "embedded" else args.workers
+    label = "embedded (SQLite, 1 worker)" if mode == "embedded" else f"scale-out (PostgreSQL + Redis, {workers} workers)"
+    say(f"\n== {label} ==")
+    var = Path(tempfile.mkdtemp(prefix=f"veche-bench-{mode}-"))
+    env = environment(mode, var)
+    fresh_databases(env)
+    veche(env, "migrate", "--noinput", "-v0")
+    veche(env, "collectstatic", "--noinput", "-v0")
+    sizes = {"small": 200 if smoke else 1000, "large": 1000 if smoke else 10_000,
+             "filler": 20_000 if smoke else args.filler, "filler_articles": 100 if smoke else 5000}
+    m = in_process(env, sizes, smoke)
+    isso_ms = peers.get("isso_ms")
+    cold = m["cold_render_ms"]
+    record(f"[{mode}] article page, {sizes['small']:,} comments, cold render (server time)", f"{cold:.1f} ms",
+           f"{isso_ms / cold:.0f}× faster than Isso's full thread ({isso_ms:.0f} ms)" if isso_ms else "",
+           "≤ 20 ms; ≥ 30× Isso")
+    record(f"[{mode}] {sizes['large']:,}-comment discussion, first screen (server time)",
+           f"{m['first_screen_ms']:.1f} ms", f"whole thread reachable over {m['pages']} pages", "≤ 50 ms")
+    record(f"[{mode}] posting a comment, p50 (server time)", f"{m['post_p50_ms']:.1f} ms",
+           f"{m['posts_per_s']:.0f} comments/s sustained", f"≤ {10 if mode == 'embedded' else 15} ms; ≥ 200/s")
+    record(f"[{mode}] voting, p50 (server time)", f"{m['vote_p50_ms']:.1f} ms", "", "≤ 5 ms")
+    record(f"[{mode}] size: cold render with {m['filler_total']:,} comments in the database",
+           f"{m['cold_render_big_db_ms']:.1f} ms", f"vs {cold:.1f} ms with {m['base_total']:,}", "the same")
+    if m.get("hostile"):
+        worst = max(m["hostile"].items(), key=lambda kv: kv[1])
+        record(f"[{mode}] slowest hostile input ({worst[0]})", f"{worst[1]:.1f} ms",
+               ", ".join(f"{k} {v:.1f} ms" for k, v in m["hostile"].items() if k != worst[0]))
+
+    server = Server(env, workers)
+    try:
+        page = f"{server.url}/articles/{m['small_slug']}/"
+        body = urllib.request.urlopen(page).read()
+        static_dir = Path(tempfile.mkdtemp(prefix="veche-bench-static-"))
+        (static_dir / "page.html").write_bytes(body)
+        nginx = Peer("nginx-static.sh", str(static_dir), str(free_port()))
+        try:
+            nginx_rps = median_wrk(nginx.url + "page.html", seconds, runs)
+        finally:
+            nginx.kill()
+        anon = median_wrk(page, seconds, runs)
+        record(f"[{mode}] article page, {sizes['small']:,} comments ({len(body) // 1024} KB), anonymous, warm",
+               f"{anon:,.0f} req/s", f"{anon / nginx_rps:.2f} × nginx static ({nginx_rps:,.0f} req/s)", "≥ 0.5 × nginx")
+        cookie = {"Cookie": m["session_cookie"]}
+        member = median_wrk(page, seconds, runs, headers=cookie)
+        record(f"[{mode}] the same page signed in (own votes marked)", f"{member:,.0f} req/s",
+               f"{member / nginx_rps:.2f} × nginx static", "≥ 0.25 × nginx")
+        api = median_wrk(f"{server.url}/api/v1/articles/{m['small_slug']}/comments/", seconds, runs)
+        isso_rps = peers.get("isso_rps")
+        record(f"[{mode}] comments JSON API, {sizes['small']:,} comments", f"{api:,.0f} req/s",
+               f"{api / isso_rps:.0f}× Isso ({isso_rps:.1f} req/s)" if isso_rps else "", "≥ 100 × Isso")
+        rss = server.worker_rss_mb()
+        record(f"[{mode}] resident memory per worker after the page loads", " / ".join(f"{r:.0f} MB" for r in rss))
+        sse(server, m, mode, args, env)
+    finally:
+        server.kill()
+    if mode == "embedded" and not smoke and args.servers:
+        compare_servers(env, m)
+
+
+def sse(server: Server, m: dict, mode: str, args, env: dict) -> None:
+    n = 200 if args.smoke else args.readers
+    before = sum(server.worker_rss_mb())
+    load = subprocess.Popen([sys.executable, "-m", "bench.sse_load", f"{server.url}/articles/{m['small_slug']}/events/",
+                             str(n)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    ready = json.loads(load.stdout.readline())
+    time.sleep(1)
+    after = sum(server.worker_rss_mb())
+    t0 = time.monotonic()
+    load.stdin.write(f"{t0}\n")
+    load.stdin.flush()
+    from bench.poster import post_one
+
+    post_one(server.url, m["poster_cookie"], m["small_slug"])
+    result = json.loads(load.stdout.readline())
+    load.wait(30)
+    delays = result["delays"]
+    p50 = statistics.median(delays) * 1000 if delays else float("nan")
+    p99 = delays[min(len(delays) - 1, int(len(delays) * 0.99))] * 1000 if delays else float("nan")
+    per_reader = (after - before) * 1024 / max(1, ready["ready"])
+    record(f"[{mode}] live: {ready['ready']:,} open pages (SSE), a new comment reaches them",
+           f"p50 {p50:.0f} ms, p99 {p99:.0f} ms",
+           f"{result['received']:,}/{result['connected']:,} received; {per_reader:.1f} KB per idle reader",
+           "5,000 readers, p99 ≤ 1 s, ≤ 30 KB each")
+
+
+def compare_servers(env: dict, m: dict) -> None:
+    """uvicorn against granian on the article page and the live stream (docs/serving.md)."""
+    for name in ("uvicorn", "granian"):
+        try:
+            s = Server(env, 1, name)
+        except Exception as exc:  # granian may be missing: say so
+            NOTES.append(f"{name} could not start: {exc}")
+            continue
+        try:
+            rps = median_wrk(f"{s.url}/articles/{m['small_slug']}/", 8, 3)
+            record(f"[server] {name}, 1 worker, anonymous article page", f"{rps:,.0f} req/s")
+        finally:
+            s.kill()
+
+
+def run_peers(args) -> dict:
+    """Isso serving the same 1,000-comment discussion, measured once for the run."""
+    if not (PEERS / "isso-serve.sh").exists():
+        NOTES.append(f"Isso not measured: {PEERS} is missing")
+        return {}
+    from bench.shape import discussion
+
+    n = 200 if args.smoke else 1000
+    data = [{"idx": i.idx, "parent": i.parent, "author": f"reader {i.author}", "text": i.text}
+            for i in discussion(n)]
+    path = Path(tempfile.mkdtemp(prefix="veche-bench-isso-")) / "discussion.json"
+    path.write_text(json.dumps(data))
+    say(f"\n== Isso 0.14 with the same {n:,}-comment discussion ==")
+    isso = Peer("isso-serve.sh", str(path), str(free_port()))
+    try:
+        ms = unloaded_ms(isso.url, 5 if args.smoke else 10)
+        rps = median_wrk(isso.url, 2 if args.smoke else 10, 1 if args.smoke else 3)
+        record(f"[peer] Isso full-thread JSON, {n:,} comments", f"{rps:.1f} req/s", f"{ms:.0f} ms unloaded")
+        return {"isso_ms": ms, "isso_rps": rps}
+    finally:
+        isso.kill()
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) // 1024 // 1024
+    return f"{os.cpu_count()} cores ({cpu}), {mem} GiB, {platform.platform()}, Python {platform.python_version()}"
+
+
+def table() -> str:
+    lines = ["| Work | Veche | Compared | Target |", "|---|---|---|---|"]
+    lines += [f"| {w} | {f} | {c} | {t} |" for w, f, c, t in RESULTS]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--smoke", action="store_true", help="seconds, small sizes: for CI")
+    parser.add_argument("--modes", default="embedded,scaleout")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--readers", type=int, default=5000)
+    parser.add_argument("--filler", type=int, default=1_000_000)
+    parser.add_argument("--servers", action="store_true", help="also compare uvicorn and granian")
+    parser.add_argument("--write", help="write the table and notes to this markdown file")
+    args = parser.parse_args()
+    started = time.monotonic()
+    peers = run_peers(args)
+    for mode in args.modes.split(","):
+        if mode == "scaleout":
+            try:
+                import psycopg
+                import redis
+
+                psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", connect_timeout=2).close()
+                redis.Redis(socket_connect_timeout=1).ping()
+            except Exception as exc:
+                NOTES.append(f"scale-out mode skipped: {exc}")
+                continue
+        run_mode(mode, args, peers)
+    out = table()
+    print(out)
+    for note in NOTES:
+        print(f"- {note}")
+    say(f"\n(bench took {time.monotonic() - started:.0f} s on {machine()})")
+    if args.write:
+        Path(args.write).write_text(out + "\n" + "".join(f"- {n}\n" for n in NOTES))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
