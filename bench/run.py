@@ -227,7 +227,9 @@ def run_mode(mode: str, args, peers: dict) -> None:
         page = f"{server.url}/articles/{m['small_slug']}/"
         body = urllib.request.urlopen(page).read()
         static_dir = Path(tempfile.mkdtemp(prefix="veche-bench-static-"))
+        static_dir.chmod(0o755)  # nginx's workers run as another user
         (static_dir / "page.html").write_bytes(body)
+        (static_dir / "page.html").chmod(0o644)
         nginx = Peer("nginx-static.sh", str(static_dir), str(free_port()))
         try:
             nginx_rps = median_wrk(nginx.url + "page.html", seconds, runs)

@@ -21,3 +21,23 @@ def server_error(request):
         response["Retry-After"] = "5"
         return response
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def csrf_failure(request, reason=""):
+    """A form posted without a valid CSRF token. A reader who is not signed in (their cached
+    page carries no token) is sent to sign in, back to where they were; anyone else gets 403."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.utils.http import url_has_allowed_host_and_scheme
+    from django.views.csrf import csrf_failure as default
+
+    user = getattr(request, "user", None)
+    if request.method == "POST" and (user is None or not user.is_authenticated):
+        back = request.headers.get("Referer", "/")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = "/"
+        if "application/json" in request.headers.get("Accept", ""):
+            from django.http import JsonResponse
+
+            return JsonResponse({"error": "signin", "message": "Sign in first."}, status=401)
+        return redirect_to_login(back)
+    return default(request, reason)

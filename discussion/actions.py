@@ -143,6 +143,7 @@ def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | No
             comment = Comment.objects.create(
                 article=article,
                 parent=draft.parent,
+                root_id=(draft.parent.root_id or draft.parent.pk) if draft.parent else None,
                 author=member,
                 depth=draft.parent.depth + 1 if draft.parent else 0,
                 body=draft.body,
@@ -158,7 +159,7 @@ def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | No
                 _count(comment, +1)
                 discussion_live.comment_added(comment)
             else:
-                Article.objects.filter(pk=article.pk).update(thread_version=F("thread_version") + 1)
+                _thread_changed(article.pk)
     except IntegrityError:
         if idempotency_key:
             existing = Comment.objects.filter(idempotency_key=idempotency_key, author=member).first()
@@ -179,6 +180,15 @@ def post_comment(member, article: Article, body: str, parent_id: int | None = No
     return do_post(member, article, draft, **kw)
 
 
+def _thread_changed(article_id: int, **also) -> None:
+    """The discussion changed: a new thread version (the cached thread is left behind) and,
+    after commit, the cached whole pages of the article are dropped."""
+    from core import pagecache
+
+    Article.objects.filter(pk=article_id).update(thread_version=F("thread_version") + 1, **also)
+    transaction.on_commit(lambda: pagecache.invalidate(article_id))
+
+
 def _lock_article(article_id: int) -> None:
     """Every write to a discussion takes its article's row lock first. One order for all
     locks (article, then comments, votes and members) means concurrent posts, votes and
@@ -188,9 +198,7 @@ def _lock_article(article_id: int) -> None:
 
 def _count(comment: Comment, delta: int) -> None:
     """Counters that follow a comment becoming public (+1) or not (−1)."""
-    Article.objects.filter(pk=comment.article_id).update(
-        comment_count=F("comment_count") + delta, thread_version=F("thread_version") + 1
-    )
+    _thread_changed(comment.article_id, comment_count=F("comment_count") + delta)
     Member.objects.filter(pk=comment.author_id).update(
         comment_count=F("comment_count") + delta
     )
@@ -220,7 +228,7 @@ def do_edit(member, comment: Comment, body: str, *, note: str = "") -> Comment:
         Quote.objects.filter(comment=comment).delete()
         for src, anchor, text in _quotes(article, body):
             Quote.objects.create(comment=comment, source_comment=src, source_anchor=anchor, text=text)
-        Article.objects.filter(pk=comment.article_id).update(thread_version=F("thread_version") + 1)
+        _thread_changed(comment.article_id)
         if comment.status == Status.VISIBLE:
             discussion_live.comment_changed(comment, "comment.edit")
     return comment
@@ -255,7 +263,7 @@ def do_set_status(comment: Comment, status: str, reason: str = "") -> Comment:
                 rating=F("rating") + (score if now_public else -score)
             )
         else:
-            Article.objects.filter(pk=locked.article_id).update(thread_version=F("thread_version") + 1)
+            _thread_changed(locked.article_id)
         if now_public and not was_public and locked.status == Status.VISIBLE:
             discussion_live.comment_added(locked)
         elif was_public and not now_public:
@@ -339,7 +347,7 @@ def _apply_vote(comment: Comment, old: int, new: int) -> None:
         return
     Comment.objects.filter(pk=comment.pk).update(plus=F("plus") + dp, minus=F("minus") + dm)
     Member.objects.filter(pk=comment.author_id).update(rating=F("rating") + dp - dm)
-    Article.objects.filter(pk=comment.article_id).update(thread_version=F("thread_version") + 1)
+    _thread_changed(comment.article_id)
     discussion_live.vote_changed(comment)
 
 

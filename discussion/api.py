@@ -1,35 +1,39 @@
 """The comment tree as JSON: /api/v1/articles/<slug>/comments/.
 
 The nested JSON is written without recursion (a reply chain may be thousands deep, past
-what json.dumps can nest)."""
+what json.dumps can nest). Like the page, it is cached per thread version with presence
+left as slots (a NUL byte cannot occur in JSON text, so the slots cannot be forged), and
+anonymous answers are kept whole for the ASGI front."""
 
 import json
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
-from accounts.presence import online_ids
+from accounts.presence import online_until
+from core import pagecache
+from core.front import variant as front_variant
 from discussion import threads
 from discussion.models import Comment
 from discussion.render import format_time
 from newsroom.models import Article
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+SLOT = "\x00"
 
 
-def comment_fields(node: threads.Node, online: set[int]) -> dict:
+def comment_fields(node: threads.Node) -> dict:
     c = node.comment
     a = c.author
     gone = c.status in (Comment.Status.DELETED, Comment.Status.REMOVED)
-    presence = None if a.is_deleted else ("online" if a.pk in online else "offline")
     return {
         "id": c.pk,
         "number": node.number,
         "parent": c.parent_id,
         "status": c.status,
         "author": None if gone else {
-            "login": a.login, "real_name": a.real_name or None, "presence": presence,
-            "deleted": a.is_deleted,
+            "login": a.login, "real_name": a.real_name or None, "presence": None, "deleted": a.is_deleted,
         },
         "created": format_time(c.created)[0],
         "edited": format_time(c.edited)[0] if c.edited else None,
@@ -39,8 +43,18 @@ def comment_fields(node: threads.Node, online: set[int]) -> dict:
     }
 
 
-def tree_json(nodes: list[threads.Node], online: set[int]) -> str:
-    """Nested {"…", "children": [...]} objects from the flat depth-first list."""
+def _fields_json(node: threads.Node) -> str:
+    text = _dumps(comment_fields(node))
+    author = node.comment.author
+    if text.find('"presence":null') != -1 and not author.is_deleted:
+        # The one "presence":null of the author object becomes a slot for this member.
+        text = text.replace('"presence":null', f'"presence":{SLOT}{author.pk}{SLOT}', 1)
+    return text
+
+
+def tree_json(nodes: list[threads.Node], online: dict | set | None = None) -> str:
+    """Nested {"…", "children": [...]} objects from the flat depth-first list; with `online`
+    the presence slots are filled, without it they are left for `fill`."""
     out = ["["]
     depth_stack: list[int] = []  # depths of open objects
     first_at_level = True
@@ -51,21 +65,53 @@ def tree_json(nodes: list[threads.Node], online: set[int]) -> str:
             first_at_level = False
         if not first_at_level:
             out.append(",")
-        fields = _dumps(comment_fields(node, online))
-        out.append(fields[:-1] + ',"children":[')
+        out.append(_fields_json(node)[:-1] + ',"children":[')
         depth_stack.append(node.depth)
         first_at_level = True
     out.append("]}" * len(depth_stack))
     out.append("]")
-    return "".join(out)
+    text = "".join(out)
+    return fill(text.split(SLOT), online) if online is not None else text
+
+
+def fill(parts: list[str], online) -> str:
+    on, off = '"online"', '"offline"'
+    return "".join(part if not i & 1 else (on if int(part) in online else off) for i, part in enumerate(parts))
+
+
+def _parts(article: Article, order: str) -> list[str]:
+    key = f"api:{article.pk}:{article.thread_version}:{order}"
+    parts = cache.get(key)
+    if parts is None:
+        nodes = threads.build(threads.load_comments(article.pk), order)
+        body = (f'{{"article":{_dumps(article.slug)},"count":{article.comment_count},'
+                f'"comments":{tree_json(nodes)}}}')
+        parts = body.split(SLOT)
+        cache.set(key, parts, timeout=24 * 3600)
+    return parts
 
 
 def comments(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
+    order = request.GET.get("order", "oldest")
+    if order not in threads.ORDERS:
+        order = "oldest"
     viewer = request.user.pk if request.user.is_authenticated else None
-    nodes = threads.build(threads.load_comments(article.pk),
-                          request.GET.get("order", "oldest"), viewer_id=viewer)
-    online = online_ids(n.comment.author_id for n in nodes)
-    body = (f'{{"article":{_dumps(article.slug)},"count":{article.comment_count},'
-            f'"comments":{tree_json(nodes, online)}}}')
-    return HttpResponse(body, content_type="application/json")
+    if viewer is not None and Comment.objects.filter(article=article, author_id=viewer,
+                                                     status=Comment.Status.HELD).exists():
+        nodes = threads.build(threads.load_comments(article.pk), order, viewer_id=viewer)
+        online = online_until(n.comment.author_id for n in nodes)
+        body = (f'{{"article":{_dumps(article.slug)},"count":{article.comment_count},'
+                f'"comments":{tree_json(nodes, online)}}}')
+        return HttpResponse(body, content_type="application/json")
+    variant = None
+    if viewer is None:
+        variant = front_variant(request.META.get("QUERY_STRING", "").encode(), allow_page=False)
+    gen = pagecache.generation(article.pk) if variant else None
+    parts = _parts(article, order)
+    members = {int(p) for p in parts[1::2]}
+    body = fill(parts, online_until(members))
+    response = HttpResponse(body, content_type="application/json")
+    if variant:
+        pagecache.store("api", article.pk, article.slug, gen, variant, response.content, response["Content-Type"])
+    return response

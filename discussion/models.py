@@ -22,6 +22,8 @@ class Comment(models.Model):
                                related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="comments")
+    root = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                             help_text="The top-level comment of its subthread; empty for a top-level one.")
     depth = models.PositiveIntegerField(default=0)
     body = models.TextField(max_length=BODY_MAX)
     body_html = models.TextField()

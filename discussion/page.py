@@ -1,8 +1,14 @@
-"""The discussion as one viewer sees it: the shared cached thread plus their own marks."""
+"""The discussion as one viewer sees it: the shared cached thread plus their own marks.
+
+Discussions up to threads.WHOLE_LIMIT comments show whole; longer ones by pages of
+threads.PAGE_ROOTS top-level comments with all their replies, so the first screen of a
+10,000-comment discussion costs what a short one does."""
 
 import time
+from collections import Counter
 
 from django.core.cache import cache
+from django.db.models import Count
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
@@ -14,31 +20,41 @@ ORDERS = threads.ORDERS
 CACHE_SECONDS = 24 * 3600
 
 
-def thread_key(article, order: str) -> str:
-    return f"thread:{article.pk}:{article.thread_version}:{order}"
+def thread_key(article, order: str, page: int) -> str:
+    return f"thread:{article.pk}:{article.thread_version}:{order}:{page}"
 
 
-def shared_parts(article, order: str) -> tuple[list[str], int]:
-    """The public thread, split at its slots, from the cache or rendered afresh.
-    Returns (parts, number of comments shown, public moderation summary)."""
-    key = thread_key(article, order)
+def paged(article) -> bool:
+    return article.comment_count > threads.WHOLE_LIMIT
+
+
+def _load(article, order: str, page: int, viewer_id: int | None):
+    """(nodes, comments loaded, page number, page count, whole-article summary)."""
+    if not paged(article):
+        comments = threads.load_comments(article.pk)
+        return threads.build(comments, order, viewer_id=viewer_id), 1, 1, summary_of(comments)
+    rp = threads.root_page(article.pk, order, page, viewer_id)
+    nodes = threads.build(rp.comments, order, viewer_id=viewer_id, root_numbers=rp.root_numbers)
+    return nodes, rp.number, rp.count, summary_of_article(article)
+
+
+def shared_parts(article, order: str, page: int = 1) -> tuple[list[str], int, str, int, int]:
+    """The public thread (one page of it), split at its slots, from the cache or rendered
+    afresh: (parts, comments shown, moderation summary, page number, page count)."""
+    key = thread_key(article, order, page)
     hit = cache.get(key)
     if hit is not None:
         return hit
-    comments = threads.load_comments(article.pk)
-    nodes = threads.build(comments, order)
-    value = (render.split_slots(render.render_thread(nodes)), len(nodes), moderation_summary(comments))
+    nodes, number, count, summary = _load(article, order, page, None)
+    value = (render.split_slots(render.render_thread(nodes)), len(nodes), summary, number, count)
     cache.set(key, value, timeout=CACHE_SECONDS)
     return value
 
 
-def moderation_summary(comments) -> str:
-    """The public account of moderation: "3 comments removed: 2 insult, 1 spam"."""
-    from collections import Counter
-
+def _summary(removed: Counter) -> str:
+    """The public account of moderation: "3 comments removed by moderators: 2 insult, 1 spam"."""
     from moderation.models import Reason
 
-    removed = Counter(c.removal_category or "other" for c in comments if c.status == Comment.Status.REMOVED)
     total = sum(removed.values())
     if not total:
         return ""
@@ -47,8 +63,22 @@ def moderation_summary(comments) -> str:
     return f"{total} comment{'s' if total != 1 else ''} removed by moderators: {parts}."
 
 
-def for_viewer(request, article, order: str = "oldest") -> dict:
-    """Everything the article template needs about the discussion for this request."""
+def summary_of(comments) -> str:
+    return _summary(Counter(c.removal_category or "other" for c in comments if c.status == Comment.Status.REMOVED))
+
+
+def summary_of_article(article) -> str:
+    rows = (Comment.objects.filter(article=article, status=Comment.Status.REMOVED)
+            .values_list("removal_category").annotate(n=Count("id")))
+    return _summary(Counter({(cat or "other"): n for cat, n in rows}))
+
+
+
+
+def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: bool = False) -> dict:
+    """Everything the article template needs about the discussion for this request.
+    `shared`: the page is for every anonymous reader alike, so it carries no CSRF token
+    (such a reader has nothing to post; a vote sends them to sign in)."""
     viewer = request.user if request.user.is_authenticated else None
     own_ids: list[int] = []
     editable: list[int] = []
@@ -64,19 +94,21 @@ def for_viewer(request, article, order: str = "oldest") -> dict:
         votes = dict(Vote.objects.filter(voter=viewer, comment__article=article)
                      .values_list("comment_id", "value"))
     if held:
-        comments = threads.load_comments(article.pk)
-        nodes = threads.build(comments, order, viewer_id=viewer.pk)
+        nodes, number, count, summary = _load(article, order, page, viewer.pk)
         held_ids = frozenset(n.comment.pk for n in nodes if n.comment.status == Comment.Status.HELD)
         parts, shown = render.split_slots(render.render_thread(nodes, held_ids)), len(nodes)
-        summary = moderation_summary(comments)
     else:
-        parts, shown, summary = shared_parts(article, order)
-    html = render.fill(parts, get_token(request), online_until(render.slot_members(parts)))
+        parts, shown, summary, number, count = shared_parts(article, order, page)
+    token = "" if shared else get_token(request)
+    html = render.fill(parts, token, online_until(render.slot_members(parts)))
     return {
         "thread_html": html,
         "shown": shown,
         "moderation_summary": summary,
         "order": order,
+        "page": number,
+        "pages": count,
+        "page_range": range(1, count + 1) if count > 1 else (),
         "viewer_style": viewer_style(own_ids, editable, votes),
         "viewer_votes": votes,
         "now": int(time.time()),
@@ -101,7 +133,6 @@ def viewer_style(own_ids, editable, votes) -> str:
 
 
 def fresh_fragment(article, viewer_id=None) -> str:
-    """The thread without the cache (for tests and the resync fragment)."""
+    """The thread without the cache (for tests)."""
     nodes = threads.build(threads.load_comments(article.pk), "oldest", viewer_id=viewer_id)
     return render.render_thread(nodes)
-

@@ -37,7 +37,8 @@ def site_tz() -> ZoneInfo:
 def format_time(dt) -> tuple[str, str]:
     """(ISO 8601 with offset, "14 May 2021 13:49") in the site time zone."""
     local = dt.astimezone(site_tz())
-    return local.isoformat(timespec="seconds"), f"{local.day} {MONTHS[local.month]} {local.year} {local:%H:%M}"
+    return (local.isoformat(timespec="seconds"),
+            f"{local.day} {MONTHS[local.month]} {local.year} {local.hour:02d}:{local.minute:02d}")
 
 
 def initials(login: str) -> str:
@@ -62,9 +63,8 @@ def render_presence(until: float | None) -> str:
     return '<span class="presence" title="Offline">Offline</span>'
 
 
-def _author_bits(c: Comment) -> tuple[str, str, str]:
+def _author_bits(a) -> tuple[str, str, str]:
     """(avatar, login with presence, byline) for a comment's header."""
-    a = c.author
     login = escape(a.login)
     byline = f"{login} ({escape(a.real_name)})" if a.real_name else login
     avatar = f'<span class="avatar h{avatar_hue(a.pk)}" aria-hidden="true">{escape(initials(a.login))}</span>'
@@ -76,8 +76,9 @@ def _author_bits(c: Comment) -> tuple[str, str, str]:
     return avatar, who, f"<bdi>{byline}</bdi>"
 
 
-def render_comment(node: Node, *, held: bool = False) -> str:
-    """One comment as an open <li> (its replies, if any, follow before the closing tag)."""
+def render_comment(node: Node, *, held: bool = False, authors: dict | None = None) -> str:
+    """One comment as an open <li> (its replies, if any, follow before the closing tag).
+    `authors` memoises the author fragments across one thread (members comment often)."""
     c = node.comment
     cid = c.pk
     iso, human = format_time(c.created)
@@ -98,11 +99,19 @@ def render_comment(node: Node, *, held: bool = False) -> str:
             f'<div class="c c-gone">{num} <em>{words}</em>{reason}'
             f' <time datetime="{iso}">{human}</time>{head_extra}</div>'
         )
-    avatar, who, byline = _author_bits(c)
-    edited = ' <span class="edited" title="Edited">edited</span>' if c.edited else ""
+    if authors is None:
+        bits = _author_bits(c.author)
+    else:
+        bits = authors.get(c.author_id)
+        if bits is None:
+            bits = authors[c.author_id] = _author_bits(c.author)
+    avatar, who, byline = bits
+    edited = ' <span class="edited">edited</span>' if c.edited else ""
     if c.moderator_note:
         edited = f' <span class="edited mod-note">edited by a moderator: {escape(c.moderator_note)}</span>'
     held_mark = ' <strong class="held-mark">awaiting moderation</strong>' if held else ""
+    # The vote buttons belong to the thread's one vote form (form="vote-form"), each posting
+    # to its comment's address: one CSRF token per page instead of one per comment.
     return (
         f'<li id="c{cid}" class="comment{" held" if held else ""}" data-id="{cid}" '
         f'data-author="{c.author_id}" data-depth="{node.depth}">'
@@ -113,14 +122,13 @@ def render_comment(node: Node, *, held: bool = False) -> str:
         f'{edited}{held_mark}{head_extra}</span></header>'
         f'<div class="c-text" dir="auto">{c.body_html}</div>'
         f'<footer class="c-actions">'
-        f'<a class="act reply" href="/comments/{cid}/reply/" data-act="reply">Reply</a>'
-        f'<a class="act quote" href="/comments/{cid}/reply/?quote=1" data-act="quote">Quote</a>'
-        f'<a class="act permalink" href="#c{cid}" title="Link to this comment">Link</a>'
-        f'<form class="vote" method="post" action="/comments/{cid}/vote/">'
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN_SLOT}">'
-        f'<button class="plus" name="value" value="1" aria-label="Plus, {c.plus}">+<span class="n">{c.plus}</span></button>'
-        f'<button class="minus" name="value" value="-1" aria-label="Minus, {c.minus}">−<span class="n">{c.minus}</span></button>'
-        f'</form>'
+        f'<a class="act" href="/comments/{cid}/reply/" data-act="reply">Reply</a>'
+        f'<a class="act" href="/comments/{cid}/reply/?quote=1" data-act="quote">Quote</a>'
+        f'<a class="act" href="#c{cid}">Link</a>'
+        f'<span class="vote"><button form="vote-form" formaction="/comments/{cid}/vote/" class="plus" name="value" '
+        f'value="1">+<span class="n">{c.plus}</span></button>'
+        f'<button form="vote-form" formaction="/comments/{cid}/vote/" class="minus" name="value" '
+        f'value="-1">−<span class="n">{c.minus}</span></button></span>'
         f'<a class="act report" href="/comments/{cid}/report/">Report</a>'
         f'<a class="act own-edit" href="/comments/{cid}/edit/" data-act="edit">Edit</a>'
         f'<a class="act own-only" href="/comments/{cid}/delete/" data-act="delete">Delete</a>'
@@ -128,13 +136,18 @@ def render_comment(node: Node, *, held: bool = False) -> str:
     )
 
 
+VOTE_FORM = ('<form id="vote-form" class="vote-form" method="post" action="">'
+             f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN_SLOT}"></form>')
+
+
 def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset()) -> str:
     """The whole discussion as nested ordered lists, depth capped at MAX_INDENT."""
     if not nodes:
-        return '<ol class="thread" id="thread"></ol>'
+        return '<ol class="thread" id="thread"></ol>' + VOTE_FORM
     out = ['<ol class="thread" id="thread">']
     cur = 0
     first = True
+    authors: dict = {}
     for node in nodes:
         d = node.display_depth
         if first:
@@ -145,9 +158,10 @@ def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset()) -> 
             out.append("</li></ol>" * (cur - d) + "</li>")
         else:
             out.append("</li>")
-        out.append(render_comment(node, held=node.comment.pk in held_ids))
+        out.append(render_comment(node, held=node.comment.pk in held_ids, authors=authors))
         cur = d
     out.append("</li></ol>" * cur + "</li></ol>")
+    out.append(VOTE_FORM)
     return "".join(out)
 
 

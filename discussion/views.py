@@ -216,7 +216,11 @@ def thread_fragment(request, slug):
     article = _article(slug)
     order = request.GET.get("order", "oldest")
     if order not in page.ORDERS:
-        raise Http404("Unknown order")
-    data = page.for_viewer(request, article, order)
+        return JsonResponse({"error": "bad_order", "message": "order is oldest, newest or best."}, status=400)
+    try:
+        number = max(1, int(request.GET.get("p", "1")))
+    except ValueError:
+        number = 1
+    data = page.for_viewer(request, article, order, number)
     return JsonResponse({"html": data["thread_html"], "style": data["viewer_style"],
-                         "count": data["shown"]})
+                         "count": article.comment_count, "page": data["page"], "pages": data["pages"]})

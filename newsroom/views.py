@@ -8,6 +8,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from django.conf import settings
+
+from core import pagecache
+from core.front import variant as front_variant
 from discussion import page as discussion_page
 from newsroom.actions import do_record_view
 from newsroom.models import Article, Author, Section, Tag
@@ -74,11 +78,21 @@ def article(request, slug):
     order = request.GET.get("order", "oldest")
     if order not in discussion_page.ORDERS:
         order = "oldest"
-    discussion = discussion_page.for_viewer(request, obj, order)
+    try:
+        cpage = max(1, int(request.GET.get("p", "1")))
+    except ValueError:
+        cpage = 1
+    # An anonymous reader without a session sees what every such reader sees: the finished
+    # page is kept for the ASGI front (core.pagecache), under the generation read first.
+    shared = (not request.user.is_authenticated and obj.is_visible()
+              and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES)
+    variant = front_variant(request.META.get("QUERY_STRING", "").encode()) if shared else None
+    gen = pagecache.generation(obj.pk) if variant else None
+    discussion = discussion_page.for_viewer(request, obj, order, cpage, shared=shared)
     draft = request.session.get("comment_draft") if request.user.is_authenticated else None
     if draft and draft.get("article") != obj.pk:
         draft = None
-    return render(request, "newsroom/article.html", {
+    response = render(request, "newsroom/article.html", {
         "article": obj,
         "views": views,
         "tags": list(obj.tags.all()),
@@ -89,6 +103,9 @@ def article(request, slug):
         "orders": discussion_page.ORDERS,
         "post_url": reverse("discussion:post", args=[obj.slug]),
     })
+    if variant and response.status_code == 200 and not response.cookies:
+        pagecache.store("page", obj.pk, obj.slug, gen, variant, response.content, response["Content-Type"])
+    return response
 
 
 class LatestFeed(Feed):

@@ -69,7 +69,7 @@ class _Checker(HTMLParser):
                     self.problems.append(f"{name}={value[:60]!r} on <{tag}>")
             if name == "style":
                 self.problems.append(f"inline style on <{tag}>")
-            if name in ("srcdoc", "formaction"):
+            if name == "srcdoc":
                 self.problems.append(f"{name} on <{tag}>")
 
     handle_startendtag = handle_starttag

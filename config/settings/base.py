@@ -155,6 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.MaximumLengthValidator"},
 ]
 LOGIN_URL = "accounts:signin"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 LOGIN_REDIRECT_URL = "newsroom:front"
 LOGOUT_REDIRECT_URL = "newsroom:front"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3

@@ -58,6 +58,7 @@
 
   /* Placing a comment where the server's tree puts it. */
   var unseen = [];
+  var otherPage = 0;
   var notice = document.getElementById("new-comments");
   function place(ev) {
     if (li(ev.comment)) return li(ev.comment);
@@ -72,7 +73,14 @@
       if (!ol) { ol = document.createElement("ol"); ol.className = "replies"; p.appendChild(ol); }
       ol.appendChild(el);
     } else if (!ev.parent) {
-      thread.appendChild(el);
+      // A top-level comment belongs at the end (oldest first) or the start (newest first) of
+      // the whole discussion: on another page of a long one, only the notice tells of it.
+      var order = section.dataset.order || "oldest";
+      var page = section.dataset.page || "1", pages = section.dataset.pages || "1";
+      if (order === "newest" && page === "1") thread.insertBefore(el, thread.firstChild);
+      else if (order === "oldest" && page === pages) thread.appendChild(el);
+      else if (order === "best" && page === pages) thread.appendChild(el);
+      else { otherPage += 1; showNotice(); return null; }
     } else {
       return null;
     }
@@ -92,12 +100,19 @@
   }
   function showNotice() {
     unseen = unseen.filter(function (el) { return document.body.contains(el) && !inView(el); });
-    if (!unseen.length) { notice.hidden = true; return; }
+    var n = unseen.length + otherPage;
+    if (!n) { notice.hidden = true; return; }
     notice.hidden = false;
-    notice.querySelector("button").textContent = unseen.length === 1 ? "1 new comment" : unseen.length + " new comments";
+    notice.querySelector("button").textContent = (n === 1 ? "1 new comment" : n + " new comments") +
+      (otherPage && !unseen.length ? " on another page" : "");
   }
   if (notice) {
     notice.querySelector("button").addEventListener("click", function () {
+      if (!unseen.length && otherPage) {
+        var last = (section.dataset.order || "oldest") === "newest" ? 1 : section.dataset.pages;
+        location.href = "?order=" + (section.dataset.order || "oldest") + "&p=" + last + "#comments";
+        return;
+      }
       var el = unseen.shift();
       if (el) { el.scrollIntoView({ block: "center" }); flash(el); }
       showNotice();
@@ -128,7 +143,7 @@
     "comment.new": function (ev) {
       if (li(ev.comment)) return;
       var el = place(ev);
-      if (!el) { resync(); return; }
+      if (!el) { if (ev.parent && !li(ev.parent)) return; /* a reply on another page */ if (!otherPage) resync(); return; }
       bumpCount(1);
       if (!inView(el)) { unseen.push(el); showNotice(); } else { flash(el); }
     },
@@ -140,7 +155,7 @@
   };
   function resync() {
     var order = new URLSearchParams(location.search).get("order") || "oldest";
-    fetch(section.dataset.thread + "?order=" + encodeURIComponent(order), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    fetch(section.dataset.thread + "?order=" + encodeURIComponent(order) + "&p=" + (section.dataset.page || "1"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (j) {
         var fresh = fromHtml(j.html);
@@ -198,8 +213,8 @@
     var el = li(id);
     if (!el) return;
     var p = el.querySelector(":scope > .c .plus"), m = el.querySelector(":scope > .c .minus");
-    if (p) { p.querySelector(".n").textContent = plus; p.setAttribute("aria-label", "Plus, " + plus); }
-    if (m) { m.querySelector(".n").textContent = minus; m.setAttribute("aria-label", "Minus, " + minus); }
+    if (p) p.querySelector(".n").textContent = plus;
+    if (m) m.querySelector(".n").textContent = minus;
   }
   function setMine(id, value) {
     var el = li(id);
@@ -217,16 +232,17 @@
 
   section.addEventListener("submit", function (e) {
     var form = e.target;
-    if (form.classList.contains("vote")) {
+    if (form.id === "vote-form") {
       if (!signedIn) return;
       e.preventDefault();
-      var button = e.submitter || form.querySelector("button");
-      var id = form.closest("li.comment").dataset.id;
+      var button = e.submitter;
+      if (!button) return;
+      var id = button.closest("li.comment").dataset.id;
       var pressed = button.getAttribute("aria-pressed") === "true";
       var value = pressed ? 0 : parseInt(button.value, 10);
-      send(form.action, { value: value, mode: "set" }).then(function (j) {
+      send(button.formAction, { value: value, mode: "set" }).then(function (j) {
         if (j._status === 200) { setCounts(id, j.plus, j.minus); setMine(id, j.mine); }
-        else { alertIn(form, j.message || "The vote was not counted."); }
+        else { alertIn(button.closest(".c-actions"), j.message || "The vote was not counted."); }
       });
     } else if (form.classList.contains("comment-form") && !form.classList.contains("edit-inline")) {
       e.preventDefault();
