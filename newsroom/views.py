@@ -2,13 +2,12 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-
-from django.conf import settings
 
 from core import pagecache
 from core.front import variant as front_variant
