@@ -75,8 +75,9 @@ def main(cfg: dict) -> dict:
         for i, voter in enumerate(voters[: (20 if smoke else 100)]):
             c = Client(HTTP_HOST="127.0.0.1")
             c.force_login(voter)
+            c.get("/")  # a member who votes has been reading: their session and presence are warm
             t = time.perf_counter()
-            c.post(f"/comments/{comments[i % len(comments)].pk}/vote/", {"value": "1", "mode": "set"},
+            c.post(f"/comments/{comments[i % len(comments)].pk}/vote/", {"value": "1" if i % 3 else "-1", "mode": "set"},
                    HTTP_ACCEPT="application/json")
             vt.append((time.perf_counter() - t) * 1000)
         return vt

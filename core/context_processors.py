@@ -9,10 +9,11 @@ def site(request):
         from accounts.replies import unread_count
 
         data["unread_replies"] = unread_count(user)
-        from moderation.policy import active_ban
+        from moderation.policy import active_ban, can_moderate
 
         ban = active_ban(user)
         data["ban_notice"] = ban.describe() if ban else ""
+        data["can_moderate"] = can_moderate(user)
     return data
 
 

@@ -9,25 +9,39 @@ from live.events import publish_on_commit
 
 
 def node_for(comment: Comment) -> "threads.Node | None":
-    """The comment's node as the public thread shows it, from three indexed queries rather
+    """The comment's node as the public thread shows it, from a few indexed queries rather
     than the whole thread (posting must not grow slower as a discussion grows): its number
     among its shown siblings, and its parent for "in reply to". None when it is not shown."""
-    from django.db.models import Exists, OuterRef, Q
-
     Status = Comment.Status
     c = Comment.objects.select_related("author").get(pk=comment.pk)
-    visible_reply = Comment.objects.filter(parent=OuterRef("pk")).exclude(status=Status.HELD)
-    shown = Q(status__in=[Status.VISIBLE, Status.REMOVED]) | Q(Exists(visible_reply), status=Status.DELETED)
-    if not Comment.objects.filter(shown, pk=c.pk).exists():
+    if c.status == Status.HELD or (c.status == Status.DELETED and not _has_shown_reply(c.pk)):
         return None
     siblings = Comment.objects.filter(article_id=c.article_id, id__lte=c.pk)
     siblings = siblings.filter(parent_id=c.parent_id) if c.parent_id else siblings.filter(parent__isnull=True)
-    index = siblings.filter(shown).count()
+    index = siblings.filter(status__in=[Status.VISIBLE, Status.REMOVED]).count()
+    # Deleted siblings count only while they keep a reply: rare, so looked at one by one.
+    for sibling in siblings.filter(status=Status.DELETED).values_list("id", flat=True):
+        if sibling == c.pk or _has_shown_reply(sibling):
+            index += 1
     parent = None
     if c.parent_id is not None:
         p = Comment.objects.select_related("author").only("id", "depth", "author__login").get(pk=c.parent_id)
         parent = threads.Node(p, 0, None, p.depth)
     return threads.Node(c, index, parent, c.depth)
+
+
+def _has_shown_reply(comment_id: int) -> bool:
+    """Whether a deleted comment still shows as a placeholder: some reply below it shows.
+    Walks down level by level (no recursion: deleted chains can be long)."""
+    Status = Comment.Status
+    level = [comment_id]
+    while level:
+        rows = list(Comment.objects.filter(parent_id__in=level).exclude(status=Status.HELD)
+                    .values_list("id", "status"))
+        if any(st != Status.DELETED for _id, st in rows):
+            return True
+        level = [rid for rid, _st in rows]
+    return False
 
 
 _quiet = threading.local()

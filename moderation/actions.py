@@ -171,6 +171,8 @@ def ban(moderator, member: Member, *, days: int | None, scope: str, reason: str,
             for c in Comment.objects.filter(author=member, status__in=[Status.VISIBLE, Status.HELD]):
                 discussion_actions.do_set_status(c, Status.REMOVED, reason=f"Author banned: {reason}")
                 Comment.objects.filter(pk=c.pk).update(removal_category=Reason.OTHER)
+        policy.forget_ban(member.pk)  # now, and again after commit against a racing read
+        transaction.on_commit(lambda: policy.forget_ban(member.pk))
         log(moderator, "ban", member=member, reason=scope,
             note=f"{'permanent' if days is None else f'{days} days'}; {reason}"
                  + ("; all comments hidden" if hide_comments else ""))
@@ -181,6 +183,7 @@ def lift_ban(moderator, b: Ban, note: str = "") -> Ban:
     check_moderator(moderator)
     b.lifted = timezone.now()
     b.save(update_fields=["lifted"])
+    policy.forget_ban(b.member_id)
     log(moderator, "lift-ban", member=b.member, note=note)
     return b
 

@@ -42,6 +42,10 @@ def after_minus(vote: Vote) -> None:
         _quarantine(open_case, [vote])
         return
     recent = Vote.objects.filter(voter_id=vote.voter_id, value=-1, counted=True, created__gte=now - WINDOW)
+    if recent.count() <= AUTHOR_MINUSES:  # too few minuses for either rule: the usual case, one query
+        if now - vote.voter.date_joined < YOUNG_AGE:
+            _young_in_step(vote, target, now)
+        return
     on_author = list(recent.filter(comment__author_id=target).select_related("comment"))
     if len(on_author) > AUTHOR_MINUSES:
         _open("one-member-against-author",

@@ -8,13 +8,48 @@ from django.utils import timezone
 from core.errors import ActionError
 from discussion.models import Comment
 
+ROLE_CACHE_SECONDS = 60  # how long a member's ban and moderator role are remembered
+
+
+def _ban_key(member_id: int) -> str:
+    return f"ban:{member_id}"
+
 
 def active_ban(member):
+    """The member's ban in force, if any. Remembered briefly (every page asks); banning and
+    lifting forget it at once through forget_ban."""
+    from django.core.cache import cache
+
     from moderation.models import Ban
 
     if not member.is_authenticated:
         return None
-    return Ban.objects.active().filter(member=member).order_by("-created").first()
+    cached = cache.get(_ban_key(member.pk))
+    if cached is not None:
+        ban = cached or None
+        if ban is not None and ban.until is not None and ban.until <= timezone.now():
+            return None
+        return ban
+    ban = Ban.objects.active().filter(member=member).order_by("-created").first()
+    cache.set(_ban_key(member.pk), ban or False, timeout=ROLE_CACHE_SECONDS)
+    return ban
+
+
+def forget_ban(member_id: int) -> None:
+    from django.core.cache import cache
+
+    cache.delete(_ban_key(member_id))
+
+
+def can_moderate(member) -> bool:
+    from django.core.cache import cache
+
+    key = f"can-moderate:{member.pk}"
+    value = cache.get(key)
+    if value is None:
+        value = member.has_perm("moderation.moderate")
+        cache.set(key, value, timeout=ROLE_CACHE_SECONDS)
+    return value
 
 
 def _check_not_banned(member) -> None:

@@ -156,6 +156,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:signin"
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+# Sessions are read from the cache and written through to the database: a lost cache
+# costs one query, never a signed-out member.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_REDIRECT_URL = "newsroom:front"
 LOGOUT_REDIRECT_URL = "newsroom:front"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
