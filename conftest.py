@@ -20,11 +20,11 @@ def need_shared(path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    from django.core.cache import cache
+    from discussion.page import clear_caches
 
-    cache.clear()
+    clear_caches()
     yield
-    cache.clear()
+    clear_caches()
 
 
 @pytest.fixture

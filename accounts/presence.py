@@ -19,6 +19,26 @@ def _key(member_id: int) -> str:
     return f"seen:{member_id}"
 
 
+# Embedded mode keeps last-seen times in this dict (one process: no need to pickle floats
+# into a cache); with Redis they live there, shared by every process.
+_local: dict[int, float] = {}
+
+
+def _shared() -> bool:
+    return bool(settings.REDIS_URL)
+
+
+def _get(member_id: int):
+    return cache.get(_key(member_id)) if _shared() else _local.get(member_id)
+
+
+def _set(member_id: int, when: float) -> None:
+    if _shared():
+        cache.set(_key(member_id), when, timeout=window() * 2)
+    else:
+        _local[member_id] = when
+
+
 def window() -> int:
     return settings.VECHE_PRESENCE_WINDOW
 
@@ -26,10 +46,10 @@ def window() -> int:
 def touch(member, now: float | None = None) -> bool:
     """Record that `member` made a request. Returns True when they just came online."""
     now = time.time() if now is None else now
-    last = cache.get(_key(member.pk))
+    last = _get(member.pk)
     if last is not None and now - last < TOUCH_EVERY:
         return False
-    cache.set(_key(member.pk), now, timeout=window() * 2)
+    _set(member.pk, now)
     came_online = last is None or now - last >= window()
     if came_online:
         from live.events import publish_on_commit
@@ -51,8 +71,10 @@ def online_until(member_ids: Iterable[int], now: float | None = None) -> dict[in
     if not ids:
         return {}
     now = time.time() if now is None else now
-    seen = cache.get_many([_key(i) for i in ids])
     w = window()
+    if not _shared():
+        return {i: t + w for i in ids if (t := _local.get(i)) is not None and t + w > now}
+    seen = cache.get_many([_key(i) for i in ids])
     return {i: t + w for i in ids if (t := seen.get(_key(i))) is not None and t + w > now}
 
 
@@ -62,4 +84,10 @@ def online_ids(member_ids: Iterable[int], now: float | None = None) -> set[int]:
 
 
 def forget(member_id: int) -> None:
+    _local.pop(member_id, None)
     cache.delete(_key(member_id))
+
+
+def forget_all() -> None:
+    """Everyone Offline in this process (tests)."""
+    _local.clear()

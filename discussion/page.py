@@ -7,6 +7,7 @@ threads.PAGE_ROOTS top-level comments with all their replies, so the first scree
 import time
 from collections import Counter
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
 from django.middleware.csrf import get_token
@@ -40,15 +41,54 @@ def _load(article, order: str, page: int, viewer_id: int | None):
 
 def shared_parts(article, order: str, page: int = 1) -> tuple[list[str], int, str, int, int]:
     """The public thread (one page of it), split at its slots, from the cache or rendered
-    afresh: (parts, comments shown, moderation summary, page number, page count)."""
+    afresh: (parts, comments shown, moderation summary, page number, page count).
+
+    Looked up first in this process's memory (no unpickling of a large value), then in the
+    shared cache. The key holds the thread version, so no layer can serve a stale thread."""
     key = thread_key(article, order, page)
-    hit = cache.get(key)
+    hit = _local.get(key)
     if hit is not None:
         return hit
-    nodes, number, count, summary = _load(article, order, page, None)
-    value = (render.split_slots(render.render_thread(nodes)), len(nodes), summary, number, count)
-    cache.set(key, value, timeout=CACHE_SECONDS)
-    return value
+    shared = bool(settings.REDIS_URL)  # embedded: this process's memory is the only cache
+    hit = cache.get(key) if shared else None
+    if hit is None:
+        nodes, number, count, summary = _load(article, order, page, None)
+        hit = (render.split_slots(render.render_thread(nodes)), len(nodes), summary, number, count)
+        if shared:
+            cache.set(key, hit, timeout=CACHE_SECONDS)
+    _local.put(key, hit)
+    return hit
+
+
+class _LRU:
+    """A small in-process cache of rendered threads, bounded by count."""
+
+    def __init__(self, size: int = 64):
+        from collections import OrderedDict
+        from threading import Lock
+
+        self.size, self.data, self.lock = size, OrderedDict(), Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.data.get(key)
+            if value is not None:
+                self.data.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.data[key] = value
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.data.clear()
+
+
+_local = _LRU()
 
 
 def _summary(removed: Counter) -> str:
@@ -136,3 +176,13 @@ def fresh_fragment(article, viewer_id=None) -> str:
     """The thread without the cache (for tests)."""
     nodes = threads.build(threads.load_comments(article.pk), "oldest", viewer_id=viewer_id)
     return render.render_thread(nodes)
+
+
+def clear_caches() -> None:
+    """Empty the shared cache and this process's rendered threads and presence (tests,
+    benchmarks)."""
+    from accounts import presence
+
+    cache.clear()
+    _local.clear()
+    presence.forget_all()

@@ -165,30 +165,39 @@ def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset()) -> 
     return "".join(out)
 
 
-def split_slots(html: str) -> list[str]:
-    """Literal HTML at even indices, slot names at odd ones."""
-    return html.split(SLOT)
+class Split:
+    """A rendered thread cut at its slots, prepared once so filling it per request is a
+    list comprehension and a join."""
+
+    __slots__ = ("parts", "slots", "members")
+
+    def __init__(self, html: str):
+        self.parts = html.split(SLOT)
+        # -1 is the CSRF token; other numbers are members whose presence goes there.
+        self.slots = [-1 if p == "t" else int(p[1:]) for p in self.parts[1::2]]
+        self.members = {m for m in self.slots if m >= 0}
+
+    def fill(self, token: str, online: dict[int, float]) -> str:
+        off = render_presence(None)
+        on = {member: render_presence(until) for member, until in online.items()}
+        filled = list(self.parts)
+        filled[1::2] = [token if m < 0 else on.get(m, off) for m in self.slots]
+        return "".join(filled)
 
 
-def fill(parts: list[str], token: str, online: dict[int, float]) -> str:
+def split_slots(html: str) -> Split:
+    return Split(html)
+
+
+def fill(split: "Split", token: str, online: dict[int, float]) -> str:
     """Fill a split thread's slots for one request: the CSRF token, and presence from
     `online` (member id → until when they are Online)."""
-    off = render_presence(None)
-    on = {member: render_presence(until) for member, until in online.items()}
-    out = []
-    for i, part in enumerate(parts):
-        if not i & 1:
-            out.append(part)
-        elif part == "t":
-            out.append(token)
-        else:
-            out.append(on.get(int(part[1:]), off))
-    return "".join(out)
+    return split.fill(token, online)
 
 
-def slot_members(parts: list[str]) -> set[int]:
-    return {int(p[1:]) for p in parts[1::2] if p.startswith("p")}
+def slot_members(split: "Split") -> set[int]:
+    return split.members
 
 
 def fill_one(html: str, token: str, online: dict[int, float]) -> str:
-    return fill(split_slots(html), token, online)
+    return Split(html).fill(token, online)

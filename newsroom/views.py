@@ -102,6 +102,9 @@ def article(request, slug):
         "orders": discussion_page.ORDERS,
         "post_url": reverse("discussion:post", args=[obj.slug]),
     })
+    # The thread (hundreds of KB) is spliced into the rendered page rather than passed
+    # through the template engine, which would copy it at every level of nesting.
+    response.content = response.content.replace(b"<!--veche:thread-->", discussion["thread_html"].encode(), 1)
     if variant and response.status_code == 200 and not response.cookies:
         pagecache.store("page", obj.pk, obj.slug, gen, variant, response.content, response["Content-Type"])
     return response

@@ -45,12 +45,12 @@ def test_paged_numbers_skip_what_is_not_shown(small_pages, alice, bob, article, 
 
 
 def test_page_query_count_does_not_grow(client, small_pages, alice, article, post, django_assert_max_num_queries):
-    from django.core.cache import cache
+    from discussion.page import clear_caches
 
     for i in range(12):
         r = post(alice, article, f"root {i}")
         post(alice, article, "reply", parent=r)
-    cache.clear()
+    clear_caches()
     with django_assert_max_num_queries(10):
         client.get(article.get_absolute_url(), {"p": 3})
     assert Comment.objects.count() == 24
