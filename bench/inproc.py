@@ -21,12 +21,12 @@ def main(cfg: dict) -> dict:
     import django
 
     django.setup()
-    from discussion.page import clear_caches
     from django.test import Client
 
     from bench import seed
     from core.markup import render_comment
     from discussion.models import Comment
+    from discussion.page import clear_caches
 
     sizes, smoke = cfg["sizes"], cfg["smoke"]
     readers = seed.members()
