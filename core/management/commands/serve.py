@@ -16,7 +16,14 @@ class Command(BaseCommand):
         parser.add_argument("--log-level", default="warning")
 
     def handle(self, host, port, workers, log_level, **options):
+        import resource
+
         import uvicorn
+
+        # Every open page holds a connection for its live stream: allow as many as the system does.
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft < hard:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
         if workers > 1 and not settings.REDIS_URL:
             raise CommandError(
@@ -28,5 +35,5 @@ class Command(BaseCommand):
         os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev")
         uvicorn.run(
             "config.asgi:application", host=host, port=port, workers=workers, log_level=log_level,
-            access_log=False, lifespan="off", timeout_graceful_shutdown=3,
+            access_log=False, lifespan="off", timeout_graceful_shutdown=3, backlog=4096,
         )
