@@ -120,7 +120,7 @@ class LogEntry(models.Model):
         permissions = [("moderate", "Can moderate the discussion")]
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
+        if not self._state.adding:  # a new entry (also one restored from an export) only
             raise ValueError("The moderation log is append-only.")
         super().save(*args, **kwargs)
 

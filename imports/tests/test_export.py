@@ -234,3 +234,23 @@ def test_export_command(site, tmp_path, capsys):
     out, err = io.StringIO(), io.StringIO()
     call_command("export", "-", "--with-secrets", stdout=out, stderr=err)
     assert '"password":' in out.getvalue() and "Exported" in err.getvalue()
+
+
+def test_moderation_rows_round_trip(site, client, moderator):
+    """Reports, bans and the moderation log leave with the export and come back as they were."""
+    from moderation import actions as moderation_actions
+    from moderation.models import Ban, LogEntry, Report
+
+    bob = Member.objects.get(login="bob")
+    target = Comment.objects.filter(author__login="alice", status=Status.VISIBLE).first()
+    moderation_actions.report(bob, target, "insult", "rude")
+    moderation_actions.hide(moderator, target, "insult", "name-calling")
+    moderation_actions.ban(moderator, bob, days=3, scope="commenting", reason="brigading")
+    before = (Report.objects.count(), Ban.objects.count(), list(LogEntry.objects.values_list("action", "reason", "note")))
+    assert before[0] == 1 and before[1] == 1 and len(before[2]) == 2
+    first = _export(with_secrets=True)
+    _flush()
+    _load_text(first)
+    after = (Report.objects.count(), Ban.objects.count(), list(LogEntry.objects.values_list("action", "reason", "note")))
+    assert after == before
+    assert first.splitlines()[1:] == _export(with_secrets=True).splitlines()[1:]
