@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 
-.PHONY: run setup install serve test test-sqlite test-scaleout lint audit bench bench-smoke clean
+.PHONY: run setup install serve test lint audit bench bench-smoke fuzz clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Veche needs Python >= 3.11 ($(PY) not found; set PY=...)"; exit 1; }
@@ -49,3 +49,7 @@ bench-smoke: install
 
 clean:
 	rm -rf $(VENV) var test-artifacts
+
+# A longer fuzzing run of the comment renderer and the page importer (CI runs 400 examples).
+fuzz: install
+	VECHE_FUZZ_EXAMPLES=$${N:-20000} $(BIN)/pytest security/test_properties.py -k fuzz -q
