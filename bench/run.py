@@ -248,6 +248,12 @@ def run_mode(mode: str, args, peers: dict) -> None:
                f"{api / isso_rps:.0f}× Isso ({isso_rps:.1f} req/s)" if isso_rps else "", "≥ 100 × Isso")
         rss = server.worker_rss_mb()
         record(f"[{mode}] resident memory per worker after the page loads", " / ".join(f"{r:.0f} MB" for r in rss))
+    finally:
+        server.kill()
+    # The live stream on a fresh server, so memory per reader is not blurred by the page load.
+    server = Server(env, workers)
+    try:
+        urllib.request.urlopen(f"{server.url}/articles/{m['small_slug']}/").read()
         sse(server, m, mode, args, env)
     finally:
         server.kill()

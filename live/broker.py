@@ -46,6 +46,11 @@ class Subscription:
             self.overflowed = True
 
 
+def _deliver(group: list, event: dict) -> None:
+    for sub in group:
+        sub._put(event)
+
+
 class BaseBroker:
     def __init__(self):
         self._subs: set[Subscription] = set()
@@ -63,13 +68,20 @@ class BaseBroker:
             self._subs.discard(sub)
 
     def _fan_out(self, event: dict) -> None:
+        """Hand `event` to every subscriber: one wake-up per event loop, not per reader, so
+        thousands of open pages cost one thread hop."""
         with self._lock:
             subs = list(self._subs)
+        by_loop: dict = {}
         for sub in subs:
+            if sub.article is None or event.get("article") in (None, sub.article):
+                by_loop.setdefault(sub.loop, []).append(sub)
+        for loop, group in by_loop.items():
             try:
-                sub.offer(event)
-            except RuntimeError:  # its loop has closed
-                self.unsubscribe(sub)
+                loop.call_soon_threadsafe(_deliver, group, event)
+            except RuntimeError:  # the loop has closed
+                for sub in group:
+                    self.unsubscribe(sub)
 
     def _started(self) -> None:
         """Hook for brokers that need a background reader."""

@@ -25,8 +25,17 @@ HEADERS = [
 
 
 def frame(event: dict) -> str:
-    data = json.dumps({k: v for k, v in event.items() if k != "id"}, ensure_ascii=False, separators=(",", ":"))
+    data = json.dumps({k: v for k, v in event.items() if k not in ("id", "_frame")}, ensure_ascii=False,
+                      separators=(",", ":"))
     return f"id: {event['id']}\nevent: {event['type']}\ndata: {data}\n\n"
+
+
+def frame_bytes(event: dict) -> bytes:
+    """The encoded frame, made once per event and shared by every reader it goes to."""
+    encoded = event.get("_frame")
+    if encoded is None:
+        encoded = event["_frame"] = frame(event).encode()
+    return encoded
 
 
 @sync_to_async
@@ -88,7 +97,7 @@ async def serve(scope, receive, send, slug: str) -> None:
             if sub.overflowed:
                 sub.overflowed = False
                 event = {"type": "resync", "id": event["id"], "article": article_id}
-            await send({"type": "http.response.body", "body": frame(event).encode(), "more_body": True})
+            await send({"type": "http.response.body", "body": frame_bytes(event), "more_body": True})
     except (OSError, RuntimeError):
         pass  # the reader went away mid-send
     finally:
