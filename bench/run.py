@@ -202,7 +202,7 @@ def run_mode(mode: str, args, peers: dict) -> None:
     fresh_databases(env)
     veche(env, "migrate", "--noinput", "-v0")
     veche(env, "collectstatic", "--noinput", "-v0")
-    sizes = {"small": 200 if smoke else 1000, "large": 1000 if smoke else 10_000,
+    sizes = {"small": 200 if smoke else 1000, "large": 1000 if smoke else args.large,
              "filler": 20_000 if smoke else args.filler, "filler_articles": 100 if smoke else 5000}
     m = in_process(env, sizes, smoke)
     isso_ms = peers.get("isso_ms")
@@ -258,11 +258,12 @@ def run_mode(mode: str, args, peers: dict) -> None:
     finally:
         server.kill()
     if mode == "embedded" and not smoke and args.servers:
-        compare_servers(env, m)
+        compare_servers(env, m, args)
+    import_rate(env, mode, args)
 
 
-def sse(server: Server, m: dict, mode: str, args, env: dict) -> None:
-    n = 200 if args.smoke else args.readers
+def live_delivery(server: Server, m: dict, n: int) -> dict:
+    """Open n live streams from a separate process, post one comment, time its arrival."""
     before = sum(server.worker_rss_mb())
     load = subprocess.Popen([sys.executable, "-m", "bench.sse_load", f"{server.url}/articles/{m['small_slug']}/events/",
                              str(n)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
@@ -278,17 +279,26 @@ def sse(server: Server, m: dict, mode: str, args, env: dict) -> None:
     result = json.loads(load.stdout.readline())
     load.wait(30)
     delays = result["delays"]
-    p50 = statistics.median(delays) * 1000 if delays else float("nan")
-    p99 = delays[min(len(delays) - 1, int(len(delays) * 0.99))] * 1000 if delays else float("nan")
-    per_reader = (after - before) * 1024 / max(1, ready["ready"])
-    record(f"[{mode}] live: {ready['ready']:,} open pages (SSE), a new comment reaches them",
-           f"p50 {p50:.0f} ms, p99 {p99:.0f} ms",
-           f"{result['received']:,}/{result['connected']:,} received; {per_reader:.1f} KB per idle reader",
+    return {
+        "ready": ready["ready"], "received": result["received"], "connected": result["connected"],
+        "p50": statistics.median(delays) * 1000 if delays else float("nan"),
+        "p99": delays[min(len(delays) - 1, int(len(delays) * 0.99))] * 1000 if delays else float("nan"),
+        "per_reader": (after - before) * 1024 / max(1, ready["ready"]),
+    }
+
+
+def sse(server: Server, m: dict, mode: str, args, env: dict) -> None:
+    n = 200 if args.smoke else args.readers
+    live = live_delivery(server, m, n)
+    record(f"[{mode}] live: {live['ready']:,} open pages (SSE), a new comment reaches them",
+           f"p50 {live['p50']:.0f} ms, p99 {live['p99']:.0f} ms",
+           f"{live['received']:,}/{live['connected']:,} received; {live['per_reader']:.1f} KB per idle reader",
            "5,000 readers, p99 ≤ 1 s, ≤ 30 KB each")
 
 
-def compare_servers(env: dict, m: dict) -> None:
+def compare_servers(env: dict, m: dict, args) -> None:
     """uvicorn against granian on the article page and the live stream (docs/serving.md)."""
+    readers = min(args.readers, 2000)
     for name in ("uvicorn", "granian"):
         try:
             s = Server(env, 1, name)
@@ -300,8 +310,35 @@ def compare_servers(env: dict, m: dict) -> None:
             record(f"[server] {name}, 1 worker, anonymous article page", f"{rps:,.0f} req/s")
         finally:
             s.kill()
+        s = Server(env, 1, name)
+        try:
+            live = live_delivery(s, m, readers)
+            record(f"[server] {name}, 1 worker, live stream to {live['ready']:,} readers",
+                   f"p50 {live['p50']:.0f} ms, p99 {live['p99']:.0f} ms", f"{live['per_reader']:.1f} KB per reader")
+        finally:
+            s.kill()
 
 
+def import_rate(env: dict, mode: str, args) -> None:
+    """A generated Disqus export imported in one run: comments per second and peak memory."""
+    n = 1000 if args.smoke else args.import_comments
+    path = Path(tempfile.mkdtemp(prefix="veche-bench-import-")) / "disqus.xml"
+    subprocess.run([sys.executable, "-c", f"from imports.generate import generate_disqus; "
+                    f"generate_disqus({str(path)!r}, threads={max(1, n // 200)}, comments_per_thread=200, seed=1)"],
+                   env=env, cwd=ROOT, check=True, capture_output=True, timeout=600)
+    started = time.perf_counter()
+    code = ("import resource, sys; from config.cli import main; "
+            f"main(['import', 'disqus', {str(path)!r}, '--article-map', 'create']); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=7200)
+    seconds = time.perf_counter() - started
+    if proc.returncode:
+        NOTES.append(f"the import failed: {proc.stderr[-500:]}")
+        return
+    peak = next((int(line) for line in reversed(proc.stderr.strip().splitlines()) if line.strip().isdigit()), 0)
+    record(f"[{mode}] import of a generated Disqus export, {n:,} comments",
+           f"{n / seconds:,.0f} comments/s", f"peak {peak / 1024:.0f} MB resident", "bounded memory")
 def run_peers(args) -> dict:
     """Isso serving the same 1,000-comment discussion, measured once for the run."""
     if not (PEERS / "isso-serve.sh").exists():
@@ -345,6 +382,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--readers", type=int, default=5000)
     parser.add_argument("--filler", type=int, default=1_000_000)
+    parser.add_argument("--large", type=int, default=10_000)
+    parser.add_argument("--import-comments", type=int, default=20_000)
     parser.add_argument("--servers", action="store_true", help="also compare uvicorn and granian")
     parser.add_argument("--write", help="write the table and notes to this markdown file")
     args = parser.parse_args()

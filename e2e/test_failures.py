@@ -77,15 +77,19 @@ def test_postgres_restart_gives_503_then_service_resumes(tmp_path):
         try:
             visitor = Session(server.url)
             assert visitor.get(f"/articles/{SLUG}/")[0] == 200
+            assert visitor.get("/")[0] == 200
             pg.stop()
-            status, body = visitor.get(f"/articles/{SLUG}/")
+            # A page that needs the database: a clear 503.
+            status, body = visitor.get("/?page=1")
             assert status == 503, body[:500]
             assert "Temporarily unavailable" in body
+            # An article page already cached for anonymous readers is still served (≤ 5 s old).
+            assert visitor.get(f"/articles/{SLUG}/")[0] == 200
             pg.start()
             deadline = time.monotonic() + 15
             status = None
             while time.monotonic() < deadline:
-                status, _ = visitor.get(f"/articles/{SLUG}/")
+                status, _ = visitor.get("/?page=1")
                 if status == 200:
                     break
                 time.sleep(0.3)
