@@ -8,6 +8,7 @@ counts can be. Nothing here is the only copy of anything.
 """
 
 import threading
+import time
 
 from django.core.cache import cache
 
@@ -47,11 +48,25 @@ def _key(kind: str, article_id: int, gen: int, variant: str) -> str:
     return f"fp:{kind}:{article_id}:{gen}:{variant}"
 
 
+# This process's copy of recent pages, so a worker does not fetch hundreds of KB from Redis
+# for every reader: keyed like the shared entries (generation included), kept ≤ TTL seconds.
+_near: dict[str, tuple[float, bytes, str]] = {}
+_NEAR_MAX = 256
+
+
 def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: bytes, content_type: str) -> None:
     """Keep a finished anonymous response. `gen` must be read before the content was loaded,
     so a change committed meanwhile leaves this entry unreachable."""
     SLUGS[slug] = article_id
-    cache.set(_key(kind, article_id, gen, variant), (body, content_type), timeout=TTL)
+    key = _key(kind, article_id, gen, variant)
+    cache.set(key, (body, content_type), timeout=TTL)
+    _remember(key, body, content_type)
+
+
+def _remember(key: str, body: bytes, content_type: str) -> None:
+    if len(_near) >= _NEAR_MAX:
+        _near.clear()
+    _near[key] = (time.monotonic() + TTL, body, content_type)
 
 
 def lookup(kind: str, slug: str, variant: str):
@@ -59,9 +74,14 @@ def lookup(kind: str, slug: str, variant: str):
     article_id = SLUGS.get(slug)
     if article_id is None:
         return None
-    hit = cache.get(_key(kind, article_id, generation(article_id), variant))
+    key = _key(kind, article_id, generation(article_id), variant)
+    near = _near.get(key)
+    if near is not None and near[0] > time.monotonic():
+        return article_id, near[1], near[2]
+    hit = cache.get(key)
     if hit is None:
         return None
+    _remember(key, hit[0], hit[1])
     return article_id, hit[0], hit[1]
 
 
