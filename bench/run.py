@@ -47,21 +47,6 @@ def environment(mode: str, var: Path) -> dict:
     return env
 
 
-def fresh_databases(env: dict) -> None:
-    url = env.get("VECHE_DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
-
-        base, name = url.rsplit("/", 1)
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    if env.get("VECHE_REDIS_URL"):
-        import redis
-
-        redis.Redis.from_url(env["VECHE_REDIS_URL"]).flushdb()
-
-
 def veche(env: dict, *args: str, timeout: int = 3600) -> str:
     done = subprocess.run([sys.executable, "-m", "config.cli", *args], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=timeout)
@@ -199,7 +184,9 @@ def run_mode(mode: str, args, peers: dict) -> None:
     say(f"\n== {label} ==")
     var = Path(tempfile.mkdtemp(prefix=f"veche-bench-{mode}-"))
     env = environment(mode, var)
-    fresh_databases(env)
+    from core.scratch import recreate
+
+    recreate(env)
     veche(env, "migrate", "--noinput", "-v0")
     veche(env, "collectstatic", "--noinput", "-v0")
     sizes = {"small": 200 if smoke else 1000, "large": 1000 if smoke else args.large,

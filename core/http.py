@@ -1,6 +1,8 @@
 """Small helpers shared by views: telling JSON callers from form posts, answering errors."""
 
 from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from core.errors import ActionError
 
@@ -19,3 +21,13 @@ def json_error(error: ActionError) -> JsonResponse:
 
 def json_message(status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse({"error": code, "message": message}, status=status)
+
+
+def sign_in_first(request, message: str = "Sign in first.", next_url: str | None = None):
+    """None for a signed-in member; for a visitor, the answer that sends them to sign in
+    and back (a 401 with the reason for the page's script)."""
+    if request.user.is_authenticated:
+        return None
+    if wants_json(request):
+        return json_error(ActionError(message, status=401, code="signin"))
+    return redirect(f"{reverse('accounts:signin')}?next={next_url or request.path}")

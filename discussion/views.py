@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.presence import online_until
 from core.errors import ActionError
-from core.http import json_error, wants_json
+from core.http import json_error, sign_in_first, wants_json
 from discussion import actions, page, threads
 from discussion import render as thread_render
 from discussion.forms import CommentForm
@@ -123,10 +123,8 @@ def quote_markdown(comment: Comment, text: str | None = None) -> str:
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     comment = _comment(pk)
-    if not request.user.is_authenticated:
-        if wants_json(request):
-            return json_error(ActionError("Sign in to edit.", status=401, code="signin"))
-        return redirect(f"{reverse('accounts:signin')}?next={request.path}")
+    if (refused := sign_in_first(request, "Sign in to edit.")) is not None:
+        return refused
     body = request.POST.get("body", comment.body)
     error = None
     if request.method == "POST":
@@ -157,10 +155,8 @@ def edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def delete(request, pk):
     comment = _comment(pk)
-    if not request.user.is_authenticated:
-        if wants_json(request):
-            return json_error(ActionError("Sign in first.", status=401, code="signin"))
-        return redirect(f"{reverse('accounts:signin')}?next={request.path}")
+    if (refused := sign_in_first(request)) is not None:
+        return refused
     error = None
     if request.method == "POST":
         try:
@@ -186,10 +182,8 @@ def delete(request, pk):
 def vote(request, pk):
     """+1 / −1; the same value again takes the vote back (a toggle, as the buttons show)."""
     comment = _comment(pk)
-    if not request.user.is_authenticated:
-        if wants_json(request):
-            return json_error(ActionError("Sign in to vote.", status=401, code="signin"))
-        return redirect(f"{reverse('accounts:signin')}?next={comment.get_absolute_url()}")
+    if (refused := sign_in_first(request, "Sign in to vote.", comment.get_absolute_url())) is not None:
+        return refused
     raw = request.POST.get("value", "")
     try:
         value = int(raw)

@@ -49,18 +49,9 @@ def environment(var_dir: Path, db_name: str = "veche_e2e", **extra) -> dict:
 
 def prepare(env: dict, seed_dir: Path | None) -> None:
     """A fresh database with the demo content, and the static files."""
-    url = env.get("VECHE_DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
+    from core.scratch import recreate
 
-        base, name = url.rsplit("/", 1)
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    if env.get("VECHE_REDIS_URL"):
-        import redis
-
-        redis.Redis.from_url(env["VECHE_REDIS_URL"]).flushdb()
+    recreate(env)
     if seed_dir is not None:
         env["VECHE_SEED_DIR"] = str(seed_dir)
     for args in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"], ["load-demo"]):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Member
 from core.errors import ActionError
-from core.http import json_error, wants_json
+from core.http import json_error, sign_in_first, wants_json
 from discussion.models import Comment
 from moderation import actions
 from moderation.guard import moderator_required
@@ -20,10 +20,8 @@ from moderation.models import Ban, BrigadeCase, LogEntry, Reason, Report
 @require_http_methods(["GET", "POST"])
 def report(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("author", "article"), pk=pk)
-    if not request.user.is_authenticated:
-        if wants_json(request):
-            return json_error(ActionError("Sign in to report a comment.", status=401, code="signin"))
-        return redirect(f"{reverse('accounts:signin')}?next={request.path}")
+    if (refused := sign_in_first(request, "Sign in to report a comment.")) is not None:
+        return refused
     error = None
     if request.method == "POST":
         try:
