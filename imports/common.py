@@ -285,18 +285,19 @@ def write_thread(run: Run, thread: str, article: ArticleSource,
                 art = article() if callable(article) else article
             holder["a"] = art
             made: dict[str, Comment] = {}
-            for sc, orphan in ordered:
-                if sc.id not in kept:
-                    summary.skipped += 1
-                    continue
-                key = keys[sc.id]
-                if key in existing:
-                    made[sc.id] = existing[key]
-                    summary.comments_existing += 1
-                    continue
-                parent = None if orphan or sc.parent is None else made.get(sc.parent)
-                made[sc.id] = _write_comment(run, art, sc, parent, key)
-                run.tick()
+            with discussion_actions.bulk_post(art) as batch:
+                for sc, orphan in ordered:
+                    if sc.id not in kept:
+                        summary.skipped += 1
+                        continue
+                    key = keys[sc.id]
+                    if key in existing:
+                        made[sc.id] = existing[key]
+                        summary.comments_existing += 1
+                        continue
+                    parent = None if orphan or sc.parent is None else made.get(sc.parent)
+                    made[sc.id] = _add_comment(run, batch, art, sc, parent, key)
+                    run.tick()
         run._committed()
     except BaseException:
         run._pending.clear()
@@ -311,24 +312,18 @@ def _existing(keys: list[str]) -> dict[str, Comment]:
     found: dict[str, Comment] = {}
     for i in range(0, len(keys), LOOKUP_BATCH):
         found.update({c.source_key: c for c in Comment.objects.filter(source_key__in=keys[i:i + LOOKUP_BATCH])
-                      .only("id", "depth", "article_id", "source_key")})
+                      .only("id", "depth", "root_id", "article_id", "source_key")})
     return found
 
 
-def _write_comment(run: Run, article: Article, sc: SourceComment, parent: Comment | None,
-                   key: str) -> Comment:
+def _add_comment(run: Run, batch, article: Article, sc: SourceComment, parent: Comment | None,
+                 key: str) -> Comment:
     summary = run.summary
     body = prepare_body(sc.body, summary, sc.line)
-    # Deleted and removed comments go in as held, then change status: no counter moves twice.
-    status = Status.VISIBLE if sc.status == Status.VISIBLE else Status.HELD
-    draft = discussion_actions.check_import(article, body, parent, status=status)
-    comment = discussion_actions.do_post(run.member(sc.author), article, draft,
-                                         created=sc.created, source_key=key)
-    if sc.status in (Status.DELETED, Status.REMOVED):
-        discussion_actions.do_set_status(comment, sc.status, sc.reason)
-    if sc.edited and sc.edited > sc.created:
-        # No action edits a comment's history; this only restores when it was last changed.
-        Comment.objects.filter(pk=comment.pk).update(edited=sc.edited)
+    draft = discussion_actions.check_import(article, body, parent, status=sc.status)
+    edited = sc.edited if sc.edited and sc.edited > sc.created else None
+    comment = batch.add(run.member(sc.author), draft, created=sc.created, source_key=key,
+                        edited=edited, reason=sc.reason or "")
     summary.comments_created += 1
     counter = {Status.HELD: "held", Status.DELETED: "deleted", Status.REMOVED: "removed"}.get(sc.status)
     if counter:

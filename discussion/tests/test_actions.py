@@ -171,3 +171,57 @@ def test_vote_delta_table():
         (1, 1): (0, 0), (1, -1): (-1, 1), (1, 0): (-1, 0),
         (-1, 1): (1, -1), (-1, -1): (0, 0), (-1, 0): (0, -1),
     }
+
+
+def test_a_bulk_post_leaves_what_the_same_posts_one_by_one_leave(alice, bob, make_article):
+    """Importers write whole threads with bulk_post: the rows, their order, the tree and every
+    counter must be those of do_post and do_set_status called comment by comment."""
+    Status = Comment.Status
+    # (author, parent index, status, body); a reply to a reply in the same batch, a deleted
+    # comment with a reply, a removed and a held one, a quote of the article title.
+    plan = [(alice, None, Status.VISIBLE, "First :wink:"), (bob, 0, Status.VISIBLE, "Reply"),
+            (alice, 1, Status.VISIBLE, "Deeper"), (bob, None, Status.DELETED, "Gone"),
+            (alice, 3, Status.VISIBLE, "Under the gone one"), (bob, 0, Status.REMOVED, "Spam"),
+            (alice, None, Status.HELD, "Waiting"), (bob, 2, Status.VISIBLE, "> [quote=title]\n> Title\n\nYes")]
+    one_by_one, bulk = make_article(), make_article()
+    made = []
+    for author, parent, status, body in plan:
+        draft = actions.check_import(one_by_one, body, made[parent] if parent is not None else None,
+                                     status=Status.VISIBLE if status == Status.VISIBLE else Status.HELD)
+        c = actions.do_post(author, one_by_one, draft)
+        if status in (Status.DELETED, Status.REMOVED):
+            actions.do_set_status(c, status, "spam")
+        made.append(c)
+    counts_before = {m.pk: m.comment_count for m in (alice, bob)}
+    for m in (alice, bob):
+        m.refresh_from_db()
+    counts_one = {m.pk: m.comment_count for m in (alice, bob)}
+    added = []
+    with actions.bulk_post(bulk) as batch:
+        for author, parent, status, body in plan:
+            draft = actions.check_import(bulk, body, added[parent] if parent is not None else None, status=status)
+            added.append(batch.add(author, draft, reason="spam"))
+
+    def shape(article):
+        rows = list(Comment.objects.filter(article=article).order_by("id"))
+        index = {c.pk: i for i, c in enumerate(rows)}
+        return [(index.get(c.parent_id), index.get(c.root_id), c.depth, c.status, c.moderation_reason,
+                 c.body_html.replace(article.get_absolute_url(), "/a/"), c.author_id, [q.source_anchor for q in c.quotes.all()]) for c in rows]
+
+    assert shape(bulk) == shape(one_by_one)
+    one_by_one.refresh_from_db()
+    bulk.refresh_from_db()
+    assert bulk.comment_count == one_by_one.comment_count == 5
+    assert bulk.thread_version > 0
+    for m in (alice, bob):
+        m.refresh_from_db()
+        assert m.comment_count - counts_one[m.pk] == counts_one[m.pk] - counts_before[m.pk]
+
+
+def test_a_bulk_post_that_fails_writes_nothing(alice, article):
+    with pytest.raises(RuntimeError), actions.bulk_post(article) as batch:
+        batch.add(alice, actions.check_import(article, "one", None))
+        batch.flush()
+        raise RuntimeError("the source file ended early")
+    article.refresh_from_db()
+    assert not Comment.objects.exists() and article.comment_count == 0

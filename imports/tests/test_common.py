@@ -81,10 +81,11 @@ def test_a_thread_sends_one_resync_instead_of_an_event_per_comment(
 def test_members_of_a_failed_thread_are_not_reused(db, tmp_path, monkeypatch):
     path = tmp_path / "d.xml"
     path.write_text(disqus_xml([{"id": "t"}], [{"id": "1", "thread": "t", "name": "Solo"}]), encoding="utf-8")
-    original = common.discussion_actions.do_post
-    monkeypatch.setattr(common.discussion_actions, "do_post", lambda *a, **k: 1 / 0)
+    original = common.discussion_actions.BulkPost.finish
+    monkeypatch.setattr(common.discussion_actions.BulkPost, "finish", lambda self: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         disqus.load(path)
-    monkeypatch.setattr(common.discussion_actions, "do_post", original)
+    assert not Comment.objects.exists()
+    monkeypatch.setattr(common.discussion_actions.BulkPost, "finish", original)
     disqus.load(path)
     assert Comment.objects.get().author.login == "Solo"

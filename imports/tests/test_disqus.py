@@ -192,23 +192,23 @@ def test_a_failure_half_way_keeps_whole_threads_and_a_rerun_resumes(db, tmp_path
     posts = [{"id": f"{t}-{k}", "thread": f"t{t}", "parent": f"{t}-{k - 1}" if k else None}
              for k in range(3) for t in range(4)]
     path = _write(tmp_path, threads, posts)
-    original = common.discussion_actions.do_post
+    original = common.discussion_actions.BulkPost.add
     calls = {"n": 0}
 
-    def failing(member, article, draft, **kw):
+    def failing(batch, member, draft, **kw):
         if kw["source_key"].startswith("disqus:t2:"):
             calls["n"] += 1
             if calls["n"] == 2:
                 raise RuntimeError("disk full")
-        return original(member, article, draft, **kw)
+        return original(batch, member, draft, **kw)
 
-    monkeypatch.setattr(common.discussion_actions, "do_post", failing)
+    monkeypatch.setattr(common.discussion_actions.BulkPost, "add", failing)
     with pytest.raises(RuntimeError):
         _load(path)
     keys = set(Comment.objects.values_list("source_key", flat=True))
     assert keys == {f"disqus:t{t}:{t}-{k}" for t in (0, 1) for k in range(3)}
     assert Article.objects.count() == 2  # the failed thread's placeholder went with it
-    monkeypatch.setattr(common.discussion_actions, "do_post", original)
+    monkeypatch.setattr(common.discussion_actions.BulkPost, "add", original)
     summary = _load(path)
     assert summary.comments_existing == 6 and summary.comments_created == 6
     assert Comment.objects.count() == 12 and Article.objects.count() == 4
