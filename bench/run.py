@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -374,6 +375,11 @@ def main() -> int:
     parser.add_argument("--servers", action="store_true", help="also compare uvicorn and granian")
     parser.add_argument("--write", help="write the table and notes to this markdown file")
     args = parser.parse_args()
+    missing = [tool for tool in ("wrk", "nginx") if not shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/sbin")]
+    if missing:
+        print(f"The benchmark needs {' and '.join(missing)} (Debian: apt-get install {' '.join(missing)}); "
+              "`.ci/run` installs them on a fresh machine.", file=sys.stderr)
+        return 2
     started = time.monotonic()
     peers = run_peers(args)
     for mode in args.modes.split(","):
