@@ -2,9 +2,11 @@
 
 * anonymous readers of an article page, or of its comments JSON, get the finished bytes
   from core.pagecache in one send (the article view stored them);
+* signed-in members get the article page's member skeleton filled with their own slots
+  (newsroom.memberpage), when the page they would see is the one every member sees;
 * the live stream of an article is served by live.stream.
 
-Everything else, and anything unusual (a session cookie, other query parameters, a host
+Everything else, and anything unusual (a message to show, other query parameters, a host
 Django would refuse, plain http where https is required), goes to Django unchanged."""
 
 import asyncio
@@ -12,9 +14,13 @@ import re
 from urllib.parse import parse_qsl
 
 from django.conf import settings
+from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
+from django.middleware.csrf import CSRF_ALLOWED_CHARS as CSRF_CHARS
+from django.middleware.csrf import CSRF_SECRET_LENGTH
 
 from core import pagecache
+from core.middleware import PrimaryPinMiddleware
 
 ARTICLE = re.compile(r"^/articles/([^/]+)/$")
 API = re.compile(r"^/api/v1/articles/([^/]+)/comments/$")
@@ -39,17 +45,21 @@ def variant(query: bytes, allow_page: bool = True) -> str | None:
     return f"{order}:{page}"
 
 
-def security_headers(https: bool) -> list[tuple[bytes, bytes]]:
+def security_headers(https: bool, nonce: str = "", private: bool = False) -> list[tuple[bytes, bytes]]:
+    """What core.middleware.SecurityHeadersMiddleware and Django's own middleware would add.
+    A member page's one inline style block carries `nonce`; it is `private` to its reader."""
+    styles = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
     headers = [
         (b"content-security-policy",
-         b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-         b"font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+         f"default-src 'self'; script-src 'self'; style-src {styles}; img-src 'self' data:; connect-src 'self'; "
+         "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'".encode()),
         (b"x-frame-options", settings.X_FRAME_OPTIONS.encode()),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", (settings.SECURE_REFERRER_POLICY or "same-origin").encode()),
         (b"cross-origin-opener-policy", b"same-origin"),
         (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-        (b"cache-control", b"no-cache"),
+        (b"cache-control", b"private, no-cache" if private else b"no-cache"),
+        (b"vary", b"Cookie"),
     ]
     if https and settings.SECURE_HSTS_SECONDS:
         value = f"max-age={settings.SECURE_HSTS_SECONDS}"
@@ -64,7 +74,7 @@ def security_headers(https: bool) -> list[tuple[bytes, bytes]]:
 class Front:
     def __init__(self, django_app):
         self.django = django_app
-        self.session_cookie = settings.SESSION_COOKIE_NAME.encode()
+        self.session_cookie = settings.SESSION_COOKIE_NAME
         self.headers = {False: security_headers(False), True: security_headers(True)}
 
     async def __call__(self, scope, receive, send):
@@ -76,19 +86,55 @@ class Front:
 
                 return await stream.serve(scope, receive, send, m.group(1))
             page, api = ARTICLE.match(path), API.match(path)
-            if (page or api) and self._anonymous(scope) and self._host_ok(scope) and self._scheme_ok(scope):
+            if (page or api) and self._host_ok(scope) and self._scheme_ok(scope):
                 kind = "page" if page else "api"
                 slug = (page or api).group(1)
                 var = variant(scope.get("query_string", b""), allow_page=kind == "page")
-                hit = pagecache.lookup(kind, slug, var) if var else None
-                if hit is not None:
-                    return await self._send(scope, send, kind, *hit)
+                cookies = self._cookies(scope)
+                if var and not (self.session_cookie in cookies or "messages" in cookies):
+                    hit = pagecache.lookup(kind, slug, var)
+                    if hit is not None:
+                        return await self._send(scope, send, kind, *hit)
+                elif var and page and self._member_page_possible(cookies):
+                    hit = pagecache.lookup("member", slug, var)
+                    if hit is not None and await self._send_member_page(scope, send, hit, cookies):
+                        return None
         return await self.django(scope, receive, send)
 
-    def _anonymous(self, scope) -> bool:
+    @staticmethod
+    def _cookies(scope) -> dict[str, str]:
         for name, value in scope.get("headers", []):
-            if name == b"cookie" and (self.session_cookie in value or b"messages" in value):
-                return False
+            if name == b"cookie":
+                return parse_cookie(value.decode("latin-1"))
+        return {}
+
+    def _member_page_possible(self, cookies: dict[str, str]) -> bool:
+        """A member with a session and a CSRF cookie, nothing to show once (messages), and not
+        pinned to the primary database (the front reads wherever the router sends it)."""
+        secret = cookies.get(settings.CSRF_COOKIE_NAME, "")
+        return (self.session_cookie in cookies and len(secret) == CSRF_SECRET_LENGTH
+                and not secret.strip(CSRF_CHARS) and "messages" not in cookies
+                and PrimaryPinMiddleware.COOKIE not in cookies)
+
+    async def _send_member_page(self, scope, send, hit, cookies) -> bool:
+        """Fill the member page skeleton for this member (in a thread: it reads the session and
+        the database); False when Django must answer instead."""
+        from newsroom import memberpage
+
+        article_id, skeleton, content_type = hit
+        filled = await asyncio.get_running_loop().run_in_executor(
+            None, memberpage.personalise, skeleton, article_id,
+            cookies[self.session_cookie], cookies[settings.CSRF_COOKIE_NAME])
+        if filled is None:
+            return False
+        body, nonce = filled
+        batch = pagecache.count_view(article_id)
+        if batch:
+            asyncio.get_running_loop().run_in_executor(None, pagecache.flush_views, article_id, batch)
+        headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
+                   *security_headers(self._https(scope), nonce=nonce, private=True)]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
         return True
 
     def _host_ok(self, scope) -> bool:

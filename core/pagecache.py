@@ -15,7 +15,7 @@ from django.core.cache import cache
 from core.cache import CacheUnavailable
 
 TTL = 5  # seconds: presence ("Online") and view counts on a cached page are at most this old
-KINDS = ("page", "api")
+KINDS = ("page", "api", "member")  # anonymous page, comments JSON, member page skeleton
 
 # slug → article id, learned by the views of this process; the front needs it to find the
 # article's generation without a database query. A renamed slug just misses.

@@ -6,9 +6,11 @@ threads.PAGE_ROOTS top-level comments with all their replies, so the first scree
 
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections, router
 from django.db.models import Count
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -115,31 +117,60 @@ def summary_of_article(article) -> str:
 
 
 
-def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: bool = False) -> dict:
+@dataclass
+class Marks:
+    """What one member has on one article: their comments (those still editable) and votes."""
+
+    own: list[int] = field(default_factory=list)
+    editable: list[int] = field(default_factory=list)
+    votes: dict[int, int] = field(default_factory=dict)
+    held: bool = False  # a comment of theirs awaits moderation: the thread they see is their own
+
+    @property
+    def style(self) -> str:
+        return viewer_style(self.own, self.editable, self.votes)
+
+
+def marks(member_id: int | None, article_id: int) -> Marks:
+    """Two small indexed queries, written out: every member page view asks them, and building
+    them through the ORM cost more than running them."""
+    if member_id is None:
+        return Marks()
+    db = connections[router.db_for_read(Comment)]  # a replica, unless the reader is pinned
+    since = db.ops.adapt_datetimefield_value(timezone.now() - EDIT_WINDOW)
+    with db.cursor() as cursor:
+        cursor.execute(_MINE, [since, article_id, member_id])
+        mine = cursor.fetchall()
+        cursor.execute(_VOTES, [member_id, article_id])
+        votes = dict(cursor.fetchall())
+    return Marks(own=[cid for cid, _s, _e in mine],
+                 editable=[cid for cid, st, recent in mine if recent and st in ("visible", "held")],
+                 votes=votes, held=any(st == Comment.Status.HELD for _c, st, _e in mine))
+
+
+_C, _V = Comment._meta.db_table, Vote._meta.db_table
+_MINE = (f"SELECT id, status, CASE WHEN created >= %s THEN 1 ELSE 0 END FROM {_C} "
+         "WHERE article_id = %s AND author_id = %s")
+_VOTES = (f"SELECT v.comment_id, v.value FROM {_V} v JOIN {_C} c ON c.id = v.comment_id "
+          "WHERE v.voter_id = %s AND c.article_id = %s")
+
+
+def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: bool = False,
+               token: str | None = None) -> dict:
     """Everything the article template needs about the discussion for this request.
     `shared`: the page is for every anonymous reader alike, so it carries no CSRF token
-    (such a reader has nothing to post; a vote sends them to sign in)."""
+    (such a reader has nothing to post; a vote sends them to sign in). `token`: what to put
+    where the CSRF token goes (a member page's skeleton puts a slot there)."""
     viewer = request.user if request.user.is_authenticated else None
-    own_ids: list[int] = []
-    editable: list[int] = []
-    votes: dict[int, int] = {}
-    held = False
-    if viewer is not None:
-        mine = list(Comment.objects.filter(article=article, author=viewer)
-                    .values_list("id", "status", "created"))
-        since = timezone.now() - EDIT_WINDOW
-        own_ids = [cid for cid, _s, _c in mine]
-        editable = [cid for cid, st, created in mine if created >= since and st in ("visible", "held")]
-        held = any(st == Comment.Status.HELD for _c, st, _t in mine)
-        votes = dict(Vote.objects.filter(voter=viewer, comment__article=article)
-                     .values_list("comment_id", "value"))
-    if held:
+    mine = marks(viewer.pk if viewer else None, article.pk)
+    if mine.held:
         nodes, number, count, summary = _load(article, order, page, viewer.pk)
         held_ids = frozenset(n.comment.pk for n in nodes if n.comment.status == Comment.Status.HELD)
         parts, shown = render.split_slots(render.render_thread(nodes, held_ids)), len(nodes)
     else:
         parts, shown, summary, number, count = shared_parts(article, order, page)
-    token = "" if shared else get_token(request)
+    if token is None:
+        token = "" if shared else get_token(request)
     html = render.fill(parts, token, online_until(render.slot_members(parts)))
     return {
         "thread_html": html,
@@ -149,8 +180,7 @@ def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: b
         "page": number,
         "pages": count,
         "page_range": range(1, count + 1) if count > 1 else (),
-        "viewer_style": viewer_style(own_ids, editable, votes),
-        "viewer_votes": votes,
+        "marks": mine,
         "now": int(time.time()),
     }
 

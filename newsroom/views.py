@@ -5,13 +5,16 @@ import uuid
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.safestring import mark_safe
 
 from core import pagecache
 from core.front import variant as front_variant
 from discussion import page as discussion_page
+from newsroom import memberpage
 from newsroom.actions import do_record_view
 from newsroom.models import Article, Author, Section, Tag
 
@@ -83,12 +86,16 @@ def article(request, slug):
         cpage = 1
     # An anonymous reader without a session sees what every such reader sees: the finished
     # page is kept for the ASGI front (core.pagecache), under the generation read first.
-    shared = (not request.user.is_authenticated and obj.is_visible()
+    # A member's page is a skeleton with slots (newsroom.memberpage), kept the same way when
+    # it is the one every member sees, and filled for this member.
+    member = request.user if request.user.is_authenticated else None
+    shared = (member is None and obj.is_visible()
               and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES)
-    variant = front_variant(request.META.get("QUERY_STRING", "").encode()) if shared else None
+    variant = front_variant(request.META.get("QUERY_STRING", "").encode()) if (shared or member) else None
     gen = pagecache.generation(obj.pk) if variant else None
-    discussion = discussion_page.for_viewer(request, obj, order, cpage, shared=shared)
-    draft = request.session.get("comment_draft") if request.user.is_authenticated else None
+    token = memberpage.MARKERS["token"] if member else None
+    discussion = discussion_page.for_viewer(request, obj, order, cpage, shared=shared, token=token)
+    draft = request.session.get("comment_draft") if member else None
     if draft and draft.get("article") != obj.pk:
         draft = None
     response = render(request, "newsroom/article.html", {
@@ -98,15 +105,25 @@ def article(request, slug):
         "discussion": discussion,
         "closed_reason": obj.comments_closed_reason(),
         "draft": draft,
-        "idempotency_key": uuid.uuid4().hex,
         "orders": discussion_page.ORDERS,
         "post_url": reverse("discussion:post", args=[obj.slug]),
+        **({"skeleton": {k: mark_safe(v) for k, v in memberpage.MARKERS.items()},
+            "csrf_token": memberpage.MARKERS["token"], "idempotency_key": memberpage.MARKERS["idem"]}
+           if member else {"idempotency_key": uuid.uuid4().hex}),
     })
     # The thread (hundreds of KB) is spliced into the rendered page rather than passed
     # through the template engine, which would copy it at every level of nesting.
-    response.content = response.content.replace(b"<!--veche:thread-->", discussion["thread_html"].encode(), 1)
-    if variant and response.status_code == 200 and not response.cookies:
-        pagecache.store("page", obj.pk, obj.slug, gen, variant, response.content, response["Content-Type"])
+    html = response.content.replace(b"<!--veche:thread-->", discussion["thread_html"].encode(), 1)
+    if member is None:
+        response.content = html
+        if variant and response.status_code == 200 and not response.cookies:
+            pagecache.store("page", obj.pk, obj.slug, gen, variant, html, response["Content-Type"])
+        return response
+    skeleton = memberpage.Skeleton(html.decode())
+    marks = discussion["marks"]
+    if variant and obj.is_visible() and memberpage.shareable(request, member, marks, draft):
+        pagecache.store("member", obj.pk, obj.slug, gen, variant, skeleton, response["Content-Type"])
+    response.content = skeleton.fill(memberpage.values(member, marks, get_token(request), request.csp_nonce))
     return response
 
 

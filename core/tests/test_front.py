@@ -1,0 +1,177 @@
+"""The ASGI front answering article pages without Django: for anonymous readers from the
+page cache, for members from the member page skeleton filled with their own slots.
+
+The front reads the session and the member's marks in a worker thread, so these tests use a
+transactional database (the thread's connection sees only committed rows)."""
+
+import asyncio
+import re
+from types import SimpleNamespace
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.test import Client
+
+from core import pagecache
+from discussion import actions
+from discussion.models import Comment, Vote
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def asgi_get(path: str, cookies: dict[str, str] | None = None, query: str = "") -> tuple[int, dict, str]:
+    from config.asgi import application
+
+    headers = [(b"host", b"testserver")]
+    if cookies:
+        headers.append((b"cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()).encode()))
+    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": query.encode(),
+             "headers": headers, "scheme": "http", "server": ("testserver", 80), "client": ("127.0.0.1", 5000),
+             "http_version": "1.1", "asgi": {"version": "3.0"}, "root_path": ""}
+    sent: list[dict] = []
+    asked = []
+
+    async def receive():
+        if not asked:
+            asked.append(True)
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()  # the client stays connected until the answer is sent
+
+    async def send(message):
+        sent.append(message)
+
+    async_to_sync(application)(scope, receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}, body.decode()
+
+
+def member_cookies(client: Client) -> dict[str, str]:
+    client.get("/")  # the CSRF cookie comes with the first page that has a form
+    return {k: v.value for k, v in client.cookies.items()}
+
+
+def from_front(headers: dict) -> bool:
+    """Django's answers carry its own header spelling and a fresh CSRF cookie; the front's do not."""
+    return headers.get("cache-control") == "private, no-cache" and "set-cookie" not in headers
+
+
+@pytest.fixture
+def scene(alice, bob, article, post):
+    pagecache.SLUGS.clear()
+    mine = post(alice, article, "Alice speaks")
+    theirs = post(bob, article, "Bob answers", parent=mine)
+    Vote.objects.create(comment=mine, voter=bob, value=-1)
+    return mine, theirs
+
+
+def signed_in(member) -> tuple[Client, dict[str, str]]:
+    client = Client()
+    client.force_login(member)
+    return client, member_cookies(client)
+
+
+def test_a_member_page_is_assembled_by_the_front_with_that_members_marks_only(scene, alice, bob, article):
+    mine, theirs = scene
+    alice_client, _ = signed_in(alice)
+    assert alice_client.get(article.get_absolute_url()).status_code == 200  # Django renders, keeps the skeleton
+    _, bob_cookies = signed_in(bob)
+    status, headers, html = asgi_get(article.get_absolute_url(), bob_cookies)
+    assert status == 200 and from_front(headers)
+    assert f'data-me="{bob.pk}"' in html and f'href="/members/{bob.login}/"' in html
+    assert f'href="/members/{alice.login}/">{alice.login}</a>\n' not in html  # not Alice's header
+    assert f"#c{theirs.pk}>.c .own-only" in html and f"#c{mine.pk}>.c .own-only" not in html
+    assert f"#c{mine.pk}>.c .minus" in html and f'"{mine.pk}": -1' in html
+    nonce = re.search(r"'nonce-([^']+)'", headers["content-security-policy"]).group(1)
+    assert f'<style nonce="{nonce}">' in html
+    assert "\x00" not in html
+    # Every form on it carries a token Django accepts.
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+    keys = re.findall(r'name="idempotency_key" value="([0-9a-f]{32})"', html)
+    assert len(tokens) == 1 and len(keys) == 1
+    poster = Client(enforce_csrf_checks=True)
+    poster.force_login(bob)
+    poster.cookies[settings.CSRF_COOKIE_NAME] = bob_cookies[settings.CSRF_COOKIE_NAME]
+    r = poster.post(f"/articles/{article.slug}/comments/",
+                    {"body": "Posted from the assembled page", "csrfmiddlewaretoken": tokens.pop(),
+                     "idempotency_key": keys[0]})
+    assert r.status_code == 302 and Comment.objects.filter(body="Posted from the assembled page").exists()
+    # Two views of the page get two idempotency keys: two posts are two comments.
+    again = re.findall(r'name="idempotency_key" value="([0-9a-f]{32})"', asgi_get(article.get_absolute_url(),
+                                                                                    bob_cookies)[2])
+    assert len(again) == 1 and again != keys
+
+
+def test_a_change_to_the_discussion_is_on_the_next_member_page(scene, alice, bob, article, post):
+    alice_client, alice_cookies = signed_in(alice)
+    alice_client.get(article.get_absolute_url())
+    assert from_front(asgi_get(article.get_absolute_url(), alice_cookies)[1])
+    new = post(bob, article, "Fresh words")
+    status, headers, html = asgi_get(article.get_absolute_url(), alice_cookies)
+    assert status == 200 and not from_front(headers) and f'id="c{new.pk}"' in html
+    actions.do_set_status(new, Comment.Status.REMOVED, "spam")
+    html = asgi_get(article.get_absolute_url(), alice_cookies)[2]
+    assert "Fresh words" not in html
+
+
+def test_a_member_with_a_comment_awaiting_moderation_is_answered_by_django(scene, alice, bob, article):
+    alice_client, _ = signed_in(alice)
+    alice_client.get(article.get_absolute_url())
+    held = actions.do_post(bob, article, actions.check_import(article, "Waiting for a moderator", None,
+                                                              status=Comment.Status.HELD))
+    _, bob_cookies = signed_in(bob)
+    status, headers, html = asgi_get(article.get_absolute_url(), bob_cookies)
+    assert status == 200 and not from_front(headers)
+    assert f'id="c{held.pk}"' in html and "awaiting moderation" in html
+    # …and the page made for Bob is not kept for others.
+    status, headers, html = asgi_get(article.get_absolute_url(), member_cookies(alice_client))
+    assert "Waiting for a moderator" not in html
+
+
+def test_sessions_the_front_must_not_answer(scene, alice, bob, article):
+    alice_client, alice_cookies = signed_in(alice)
+    alice_client.get(article.get_absolute_url())
+    # A message waiting in the session is shown by Django.
+    _, bob_cookies = signed_in(bob)
+    bob_cookies["messages"] = CookieStorage(SimpleNamespace(COOKIES={}))._encode([Message(constants.INFO, "Hello Bob")])
+    status, headers, html = asgi_get(article.get_absolute_url(), bob_cookies)
+    assert not from_front(headers) and "Hello Bob" in html
+    # A session that is not signed in (or no longer valid) gets the visitor's page.
+    for cookies in ({**alice_cookies, settings.SESSION_COOKIE_NAME: "nosuchsession"},
+                    {settings.SESSION_COOKIE_NAME: alice_cookies[settings.SESSION_COOKIE_NAME]}):
+        status, headers, html = asgi_get(article.get_absolute_url(), cookies)
+        assert status == 200
+        if cookies[settings.SESSION_COOKIE_NAME] == "nosuchsession":
+            assert "you must" in html and f'data-me="{alice.pk}"' not in html
+    # A password change ends the other sessions: the front does not take the old one.
+    alice.set_password("a-new-long-password")
+    alice.save()
+    status, headers, html = asgi_get(article.get_absolute_url(), alice_cookies)
+    assert not from_front(headers) and f'data-me="{alice.pk}"' not in html and "you must" in html
+
+
+def test_a_banned_member_gets_the_notice_from_django(scene, alice, bob, article):
+    from moderation import policy
+    from moderation.models import Ban
+
+    alice_client, _ = signed_in(alice)
+    alice_client.get(article.get_absolute_url())
+    # As moderation.actions.ban writes it (the moderators' group is not in a flushed database).
+    Ban.objects.create(member=bob, scope=Ban.Scope.COMMENTING, reason="insults")
+    policy.forget_ban(bob.pk)
+    _, bob_cookies = signed_in(bob)
+    status, headers, html = asgi_get(article.get_absolute_url(), bob_cookies)
+    assert status == 200 and not from_front(headers) and 'class="ban-notice"' in html
+
+
+def test_an_anonymous_reader_with_a_session_cookie_never_gets_a_member_page(scene, alice, article):
+    alice_client, alice_cookies = signed_in(alice)
+    alice_client.get(article.get_absolute_url())
+    Client().get(article.get_absolute_url())  # the anonymous page is cached too
+    alice_client.logout()
+    status, headers, html = asgi_get(article.get_absolute_url(), alice_cookies)
+    assert status == 200 and f'data-me="{alice.pk}"' not in html and "you must" in html

@@ -1,0 +1,135 @@
+"""Article pages for signed-in members, assembled from a skeleton shared by all of them.
+
+One member's article page differs from another's in a few places only: the account links in
+the header, the CSRF token of its forms, the key that makes the comment form idempotent, the
+member's id and votes for the script, and a style block marking their own comments and votes
+(with the request's CSP nonce). The article view renders the page with those places left as
+slots — the skeleton — and keeps it like the anonymous page: under the article's generation,
+for at most pagecache.TTL seconds. Each member's page is the skeleton with its slots filled,
+by the article view or, without entering Django, by the ASGI front (`personalise`).
+
+A page that is not the same for every member besides those slots — the member has a comment
+awaiting moderation on it (shown to them only), a saved draft, a message to show, a ban
+notice — is rendered for that member alone and not kept.
+"""
+
+import secrets
+import uuid
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.html import json_script
+
+from discussion import page as discussion_page
+from discussion.page import Marks
+
+SLOT = "\x00"  # never in stored text: the request layer refuses NUL and comment bodies drop it
+SLOTS = ("account", "style", "token", "me", "votes", "idem")
+MARKERS = {name: f"{SLOT}{name}{SLOT}" for name in SLOTS}
+
+
+class Skeleton:
+    """A member page cut at its slots: literal bytes and slot names, alternating."""
+
+    __slots__ = ("parts", "slots")
+
+    def __init__(self, html: str):
+        pieces = html.split(SLOT)
+        if len(pieces) % 2 == 0:
+            raise ValueError("an unpaired slot marker in a member page")
+        self.parts = [p.encode() for p in pieces[0::2]]
+        self.slots = pieces[1::2]
+        unknown = set(self.slots) - set(SLOTS)
+        if unknown:
+            raise ValueError(f"unknown slots in a member page: {sorted(unknown)}")
+
+    def fill(self, values: dict[str, bytes]) -> bytes:
+        out = [self.parts[0]]
+        for name, literal in zip(self.slots, self.parts[1:], strict=True):
+            out.append(values[name])
+            out.append(literal)
+        return b"".join(out)
+
+
+def values(member, m: Marks, token: str, nonce: str) -> dict[str, bytes]:
+    """The slots of one member's page."""
+    from accounts.replies import unread_count
+    from moderation.policy import can_moderate
+
+    rules = m.style
+    return {
+        "account": _account(member, unread_count(member), can_moderate(member)).replace(
+            MARKERS["token"].encode(), token.encode()),
+        "style": f'<style nonce="{nonce}">{rules}</style>'.encode() if rules else b"",
+        "token": token.encode(),
+        "me": str(member.pk).encode(),
+        "votes": json_script(m.votes, "my-votes").encode(),
+        "idem": uuid.uuid4().hex.encode(),
+    }
+
+
+_accounts: dict[tuple, bytes] = {}
+_ACCOUNTS_MAX = 10_000
+
+
+def _account(member, unread: int, moderator: bool) -> bytes:
+    """The header's account links, rendered once per member and state (with a slot for the
+    token): a template render costs more than the rest of a member page."""
+    key = (member.pk, member.login, unread, moderator)
+    html = _accounts.get(key)
+    if html is None:
+        if len(_accounts) >= _ACCOUNTS_MAX:
+            _accounts.clear()
+        html = _accounts[key] = render_to_string("_account.html", {
+            "user": member, "csrf_token": MARKERS["token"], "unread_replies": unread,
+            "can_moderate": moderator}).encode()
+    return html
+
+
+def shareable(request, member, m: Marks, draft) -> bool:
+    """Whether the page rendered for this request may serve other members as a skeleton."""
+    from django.contrib.messages import get_messages
+
+    from moderation.policy import active_ban
+
+    return not (m.held or draft or len(get_messages(request)) or active_ban(member))
+
+
+# --- the ASGI front's side ------------------------------------------------------------------
+
+def _session(session_key: str):
+    from importlib import import_module
+
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+
+
+def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str):
+    """(body, nonce) of the member's page, or None when Django must answer: the session is
+    not a signed-in member's, or it holds something this page would show (a message, a draft),
+    or the page would not be the shared one (a comment awaiting moderation, a ban).
+    Runs in a worker thread: it reads the session, the member and their marks."""
+    from django.contrib import auth
+    from django.db import close_old_connections
+    from django.middleware.csrf import _mask_cipher_secret  # the token Django's forms carry
+
+    from accounts import presence
+    from moderation.policy import active_ban
+
+    close_old_connections()
+    try:
+        session = _session(session_key)
+        if session.is_empty() or "_messages" in session or "comment_draft" in session:
+            return None
+        member = auth.get_user(SimpleNamespace(session=session))
+        if not member.is_authenticated or active_ban(member):
+            return None
+        m = discussion_page.marks(member.pk, article_id)
+        if m.held:
+            return None
+        presence.touch(member)
+        nonce = secrets.token_urlsafe(12)
+        return skeleton.fill(values(member, m, _mask_cipher_secret(csrf_secret), nonce)), nonce
+    finally:
+        close_old_connections()
+
