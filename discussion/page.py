@@ -209,10 +209,11 @@ def fresh_fragment(article, viewer_id=None) -> str:
 
 
 def clear_caches() -> None:
-    """Empty the shared cache and this process's rendered threads and presence (tests,
-    benchmarks)."""
+    """Empty the shared cache and this process's rendered threads, comments and presence
+    (tests, benchmarks)."""
     from accounts import presence
 
     cache.clear()
     _local.clear()
+    render.fragments.clear()
     presence.forget_all()

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from discussion.models import Comment
-from discussion.threads import Node
+from discussion.threads import CommentRow, Node
 
 SLOT = "\x00"  # separates literal HTML from slot names in a rendered thread
 TOKEN_SLOT = f"{SLOT}t{SLOT}"
@@ -140,6 +140,38 @@ VOTE_FORM = ('<form id="vote-form" class="vote-form" method="post" action="">'
              f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN_SLOT}"></form>')
 
 
+class Fragments:
+    """Rendered comments kept in this process, each under everything its markup depends on
+    (its row, its author, its place in the tree), so a changed comment simply misses and
+    nothing has to be invalidated. A discussion that changed (a new comment, a vote) is
+    re-rendered from the rows its query returns, and all but the changed comments come from
+    here. Bounded by count; full, it starts over."""
+
+    MAX = 20_000  # about 2 KB each
+
+    def __init__(self):
+        self.data: dict[tuple, str] = {}
+
+    @staticmethod
+    def key(node: Node, held: bool) -> tuple:
+        c, a = node.comment, node.comment.author
+        reply_to = node.parent.comment.author.login if node.flattened and node.parent is not None else None
+        stamp = c.stamp if type(c) is CommentRow else (c.created, c.edited)
+        return (c.pk, c.status, c.plus, c.minus, stamp, c.moderator_note, c.moderation_reason,
+                c.body_html, a.login, a.real_name, a.is_deleted, node.index, node.depth, reply_to, held)
+
+    def put(self, key: tuple, html: str) -> None:
+        if len(self.data) >= self.MAX:
+            self.data.clear()
+        self.data[key] = html
+
+    def clear(self) -> None:
+        self.data.clear()
+
+
+fragments = Fragments()
+
+
 def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset()) -> str:
     """The whole discussion as nested ordered lists, depth capped at MAX_INDENT."""
     if not nodes:
@@ -148,6 +180,7 @@ def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset()) -> 
     cur = 0
     first = True
     authors: dict = {}
+    memo, key_of = fragments.data, Fragments.key
     for node in nodes:
         d = node.display_depth
         if first:
@@ -158,7 +191,13 @@ def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset()) -> 
             out.append("</li></ol>" * (cur - d) + "</li>")
         else:
             out.append("</li>")
-        out.append(render_comment(node, held=node.comment.pk in held_ids, authors=authors))
+        held = node.comment.pk in held_ids
+        key = key_of(node, held)
+        html = memo.get(key)
+        if html is None:
+            html = render_comment(node, held=held, authors=authors)
+            fragments.put(key, html)
+        out.append(html)
         cur = d
     out.append("</li></ol>" * cur + "</li></ol>")
     out.append(VOTE_FORM)

@@ -163,3 +163,36 @@ def test_the_live_node_matches_the_thread(alice, bob, article, post):
         html = render.render_comment(node)
         assert html == render.render_comment(full[c.pk]), c.body
     assert extra.pk in full
+
+
+def test_kept_comment_fragments_never_show_a_comment_as_it_was(alice, bob, article, post, moderator):
+    """Each change a comment can undergo must miss the fragment memo: a render that uses it
+    equals one from nothing."""
+    from discussion.page import fresh_fragment
+    from moderation import actions as moderation_actions
+
+    def both() -> tuple[str, str]:
+        kept = fresh_fragment(article)
+        render.fragments.clear()
+        return kept, fresh_fragment(article)
+
+    first = post(alice, article, "First words")
+    reply = post(bob, article, "A reply", parent=first)
+    deep = first
+    for i in range(7):  # deep enough to be flattened with "in reply to"
+        deep = post(alice if i % 2 else bob, article, f"level {i}", parent=deep)
+    fresh_fragment(article)
+    changes = [
+        lambda: actions.vote(alice, reply, 1),
+        lambda: actions.vote(alice, reply, -1),
+        lambda: actions.edit_comment(bob, reply, "A reply, corrected"),
+        lambda: moderation_actions.edit(moderator, reply, "A reply, trimmed", note="trimmed"),
+        lambda: type(bob).objects.filter(pk=bob.pk).update(real_name="Robert"),
+        lambda: actions.delete_comment(alice, first),
+        lambda: actions.do_set_status(reply, Comment.Status.REMOVED, "spam"),
+        lambda: type(alice).objects.filter(pk=alice.pk).update(is_deleted=True),
+    ]
+    for change in changes:
+        change()
+        kept, fresh = both()
+        assert kept == fresh
