@@ -96,6 +96,7 @@ def main(cfg: dict) -> dict:
         return vt
 
     out["vote_p50_ms"] = statistics.median(vote_loop())
+    member.get(url)  # a reader's browser holds the CSRF cookie as well as the session
     out["session_cookie"] = f"{_cookie(member)}"
     out["poster_cookie"] = out["session_cookie"]
 

@@ -7,7 +7,7 @@ live event after commit. Views, the API, importers and commands all come through
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -262,7 +262,8 @@ def _lock_article(article_id: int) -> None:
     """Every write to a discussion takes its article's row lock first. One order for all
     locks (article, then comments, votes and members) means concurrent posts, votes and
     moderation on PostgreSQL queue instead of deadlocking. SQLite serialises writers anyway."""
-    list(Article.objects.select_for_update().filter(pk=article_id).values_list("id", flat=True))
+    if connection.features.has_select_for_update:  # SQLite has no row locks: its writers queue on BEGIN IMMEDIATE
+        list(Article.objects.select_for_update().filter(pk=article_id).values_list("id", flat=True))
 
 
 def _count(comment: Comment, delta: int) -> None:
@@ -371,8 +372,11 @@ def check_vote(member, comment: Comment, value: int) -> None:
     policy.check_may_vote(member)
 
 
-def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool = True) -> tuple[int, int, int]:
+def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool = True,
+            toggle: bool = False) -> tuple[int, int, int]:
     """Set `member`'s vote on `comment` to `value` (0 retracts). Returns (plus, minus, value).
+    With `toggle`, the member's current value given again takes the vote back (as the page's
+    buttons do).
 
     Holds the vote row (or the unique constraint) against concurrent changes; counters
     move by F() updates, so they stay exact under any interleaving. Importers restore a
@@ -380,6 +384,7 @@ def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool 
     cast long ago and replayed in a burst are not a brigade."""
     from moderation import brigades
 
+    counted_now = None
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -387,6 +392,8 @@ def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool 
                 vote = Vote.objects.select_for_update().filter(comment=comment, voter=member).first()
                 old = vote.value if vote else 0
                 counted = vote.counted if vote else True
+                if toggle and value in (1, -1) and value == old:
+                    value = 0
                 if old == value:
                     break
                 if vote is None:
@@ -399,44 +406,49 @@ def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool 
                     vote.created = created or timezone.now()
                     vote.save(update_fields=["value", "created"])
                 if counted:
-                    _apply_vote(comment, old, value)
-                if value == -1 and vote.pk and screen:
-                    brigades.after_minus(vote)
+                    counted_now = _apply_vote(comment, old, value)
+                if value == -1 and vote.pk and screen and brigades.after_minus(vote):
+                    counted_now = None  # a brigade was quarantined: read the counts it left
                 break
         except IntegrityError:
             continue  # another request created the vote first: read it and apply again
-    fresh = Comment.objects.only("plus", "minus").get(pk=comment.pk)
-    comment.plus, comment.minus = fresh.plus, fresh.minus
-    return fresh.plus, fresh.minus, value
+    if counted_now is None:  # nothing moved: the counts as they are
+        counted_now = Comment.objects.filter(pk=comment.pk).values_list("plus", "minus").get()
+    comment.plus, comment.minus = counted_now
+    return *counted_now, value
 
 
-def _apply_vote(comment: Comment, old: int, new: int) -> None:
+def _apply_vote(comment: Comment, old: int, new: int) -> tuple[int, int] | None:
+    """Move the counters; returns the comment's (plus, minus) as this transaction leaves them
+    (read under the article's lock, so they are what the commit publishes)."""
     dp, dm = vote_delta(old, new)
     if dp == 0 and dm == 0:
-        return
+        return None
     Comment.objects.filter(pk=comment.pk).update(plus=F("plus") + dp, minus=F("minus") + dm)
     Member.objects.filter(pk=comment.author_id).update(rating=F("rating") + dp - dm)
     _thread_changed(comment.article_id)
-    discussion_live.vote_changed(comment)
+    counts = Comment.objects.filter(pk=comment.pk).values_list("plus", "minus").get()
+    discussion_live.vote_changed(comment, *counts)
+    return counts
 
 
-def do_count_vote(vote: Vote, counted: bool) -> None:
+def do_count_vote(vote: Vote, counted: bool) -> tuple[int, int] | None:
     """Quarantine (False) or release (True) a vote: its effect on the counts goes or comes
-    back; the vote itself stays. Caller holds a transaction."""
+    back; the vote itself stays. Caller holds a transaction. Returns the comment's counts
+    when they moved."""
     if vote.counted == counted:
-        return
+        return None
     Vote.objects.filter(pk=vote.pk).update(counted=counted)
     vote.counted = counted
     comment = vote.comment
     if counted:
-        _apply_vote(comment, 0, vote.value)
-    else:
-        _apply_vote(comment, vote.value, 0)
+        return _apply_vote(comment, 0, vote.value)
+    return _apply_vote(comment, vote.value, 0)
 
 
-def vote(member, comment: Comment, value: int) -> tuple[int, int, int]:
+def vote(member, comment: Comment, value: int, *, toggle: bool = False) -> tuple[int, int, int]:
     from moderation import limits
 
     check_vote(member, comment, value)
     limits.hit_vote(member)
-    return do_vote(member, comment, value)
+    return do_vote(member, comment, value, toggle=toggle)

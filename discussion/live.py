@@ -92,16 +92,12 @@ def comment_changed(comment: Comment, kind: str) -> None:
     publish_on_commit(LazyEvent(event, kind, comment.article_id))
 
 
-def vote_changed(comment: Comment) -> None:
+def vote_changed(comment: Comment, plus: int, minus: int) -> None:
+    """The counts as the voting transaction leaves them (read under the article's lock)."""
     if _muted():
         return
-
-    def event():
-        fresh = Comment.objects.only("plus", "minus").get(pk=comment.pk)
-        return {"type": "comment.vote", "article": comment.article_id, "comment": comment.pk,
-                "plus": fresh.plus, "minus": fresh.minus}
-
-    publish_on_commit(LazyEvent(event, "comment.vote", comment.article_id))
+    publish_on_commit({"type": "comment.vote", "article": comment.article_id, "comment": comment.pk,
+                       "plus": plus, "minus": minus})
 
 
 def _public_html(node) -> str:

@@ -190,10 +190,7 @@ def vote(request, pk):
     except ValueError:
         value = 99
     try:
-        current = comment.votes.filter(voter=request.user).values_list("value", flat=True).first() or 0
-        if value in (1, -1) and value == current and request.POST.get("mode") != "set":
-            value = 0
-        plus, minus, mine = actions.vote(request.user, comment, value)
+        plus, minus, mine = actions.vote(request.user, comment, value, toggle=request.POST.get("mode") != "set")
     except ActionError as error:
         if wants_json(request):
             return json_error(error)

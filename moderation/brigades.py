@@ -30,7 +30,8 @@ YOUNG_AGE = timedelta(hours=72)
 YOUNG_VOTERS = 4
 
 
-def after_minus(vote: Vote) -> None:
+def after_minus(vote: Vote) -> bool:
+    """Screen a new minus; True when it (with others) was quarantined as a brigade."""
     from moderation.models import BrigadeCase
 
     now = timezone.now()
@@ -40,12 +41,10 @@ def after_minus(vote: Vote) -> None:
                                            votes__voter_id=vote.voter_id).first()
     if open_case is not None:
         _quarantine(open_case, [vote])
-        return
+        return True
     recent = Vote.objects.filter(voter_id=vote.voter_id, value=-1, counted=True, created__gte=now - WINDOW)
     if recent.count() <= AUTHOR_MINUSES:  # too few minuses for either rule: the usual case, one query
-        if now - vote.voter.date_joined < YOUNG_AGE:
-            _young_in_step(vote, target, now)
-        return
+        return now - vote.voter.date_joined < YOUNG_AGE and _young_in_step(vote, target, now)
     on_author = list(recent.filter(comment__author_id=target).select_related("comment"))
     if len(on_author) > AUTHOR_MINUSES:
         _open("one-member-against-author",
@@ -53,7 +52,7 @@ def after_minus(vote: Vote) -> None:
               f"{int(WINDOW.total_seconds() // 60)} minutes",
               target, on_author, {"voter": vote.voter.login, "minuses": len(on_author),
                                   "threshold": AUTHOR_MINUSES, "minutes": WINDOW.total_seconds() / 60})
-        return
+        return True
     in_thread = list(recent.filter(comment__article_id=comment.article_id).select_related("comment"))
     if len(in_thread) > THREAD_MINUSES and len(in_thread) >= THREAD_MINUS_SHARE * Vote.objects.filter(
             voter_id=vote.voter_id, counted=True, created__gte=now - WINDOW,
@@ -63,12 +62,11 @@ def after_minus(vote: Vote) -> None:
               f"{int(WINDOW.total_seconds() // 60)} minutes",
               target, in_thread, {"voter": vote.voter.login, "minuses": len(in_thread),
                                   "article": comment.article_id, "threshold": THREAD_MINUSES})
-        return
-    if now - vote.voter.date_joined < YOUNG_AGE:
-        _young_in_step(vote, target, now)
+        return True
+    return now - vote.voter.date_joined < YOUNG_AGE and _young_in_step(vote, target, now)
 
 
-def _young_in_step(vote: Vote, target: int, now) -> None:
+def _young_in_step(vote: Vote, target: int, now) -> bool:
     """Young accounts that minused the same comments of one author within STEP_WINDOW: at
     least two comments each minused by YOUNG_VOTERS of them, and the voters who minused two
     or more of those comments number YOUNG_VOTERS or more."""
@@ -80,14 +78,14 @@ def _young_in_step(vote: Vote, target: int, now) -> None:
         by_comment.setdefault(v.comment_id, set()).add(v.voter_id)
     shared = {cid for cid, voters in by_comment.items() if len(voters) >= YOUNG_VOTERS}
     if len(shared) < 2:
-        return
+        return False
     hits: dict[int, int] = {}
     for v in rows:
         if v.comment_id in shared:
             hits[v.voter_id] = hits.get(v.voter_id, 0) + 1
     voters = {voter for voter, n in hits.items() if n >= 2}
     if len(voters) < YOUNG_VOTERS:
-        return
+        return False
     caught = [v for v in rows if v.voter_id in voters]
     author = vote.comment.author.login
     _open("young-accounts-in-step",
@@ -96,6 +94,7 @@ def _young_in_step(vote: Vote, target: int, now) -> None:
           f"{int(STEP_WINDOW.total_seconds() // 60)} minutes",
           target, caught, {"voters": sorted({v.voter.login for v in caught}), "minuses": len(caught),
                            "shared_comments": sorted(shared), "threshold_voters": YOUNG_VOTERS})
+    return True
 
 
 def _open(kind: str, summary: str, target: int, votes: list[Vote], evidence: dict) -> None:
