@@ -69,6 +69,7 @@ def comment_added(comment: Comment) -> None:
 
     def event():
         node = node_for(comment)
+        comment.published_node = node  # the poster's answer shows the same node: no second look-up
         if node is None:
             return None
         return {

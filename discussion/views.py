@@ -39,7 +39,7 @@ def _comment_json(comment: Comment, request) -> dict:
 
     data = {"id": comment.pk, "parent": comment.parent_id, "status": comment.status,
             "url": comment.get_absolute_url()}
-    node = node_for(comment)
+    node = comment.published_node if hasattr(comment, "published_node") else node_for(comment)
     if node is None and comment.status == Comment.Status.HELD:
         c = Comment.objects.select_related("author").get(pk=comment.pk)
         node = threads.Node(c, 0, None, c.depth)  # only its author sees it: no number yet
