@@ -55,7 +55,7 @@ def shared_parts(article, order: str, page: int = 1) -> tuple[list[str], int, st
     hit = cache.get(key) if shared else None
     if hit is None:
         nodes, number, count, summary = _load(article, order, page, None)
-        hit = (render.split_slots(render.render_thread(nodes)), len(nodes), summary, number, count)
+        hit = (render.split_slots(render.render_thread_bytes(nodes)), len(nodes), summary, number, count)
         if shared:
             cache.set(key, hit, timeout=CACHE_SECONDS)
     _local.put(key, hit)
@@ -166,7 +166,7 @@ def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: b
     if mine.held:
         nodes, number, count, summary = _load(article, order, page, viewer.pk)
         held_ids = frozenset(n.comment.pk for n in nodes if n.comment.status == Comment.Status.HELD)
-        parts, shown = render.split_slots(render.render_thread(nodes, held_ids)), len(nodes)
+        parts, shown = render.split_slots(render.render_thread_bytes(nodes, held_ids)), len(nodes)
     else:
         parts, shown, summary, number, count = shared_parts(article, order, page)
     if token is None:

@@ -150,7 +150,7 @@ class Fragments:
     MAX = 20_000  # about 2 KB each
 
     def __init__(self):
-        self.data: dict[tuple, str] = {}
+        self.data: dict[tuple, bytes] = {}
 
     @staticmethod
     def key(node: Node, held: bool) -> tuple:
@@ -160,7 +160,7 @@ class Fragments:
         return (c.pk, c.status, c.plus, c.minus, stamp, c.moderator_note, c.moderation_reason,
                 c.body_html, a.login, a.real_name, a.is_deleted, node.index, node.depth, reply_to, held)
 
-    def put(self, key: tuple, html: str) -> None:
+    def put(self, key: tuple, html: bytes) -> None:
         if len(self.data) >= self.MAX:
             self.data.clear()
         self.data[key] = html
@@ -174,9 +174,15 @@ fragments = Fragments()
 
 def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset()) -> str:
     """The whole discussion as nested ordered lists, depth capped at MAX_INDENT."""
+    return render_thread_bytes(nodes, held_ids).decode()
+
+
+def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset()) -> bytes:
+    """render_thread as UTF-8, the form pages are sent in: kept fragments are bytes already,
+    so a re-render encodes only the comments that changed."""
     if not nodes:
-        return '<ol class="thread" id="thread"></ol>' + VOTE_FORM
-    out = ['<ol class="thread" id="thread">']
+        return ('<ol class="thread" id="thread"></ol>' + VOTE_FORM).encode()
+    out = [b'<ol class="thread" id="thread">']
     cur = 0
     first = True
     authors: dict = {}
@@ -186,49 +192,50 @@ def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset()) -> 
         if first:
             first = False
         elif d > cur:
-            out.append('<ol class="replies">')
+            out.append(b'<ol class="replies">')
         elif d < cur:
-            out.append("</li></ol>" * (cur - d) + "</li>")
+            out.append(b"</li></ol>" * (cur - d) + b"</li>")
         else:
-            out.append("</li>")
+            out.append(b"</li>")
         held = node.comment.pk in held_ids
         key = key_of(node, held)
         html = memo.get(key)
         if html is None:
-            html = render_comment(node, held=held, authors=authors)
+            html = render_comment(node, held=held, authors=authors).encode()
             fragments.put(key, html)
         out.append(html)
         cur = d
-    out.append("</li></ol>" * cur + "</li></ol>")
-    out.append(VOTE_FORM)
-    return "".join(out)
+    out.append(b"</li></ol>" * cur + b"</li></ol>")
+    out.append(VOTE_FORM.encode())
+    return b"".join(out)
 
 
 class Split:
-    """A rendered thread cut at its slots, prepared once so filling it per request is a
-    list comprehension and a join."""
+    """A rendered thread (UTF-8) cut at its slots, prepared once so filling it per request is
+    a list comprehension and a join."""
 
     __slots__ = ("parts", "slots", "members")
 
-    def __init__(self, html: str):
-        self.parts = html.split(SLOT)
+    def __init__(self, html: bytes):
+        self.parts = html.split(SLOT.encode())
         # -1 is the CSRF token; other numbers are members whose presence goes there.
-        self.slots = [-1 if p == "t" else int(p[1:]) for p in self.parts[1::2]]
+        self.slots = [-1 if p == b"t" else int(p[1:]) for p in self.parts[1::2]]
         self.members = {m for m in self.slots if m >= 0}
 
-    def fill(self, token: str, online: dict[int, float]) -> str:
-        off = render_presence(None)
-        on = {member: render_presence(until) for member, until in online.items()}
+    def fill(self, token: str, online: dict[int, float]) -> bytes:
+        off = render_presence(None).encode()
+        on = {member: render_presence(until).encode() for member, until in online.items()}
+        mark = token.encode()
         filled = list(self.parts)
-        filled[1::2] = [token if m < 0 else on.get(m, off) for m in self.slots]
-        return "".join(filled)
+        filled[1::2] = [mark if m < 0 else on.get(m, off) for m in self.slots]
+        return b"".join(filled)
 
 
-def split_slots(html: str) -> Split:
+def split_slots(html: bytes) -> Split:
     return Split(html)
 
 
-def fill(split: "Split", token: str, online: dict[int, float]) -> str:
+def fill(split: "Split", token: str, online: dict[int, float]) -> bytes:
     """Fill a split thread's slots for one request: the CSRF token, and presence from
     `online` (member id → until when they are Online)."""
     return split.fill(token, online)
@@ -239,4 +246,4 @@ def slot_members(split: "Split") -> set[int]:
 
 
 def fill_one(html: str, token: str, online: dict[int, float]) -> str:
-    return Split(html).fill(token, online)
+    return Split(html.encode()).fill(token, online).decode()

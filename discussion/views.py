@@ -213,5 +213,5 @@ def thread_fragment(request, slug):
     except ValueError:
         number = 1
     data = page.for_viewer(request, article, order, number)
-    return JsonResponse({"html": data["thread_html"], "style": data["marks"].style,
+    return JsonResponse({"html": data["thread_html"].decode(), "style": data["marks"].style,
                          "count": article.comment_count, "page": data["page"], "pages": data["pages"]})

@@ -34,12 +34,12 @@ class Skeleton:
 
     __slots__ = ("parts", "slots")
 
-    def __init__(self, html: str):
-        pieces = html.split(SLOT)
+    def __init__(self, html: bytes):
+        pieces = html.split(SLOT.encode())
         if len(pieces) % 2 == 0:
             raise ValueError("an unpaired slot marker in a member page")
-        self.parts = [p.encode() for p in pieces[0::2]]
-        self.slots = pieces[1::2]
+        self.parts = pieces[0::2]
+        self.slots = [p.decode() for p in pieces[1::2]]
         unknown = set(self.slots) - set(SLOTS)
         if unknown:
             raise ValueError(f"unknown slots in a member page: {sorted(unknown)}")

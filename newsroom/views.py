@@ -113,13 +113,13 @@ def article(request, slug):
     })
     # The thread (hundreds of KB) is spliced into the rendered page rather than passed
     # through the template engine, which would copy it at every level of nesting.
-    html = response.content.replace(b"<!--veche:thread-->", discussion["thread_html"].encode(), 1)
+    html = response.content.replace(b"<!--veche:thread-->", discussion["thread_html"], 1)
     if member is None:
         response.content = html
         if variant and response.status_code == 200 and not response.cookies:
             pagecache.store("page", obj.pk, obj.slug, gen, variant, html, response["Content-Type"])
         return response
-    skeleton = memberpage.Skeleton(html.decode())
+    skeleton = memberpage.Skeleton(html)
     marks = discussion["marks"]
     if variant and obj.is_visible() and memberpage.shareable(request, member, marks, draft):
         pagecache.store("member", obj.pk, obj.slug, gen, variant, skeleton, response["Content-Type"])
