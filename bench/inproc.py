@@ -98,6 +98,12 @@ def main(cfg: dict) -> dict:
     out["vote_p50_ms"] = statistics.median(vote_loop())
     member.get(url)  # a reader's browser holds the CSRF cookie as well as the session
     out["session_cookie"] = f"{_cookie(member)}"
+    out["poster_cookies"] = []
+    for reader in readers[150:158]:  # members posting at once, over HTTP (bench.post_load)
+        c = Client(HTTP_HOST="127.0.0.1")
+        c.force_login(reader)
+        c.get("/")
+        out["poster_cookies"].append(_cookie(c))
     out["poster_cookie"] = out["session_cookie"]
 
     # Hostile inputs: how long the worst of them takes to render.

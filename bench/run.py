@@ -232,6 +232,12 @@ def run_mode(mode: str, args, peers: dict) -> None:
         member = median_wrk(page, seconds, runs, headers=cookie)
         record(f"[{mode}] the same page signed in (own votes marked)", f"{member:,.0f} req/s",
                f"{member / nginx_rps:.2f} × nginx static", "≥ 0.25 × nginx")
+        load = json.loads(subprocess.run(
+            [sys.executable, "-m", "bench.post_load", server.url, m["large_slug"], str(seconds), *m["poster_cookies"]],
+            capture_output=True, text=True, cwd=ROOT, timeout=seconds + 120, check=True).stdout)
+        record(f"[{mode}] posting to the {sizes['large']:,}-comment discussion, {len(m['poster_cookies'])} members at once over HTTP",
+               f"{load['rate']:,.0f} comments/s", f"p50 {load['p50_ms']:.0f} ms a post; {load['failed']} failed",
+               "≥ 200/s sustained")
         api = median_wrk(f"{server.url}/api/v1/articles/{m['small_slug']}/comments/", seconds, runs)
         isso_rps = peers.get("isso_rps")
         record(f"[{mode}] comments JSON API, {sizes['small']:,} comments", f"{api:,.0f} req/s",
