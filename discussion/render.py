@@ -157,8 +157,10 @@ class Fragments:
         c, a = node.comment, node.comment.author
         reply_to = node.parent.comment.author.login if node.flattened and node.parent is not None else None
         stamp = c.stamp if type(c) is CommentRow else (c.created, c.edited)
+        # The body by its hash: a body changes only with its edit time, which is in the key too;
+        # keeping the text itself in every key would double what the memo holds.
         return (c.pk, c.status, c.plus, c.minus, stamp, c.moderator_note, c.moderation_reason,
-                c.body_html, a.login, a.real_name, a.is_deleted, node.index, node.depth, reply_to, held)
+                hash(c.body_html), a.login, a.real_name, a.is_deleted, node.index, node.depth, reply_to, held)
 
     def put(self, key: tuple, html: bytes) -> None:
         if len(self.data) >= self.MAX:
