@@ -39,10 +39,16 @@ def do_sign_up(login: str, password: str, email: str = "", real_name: str = "") 
 
 
 def do_update_profile(member: Member, *, real_name: str, about: str, email: str) -> Member:
+    from discussion.actions import author_changed
+
+    renamed = member.real_name != real_name.strip()
     member.real_name = real_name.strip()
     member.about = about.strip()
     member.email = email.strip()
-    member.save(update_fields=["real_name", "about", "email"])
+    with transaction.atomic():
+        member.save(update_fields=["real_name", "about", "email"])
+        if renamed:
+            author_changed(member.pk)  # comment headers show "login (Real name)"
     return member
 
 
@@ -62,9 +68,13 @@ def do_delete_account(member: Member) -> None:
     """The account goes; its comments stay, shown without presence or profile link."""
     from accounts import presence
 
+    from discussion.actions import author_changed
+
     member.is_deleted = True
     member.is_active = False
     member.email = ""
     member.set_unusable_password()
-    member.save(update_fields=["is_deleted", "is_active", "email", "password"])
+    with transaction.atomic():
+        member.save(update_fields=["is_deleted", "is_active", "email", "password"])
+        author_changed(member.pk)  # their comments lose presence and the profile link
     presence.forget(member.pk)

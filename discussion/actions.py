@@ -258,6 +258,19 @@ def _thread_changed(article_id: int, **also) -> None:
     transaction.on_commit(lambda: pagecache.invalidate(article_id))
 
 
+def author_changed(member_id: int) -> None:
+    """A member's name or account changed (real name, deletion): every discussion showing
+    their comments gets a new thread version, and its cached pages go after commit, so no
+    cached page keeps the old byline, or presence and a profile link for a deleted account."""
+    from core import pagecache
+
+    article_ids = list(Comment.objects.filter(author_id=member_id).values_list("article_id", flat=True).distinct())
+    if not article_ids:
+        return
+    Article.objects.filter(pk__in=article_ids).update(thread_version=F("thread_version") + 1)
+    transaction.on_commit(lambda: [pagecache.invalidate(pk) for pk in article_ids])
+
+
 def _lock_article(article_id: int) -> None:
     """Every write to a discussion takes its article's row lock first. One order for all
     locks (article, then comments, votes and members) means concurrent posts, votes and
