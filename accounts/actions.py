@@ -67,7 +67,6 @@ def do_record_last_seen(member: Member, when, came_online: bool = False) -> None
 def do_delete_account(member: Member) -> None:
     """The account goes; its comments stay, shown without presence or profile link."""
     from accounts import presence
-
     from discussion.actions import author_changed
 
     member.is_deleted = True
