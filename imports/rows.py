@@ -2,7 +2,7 @@
 (the moderation app's models, whatever they are when the export runs).
 
 A foreign key is written as a stable reference — a member's login, a slug, a comment's key,
-a content type's "app.model" — and a generic foreign key's object id as a reference to the
+a vote's "<comment key>|<voter login>", a content type's "app.model" — and a generic foreign key's object id as a reference to the
 row it names; other rows keep their primary key, which the import preserves.
 """
 
@@ -18,7 +18,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from accounts.models import Member
-from discussion.models import Comment
+from discussion.models import Comment, Vote
 from newsroom.models import Article, Author, Section, Tag
 
 GENERIC_APP = "moderation"  # the only app whose rows a file may create generically
@@ -56,6 +56,9 @@ def stable_ref(model, pk):
     if model is ContentType:
         ct = ContentType.objects.get_for_id(pk)
         return f"{ct.app_label}.{ct.model}"
+    if model is Vote:  # one member's vote on one comment: "<comment key>|<voter login>"
+        row = Vote.objects.filter(pk=pk).values_list("comment_id", "comment__source_key", "voter__login").first()
+        return f"{comment_key(row[0], row[1])}|{row[2]}" if row else None
     return pk
 
 
@@ -76,6 +79,10 @@ def resolve_ref(model, ref):
         app_label, _, name = str(ref).partition(".")
         ct = ContentType.objects.filter(app_label=app_label, model=name).first()
         return ct.pk if ct else None
+    if model is Vote:  # logins have no "|"; a comment key may
+        key, _, login = str(ref).rpartition("|")
+        comment = resolve_ref(Comment, key)
+        return Vote.objects.filter(comment_id=comment, voter__login=login).values_list("pk", flat=True).first()
     return ref
 
 

@@ -17,6 +17,7 @@ from discussion.models import Comment, Quote, Vote
 from imports import disqus, export, rows, veche
 from imports.errors import ImportFormatError
 from imports.tests.helpers import corpus, flatten
+from moderation.models import BrigadeCase
 from newsroom.models import Article, Author, Section, Tag
 
 Status = Comment.Status
@@ -47,7 +48,9 @@ def site(db, make_member, make_article, post):
     actions.vote(alice, c7, 1)
     actions.vote(bob, c7, -1)
     actions.do_set_status(c7, Status.REMOVED, "spam")
-    Vote.objects.create(comment=c3, voter=alice, value=-1, counted=False)  # quarantined as a brigade
+    quarantined = Vote.objects.create(comment=c3, voter=alice, value=-1, counted=False)  # a brigade's
+    BrigadeCase.objects.create(kind="one-member-against-author", summary="alice against carol", target=carol,
+                               evidence={"voter": "alice"}).votes.add(quarantined)
     actions.edit_comment(carol, c3, "Deeper reply, edited :smile:")
     assert post(alice, premod, "Held for moderation.").status == Status.HELD
     post(eve, bridge, "Eve was here, then left.")
@@ -254,3 +257,8 @@ def test_moderation_rows_round_trip(site, client, moderator):
     after = (Report.objects.count(), Ban.objects.count(), list(LogEntry.objects.values_list("action", "reason", "note")))
     assert after == before
     assert first.splitlines()[1:] == _export(with_secrets=True).splitlines()[1:]
+    # The brigade case still names the vote it quarantined, now by the vote's new id.
+    case = BrigadeCase.objects.get()
+    assert [(v.voter.login, v.comment.body, v.counted) for v in case.votes.all()] == [
+        ("alice", "Deeper reply, edited :smile:", False)]
+    assert '"votes":["' in next(line for line in first.splitlines() if "brigadecase" in line)
