@@ -18,6 +18,12 @@ def do_save_article(article: Article) -> Article:
 
         article.published_at = timezone.now()
     article.save()
+    if article.pk is not None:  # its cached pages show the old text or state: drop them after commit
+        from django.db import transaction
+
+        from core import pagecache
+
+        transaction.on_commit(lambda: pagecache.invalidate(article.pk))
     return article
 
 

@@ -105,3 +105,22 @@ def test_openapi_document(client):
     assert doc["openapi"].startswith("3.")
     assert "/api/v1/articles/{slug}/comments/" in doc["paths"]
     assert "children" in doc["components"]["schemas"]["Comment"]["properties"]
+
+
+def test_an_edited_or_withdrawn_article_leaves_the_page_cache_at_once(
+        client, published, django_capture_on_commit_callbacks):
+    from core import pagecache
+    from newsroom.actions import do_save_article
+
+    client.get(published.get_absolute_url())
+    assert pagecache.lookup("page", published.slug, "oldest:1") is not None
+    published.title = "A corrected headline"
+    with django_capture_on_commit_callbacks(execute=True):
+        do_save_article(published)
+    assert pagecache.lookup("page", published.slug, "oldest:1") is None
+    assert "A corrected headline" in client.get(published.get_absolute_url()).content.decode()
+    published.state = published.State.DRAFT
+    with django_capture_on_commit_callbacks(execute=True):
+        do_save_article(published)
+    assert pagecache.lookup("page", published.slug, "oldest:1") is None
+    assert client.get(published.get_absolute_url()).status_code == 404
