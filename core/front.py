@@ -122,9 +122,10 @@ class Front:
         from newsroom import memberpage
 
         article_id, skeleton, content_type = hit
-        filled = await asyncio.get_running_loop().run_in_executor(
-            None, memberpage.personalise, skeleton, article_id,
-            cookies[self.session_cookie], cookies[settings.CSRF_COOKIE_NAME])
+        args = (skeleton, article_id, cookies[self.session_cookie], cookies[settings.CSRF_COOKIE_NAME])
+        filled = memberpage.personalise_from_memory(*args)
+        if filled is None:
+            filled = await asyncio.get_running_loop().run_in_executor(None, memberpage.personalise, *args)
         if filled is None:
             return False
         body, nonce = filled

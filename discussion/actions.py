@@ -398,7 +398,7 @@ def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool 
     from moderation import brigades
 
     counted_now = None
-    for _attempt in range(3):
+    for attempt in range(3):
         try:
             with transaction.atomic():
                 _lock_article(comment.article_id)
@@ -424,6 +424,8 @@ def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool 
                     counted_now = None  # a brigade was quarantined: read the counts it left
                 break
         except IntegrityError:
+            if attempt == 2:
+                raise  # not a race lost: something else is wrong, and it must be seen
             continue  # another request created the vote first: read it and apply again
     if counted_now is None:  # nothing moved: the counts as they are
         counted_now = Comment.objects.filter(pk=comment.pk).values_list("plus", "minus").get()

@@ -212,8 +212,10 @@ def clear_caches() -> None:
     """Empty the shared cache and this process's rendered threads, comments and presence
     (tests, benchmarks)."""
     from accounts import presence
+    from newsroom import memberpage
 
     cache.clear()
     _local.clear()
     render.fragments.clear()
+    memberpage.forget()
     presence.forget_all()

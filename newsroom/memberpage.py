@@ -14,6 +14,7 @@ notice — is rendered for that member alone and not kept.
 """
 
 import secrets
+import time
 import uuid
 from types import SimpleNamespace
 
@@ -32,9 +33,10 @@ MARKERS = {name: f"{SLOT}{name}{SLOT}" for name in SLOTS}
 class Skeleton:
     """A member page cut at its slots: literal bytes and slot names, alternating."""
 
-    __slots__ = ("parts", "slots")
+    __slots__ = ("parts", "slots", "generation")
 
-    def __init__(self, html: bytes):
+    def __init__(self, html: bytes, generation: int | None = None):
+        self.generation = generation  # the article's page generation it was rendered under
         pieces = html.split(SLOT.encode())
         if len(pieces) % 2 == 0:
             raise ValueError("an unpaired slot marker in a member page")
@@ -52,15 +54,20 @@ class Skeleton:
         return b"".join(out)
 
 
-def values(member, m: Marks, token: str, nonce: str) -> dict[str, bytes]:
-    """The slots of one member's page."""
+def account_links(member) -> bytes:
+    """The header's account links, with a slot for the token (reads the cache, or the database)."""
     from accounts.replies import unread_count
     from moderation.policy import can_moderate
 
+    return _account(member, unread_count(member), can_moderate(member))
+
+
+def values(member, m: Marks, token: str, nonce: str, account: bytes | None = None) -> dict[str, bytes]:
+    """The slots of one member's page."""
     rules = m.style
+    account = account_links(member) if account is None else account
     return {
-        "account": _account(member, unread_count(member), can_moderate(member)).replace(
-            MARKERS["token"].encode(), token.encode()),
+        "account": account.replace(MARKERS["token"].encode(), token.encode()),
         "style": f'<style nonce="{nonce}">{rules}</style>'.encode() if rules else b"",
         "token": token.encode(),
         "me": str(member.pk).encode(),
@@ -104,14 +111,45 @@ def _session(session_key: str):
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key)
 
 
+MEMO_SECONDS = 5  # a member seen this recently is served from memory (see personalise_from_memory)
+
+
+class _Memo:
+    """A bounded dict whose entries expire; full, it starts over."""
+
+    def __init__(self, size: int):
+        self.size, self.data = size, {}
+
+    def get(self, key):
+        hit = self.data.get(key)
+        return hit[1] if hit is not None and hit[0] > time.monotonic() else None
+
+    def put(self, key, value) -> None:
+        if len(self.data) >= self.size:
+            self.data.clear()
+        self.data[key] = (time.monotonic() + MEMO_SECONDS, value)
+
+    def clear(self) -> None:
+        self.data.clear()
+
+
+_viewers = _Memo(10_000)  # session key → (member, session auth hash, account links)
+_marks = _Memo(50_000)  # (member id, article id, page generation) → Marks
+
+
+def forget() -> None:
+    _viewers.clear()
+    _marks.clear()
+
+
 def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str):
     """(body, nonce) of the member's page, or None when Django must answer: the session is
     not a signed-in member's, or it holds something this page would show (a message, a draft),
     or the page would not be the shared one (a comment awaiting moderation, a ban).
-    Runs in a worker thread: it reads the session, the member and their marks."""
+    Runs in a worker thread: it reads the session, the member and their marks, and keeps
+    them for personalise_from_memory."""
     from django.contrib import auth
     from django.db import close_old_connections
-    from django.middleware.csrf import _mask_cipher_secret  # the token Django's forms carry
 
     from accounts import presence
     from moderation.policy import active_ban
@@ -128,8 +166,56 @@ def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secr
         if m.held:
             return None
         presence.touch(member)
-        nonce = secrets.token_urlsafe(12)
-        return skeleton.fill(values(member, m, _mask_cipher_secret(csrf_secret), nonce)), nonce
+        account = account_links(member)
+        _viewers.put(session_key, (member, session.get(auth.HASH_SESSION_KEY), account))
+        _marks.put((member.pk, article_id, skeleton.generation), m)
+        return _fill(skeleton, member, m, csrf_secret, account)
     finally:
         close_old_connections()
 
+
+def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str):
+    """personalise for a member whose session, account links and marks on this state of the
+    article were read within MEMO_SECONDS: no database, one cache read (the session, which
+    must still say the same member with the same password), so it runs on the event loop.
+    None when personalise must run. What it may show late, by at most MEMO_SECONDS: a new
+    unread-replies count, a ban or a password change made elsewhere (Django, which answers
+    every form, applies those at once); an Edit link just past its window (the edit is then
+    refused with a reason). Anything that changes the discussion changes the generation,
+    and so the key of the marks."""
+    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+
+    viewer = _viewers.get(session_key)
+    if viewer is None or skeleton.generation is None:
+        return None
+    member, auth_hash, account = viewer
+    m = _marks.get((member.pk, article_id, skeleton.generation))
+    if m is None:
+        return None
+    data = _cached_session(session_key)
+    if (not data or data.get(SESSION_KEY) != str(member.pk) or data.get(HASH_SESSION_KEY) != auth_hash
+            or "_messages" in data or "comment_draft" in data):
+        return None
+    return _fill(skeleton, member, m, csrf_secret, account)
+
+
+def _cached_session(session_key: str) -> dict | None:
+    """The session's data as the cached_db engine keeps it in the cache, or None (not cached,
+    or another engine: the thread path reads it properly)."""
+    from django.core.cache import caches
+
+    from core.cache import CacheUnavailable
+
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.cached_db":
+        return None
+    try:
+        return caches[settings.SESSION_CACHE_ALIAS].get(_session(session_key).cache_key)
+    except CacheUnavailable:
+        return None
+
+
+def _fill(skeleton: Skeleton, member, m: Marks, csrf_secret: str, account: bytes) -> tuple[bytes, str]:
+    from django.middleware.csrf import _mask_cipher_secret  # the token Django's forms carry
+
+    nonce = secrets.token_urlsafe(12)
+    return skeleton.fill(values(member, m, _mask_cipher_secret(csrf_secret), nonce, account)), nonce

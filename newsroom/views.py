@@ -119,7 +119,7 @@ def article(request, slug):
         if variant and response.status_code == 200 and not response.cookies:
             pagecache.store("page", obj.pk, obj.slug, gen, variant, html, response["Content-Type"])
         return response
-    skeleton = memberpage.Skeleton(html)
+    skeleton = memberpage.Skeleton(html, gen)
     marks = discussion["marks"]
     if variant and obj.is_visible() and memberpage.shareable(request, member, marks, draft):
         pagecache.store("member", obj.pk, obj.slug, gen, variant, skeleton, response["Content-Type"])

@@ -14,11 +14,12 @@ from django.conf import settings
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.sessions.backends.cached_db import SessionStore
 from django.test import Client
 
 from core import pagecache
 from discussion import actions
-from discussion.models import Comment, Vote
+from discussion.models import Comment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,7 +66,7 @@ def scene(alice, bob, article, post):
     pagecache.SLUGS.clear()
     mine = post(alice, article, "Alice speaks")
     theirs = post(bob, article, "Bob answers", parent=mine)
-    Vote.objects.create(comment=mine, voter=bob, value=-1)
+    actions.vote(bob, mine, -1)
     return mine, theirs
 
 
@@ -175,3 +176,37 @@ def test_an_anonymous_reader_with_a_session_cookie_never_gets_a_member_page(scen
     alice_client.logout()
     status, headers, html = asgi_get(article.get_absolute_url(), alice_cookies)
     assert status == 200 and f'data-me="{alice.pk}"' not in html and "you must" in html
+
+
+def test_a_member_seen_moments_ago_is_served_from_memory_yet_sees_every_change(
+        scene, alice, bob, article, monkeypatch):
+    from newsroom import memberpage
+
+    mine, _theirs = scene
+    alice_client, _ = signed_in(alice)
+    alice_client.get(article.get_absolute_url())
+    bob_client, bob_cookies = signed_in(bob)
+    assert from_front(asgi_get(article.get_absolute_url(), bob_cookies)[1])  # read from the database
+    calls = []
+    slow = memberpage.personalise
+    monkeypatch.setattr(memberpage, "personalise", lambda *a: calls.append(a) or slow(*a))
+    status, headers, html = asgi_get(article.get_absolute_url(), bob_cookies)
+    assert from_front(headers) and calls == [] and f'data-me="{bob.pk}"' in html  # from memory
+    assert f"#c{mine.pk}>.c .minus" in html
+    # Bob takes his minus back: the discussion's generation moves, his marks are read again.
+    actions.vote(bob, mine, 0)
+    alice_client.get(article.get_absolute_url())  # the skeleton of the new state
+    status, headers, html = asgi_get(article.get_absolute_url(), bob_cookies)
+    assert from_front(headers) and len(calls) == 1 and f"#c{mine.pk}>.c .minus" not in html
+    # A message put in his session is shown at once (by Django).
+    store = SessionStore(bob_cookies[settings.SESSION_COOKIE_NAME])
+    store["_messages"] = "[]"
+    store.save()
+    assert not from_front(asgi_get(article.get_absolute_url(), bob_cookies)[1])
+    del store["_messages"]
+    store.save()
+    assert from_front(asgi_get(article.get_absolute_url(), bob_cookies)[1])
+    # Signing out ends it at once, memory or not.
+    bob_client.logout()
+    status, headers, html = asgi_get(article.get_absolute_url(), bob_cookies)
+    assert not from_front(headers) and f'data-me="{bob.pk}"' not in html

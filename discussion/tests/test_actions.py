@@ -225,3 +225,14 @@ def test_a_bulk_post_that_fails_writes_nothing(alice, article):
         raise RuntimeError("the source file ended early")
     article.refresh_from_db()
     assert not Comment.objects.exists() and article.comment_count == 0
+
+
+def test_a_vote_that_cannot_be_written_fails_loudly(alice, bob, article, post):
+    """Only a lost race is retried; a vote whose counters cannot move (here a vote row written
+    behind the actions' back, so minus would go below zero) raises instead of passing silently."""
+    from django.db import IntegrityError
+
+    c = post(alice, article, "counted wrong")
+    Vote.objects.create(comment=c, voter=bob, value=-1)
+    with pytest.raises(IntegrityError):
+        actions.vote(bob, c, 0)
