@@ -106,6 +106,23 @@ def main(cfg: dict) -> dict:
         out["poster_cookies"].append(_cookie(c))
     out["poster_cookie"] = out["session_cookie"]
 
+    # A member page for a member not seen in the last seconds: the front's thread path (the
+    # session, the member, their marks, filled into the kept skeleton), each a different member.
+    from core import pagecache
+    from newsroom import memberpage
+
+    member.get(url)  # the skeleton of the current state
+    hit = pagecache.lookup("member", small.slug, "oldest:1")
+    fills = []
+    for reader in readers[20:20 + (20 if smoke else 100)]:
+        c = Client(HTTP_HOST="127.0.0.1")
+        c.force_login(reader)
+        c.get("/")
+        t = time.perf_counter()
+        assert memberpage.personalise(hit[1], hit[0], c.cookies["sessionid"].value, "x" * 32) is not None
+        fills.append((time.perf_counter() - t) * 1000)
+    out["member_fill_ms"] = statistics.median(fills)
+
     # Hostile inputs: how long the worst of them takes to render.
     out["hostile"] = {
         "10,000 nested >": min(timed(lambda: render_comment("> " * 10_000 + "x"), 3)),
