@@ -48,6 +48,9 @@ class Comment(models.Model):
             # A reader's own comments on the page they read: without it, a prolific member's
             # every comment on the site is scanned on each page view.
             models.Index(fields=["article", "author"]),
+            # A new comment's number among its siblings, counted from the index alone: without
+            # it, numbering a top-level comment reads its way through the whole discussion.
+            models.Index(fields=["article", "parent", "id", "status"]),
         ]
 
     def __str__(self):
