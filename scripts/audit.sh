@@ -8,3 +8,6 @@ export VECHE_ALLOWED_HOSTS=${VECHE_ALLOWED_HOSTS:-news.example.org}
 export VECHE_VAR_DIR=${VECHE_VAR_DIR:-$PWD/var/audit}
 .venv/bin/veche check --deploy --fail-level WARNING
 echo "audit: the production settings pass Django's deployment checks"
+.venv/bin/veche makemigrations --check --dry-run >/dev/null || {
+  echo "audit: a model changed without its migration (run: veche makemigrations)"; exit 1; }
+echo "audit: every model change has its migration"
