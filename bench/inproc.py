@@ -99,7 +99,7 @@ def main(cfg: dict) -> dict:
     member.get(url)  # a reader's browser holds the CSRF cookie as well as the session
     out["session_cookie"] = f"{_cookie(member)}"
     out["poster_cookies"] = []
-    for reader in readers[150:158]:  # members posting at once, over HTTP (bench.post_load)
+    for reader in readers[150:158]:  # members posting at once, over HTTP (bench.run.wrk_posts)
         c = Client(HTTP_HOST="127.0.0.1")
         c.force_login(reader)
         c.get("/")
