@@ -52,7 +52,7 @@ def seed_discussion(slug: str, n: int, readers: list[Member]) -> Article:
     started = time.perf_counter()
     with discussion_live.quiet():
         for chunk_start in range(0, n, 500):
-            with transaction.atomic():
+            with transaction.atomic(), actions.one_thread_change():
                 for item in discussion(n)[chunk_start:chunk_start + 500]:
                     parent = made[item.parent] if item.parent is not None else None
                     text = item.text
@@ -60,10 +60,12 @@ def seed_discussion(slug: str, n: int, readers: list[Member]) -> Article:
                         text = quote_markdown(parent, parent.body.split("\n\n")[0]) + text
                     draft = actions.check_import(a, text, parent)
                     made.append(actions.do_post(readers[item.author], a, draft))
-        with transaction.atomic():
-            for voter, idx, value in votes(n):
-                if readers[voter].pk != made[idx].author_id:
-                    actions.do_vote(readers[voter], made[idx], value, screen=False)
+        all_votes = list(votes(n))
+        for chunk_start in range(0, len(all_votes), 500):
+            with transaction.atomic(), actions.one_thread_change():
+                for voter, idx, value in all_votes[chunk_start:chunk_start + 500]:
+                    if readers[voter].pk != made[idx].author_id:
+                        actions.do_vote(readers[voter], made[idx], value, screen=False)
     print(f"  seeded {n:,} comments on {slug} in {time.perf_counter() - started:.1f} s")
     a.refresh_from_db()
     return a

@@ -186,7 +186,8 @@ class _Import:
         thread, self.thread = self.thread, None
         holder: dict[str, Article] = {}
         try:
-            with transaction.atomic(), one_live_event(lambda: holder["a"].pk if "a" in holder else None):
+            with (transaction.atomic(), one_live_event(lambda: holder["a"].pk if "a" in holder else None),
+                  discussion_actions.one_thread_change()):
                 article = holder["a"] = self._article(thread["article"], thread["line"])
                 self._comments(article, thread["comments"])
                 self._check_count(article, thread["article"], thread["line"])

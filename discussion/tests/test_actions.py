@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from core.errors import ActionError
@@ -236,3 +237,22 @@ def test_a_vote_that_cannot_be_written_fails_loudly(alice, bob, article, post):
     Vote.objects.create(comment=c, voter=bob, value=-1)
     with pytest.raises(IntegrityError):
         actions.vote(bob, c, 0)
+
+
+def test_one_thread_change_raises_the_version_once_and_keeps_the_counters(alice, bob, article, post,
+                                                                         django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    comments = [post(alice, article, f"c{i}") for i in range(5)]
+    article.refresh_from_db()
+    before = article.thread_version
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic(), actions.one_thread_change():
+        with CaptureQueriesContext(connection) as queries:
+            for c in comments:
+                actions.do_vote(bob, c, 1)
+            post(bob, article, "and a word")
+        assert not any("thread_version" in q["sql"] for q in queries.captured_queries)
+    article.refresh_from_db()
+    assert article.thread_version == before + 1 and article.comment_count == 6
+    assert [c.plus for c in Comment.objects.filter(pk__in=[c.pk for c in comments])] == [1] * 5
