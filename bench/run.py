@@ -144,7 +144,7 @@ def wrk_posts(base: str, slug: str, cookies: list[str], seconds: int) -> tuple[f
                           base + "/"], capture_output=True, text=True, timeout=seconds + 60).stdout
     shutil.rmtree(script.parent, ignore_errors=True)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    p50 = re.search(r"50%\s+(\S+)", out)
+    p50 = re.search(r"^\s+50%\s+(\S+)$", out, re.M)  # the latency distribution's line
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         NOTES.append(f"posting under load: {errors.group(1)} answers were not 2xx")
