@@ -129,13 +129,8 @@ class Front:
         if filled is None:
             return False
         body, nonce = filled
-        batch = pagecache.count_view(article_id)
-        if batch:
-            asyncio.get_running_loop().run_in_executor(None, pagecache.flush_views, article_id, batch)
-        headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
-                   *security_headers(self._https(scope), nonce=nonce, private=True)]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+        await self._send(scope, send, "page", article_id, body, content_type,
+                         security_headers(self._https(scope), nonce=nonce, private=True))
         return True
 
     def _host_ok(self, scope) -> bool:
@@ -158,12 +153,14 @@ class Front:
     def _scheme_ok(self, scope) -> bool:
         return not settings.SECURE_SSL_REDIRECT or self._https(scope)
 
-    async def _send(self, scope, send, kind, article_id, body, content_type):
+    async def _send(self, scope, send, kind, article_id, body, content_type, extra=None):
+        """One response in one piece; a page view is counted. `extra`: the security headers
+        when they are not the shared ones (a member page's nonce)."""
         if kind == "page":
             batch = pagecache.count_view(article_id)
             if batch:
                 asyncio.get_running_loop().run_in_executor(None, pagecache.flush_views, article_id, batch)
         headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
-                   *self.headers[self._https(scope)]]
+                   *(extra if extra is not None else self.headers[self._https(scope)])]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
