@@ -1,6 +1,19 @@
+import gc
+
 from django.apps import AppConfig
 
 
 class ConfigConfig(AppConfig):
     name = "config"
     verbose_name = "Veche"
+
+    def ready(self):
+        # What is loaded at start (Django, the apps, their modules) lives as long as the
+        # process: moved out of the collector's sight, it is not traversed again at every full
+        # collection. A page render allocates tens of thousands of short-lived objects (rows,
+        # tree nodes, fragments); with the first generation collected every 10,000 of them
+        # rather than every 700, a render from nothing spends about 7 % less time (measured
+        # A/B in one process, see docs/performance.md). Cycles are still collected.
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(10_000, 10, 10)

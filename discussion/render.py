@@ -9,6 +9,7 @@ out of it: presence ("Online"/"Offline") and the CSRF token are slots, filled pe
 (see `fill`); a viewer's own votes and comments are marked by a small style block.
 """
 
+from datetime import UTC, datetime, timedelta
 from html import escape
 from urllib.parse import quote as urlquote
 from zoneinfo import ZoneInfo
@@ -34,11 +35,90 @@ def site_tz() -> ZoneInfo:
     return _tz_cache[name]
 
 
-def format_time(dt) -> tuple[str, str]:
-    """(ISO 8601 with offset, "14 May 2021 13:49") in the site time zone."""
-    local = dt.astimezone(site_tz())
+def _local_time(dt, tz: ZoneInfo) -> tuple[str, str]:
+    local = dt.astimezone(tz)
     return (local.isoformat(timespec="seconds"),
             f"{local.day} {MONTHS[local.month]} {local.year} {local.hour:02d}:{local.minute:02d}")
+
+
+def format_time(dt) -> tuple[str, str]:
+    """(ISO 8601 with offset, "14 May 2021 13:49") in the site time zone."""
+    return clock().format(dt)
+
+
+class Clock:
+    """Comment times in one zone, as format_time gives them, for a thousand comments a render.
+
+    Converting each time through the zone database cost half of rendering a comment. The zone's
+    offset and the local date are worked out once per UTC hour and kept; a time within that
+    hour is then written from its minutes and seconds. Where the offset changes within the hour,
+    or has seconds in it (local mean time, before standard zones), the hour takes the full path.
+    SQLite's times arrive as text ("2021-05-14 10:49:07.123456", UTC) and are read as text."""
+
+    MAX = 100_000  # hours kept; full, it starts over
+
+    def __init__(self, tz: ZoneInfo):
+        self.tz = tz
+        self.hours: dict = {}
+
+    def _hour(self, key, y: int, mo: int, d: int, h: int):
+        start = datetime(y, mo, d, h, tzinfo=UTC)
+        first = start.astimezone(self.tz)
+        offset = first.utcoffset()
+        entry = None
+        if offset == (start + timedelta(seconds=3599)).astimezone(self.tz).utcoffset() and not offset.seconds % 60:
+            rolled = (start + timedelta(minutes=60 - first.minute)).astimezone(self.tz)
+            entry = (first.minute, _heads(first), _heads(rolled))
+        if len(self.hours) >= self.MAX:
+            self.hours.clear()
+        self.hours[key] = entry
+        return entry
+
+    def format(self, value) -> tuple[str, str]:
+        """`value`: an aware datetime, or SQLite's UTC text."""
+        if type(value) is str:
+            if len(value) < 19 or value[10] != " ":
+                return _local_time(datetime.fromisoformat(value).replace(tzinfo=UTC), self.tz)
+            key = value[:13]
+            entry = self.hours.get(key, False)
+            if entry is False:
+                entry = self._hour(key, int(value[:4]), int(value[5:7]), int(value[8:10]), int(value[11:13]))
+            if entry is None:
+                return _local_time(datetime.fromisoformat(value).replace(tzinfo=UTC), self.tz)
+            minute, second = int(value[14:16]), value[17:19]
+        else:
+            if value.utcoffset():
+                value = value.astimezone(UTC)
+            key = (value.year, value.month, value.day, value.hour)
+            entry = self.hours.get(key, False)
+            if entry is False:
+                entry = self._hour(key, *key)
+            if entry is None:
+                return _local_time(value, self.tz)
+            minute, second = value.minute, _TWO[value.second]
+        minute += entry[0]
+        iso_head, human_head, offset = entry[1] if minute < 60 else entry[2]
+        mm = _TWO[minute % 60]
+        return f"{iso_head}{mm}:{second}{offset}", human_head + mm
+
+
+_TWO = [f"{i:02d}" for i in range(120)]
+_clocks: dict[str, Clock] = {}
+
+
+def _heads(local: datetime) -> tuple[str, str, str]:
+    """("2021-05-14T13:", "14 May 2021 13:", "+03:00") for a local time."""
+    iso = local.isoformat(timespec="minutes")
+    return iso[:14], f"{local.day} {MONTHS[local.month]} {local.year} {local.hour:02d}:", iso[16:]
+
+
+def clock() -> Clock:
+    """The site zone's clock (per zone name, so a changed setting takes effect)."""
+    name = settings.TIME_ZONE
+    c = _clocks.get(name)
+    if c is None:
+        c = _clocks[name] = Clock(site_tz())
+    return c
 
 
 def initials(login: str) -> str:
@@ -64,7 +144,20 @@ def render_presence(until: float | None) -> str:
 
 
 def _author_bits(a) -> tuple[str, str, str]:
-    """(avatar, login with presence, byline) for a comment's header."""
+    """(avatar, login with presence, byline) for a comment's header, kept per author state."""
+    key = (a.pk, a.login, a.real_name, a.is_deleted)
+    bits = _bylines.get(key)
+    if bits is None:
+        if len(_bylines) >= 50_000:
+            _bylines.clear()
+        bits = _bylines[key] = _write_author_bits(a)
+    return bits
+
+
+_bylines: dict[tuple, tuple[str, str, str]] = {}
+
+
+def _write_author_bits(a) -> tuple[str, str, str]:
     login = escape(a.login)
     byline = f"{login} ({escape(a.real_name)})" if a.real_name else login
     avatar = f'<span class="avatar h{avatar_hue(a.pk)}" aria-hidden="true">{escape(initials(a.login))}</span>'
@@ -76,12 +169,13 @@ def _author_bits(a) -> tuple[str, str, str]:
     return avatar, who, f"<bdi>{byline}</bdi>"
 
 
-def render_comment(node: Node, *, held: bool = False, authors: dict | None = None) -> str:
+def render_comment(node: Node, *, held: bool = False, authors: dict | None = None, times: Clock | None = None) -> str:
     """One comment as an open <li> (its replies, if any, follow before the closing tag).
-    `authors` memoises the author fragments across one thread (members comment often)."""
+    `authors` memoises the author fragments across one thread (members comment often);
+    `times` is the site zone's clock, looked up once per thread."""
     c = node.comment
     cid = c.pk
-    iso, human = format_time(c.created)
+    iso, human = (times or clock()).format(c._created if type(c) is CommentRow else c.created)
     num = f'<span class="num">{node.index}.</span>'
     head_extra = ""
     if node.flattened and node.parent is not None:
@@ -128,7 +222,7 @@ def render_comment(node: Node, *, held: bool = False, authors: dict | None = Non
         f'<span class="vote"><button form="vote-form" formaction="/comments/{cid}/vote/" class="plus" name="value" '
         f'value="1">+<span class="n">{c.plus}</span></button>'
         f'<button form="vote-form" formaction="/comments/{cid}/vote/" class="minus" name="value" '
-        f'value="-1">−<span class="n">{c.minus}</span></button></span>'
+        f'value="-1">&#8722;<span class="n">{c.minus}</span></button></span>'
         f'<a class="act report" href="/comments/{cid}/report/">Report</a>'
         f'<a class="act own-edit" href="/comments/{cid}/edit/" data-act="edit">Edit</a>'
         f'<a class="act own-only" href="/comments/{cid}/delete/" data-act="delete">Delete</a>'
@@ -168,7 +262,10 @@ class Fragments:
         self.data[key] = html
 
     def clear(self) -> None:
+        """Forget every kept comment, byline and zone hour (a render from nothing follows)."""
         self.data.clear()
+        _bylines.clear()
+        _clocks.clear()
 
 
 fragments = Fragments()
@@ -188,6 +285,7 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
     cur = 0
     first = True
     authors: dict = {}
+    times = clock()
     memo, key_of = fragments.data, Fragments.key
     for node in nodes:
         d = node.display_depth
@@ -203,7 +301,7 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
         key = key_of(node, held)
         html = memo.get(key)
         if html is None:
-            html = render_comment(node, held=held, authors=authors).encode()
+            html = render_comment(node, held=held, authors=authors, times=times).encode()
             fragments.put(key, html)
         out.append(html)
         cur = d
