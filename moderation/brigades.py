@@ -34,16 +34,17 @@ def after_minus(vote: Vote) -> bool:
     """Screen a new minus; True when it (with others) was quarantined as a brigade."""
     from moderation.models import BrigadeCase
 
+
     now = timezone.now()
     comment = vote.comment
     target = comment.author_id
-    open_case = BrigadeCase.objects.filter(state=BrigadeCase.State.OPEN, target_id=target,
-                                           votes__voter_id=vote.voter_id).first()
-    if open_case is not None:
-        _quarantine(open_case, [vote])
-        return True
     recent = Vote.objects.filter(voter_id=vote.voter_id, value=-1, counted=True, created__gte=now - WINDOW)
-    if recent.count() <= AUTHOR_MINUSES:  # too few minuses for either rule: the usual case, one query
+    case_id, minuses = _sql_one(_SCREEN, [BrigadeCase.State.OPEN, target, vote.voter_id,
+                                          vote.voter_id, True, _db_time(now - WINDOW)])
+    if case_id is not None:
+        _quarantine(BrigadeCase.objects.get(pk=case_id), [vote])
+        return True
+    if minuses <= AUTHOR_MINUSES:  # too few minuses for either rule: the usual case, one statement
         return now - vote.voter.date_joined < YOUNG_AGE and _young_in_step(vote, target, now)
     on_author = list(recent.filter(comment__author_id=target).select_related("comment"))
     if len(on_author) > AUTHOR_MINUSES:
@@ -66,13 +67,63 @@ def after_minus(vote: Vote) -> bool:
     return now - vote.voter.date_joined < YOUNG_AGE and _young_in_step(vote, target, now)
 
 
+class _VoteIds:
+    __slots__ = ("id", "comment_id", "voter_id")
+
+    def __init__(self, id, comment_id, voter_id):
+        self.id, self.comment_id, self.voter_id = id, comment_id, voter_id
+
+
+def _tables():
+    from accounts.models import Member
+    from discussion.models import Comment
+    from moderation.models import BrigadeCase
+
+    through = BrigadeCase.votes.through._meta.db_table
+    return BrigadeCase._meta.db_table, through, Vote._meta.db_table, Comment._meta.db_table, Member._meta.db_table
+
+
+_B, _BV, _V, _C, _M = _tables()
+# Every minus is screened inside its vote's transaction: the usual case, one statement written
+# out — an open case against this author holding this voter, and the voter's recent minuses.
+_SCREEN = (f"SELECT (SELECT b.id FROM {_B} b JOIN {_BV} bv ON bv.brigadecase_id = b.id "
+           f"JOIN {_V} v ON v.id = bv.vote_id WHERE b.state = %s AND b.target_id = %s AND v.voter_id = %s "
+           f"ORDER BY b.id LIMIT 1), "
+           f"(SELECT COUNT(*) FROM {_V} WHERE voter_id = %s AND value = -1 AND counted = %s AND created >= %s)")
+_YOUNG = (f"SELECT v.id, v.comment_id, v.voter_id FROM {_V} v JOIN {_C} c ON c.id = v.comment_id "
+          f"JOIN {_M} m ON m.id = v.voter_id WHERE v.value = -1 AND v.counted = %s AND v.created >= %s "
+          f"AND c.author_id = %s AND m.date_joined >= %s")
+
+
+def _db_time(when):
+    from django.db import connection
+
+    return connection.ops.adapt_datetimefield_value(when)
+
+
+def _sql_one(sql: str, params: list):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _sql_all(sql: str, params: list) -> list:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _young_in_step(vote: Vote, target: int, now) -> bool:
     """Young accounts that minused the same comments of one author within STEP_WINDOW: at
     least two comments each minused by YOUNG_VOTERS of them, and the voters who minused two
     or more of those comments number YOUNG_VOTERS or more."""
-    rows = list(Vote.objects.filter(value=-1, counted=True, created__gte=now - STEP_WINDOW,
-                                    comment__author_id=target, voter__date_joined__gte=now - YOUNG_AGE)
-                .select_related("comment", "voter"))
+    # Read as bare ids first: nearly always nothing is found, and only a case loads votes.
+    rows = [_VoteIds(*r) for r in _sql_all(_YOUNG, [True, _db_time(now - STEP_WINDOW), target,
+                                                    _db_time(now - YOUNG_AGE)])]
     by_comment: dict[int, set[int]] = {}
     for v in rows:
         by_comment.setdefault(v.comment_id, set()).add(v.voter_id)
@@ -86,7 +137,8 @@ def _young_in_step(vote: Vote, target: int, now) -> bool:
     voters = {voter for voter, n in hits.items() if n >= 2}
     if len(voters) < YOUNG_VOTERS:
         return False
-    caught = [v for v in rows if v.voter_id in voters]
+    caught = list(Vote.objects.filter(pk__in=[v.id for v in rows if v.voter_id in voters])
+                  .select_related("comment", "voter").order_by("id"))
     author = vote.comment.author.login
     _open("young-accounts-in-step",
           f"{len(voters)} accounts younger than {int(YOUNG_AGE.total_seconds() // 3600)} hours gave "
