@@ -105,7 +105,7 @@ def check_post(member, article: Article, body: str, parent_id: int | None = None
     body = _clean_body(body)
     parent = None
     if parent_id is not None:
-        parent = Comment.objects.filter(pk=parent_id).first()
+        parent = Comment.objects.select_related("author").filter(pk=parent_id).first()
         if parent is None:
             raise ActionError("The comment you reply to does not exist (any more).", code="no_parent",
                               field="parent")
@@ -158,7 +158,7 @@ def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | No
                 Quote.objects.create(comment=comment, source_comment=src, source_anchor=anchor, text=text)
             if draft.status == Status.VISIBLE:
                 _count(comment, +1)
-                discussion_live.comment_added(comment)
+                discussion_live.comment_added(comment, draft.parent)
             else:
                 _thread_changed(article.pk)
     except IntegrityError:
@@ -276,8 +276,6 @@ def one_thread_change():
 def _thread_changed(article_id: int, **also) -> None:
     """The discussion changed: a new thread version (the cached thread is left behind) and,
     after commit, the cached whole pages of the article are dropped."""
-    from core import pagecache
-
     deferred = getattr(_deferred, "ids", None)
     if deferred is not None:
         deferred.add(article_id)
@@ -289,7 +287,13 @@ def _thread_changed(article_id: int, **also) -> None:
         Article.objects.filter(pk=article_id).update(thread_version=F("thread_version") + 1, **also)
     else:
         _sql(_BUMP_THREAD, [article_id])
-    transaction.on_commit(lambda: pagecache.invalidate(article_id))
+    transaction.on_commit(lambda: _pages_changed(article_id))
+
+
+def _pages_changed(article_id: int) -> None:
+    from core import pagecache
+
+    pagecache.invalidate(article_id)
 
 
 def author_changed(member_id: int) -> None:
@@ -315,10 +319,12 @@ def _lock_article(article_id: int) -> None:
 
 def _count(comment: Comment, delta: int) -> None:
     """Counters that follow a comment becoming public (+1) or not (−1)."""
-    _thread_changed(comment.article_id, comment_count=F("comment_count") + delta)
-    Member.objects.filter(pk=comment.author_id).update(
-        comment_count=F("comment_count") + delta
-    )
+    if getattr(_deferred, "ids", None) is not None:
+        _thread_changed(comment.article_id, comment_count=F("comment_count") + delta)
+    else:
+        _sql(_COUNT_COMMENT, [delta, comment.article_id])
+        transaction.on_commit(lambda: _pages_changed(comment.article_id))
+    _sql(_COUNT_MEMBER, [delta, comment.author_id])
 
 
 def check_edit(member, comment: Comment, body: str) -> str:
@@ -477,6 +483,8 @@ _COUNTS = f"SELECT plus, minus FROM {_C} WHERE id = %s"
 _MOVE_COUNTS = f"UPDATE {_C} SET plus = plus + %s, minus = minus + %s WHERE id = %s RETURNING plus, minus"
 _MOVE_RATING = f"UPDATE {_M} SET rating = rating + %s WHERE id = %s"
 _BUMP_THREAD = f"UPDATE {_A} SET thread_version = thread_version + 1 WHERE id = %s"
+_COUNT_COMMENT = f"UPDATE {_A} SET thread_version = thread_version + 1, comment_count = comment_count + %s WHERE id = %s"
+_COUNT_MEMBER = f"UPDATE {_M} SET comment_count = comment_count + %s WHERE id = %s"
 
 
 def _FOR_UPDATE() -> str:

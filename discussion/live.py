@@ -16,18 +16,41 @@ def node_for(comment: Comment) -> "threads.Node | None":
     c = Comment.objects.select_related("author").get(pk=comment.pk)
     if c.status == Status.HELD or (c.status == Status.DELETED and not _has_shown_reply(c.pk)):
         return None
-    siblings = Comment.objects.filter(article_id=c.article_id, id__lte=c.pk)
-    siblings = siblings.filter(parent_id=c.parent_id) if c.parent_id else siblings.filter(parent__isnull=True)
-    index = siblings.filter(status__in=[Status.VISIBLE, Status.REMOVED]).count()
-    # Deleted siblings count only while they keep a reply: rare, so looked at one by one.
-    for sibling in siblings.filter(status=Status.DELETED).values_list("id", flat=True):
-        if sibling == c.pk or _has_shown_reply(sibling):
-            index += 1
+    index = sibling_index(c)
     parent = None
     if c.parent_id is not None:
         p = Comment.objects.select_related("author").only("id", "depth", "author__login").get(pk=c.parent_id)
         parent = threads.Node(p, 0, None, p.depth)
     return threads.Node(c, index, parent, c.depth)
+
+
+_C = Comment._meta.db_table
+_SIBLINGS = (f"SELECT COALESCE(SUM(CASE WHEN status IN (%s, %s) THEN 1 ELSE 0 END), 0), "
+             f"COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0) FROM {_C} "
+             "WHERE article_id = %s AND id <= %s AND ")
+
+
+def sibling_index(c: Comment) -> int:
+    """The comment's number among its shown siblings: one indexed count (the covering index on
+    article, parent, id, status); deleted siblings count only while they keep a shown reply,
+    which is rare, so they are looked at one by one."""
+    from django.db import connection
+
+    Status = Comment.Status
+    sql = _SIBLINGS + ("parent_id = %s" if c.parent_id is not None else "parent_id IS NULL")
+    params = [Status.VISIBLE, Status.REMOVED, Status.DELETED, c.article_id, c.pk]
+    if c.parent_id is not None:
+        params.append(c.parent_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        index, deleted = cursor.fetchone()
+    if deleted:
+        siblings = Comment.objects.filter(article_id=c.article_id, id__lte=c.pk, parent_id=c.parent_id,
+                                          status=Status.DELETED)
+        for sibling in siblings.values_list("id", flat=True):
+            if sibling == c.pk or _has_shown_reply(sibling):
+                index += 1
+    return int(index)
 
 
 def _has_shown_reply(comment_id: int) -> bool:
@@ -63,15 +86,18 @@ def _muted() -> bool:
     return getattr(_quiet, "on", False)
 
 
-def comment_added(comment: Comment) -> None:
+def comment_added(comment: Comment, parent: Comment | None = None) -> None:
+    """A new public comment, called inside its transaction: its number is counted there, under
+    the article's lock (no other writer can change its siblings before the commit), and its
+    node is built from the rows in hand — `parent` loaded with its author — rather than read
+    back after the commit."""
     if _muted():
         return
+    parent_node = threads.Node(parent, 0, None, parent.depth) if parent is not None else None
+    node = threads.Node(comment, sibling_index(comment), parent_node, comment.depth)
+    comment.published_node = node  # the poster's answer shows the same node
 
     def event():
-        node = node_for(comment)
-        comment.published_node = node  # the poster's answer shows the same node: no second look-up
-        if node is None:
-            return None
         return {
             "type": "comment.new", "article": comment.article_id, "comment": comment.pk,
             "parent": comment.parent_id, "number": node.index, "depth": node.depth,

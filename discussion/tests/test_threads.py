@@ -196,3 +196,43 @@ def test_kept_comment_fragments_never_show_a_comment_as_it_was(alice, bob, artic
         change()
         kept, fresh = both()
         assert kept == fresh
+
+
+def test_the_event_of_a_new_comment_matches_the_thread(alice, bob, article, post, django_capture_on_commit_callbacks):
+    """A new comment's number is counted inside its transaction and its node built from the
+    rows in hand: the event and the poster's answer must equal the thread rendered afterwards,
+    among deleted siblings that keep a reply and deeper than the indentation goes."""
+    from accounts.presence import online_until
+    from discussion import actions as a
+    from live.broker import get_broker
+
+    made = chain(alice, bob, article, post, 8)
+    deleted = post(bob, article, "will go", parent=made[2])
+    post(alice, article, "reply to the deleted", parent=deleted)
+    a.delete_comment(bob, deleted)
+    gone = post(bob, article, "gone entirely", parent=made[2])
+    a.delete_comment(bob, gone)
+    top_gone = post(bob, article, "top, deleted")
+    a.delete_comment(bob, top_gone)
+    broker = get_broker()
+    published = []
+    original = broker.publish
+    broker.publish = lambda event: published.append(dict(event)) or "1"
+    try:
+        new = []
+        for parent in (made[2], made[7], None, made[0]):
+            with django_capture_on_commit_callbacks(execute=True):
+                new.append(post(alice, article, "new words", parent=parent))
+    finally:
+        broker.publish = original
+    full = {n.comment.pk: n for n in threads.build(threads.load_comments(article.pk))}
+    events = {e["comment"]: e for e in published if e["type"] == "comment.new"}
+    assert set(events) == {c.pk for c in new}
+    for c in new:
+        node = full[c.pk]
+        event = events[c.pk]
+        assert (event["number"], event["depth"]) == (node.index, node.depth)
+        assert event["html"] == render.fill_one(render.render_comment(node) + "</li>", "",
+                                                 online_until([c.author_id]))
+        assert (c.published_node.index, c.published_node.depth) == (node.index, node.depth)
+        assert render.render_comment(c.published_node) == render.render_comment(node)
