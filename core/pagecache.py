@@ -7,6 +7,8 @@ it shows. Entries also expire after TTL seconds, which bounds how stale presence
 counts can be. Nothing here is the only copy of anything.
 """
 
+import contextlib
+import logging
 import threading
 import time
 
@@ -14,6 +16,7 @@ from django.core.cache import cache
 
 from core.cache import CacheUnavailable
 
+log = logging.getLogger(__name__)
 TTL = 5  # seconds: presence ("Online") and view counts on a cached page are at most this old
 KINDS = ("page", "api", "member")  # anonymous page, comments JSON, member page skeleton
 
@@ -30,18 +33,157 @@ def _gen_key(article_id: int) -> str:
 
 
 def generation(article_id: int) -> int:
-    return cache.get(_gen_key(article_id), 0)
+    """The article's generation: from the shared cache, or — with Redis — from this process's
+    copy, which the watcher keeps current (see Watcher)."""
+    known = watcher.get(article_id)
+    if known is not None:
+        return known
+    epoch = watcher.epoch
+    gen = cache.get(_gen_key(article_id), 0)
+    watcher.learn(article_id, gen, epoch)
+    return gen
 
 
 def invalidate(article_id: int) -> None:
     try:
         try:
-            cache.incr(_gen_key(article_id))
+            gen = cache.incr(_gen_key(article_id))
         except ValueError:
-            if not cache.add(_gen_key(article_id), 1, timeout=None):
-                cache.incr(_gen_key(article_id))
+            if cache.add(_gen_key(article_id), 1, timeout=None):
+                gen = 1
+            else:
+                gen = cache.incr(_gen_key(article_id))
     except CacheUnavailable:
-        pass  # the pages expire within TTL; when the cache is away nothing is served from it
+        watcher.forget(article_id)
+        return  # the pages expire within TTL; when the cache is away nothing is served from it
+    watcher.announce(article_id, gen)
+
+
+class Watcher:
+    """Each worker's copy of the article generations, so that serving a cached page costs no
+    round trip to Redis (it did, on the event loop, for every anonymous reader).
+
+    A change raises the generation in Redis and announces it on a pub/sub channel; one thread
+    per process listens and updates the copy, so other workers stop serving the old page as
+    soon as the announcement arrives — the time a live update takes. The copy is trusted only
+    while that subscription has been up since the value was read: when it drops (Redis
+    restarted, the network broke) the copy is emptied and every lookup reads Redis until the
+    subscription is back. A value is also re-read after MAX_AGE seconds, in case a connection
+    dies without telling. Embedded mode has one process and no Redis: nothing to watch."""
+
+    MAX_AGE = 2.0
+
+    def __init__(self):
+        self.known: dict[int, tuple[int, float]] = {}  # article → (generation, read at)
+        self.epoch = 0  # subscriptions made; a value read under an older one is not kept
+        self.live = False
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.publisher = None
+
+    def enabled(self) -> bool:
+        from django.conf import settings
+
+        return bool(settings.REDIS_URL)
+
+    def channel(self) -> str:
+        return cache.make_key("fpgen-changes")
+
+    def get(self, article_id: int) -> int | None:
+        if not self.live:
+            self._start()
+            return None
+        hit = self.known.get(article_id)
+        if hit is None or time.monotonic() - hit[1] > self.MAX_AGE:
+            return None
+        return hit[0]
+
+    def learn(self, article_id: int, gen: int, epoch: int) -> None:
+        """Keep a value read from Redis, unless the subscription changed since the read or an
+        announcement brought a newer one meanwhile."""
+        with self.lock:
+            if not self.live or epoch != self.epoch:
+                return
+            have = self.known.get(article_id)
+            if have is None or have[0] <= gen:
+                self.known[article_id] = (gen, time.monotonic())
+
+    def forget(self, article_id: int) -> None:
+        with self.lock:
+            self.known.pop(article_id, None)
+
+    def announce(self, article_id: int, gen: int) -> None:
+        if not self.enabled():
+            return
+        with self.lock:
+            if self.live:
+                self.known[article_id] = (gen, time.monotonic())  # this worker knows at once
+        try:
+            if self.publisher is None:
+                import redis
+                from django.conf import settings
+
+                self.publisher = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5,
+                                                      socket_connect_timeout=0.5)
+            self.publisher.publish(self.channel(), f"{article_id} {gen}")
+        except Exception as exc:  # the others re-read within MAX_AGE; the change itself is saved
+            log.warning("page generation not announced: %s", exc)
+
+    def _start(self) -> None:
+        if not self.enabled():
+            return
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._listen, name="veche-pagegen", daemon=True)
+                self.thread.start()
+
+    def _listen(self) -> None:
+        import redis
+        from django.conf import settings
+
+        while True:
+            pubsub = None
+            try:
+                client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=5,
+                                              health_check_interval=2)
+                pubsub = client.pubsub(ignore_subscribe_messages=False)
+                pubsub.subscribe(self.channel())
+                while True:
+                    message = pubsub.get_message(timeout=1.0)
+                    if message is None:
+                        continue
+                    if message["type"] == "subscribe":
+                        with self.lock:
+                            self.known.clear()
+                            self.epoch += 1
+                            self.live = True
+                    elif message["type"] == "message":
+                        article, gen = (int(x) for x in message["data"].split())
+                        with self.lock:
+                            have = self.known.get(article)
+                            if have is None or have[0] < gen:
+                                self.known[article] = (gen, time.monotonic())
+            except Exception as exc:
+                with self.lock:
+                    if self.live:
+                        log.warning("page generations: lost Redis (%s); reading it directly", exc)
+                    self.live = False
+                    self.known.clear()
+                    self.epoch += 1
+                time.sleep(0.5)
+            finally:
+                if pubsub is not None:
+                    with contextlib.suppress(Exception):
+                        pubsub.close()
+
+    def reset(self) -> None:
+        """Forget every value (tests; the cache was emptied)."""
+        with self.lock:
+            self.known.clear()
+            self.epoch += 1
+
+
+watcher = Watcher()
 
 
 def _key(kind: str, article_id: int, gen: int, variant: str) -> str:

@@ -212,9 +212,11 @@ def clear_caches() -> None:
     """Empty the shared cache and this process's rendered threads, comments and presence
     (tests, benchmarks)."""
     from accounts import presence
+    from core import pagecache
     from newsroom import memberpage
 
     cache.clear()
+    pagecache.watcher.reset()
     _local.clear()
     render.fragments.clear()
     memberpage.forget()

@@ -1,0 +1,70 @@
+"""Page generations with Redis: each worker keeps a copy, kept current by announcements."""
+
+import time
+
+import pytest
+from django.conf import settings
+
+from core import pagecache
+
+pytestmark = pytest.mark.skipif(not settings.REDIS_URL, reason="generations are watched only with Redis "
+                                                             "(the PostgreSQL + Redis pass)")
+
+
+def _until(check, seconds=5.0):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if check():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.fixture
+def other_worker():
+    """A second watcher, as another worker process holds: it sees only what is announced."""
+    w = pagecache.Watcher()
+    w._start()
+    assert _until(lambda: w.live), "the watcher did not subscribe"
+    yield w
+
+
+def test_another_workers_change_reaches_this_copy(other_worker):
+    article = 987_001
+    gen = pagecache.generation(article)
+    other_worker.learn(article, gen, other_worker.epoch)
+    assert other_worker.get(article) == gen
+    pagecache.invalidate(article)  # a change committed in "this" worker
+    assert _until(lambda: other_worker.get(article) == gen + 1)
+    # a value read before the announcement arrived never lowers the copy
+    other_worker.learn(article, gen, other_worker.epoch)
+    assert other_worker.get(article) == gen + 1
+
+
+def test_a_lost_subscription_empties_the_copy_and_lookups_read_redis(other_worker):
+    import redis
+
+    article = 987_002
+    other_worker.learn(article, pagecache.generation(article), other_worker.epoch)
+    assert other_worker.get(article) is not None
+    epoch = other_worker.epoch
+    r = redis.Redis.from_url(settings.REDIS_URL)
+    r.client_kill_filter(_type="pubsub")  # the connection drops, as when Redis restarts
+    assert _until(lambda: other_worker.epoch != epoch)
+    # Whatever was read under the old subscription is gone, and is not kept if it arrives late.
+    other_worker.learn(article, 5, epoch)
+    assert other_worker.known.get(article) is None
+    assert _until(lambda: other_worker.live)  # it subscribes again by itself, and follows changes again
+    gen = pagecache.generation(article)
+    other_worker.learn(article, gen, other_worker.epoch)
+    pagecache.invalidate(article)
+    assert _until(lambda: other_worker.get(article) == gen + 1)
+
+
+def test_a_value_is_read_again_after_max_age(other_worker, monkeypatch):
+    article = 987_003
+    other_worker.learn(article, 3, other_worker.epoch)
+    assert other_worker.get(article) == 3
+    monkeypatch.setattr(pagecache.Watcher, "MAX_AGE", 0.0)
+    time.sleep(0.01)
+    assert other_worker.get(article) is None
