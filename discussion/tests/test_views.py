@@ -141,3 +141,27 @@ def test_get_never_changes_state(client, alice, bob, article, post):
 def test_orders_and_bad_orders(client, alice, article, post, order):
     post(alice, article, "x")
     assert client.get(article.get_absolute_url(), {"order": order}).status_code == 200
+
+
+def test_the_narrow_reads_of_posting_and_voting_agree_with_the_orm(alice, bob, article, post):
+    """Posting and voting read their article and comment by written-out statements: every
+    field they fill, and every field loaded later on demand, equals the ORM's."""
+    from django.http import Http404
+
+    from discussion import views
+    from newsroom.models import Article
+
+    c = post(alice, article, "words")
+    for narrow, full in ((views._post_target(article.slug), Article.objects.select_related("section").get(pk=article.pk)),
+                         (views._vote_target(c.pk), Comment.objects.get(pk=c.pk))):
+        loaded = set(narrow.__dict__) & {f.attname for f in type(full)._meta.concrete_fields}
+        assert loaded and len(loaded) < len(type(full)._meta.concrete_fields)  # some fields only
+        for f in type(full)._meta.concrete_fields:  # loaded or fetched on access, all equal
+            assert getattr(narrow, f.attname) == getattr(full, f.attname), f.attname
+    assert views._post_target(article.slug).section.premoderated == article.section.premoderated
+    assert views._vote_target(c.pk).get_absolute_url() == c.get_absolute_url()
+    article.state = Article.State.DRAFT
+    article.save()
+    for narrow in (lambda: views._post_target(article.slug), lambda: views._vote_target(c.pk)):
+        with pytest.raises(Http404):
+            narrow()
