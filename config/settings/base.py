@@ -140,6 +140,9 @@ else:
 
 # --- Members ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.Member"
+# Sign-in as Django's model backend does; the per-request member lookup written out. The model
+# backend stays listed so sessions it signed in keep working.
+AUTHENTICATION_BACKENDS = ["accounts.backends.MemberBackend", "django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
