@@ -201,7 +201,8 @@ def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: b
     so a change committed meanwhile leaves this entry unreachable."""
     SLUGS[slug] = article_id
     key = _key(kind, article_id, gen, variant)
-    cache.set(key, (body, content_type), timeout=TTL)
+    if watcher.enabled():  # other workers may serve it; embedded, this process's copy is all
+        cache.set(key, (body, content_type), timeout=TTL)
     _remember(key, body, content_type)
 
 
@@ -220,11 +221,17 @@ def lookup(kind: str, slug: str, variant: str):
     near = _near.get(key)
     if near is not None and near[0] > time.monotonic():
         return article_id, near[1], near[2]
-    hit = cache.get(key)
+    hit = cache.get(key) if watcher.enabled() else None
     if hit is None:
         return None
     _remember(key, hit[0], hit[1])
     return article_id, hit[0], hit[1]
+
+
+def forget() -> None:
+    """Drop this process's copies of pages and generations (tests, benchmarks)."""
+    _near.clear()
+    watcher.reset()
 
 
 def count_view(article_id: int) -> int | None:

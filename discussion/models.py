@@ -51,6 +51,9 @@ class Comment(models.Model):
             # A new comment's number among its siblings, counted from the index alone: without
             # it, numbering a top-level comment reads its way through the whole discussion.
             models.Index(fields=["article", "parent", "id", "status"]),
+            # The public account of removals on a long discussion's page ("3 comments removed by
+            # moderators: …"), from the index alone: without it, every comment is read.
+            models.Index(fields=["article", "status", "removal_category"]),
         ]
 
     def __str__(self):

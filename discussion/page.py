@@ -216,7 +216,7 @@ def clear_caches() -> None:
     from newsroom import memberpage
 
     cache.clear()
-    pagecache.watcher.reset()
+    pagecache.forget()
     _local.clear()
     render.fragments.clear()
     memberpage.forget()

@@ -154,19 +154,45 @@ def _rows(alias: str, times: str, article_id: int, roots: list[int] | None):
     created, edited = times.format(col="c.created"), times.format(col="c.edited")
     sql = (f'SELECT c.id, c.parent_id, c.article_id, c.depth, c.body_html, c.status, {created}, {edited}, '
            f'c.plus, c.minus, c.moderation_reason, c.moderator_note, c.removal_category, c.author_id, '
-           f'm.login, m.real_name, m.is_deleted FROM "{comment}" c JOIN "{member}" m ON m.id = c.author_id '
-           f'WHERE c.article_id = %s')
-    params: list = [article_id]
-    if roots is not None:
+           f'm.login, m.real_name, m.is_deleted FROM "{comment}" c JOIN "{member}" m ON m.id = c.author_id ')
+    if roots is None:
+        sql += "WHERE c.article_id = %s"
+        params: list = [article_id]
+    else:
         if not roots:
             return []
+        # By the roots' ids and the root index: they are this article's (root_page read them
+        # so), and a condition on the article would send the query through all its comments.
         marks = ",".join(["%s"] * len(roots))
-        sql += f" AND (c.id IN ({marks}) OR c.root_id IN ({marks}))"
-        params += list(roots) * 2
+        sql += f"WHERE (c.id IN ({marks}) OR c.root_id IN ({marks}))"
+        params = list(roots) * 2
     sql += " ORDER BY c.id"
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _roots(article_id: int, order: str, viewer_id: int | None) -> list[tuple]:
+    """The top-level comments as (id, status, author, plus, minus), in id order. Only the best
+    order needs the counts; the others read the covering index alone (thousands of rows on a
+    long discussion), and the author only of the viewer's own held comments."""
+    from django.db import connections, router
+
+    table = Comment._meta.db_table
+    with connections[router.db_for_read(Comment)].cursor() as cursor:
+        if order == "best":
+            cursor.execute(f"SELECT id, status, author_id, plus, minus FROM {table} "
+                           "WHERE article_id = %s AND parent_id IS NULL ORDER BY id", [article_id])
+            return cursor.fetchall()
+        cursor.execute(f"SELECT id, status FROM {table} WHERE article_id = %s AND parent_id IS NULL ORDER BY id",
+                       [article_id])
+        rows = cursor.fetchall()
+        own: set[int] = set()
+        if viewer_id is not None and any(st == Status.HELD for _i, st in rows):
+            cursor.execute(f"SELECT id FROM {table} WHERE article_id = %s AND parent_id IS NULL AND status = %s "
+                           "AND author_id = %s", [article_id, Status.HELD, viewer_id])
+            own = {r[0] for r in cursor.fetchall()}
+    return [(i, st, viewer_id if i in own else None, 0, 0) for i, st in rows]
 
 
 def _shown(comments: list[Comment], viewer_id: int | None) -> set[int]:
@@ -243,8 +269,7 @@ def root_page(article_id: int, order: str, page: int, viewer_id: int | None = No
     size of the discussion: the top-level comments (a few columns), which deleted ones still
     have replies, and the page's comments."""
     Status = Comment.Status
-    roots = list(Comment.objects.filter(article_id=article_id, parent__isnull=True)
-                 .order_by("id").values_list("id", "status", "author_id", "plus", "minus"))
+    roots = _roots(article_id, order, viewer_id)
     deleted = [r[0] for r in roots if r[1] == Status.DELETED]
     alive: set[int] = set()
     if deleted:
