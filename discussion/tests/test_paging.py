@@ -54,3 +54,29 @@ def test_page_query_count_does_not_grow(client, small_pages, alice, article, pos
     with django_assert_max_num_queries(10):
         client.get(article.get_absolute_url(), {"p": 3})
     assert Comment.objects.count() == 24
+
+
+def test_paged_held_comments_best_order_and_removals(small_pages, alice, bob, moderator, article, post):
+    """A page of a long discussion: the viewer's own held comment is theirs alone, the best
+    order ranks by votes, and the removals summary counts by reason."""
+    from discussion.page import summary_of_article
+
+    roots = [post(bob, article, f"root {i}") for i in range(5)]
+    type(article).objects.filter(pk=article.pk).update(premoderated=True)  # counters stay as they are
+    article.refresh_from_db()
+    held = post(alice, article, "mine, awaiting moderation")
+    assert held.status == Comment.Status.HELD
+    pages_alice = [threads.root_page(article.pk, "oldest", p, viewer_id=alice.pk) for p in (1, 2, 3)]
+    pages_bob = [threads.root_page(article.pk, "oldest", p, viewer_id=bob.pk) for p in (1, 2, 3)]
+    assert any(c.pk == held.pk for rp in pages_alice for c in rp.comments)
+    assert not any(c.pk == held.pk for rp in pages_bob for c in rp.comments)
+    assert pages_alice[0].count == 3 and pages_bob[0].count == 3
+    actions.do_vote(alice, roots[3], 1)
+    best = threads.root_page(article.pk, "best", 1)
+    best_nodes = threads.build(best.comments, "best", root_numbers=best.root_numbers)
+    assert best_nodes[0].comment.pk == roots[3].pk and best_nodes[0].number == "4"
+    from moderation import actions as moderation_actions
+
+    moderation_actions.hide(moderator, roots[0], "spam")
+    article.refresh_from_db()
+    assert summary_of_article(article).startswith("1 comment removed by moderators: 1 spam")
