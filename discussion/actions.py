@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Member
+from core import statements
 from core.errors import ActionError
 from core.markup import quote_sources, render_comment
 from core.text import strip_invisible
@@ -286,7 +287,7 @@ def _thread_changed(article_id: int, **also) -> None:
     if also:
         Article.objects.filter(pk=article_id).update(thread_version=F("thread_version") + 1, **also)
     else:
-        _sql(_BUMP_THREAD, [article_id])
+        statements.run(_BUMP_THREAD, [article_id])
     transaction.on_commit(lambda: _pages_changed(article_id))
 
 
@@ -314,7 +315,7 @@ def _lock_article(article_id: int) -> None:
     locks (article, then comments, votes and members) means concurrent posts, votes and
     moderation on PostgreSQL queue instead of deadlocking. SQLite serialises writers anyway."""
     if connection.features.has_select_for_update:  # SQLite has no row locks: its writers queue on BEGIN IMMEDIATE
-        _sql(f"SELECT id FROM {_A} WHERE id = %s FOR UPDATE", [article_id])
+        statements.run(f"SELECT id FROM {_A} WHERE id = %s FOR UPDATE", [article_id])
 
 
 def _count(comment: Comment, delta: int) -> None:
@@ -322,9 +323,9 @@ def _count(comment: Comment, delta: int) -> None:
     if getattr(_deferred, "ids", None) is not None:
         _thread_changed(comment.article_id, comment_count=F("comment_count") + delta)
     else:
-        _sql(_COUNT_COMMENT, [delta, comment.article_id])
+        statements.run(_COUNT_COMMENT, [delta, comment.article_id])
         transaction.on_commit(lambda: _pages_changed(comment.article_id))
-    _sql(_COUNT_MEMBER, [delta, comment.author_id])
+    statements.run(_COUNT_MEMBER, [delta, comment.author_id])
 
 
 def check_edit(member, comment: Comment, body: str) -> str:
@@ -442,7 +443,7 @@ def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool 
         try:
             with transaction.atomic():
                 _lock_article(comment.article_id)
-                row = _sql_one(_VOTE_READ + _FOR_UPDATE(), [comment.pk, member.pk])
+                row = statements.one(_VOTE_READ + statements.for_update(), [comment.pk, member.pk])
                 vote_id, old, counted = row if row else (None, 0, True)
                 if toggle and value in (1, -1) and value == old:
                     value = 0
@@ -450,11 +451,11 @@ def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool 
                     break
                 when = created or timezone.now()
                 if vote_id is None:
-                    vote_id = _sql_one(_VOTE_INSERT, [comment.pk, member.pk, value, True, _db_time(when)])[0]
+                    vote_id = statements.one(_VOTE_INSERT, [comment.pk, member.pk, value, True, statements.time(when)])[0]
                 elif value == 0:
-                    _sql(_VOTE_DELETE, [vote_id])
+                    statements.run(_VOTE_DELETE, [vote_id])
                 else:
-                    _sql(_VOTE_UPDATE, [value, _db_time(when), vote_id])
+                    statements.run(_VOTE_UPDATE, [value, statements.time(when), vote_id])
                 if counted:
                     counted_now = _apply_vote(comment, old, value)
                 if value == -1 and screen:
@@ -467,7 +468,7 @@ def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool 
                 raise  # not a race lost: something else is wrong, and it must be seen
             continue  # another request created the vote first: read it and apply again
     if counted_now is None:  # nothing moved: the counts as they are
-        counted_now = _sql_one(_COUNTS, [comment.pk])
+        counted_now = statements.one(_COUNTS, [comment.pk])
     comment.plus, comment.minus = counted_now
     return *counted_now, value
 
@@ -487,33 +488,14 @@ _COUNT_COMMENT = f"UPDATE {_A} SET thread_version = thread_version + 1, comment_
 _COUNT_MEMBER = f"UPDATE {_M} SET comment_count = comment_count + %s WHERE id = %s"
 
 
-def _FOR_UPDATE() -> str:
-    return " FOR UPDATE" if connection.features.has_select_for_update else ""
-
-
-def _db_time(when):
-    return connection.ops.adapt_datetimefield_value(when)
-
-
-def _sql(sql: str, params: list) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def _sql_one(sql: str, params: list):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
-
-
 def _apply_vote(comment: Comment, old: int, new: int) -> tuple[int, int] | None:
     """Move the counters; returns the comment's (plus, minus) as this transaction leaves them
     (read under the article's lock, so they are what the commit publishes)."""
     dp, dm = vote_delta(old, new)
     if dp == 0 and dm == 0:
         return None
-    counts = tuple(_sql_one(_MOVE_COUNTS, [dp, dm, comment.pk]))
-    _sql(_MOVE_RATING, [dp - dm, comment.author_id])
+    counts = tuple(statements.one(_MOVE_COUNTS, [dp, dm, comment.pk]))
+    statements.run(_MOVE_RATING, [dp - dm, comment.author_id])
     _thread_changed(comment.article_id)
     discussion_live.vote_changed(comment, *counts)
     return counts

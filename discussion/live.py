@@ -34,16 +34,14 @@ def sibling_index(c: Comment) -> int:
     """The comment's number among its shown siblings: one indexed count (the covering index on
     article, parent, id, status); deleted siblings count only while they keep a shown reply,
     which is rare, so they are looked at one by one."""
-    from django.db import connection
+    from core import statements
 
     Status = Comment.Status
     sql = _SIBLINGS + ("parent_id = %s" if c.parent_id is not None else "parent_id IS NULL")
     params = [Status.VISIBLE, Status.REMOVED, Status.DELETED, c.article_id, c.pk]
     if c.parent_id is not None:
         params.append(c.parent_id)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        index, deleted = cursor.fetchone()
+    index, deleted = statements.one(sql, params)
     if deleted:
         siblings = Comment.objects.filter(article_id=c.article_id, id__lte=c.pk, parent_id=c.parent_id,
                                           status=Status.DELETED)

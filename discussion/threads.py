@@ -176,22 +176,19 @@ def _roots(article_id: int, order: str, viewer_id: int | None) -> list[tuple]:
     """The top-level comments as (id, status, author, plus, minus), in id order. Only the best
     order needs the counts; the others read the covering index alone (thousands of rows on a
     long discussion), and the author only of the viewer's own held comments."""
-    from django.db import connections, router
+    from core import statements
 
-    table = Comment._meta.db_table
-    with connections[router.db_for_read(Comment)].cursor() as cursor:
-        if order == "best":
-            cursor.execute(f"SELECT id, status, author_id, plus, minus FROM {table} "
-                           "WHERE article_id = %s AND parent_id IS NULL ORDER BY id", [article_id])
-            return cursor.fetchall()
-        cursor.execute(f"SELECT id, status FROM {table} WHERE article_id = %s AND parent_id IS NULL ORDER BY id",
-                       [article_id])
-        rows = cursor.fetchall()
-        own: set[int] = set()
-        if viewer_id is not None and any(st == Status.HELD for _i, st in rows):
-            cursor.execute(f"SELECT id FROM {table} WHERE article_id = %s AND parent_id IS NULL AND status = %s "
-                           "AND author_id = %s", [article_id, Status.HELD, viewer_id])
-            own = {r[0] for r in cursor.fetchall()}
+    table, db = Comment._meta.db_table, statements.reading(Comment)
+    if order == "best":
+        return statements.rows(f"SELECT id, status, author_id, plus, minus FROM {table} "
+                               "WHERE article_id = %s AND parent_id IS NULL ORDER BY id", [article_id], db)
+    rows = statements.rows(f"SELECT id, status FROM {table} WHERE article_id = %s AND parent_id IS NULL ORDER BY id",
+                           [article_id], db)
+    own: set[int] = set()
+    if viewer_id is not None and any(st == Status.HELD for _i, st in rows):
+        own = {r[0] for r in statements.rows(
+            f"SELECT id FROM {table} WHERE article_id = %s AND parent_id IS NULL AND status = %s AND author_id = %s",
+            [article_id, Status.HELD, viewer_id], db)}
     return [(i, st, viewer_id if i in own else None, 0, 0) for i, st in rows]
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.presence import online_until
+from core import statements
 from core.errors import ActionError
 from core.http import json_error, sign_in_first, wants_json
 from discussion import actions, page, threads
@@ -46,9 +47,7 @@ def _vote_target(pk: int) -> Comment:
     comment of a published article. Other fields load if something asks for them."""
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute(_VOTE_TARGET, [pk, Article.State.DRAFT, connection.ops.adapt_datetimefield_value(timezone.now())])
-        row = cursor.fetchone()
+    row = statements.one(_VOTE_TARGET, [pk, Article.State.DRAFT, statements.time(timezone.now())])
     if row is None:
         raise Http404("No such comment.")
     comment = _partial(Comment, connection.alias, dict(zip(("id", "article_id", "author_id", "status", "plus", "minus"),
@@ -104,10 +103,7 @@ def _post_target(slug: str) -> Article:
 
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute(_POST_TARGET, [slug, Article.State.DRAFT,
-                                      connection.ops.adapt_datetimefield_value(timezone.now())])
-        row = cursor.fetchone()
+    row = statements.one(_POST_TARGET, [slug, Article.State.DRAFT, statements.time(timezone.now())])
     if row is None:
         raise Http404("No such publication.")
     row = list(row)

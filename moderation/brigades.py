@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from core import statements
 from discussion.models import Vote
 
 WINDOW = timedelta(minutes=10)
@@ -39,8 +40,8 @@ def after_minus(vote: Vote) -> bool:
     comment = vote.comment
     target = comment.author_id
     recent = Vote.objects.filter(voter_id=vote.voter_id, value=-1, counted=True, created__gte=now - WINDOW)
-    case_id, minuses = _sql_one(_SCREEN, [BrigadeCase.State.OPEN, target, vote.voter_id,
-                                          vote.voter_id, True, _db_time(now - WINDOW)])
+    case_id, minuses = statements.one(_SCREEN, [BrigadeCase.State.OPEN, target, vote.voter_id,
+                                          vote.voter_id, True, statements.time(now - WINDOW)])
     if case_id is not None:
         _quarantine(BrigadeCase.objects.get(pk=case_id), [vote])
         return True
@@ -95,35 +96,13 @@ _YOUNG = (f"SELECT v.id, v.comment_id, v.voter_id FROM {_V} v JOIN {_C} c ON c.i
           f"AND c.author_id = %s AND m.date_joined >= %s")
 
 
-def _db_time(when):
-    from django.db import connection
-
-    return connection.ops.adapt_datetimefield_value(when)
-
-
-def _sql_one(sql: str, params: list):
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
-
-
-def _sql_all(sql: str, params: list) -> list:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _young_in_step(vote: Vote, target: int, now) -> bool:
     """Young accounts that minused the same comments of one author within STEP_WINDOW: at
     least two comments each minused by YOUNG_VOTERS of them, and the voters who minused two
     or more of those comments number YOUNG_VOTERS or more."""
     # Read as bare ids first: nearly always nothing is found, and only a case loads votes.
-    rows = [_VoteIds(*r) for r in _sql_all(_YOUNG, [True, _db_time(now - STEP_WINDOW), target,
-                                                    _db_time(now - YOUNG_AGE)])]
+    rows = [_VoteIds(*r) for r in statements.rows(_YOUNG, [True, statements.time(now - STEP_WINDOW), target,
+                                                    statements.time(now - YOUNG_AGE)])]
     by_comment: dict[int, set[int]] = {}
     for v in rows:
         by_comment.setdefault(v.comment_id, set()).add(v.voter_id)

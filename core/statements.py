@@ -1,0 +1,43 @@
+"""Statements written out, for the hottest paths (voting, posting, reading a thread), where
+compiling them through the ORM cost more than running them. They run on the connection the
+ORM would use, inside its transaction and with its error wrapping; table names come from the
+models. Keep them portable: SQLite >= 3.35 and PostgreSQL."""
+
+from django.db import connections, router
+
+
+def _connection(using: str | None):
+    return connections[using or "default"]
+
+
+def run(sql: str, params: list, using: str | None = None) -> None:
+    with _connection(using).cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def one(sql: str, params: list, using: str | None = None):
+    """The first row, or None."""
+    with _connection(using).cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def rows(sql: str, params: list, using: str | None = None) -> list:
+    with _connection(using).cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def reading(model) -> str:
+    """The database the ORM would read `model` from (a replica, unless the reader is pinned)."""
+    return router.db_for_read(model)
+
+
+def time(when, using: str | None = None):
+    """A datetime as the database takes it."""
+    return _connection(using).ops.adapt_datetimefield_value(when)
+
+
+def for_update(using: str | None = None) -> str:
+    """" FOR UPDATE" where rows can be locked; SQLite's writers queue on BEGIN IMMEDIATE."""
+    return " FOR UPDATE" if _connection(using).features.has_select_for_update else ""
