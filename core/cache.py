@@ -9,7 +9,7 @@ Redis is left alone for BREAK_SECONDS, so a dead server does not add a timeout t
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -20,8 +20,29 @@ class CacheUnavailable(Exception):
     """The shared cache cannot count right now."""
 
 
+class KeptClient(RedisCacheClient):
+    """Django's client builds a Redis client object around its pool for every call, which
+    cost as much as the round trip itself; a Redis client is safe to share between threads,
+    so one is kept per pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._kept = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._kept.get(id(pool))
+        if client is None:
+            client = self._kept[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     _broken_until = 0.0
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = KeptClient
 
     def _guard(self, fn, default, *args, **kwargs):
         if time.monotonic() < self._broken_until:

@@ -14,7 +14,6 @@ import time
 
 from django.core.cache import cache
 
-from core.cache import CacheUnavailable
 
 log = logging.getLogger(__name__)
 TTL = 5  # seconds: presence ("Online") and view counts on a cached page are at most this old
@@ -45,18 +44,15 @@ def generation(article_id: int) -> int:
 
 
 def invalidate(article_id: int) -> None:
+    if watcher.enabled():  # raised and announced to every worker in one round trip
+        watcher.raise_generation(article_id)
+        return
+    key = _gen_key(article_id)  # embedded: the process's own cache
     try:
-        try:
-            gen = cache.incr(_gen_key(article_id))
-        except ValueError:
-            if cache.add(_gen_key(article_id), 1, timeout=None):
-                gen = 1
-            else:
-                gen = cache.incr(_gen_key(article_id))
-    except CacheUnavailable:
-        watcher.forget(article_id)
-        return  # the pages expire within TTL; when the cache is away nothing is served from it
-    watcher.announce(article_id, gen)
+        cache.incr(key)
+    except ValueError:
+        if not cache.add(key, 1, timeout=None):
+            cache.incr(key)
 
 
 class Watcher:
@@ -112,22 +108,27 @@ class Watcher:
         with self.lock:
             self.known.pop(article_id, None)
 
-    def announce(self, article_id: int, gen: int) -> None:
-        if not self.enabled():
-            return
-        with self.lock:
-            if self.live:
-                self.known[article_id] = (gen, time.monotonic())  # this worker knows at once
+    # INCR and PUBLISH in one round trip; INCR of a missing key starts it at 1, as an integer
+    # the cache reads back (the cache stores integers unpickled).
+    _RAISE = "local gen = redis.call('INCR', KEYS[1]) redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' ' .. gen) return gen"
+
+    def raise_generation(self, article_id: int) -> None:
+        """A new generation for the article, in Redis and announced to every worker."""
         try:
             if self.publisher is None:
                 import redis
                 from django.conf import settings
 
-                self.publisher = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5,
-                                                      socket_connect_timeout=0.5)
-            self.publisher.publish(self.channel(), f"{article_id} {gen}")
-        except Exception as exc:  # the others re-read within MAX_AGE; the change itself is saved
-            log.warning("page generation not announced: %s", exc)
+                client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
+                self.publisher = client.register_script(self._RAISE)
+            gen = int(self.publisher(keys=[cache.make_key(_gen_key(article_id))], args=[self.channel(), article_id]))
+        except Exception as exc:  # the pages expire within TTL; the change itself is saved
+            log.warning("page generation not raised: %s", exc)
+            self.forget(article_id)
+            return
+        with self.lock:
+            if self.live:
+                self.known[article_id] = (gen, time.monotonic())  # this worker knows at once
 
     def _start(self) -> None:
         if not self.enabled():

@@ -449,17 +449,23 @@ def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool 
                     value = 0
                 if old == value:
                     break
-                when = created or timezone.now()
+                moment = created or timezone.now()
+                when = statements.time(moment)
                 if vote_id is None:
-                    vote_id = statements.one(_VOTE_INSERT, [comment.pk, member.pk, value, True, statements.time(when)])[0]
+                    change, params = _VOTE_INSERT, [comment.pk, member.pk, value, True, when]
                 elif value == 0:
-                    statements.run(_VOTE_DELETE, [vote_id])
+                    change, params = _VOTE_DELETE, [vote_id]
                 else:
-                    statements.run(_VOTE_UPDATE, [value, statements.time(when), vote_id])
-                if counted:
-                    counted_now = _apply_vote(comment, old, value)
+                    change, params = _VOTE_UPDATE, [value, when, vote_id]
+                if counted and _one_statement():
+                    vote_id, counted_now = _write_vote_counted(comment, change, params, old, value, vote_id)
+                else:
+                    row = statements.one(change, params)
+                    vote_id = row[0] if row else vote_id
+                    if counted:
+                        counted_now = _apply_vote(comment, old, value)
                 if value == -1 and screen:
-                    vote = Vote(pk=vote_id, comment=comment, voter=member, value=-1, counted=counted, created=when)
+                    vote = Vote(pk=vote_id, comment=comment, voter=member, value=-1, counted=counted, created=moment)
                     if brigades.after_minus(vote):
                         counted_now = None  # a brigade was quarantined: read the counts it left
                 break
@@ -478,8 +484,8 @@ def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool 
 _V, _C, _M, _A = Vote._meta.db_table, Comment._meta.db_table, Member._meta.db_table, Article._meta.db_table
 _VOTE_READ = f"SELECT id, value, counted FROM {_V} WHERE comment_id = %s AND voter_id = %s"
 _VOTE_INSERT = f"INSERT INTO {_V} (comment_id, voter_id, value, counted, created) VALUES (%s, %s, %s, %s, %s) RETURNING id"
-_VOTE_DELETE = f"DELETE FROM {_V} WHERE id = %s"
-_VOTE_UPDATE = f"UPDATE {_V} SET value = %s, created = %s WHERE id = %s"
+_VOTE_DELETE = f"DELETE FROM {_V} WHERE id = %s RETURNING id"
+_VOTE_UPDATE = f"UPDATE {_V} SET value = %s, created = %s WHERE id = %s RETURNING id"
 _COUNTS = f"SELECT plus, minus FROM {_C} WHERE id = %s"
 _MOVE_COUNTS = f"UPDATE {_C} SET plus = plus + %s, minus = minus + %s WHERE id = %s RETURNING plus, minus"
 _MOVE_RATING = f"UPDATE {_M} SET rating = rating + %s WHERE id = %s"
@@ -488,17 +494,46 @@ _COUNT_COMMENT = f"UPDATE {_A} SET thread_version = thread_version + 1, comment_
 _COUNT_MEMBER = f"UPDATE {_M} SET comment_count = comment_count + %s WHERE id = %s"
 
 
+# On PostgreSQL a counted vote's writes go in one statement (data-modifying WITH): the vote
+# row, the comment's counts, the author's rating and the thread version, one round trip for
+# four. SQLite runs in process, where a round trip costs nothing, and has no such WITH.
+_VOTE_COUNTED = (f"WITH v AS ({{change}}), c AS ({_MOVE_COUNTS}), m AS ({_MOVE_RATING}), "
+                 f"a AS ({_BUMP_THREAD}) SELECT (SELECT id FROM v), c.plus, c.minus FROM c")
+
+
+def _one_statement() -> bool:
+    return connection.vendor == "postgresql" and getattr(_deferred, "ids", None) is None
+
+
+def _write_vote_counted(comment: Comment, change: str, params: list, old: int, new: int,
+                        vote_id: int | None) -> tuple[int | None, tuple[int, int] | None]:
+    """The vote row's change and, when the vote moves them, the counters, in one statement.
+    Returns (the vote's id, the comment's counts) as _apply_vote does."""
+    dp, dm = vote_delta(old, new)
+    if dp == 0 and dm == 0:
+        row = statements.one(change, params)
+        return (row[0] if row else vote_id), None
+    row = statements.one(_VOTE_COUNTED.format(change=change),
+                         [*params, dp, dm, comment.pk, dp - dm, comment.author_id, comment.article_id])
+    transaction.on_commit(lambda: _pages_changed(comment.article_id))  # the thread version moved above
+    return (row[0] if row[0] is not None else vote_id), _counts_moved(comment, row[1], row[2])
+
+
+def _counts_moved(comment: Comment, plus: int, minus: int) -> tuple[int, int]:
+    discussion_live.vote_changed(comment, plus, minus)
+    return plus, minus
+
+
 def _apply_vote(comment: Comment, old: int, new: int) -> tuple[int, int] | None:
     """Move the counters; returns the comment's (plus, minus) as this transaction leaves them
     (read under the article's lock, so they are what the commit publishes)."""
     dp, dm = vote_delta(old, new)
     if dp == 0 and dm == 0:
         return None
-    counts = tuple(statements.one(_MOVE_COUNTS, [dp, dm, comment.pk]))
+    plus, minus = statements.one(_MOVE_COUNTS, [dp, dm, comment.pk])
     statements.run(_MOVE_RATING, [dp - dm, comment.author_id])
     _thread_changed(comment.article_id)
-    discussion_live.vote_changed(comment, *counts)
-    return counts
+    return _counts_moved(comment, plus, minus)
 
 
 def do_count_vote(vote: Vote, counted: bool) -> tuple[int, int] | None:

@@ -68,3 +68,16 @@ def test_a_value_is_read_again_after_max_age(other_worker, monkeypatch):
     monkeypatch.setattr(pagecache.Watcher, "MAX_AGE", 0.0)
     time.sleep(0.01)
     assert other_worker.get(article) is None
+
+
+def test_a_raised_generation_reads_back_through_the_cache():
+    """The generation is raised by a script in Redis: the cache reads the same integer."""
+    from django.core.cache import cache
+
+    article = 987_003
+    cache.delete(pagecache._gen_key(article))
+    pagecache.invalidate(article)  # a missing key starts at 1
+    pagecache.invalidate(article)
+    assert cache.get(pagecache._gen_key(article)) == 2
+    pagecache.watcher.forget(article)
+    assert pagecache.generation(article) == 2

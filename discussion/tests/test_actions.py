@@ -144,13 +144,19 @@ VOTE_TRANSITIONS = [
 @pytest.mark.parametrize(("sequence", "counts"), VOTE_TRANSITIONS)
 def test_vote_transitions(alice, bob, article, post, sequence, counts):
     c = post(alice, article, "vote on me")
+    article.refresh_from_db()
+    version, changes, previous = article.thread_version, 0, 0
     for value in sequence:
-        actions.vote(bob, c, value)
+        assert actions.vote(bob, c, value) == (int(value == 1), int(value == -1), value)
+        changes += value != previous
+        previous = value
     c.refresh_from_db()
     alice.refresh_from_db()
+    article.refresh_from_db()
     assert (c.plus, c.minus) == counts
     assert alice.rating == counts[0] - counts[1]
-    assert Vote.objects.filter(comment=c).count() == (1 if sequence[-1] != 0 else 0)
+    assert list(Vote.objects.filter(comment=c).values_list("value", flat=True)) == ([sequence[-1]] if sequence[-1] else [])
+    assert article.thread_version == version + changes  # each vote that moved the counts, once
 
 
 def test_no_vote_on_own_or_deleted_comment(alice, bob, article, post):
