@@ -14,7 +14,6 @@ import time
 
 from django.core.cache import cache
 
-
 log = logging.getLogger(__name__)
 TTL = 5  # seconds: presence ("Online") and view counts on a cached page are at most this old
 KINDS = ("page", "api", "member")  # anonymous page, comments JSON, member page skeleton
