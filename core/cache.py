@@ -89,9 +89,34 @@ class ResilientRedisCache(RedisCache):
     def clear(self):
         return self._guard(super().clear, False)
 
+    def count(self, key, delta=1, version=None) -> int:
+        """Add to a counter that starts at 0, in one round trip (incr checks first that the
+        key exists, a second one). Raises CacheUnavailable."""
+        missing = object()
+        key = self.make_and_validate_key(key, version=version)
+        result = self._guard(lambda: self._cache.get_client(key, write=True).incrby(key, delta), missing)
+        if result is missing:
+            raise CacheUnavailable("Redis is unavailable")
+        return result
+
     def incr(self, key, delta=1, version=None):
         missing = object()
         result = self._guard(super().incr, missing, key, delta, version)
         if result is missing:
             raise CacheUnavailable("Redis is unavailable")
         return result
+
+
+def count(key: str, delta: int = 1) -> int:
+    """Add `delta` to a counter in the default cache, starting it at 0; returns the new value.
+    Raises CacheUnavailable when the shared cache is away."""
+    from django.core.cache import cache, caches
+
+    backend = caches["default"]
+    if isinstance(backend, ResilientRedisCache):
+        return backend.count(key, delta)
+    try:
+        return cache.incr(key, delta)
+    except ValueError:
+        cache.add(key, 0, timeout=None)
+        return cache.incr(key, delta)

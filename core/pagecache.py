@@ -14,6 +14,8 @@ import time
 
 from django.core.cache import cache
 
+from core.cache import count
+
 log = logging.getLogger(__name__)
 TTL = 5  # seconds: presence ("Online") and view counts on a cached page are at most this old
 KINDS = ("page", "api", "member")  # anonymous page, comments JSON, member page skeleton
@@ -46,12 +48,7 @@ def invalidate(article_id: int) -> None:
     if watcher.enabled():  # raised and announced to every worker in one round trip
         watcher.raise_generation(article_id)
         return
-    key = _gen_key(article_id)  # embedded: the process's own cache
-    try:
-        cache.incr(key)
-    except ValueError:
-        if not cache.add(key, 1, timeout=None):
-            cache.incr(key)
+    count(_gen_key(article_id))  # embedded: the process's own cache
 
 
 class Watcher:

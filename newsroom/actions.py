@@ -1,9 +1,8 @@
 """Changes to the publication: saving articles (rendering their bodies), counting views."""
 
-from django.core.cache import cache
 from django.db.models import F
 
-from core.cache import CacheUnavailable
+from core.cache import CacheUnavailable, count
 from core.markup import render_article
 from newsroom.models import Article
 
@@ -32,16 +31,12 @@ def do_record_view(article: Article) -> int:
     reading an article costs no database write; returns the count to show."""
     key = f"views:{article.pk}"
     try:
-        try:
-            pending = cache.incr(key)
-        except ValueError:
-            cache.add(key, 0, timeout=None)
-            pending = cache.incr(key)
+        pending = count(key)
     except CacheUnavailable:
         Article.objects.filter(pk=article.pk).update(views=F("views") + 1)  # count it directly
         return article.views + 1
     if pending >= VIEW_FLUSH_EVERY:
-        cache.decr(key, pending)
+        count(key, -pending)
         Article.objects.filter(pk=article.pk).update(views=F("views") + pending)
         article.views += pending
         pending = 0
