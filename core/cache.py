@@ -7,6 +7,8 @@ Redis is left alone for BREAK_SECONDS, so a dead server does not add a timeout t
 """
 
 import logging
+import queue
+import threading
 import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -120,3 +122,47 @@ def count(key: str, delta: int = 1) -> int:
     except ValueError:
         cache.add(key, 0, timeout=None)
         return cache.incr(key, delta)
+
+
+class Later:
+    """Cache writes a response need not wait for: a rendered thread or page (megabytes for a
+    long discussion) goes to Redis from a thread of this process while the response leaves.
+    Their keys name the state they hold, so a write that lands late is never wrong; when
+    writes pile up (Redis slow or away) new ones are dropped: the next reader renders again.
+    This process keeps its own copy meanwhile, so it does not miss."""
+
+    def __init__(self, size: int = 8):
+        self.queue: queue.Queue = queue.Queue(maxsize=size)
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def set(self, key: str, value, timeout: int) -> None:
+        try:
+            self.queue.put_nowait((key, value, timeout))
+        except queue.Full:
+            log.info("cache write dropped (%d waiting): %s", self.queue.qsize(), key)
+            return
+        if self.thread is None or not self.thread.is_alive():
+            with self.lock:
+                if self.thread is None or not self.thread.is_alive():
+                    self.thread = threading.Thread(target=self._run, name="veche-cache-later", daemon=True)
+                    self.thread.start()
+
+    def _run(self) -> None:
+        from django.core.cache import cache
+
+        while True:
+            key, value, timeout = self.queue.get()
+            try:
+                cache.set(key, value, timeout=timeout)
+            except Exception:  # a cache write is never the only copy of anything
+                log.exception("cache write failed: %s", key)
+            finally:
+                self.queue.task_done()
+
+    def flush(self) -> None:
+        """Wait until every write handed over so far is done (tests, benchmarks, shutdown)."""
+        self.queue.join()
+
+
+later = Later()

@@ -14,7 +14,7 @@ import time
 
 from django.core.cache import cache
 
-from core.cache import count
+from core.cache import count, later
 
 log = logging.getLogger(__name__)
 TTL = 5  # seconds: presence ("Online") and view counts on a cached page are at most this old
@@ -199,7 +199,7 @@ def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: b
     SLUGS[slug] = article_id
     key = _key(kind, article_id, gen, variant)
     if watcher.enabled():  # other workers may serve it; embedded, this process's copy is all
-        cache.set(key, (body, content_type), timeout=TTL)
+        later.set(key, (body, content_type), timeout=TTL)
     _remember(key, body, content_type)
 
 

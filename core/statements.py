@@ -41,3 +41,19 @@ def time(when, using: str | None = None):
 def for_update(using: str | None = None) -> str:
     """" FOR UPDATE" where rows can be locked; SQLite's writers queue on BEGIN IMMEDIATE."""
     return " FOR UPDATE" if _connection(using).features.has_select_for_update else ""
+
+
+def settle(models, using: str | None = None) -> None:
+    """After a bulk load (an import, seeding): bring the planner's statistics and PostgreSQL's
+    visibility map up to date for these tables, as autovacuum would some minutes later. Until
+    then the planner misjudges the new rows and index-only scans visit the table: counting a
+    long discussion's top-level comments took 10 ms instead of 0.8. Runs outside a transaction."""
+    connection = _connection(using)
+    if connection.in_atomic_block:
+        return  # VACUUM cannot run in a transaction; autovacuum will do it
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for model in models:
+                cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA optimize")

@@ -16,6 +16,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from accounts.presence import online_until
+from core.cache import later
 from discussion import render, threads
 from discussion.models import EDIT_WINDOW, Comment, Vote
 
@@ -57,7 +58,7 @@ def shared_parts(article, order: str, page: int = 1) -> tuple[list[str], int, st
         nodes, number, count, summary = _load(article, order, page, None)
         hit = (render.split_slots(render.render_thread_bytes(nodes)), len(nodes), summary, number, count)
         if shared:
-            cache.set(key, hit, timeout=CACHE_SECONDS)
+            later.set(key, hit, timeout=CACHE_SECONDS)
     _local.put(key, hit)
     return hit
 
@@ -215,6 +216,7 @@ def clear_caches() -> None:
     from core import pagecache
     from newsroom import memberpage
 
+    later.flush()  # a write still on its way would land after the clearing
     cache.clear()
     pagecache.forget()
     _local.clear()

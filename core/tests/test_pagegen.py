@@ -1,6 +1,7 @@
 """Page generations with Redis: each worker keeps a copy, kept current by announcements."""
 
 import time
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -81,3 +82,32 @@ def test_a_raised_generation_reads_back_through_the_cache():
     assert cache.get(pagecache._gen_key(article)) == 2
     pagecache.watcher.forget(article)
     assert pagecache.generation(article) == 2
+
+
+def test_pages_and_threads_reach_the_shared_cache_after_the_response(client, article, alice, post):
+    """Written behind the response: another worker finds them once the writes are done."""
+    from core.cache import later
+    from discussion import page
+
+    post(alice, article, "first words")
+    article.refresh_from_db()
+    assert client.get(article.get_absolute_url()).status_code == 200
+    later.flush()
+    pagecache.forget()
+    page._local.clear()  # what another worker holds: nothing of its own
+    hit = pagecache.lookup("page", article.slug, "oldest:1")
+    assert hit is not None and b"first words" in hit[1]
+    # the thread, too, is read from Redis, not rendered again
+    with mock.patch.object(page.render, "render_thread_bytes", side_effect=AssertionError("rendered again")):
+        parts = page.shared_parts(article, "oldest", 1)
+    assert b"first words" in b"".join(parts[0].parts)
+
+
+def test_writes_behind_are_dropped_not_queued_without_end_when_redis_lags():
+    from core.cache import Later
+
+    stuck = Later(size=2)
+    stuck.thread = mock.Mock(is_alive=lambda: True)  # a writer that never takes anything
+    for i in range(5):
+        stuck.set(f"k{i}", b"x", 5)  # returns at once, whatever the cache does
+    assert stuck.queue.qsize() == 2

@@ -88,6 +88,11 @@ class Command(BaseCommand):
                                   f"{s.comments_created:,} comments.")
             raise CommandError(f"{where}: {text}. Nothing more was imported.") from exc
         progress.finish()
+        if not dry_run and summary.comments_created:
+            from core import statements
+            from discussion.models import Comment, Vote
+
+            statements.settle([Comment, Vote])
         self.stdout.write(summary.as_text())
         if dry_run:
             self.stdout.write("Dry run: everything was rolled back; nothing was saved.")
