@@ -126,7 +126,7 @@ def load_comments(article_id: int, using: str | None = None, roots: list[int] | 
 
     alias = using or router.db_for_read(Comment)
     authors: dict = {}
-    times = _TIMES_AS_TEXT.get(connections[alias].vendor)
+    times = _times_as_text(connections[alias])
     if times is not None:
         return [CommentRow(row, authors) for row in _rows(alias, times, article_id, roots)]
     qs = Comment.objects.using(alias).filter(article_id=article_id).order_by("id")
@@ -140,8 +140,21 @@ def load_comments(article_id: int, using: str | None = None, roots: list[int] | 
 # conversion on PostgreSQL), and a render writes them from the text (render.Clock).
 _TIMES_AS_TEXT = {
     "sqlite": "{col} || ''",
-    "postgresql": "to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')",
+    # PostgreSQL writes a timestamp as text in its DateStyle; in the ISO style (the default) that
+    # is the form wanted, and twice as fast as to_char, which serves any other style.
+    "postgresql": "({col} AT TIME ZONE 'UTC')::text",
+    "postgresql-any-datestyle": "to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')",
 }
+
+
+def _times_as_text(connection) -> str | None:
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        connection.ensure_connection()
+        style = connection.connection.info.parameter_status("DateStyle") or ""  # reported by the server
+        if not style.startswith("ISO"):
+            vendor = "postgresql-any-datestyle"
+    return _TIMES_AS_TEXT.get(vendor)
 
 
 def _rows(alias: str, times: str, article_id: int, roots: list[int] | None):

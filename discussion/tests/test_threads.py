@@ -236,3 +236,26 @@ def test_the_event_of_a_new_comment_matches_the_thread(alice, bob, article, post
                                                  online_until([c.author_id]))
         assert (c.published_node.index, c.published_node.depth) == (node.index, node.depth)
         assert render.render_comment(c.published_node) == render.render_comment(node)
+
+
+@pytest.mark.parametrize("datestyle", ["ISO, MDY", "SQL, DMY"])
+def test_times_read_as_text_in_any_date_style(alice, article, post, datestyle):
+    """A thread's times are read as text; whatever the database's date style, they are the
+    same instants, whole seconds included (written without a fraction)."""
+    from datetime import UTC, datetime
+
+    c = post(alice, article, "on the minute")
+    exact = datetime(2021, 5, 14, 10, 49, 0, tzinfo=UTC)
+    fraction = datetime(2021, 5, 14, 10, 49, 7, 123456, tzinfo=UTC)
+    Comment.objects.filter(pk=c.pk).update(created=exact, edited=fraction)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET DateStyle = '{datestyle}'")
+    try:
+        row = next(r for r in threads.load_comments(article.pk) if r.pk == c.pk)
+        assert (row.created, row.edited) == (exact, fraction)
+        assert render.clock().format(row._created) == render.clock().format(exact)
+    finally:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET DateStyle = 'ISO, MDY'")
