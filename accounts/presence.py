@@ -33,8 +33,8 @@ def _get(member_id: int):
 
 
 def _set(member_id: int, when: float) -> None:
-    if _shared():
-        cache.set(_key(member_id), when, timeout=window() * 2)
+    if _shared():  # whole seconds: the cache keeps integers as they are, floats it pickles
+        cache.set(_key(member_id), int(when), timeout=window() * 2)
     else:
         _local[member_id] = when
 

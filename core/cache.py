@@ -57,6 +57,11 @@ class ResilientRedisCache(RedisCache):
             type(self)._broken_until = time.monotonic() + BREAK_SECONDS
             return default
 
+    def validate_key(self, key):
+        """Django checks every key, character by character, against memcached's limits,
+        which Redis does not have: for the hundreds of keys of a page's presence that cost
+        more than the round trip."""
+
     @property
     def available(self) -> bool:
         return time.monotonic() >= self._broken_until
