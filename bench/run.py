@@ -233,7 +233,7 @@ def run_mode(mode: str, args, peers: dict) -> None:
            f"{m['posts_per_s']:.0f} comments/s sustained", f"≤ {10 if mode == 'embedded' else 15} ms; ≥ 200/s")
     record(f"[{mode}] voting, p50 (server time)", f"{m['vote_p50_ms']:.1f} ms", "", "≤ 5 ms")
     record(f"[{mode}] size: cold render with {m['filler_total']:,} comments in the database",
-           f"{m['cold_render_big_db_ms']:.1f} ms", f"vs {cold:.1f} ms with {m['base_total']:,}", "the same")
+           f"{m['cold_render_big_db_ms']:.1f} ms", f"vs {m['cold_render_base_ms']:.1f} ms with {m['base_total']:,}, the same page", "the same")
     if m.get("hostile"):
         worst = max(m["hostile"].items(), key=lambda kv: kv[1])
         record(f"[{mode}] slowest hostile input ({worst[0]})", f"{worst[1]:.1f} ms",

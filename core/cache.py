@@ -45,6 +45,7 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = KeptClient
+        self._scripts: dict = {}
 
     def _guard(self, fn, default, *args, **kwargs):
         if time.monotonic() < self._broken_until:
@@ -106,6 +107,21 @@ class ResilientRedisCache(RedisCache):
             raise CacheUnavailable("Redis is unavailable")
         return result
 
+    def run_script(self, source: str, keys: list[str], args: list):
+        """Run a Lua script, its keys made as the cache makes them. Raises CacheUnavailable."""
+        missing = object()
+
+        def run():
+            script = self._scripts.get(source)
+            if script is None:
+                script = self._scripts[source] = self._cache.get_client(write=True).register_script(source)
+            return script(keys=[self.make_key(k) for k in keys], args=args)
+
+        result = self._guard(run, missing)
+        if result is missing:
+            raise CacheUnavailable("Redis is unavailable")
+        return result
+
     def incr(self, key, delta=1, version=None):
         missing = object()
         result = self._guard(super().incr, missing, key, delta, version)
@@ -127,6 +143,20 @@ def count(key: str, delta: int = 1) -> int:
     except ValueError:
         cache.add(key, 0, timeout=None)
         return cache.incr(key, delta)
+
+
+def scripts_run() -> bool:
+    """Whether the default cache is a Redis that is up, where run_script can count."""
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    return isinstance(backend, ResilientRedisCache) and backend.available
+
+
+def run_script(source: str, keys: list[str], args: list):
+    from django.core.cache import caches
+
+    return caches["default"].run_script(source, keys, args)
 
 
 class Later:

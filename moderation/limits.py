@@ -67,44 +67,82 @@ def _store():
     return cache if getattr(cache, "available", True) else _local
 
 
+# With Redis, one hit is one round trip: the window (its count and end, in ms) is a hash that
+# this script reads and moves. The clock is the caller's, as in the in-process counters.
+_HIT = """
+local window_end = tonumber(redis.call('HGET', KEYS[1], 'end'))
+local now, ms, peek = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1'
+if not window_end or now >= window_end then
+  if peek then return {0, 0} end
+  redis.call('HSET', KEYS[1], 'n', 1, 'end', now + ms)
+  redis.call('PEXPIRE', KEYS[1], ms + 1000)
+  return {1, now + ms}
+end
+if peek then return {tonumber(redis.call('HGET', KEYS[1], 'n')), window_end} end
+return {redis.call('HINCRBY', KEYS[1], 'n', 1), window_end}
+"""
+
+
+def _shared_hit(limit: Limit, ident: str, now: float, peek: bool) -> tuple[int, float]:
+    """(hits in the window, its end) from Redis. Raises CacheUnavailable."""
+    from core.cache import run_script
+
+    n, end_ms = run_script(_HIT, [f"rlh:{limit.name}:{ident}"], [int(now * 1000), limit.seconds * 1000, int(peek)])
+    return int(n), end_ms / 1000
+
+
 def _hit(limit: Limit, ident: str, *, peek: bool = False) -> None:
     """Count one hit (or only look, with peek); raise 429 past the limit."""
     if not _enabled():
         return
-    key = f"rl:{limit.name}:{ident}"
     now = _now()
-    for store in (_store(), _local):
+    store = _store()  # embedded: the process's cache; Redis away: the counters of this process
+    if _scripted():
         try:
-            end = store.get(key + ":end")
-            if end is None or now >= end:
-                if peek:
-                    return
-                store.set(key + ":end", now + limit.seconds, timeout=limit.seconds + 1)
-                store.set(key, 1, timeout=limit.seconds + 1)
-                return
-            if peek:
-                n = store.get(key, 0)
-                if n < limit.count:
-                    return
-            else:
-                try:
-                    n = store.incr(key)
-                except ValueError:  # the count expired between the two reads
-                    store.set(key, 1, timeout=limit.seconds + 1)
-                    n = 1
-                if n <= limit.count:
-                    return
-            wait = max(1, math.ceil(end - now))
-            raise ActionError(f"{limit.message} Try again in {_wait_words(wait)}.", status=429,
-                              code="rate_limited", retry_after=wait)
+            n, end = _shared_hit(limit, ident, now, peek)
         except CacheUnavailable:
-            continue  # the shared store failed mid-way: count in this process instead
+            store = _local  # Redis failed just now: count in this process instead
+        else:
+            if n > limit.count or (peek and n >= limit.count):
+                _refuse(limit, end - now)
+            return
+    key = f"rl:{limit.name}:{ident}"
+    end = store.get(key + ":end")
+    if end is None or now >= end:
+        if not peek:
+            store.set(key + ":end", now + limit.seconds, timeout=limit.seconds + 1)
+            store.set(key, 1, timeout=limit.seconds + 1)
+        return
+    if peek:
+        if store.get(key, 0) < limit.count:
+            return
+    else:
+        try:
+            n = store.incr(key)
+        except ValueError:  # the count expired between the two reads
+            store.set(key, 1, timeout=limit.seconds + 1)
+            n = 1
+        if n <= limit.count:
+            return
+    _refuse(limit, end - now)
+
+
+def _refuse(limit: Limit, seconds_left: float):
+    wait = max(1, math.ceil(seconds_left))
+    raise ActionError(f"{limit.message} Try again in {_wait_words(wait)}.", status=429,
+                      code="rate_limited", retry_after=wait)
+
+
+def _scripted() -> bool:
+    from core.cache import scripts_run
+
+    return scripts_run()
 
 
 def reset(limit: Limit, ident: str) -> None:
+    key = f"rl:{limit.name}:{ident}"
     for store in (_store(), _local):
-        store.delete(f"rl:{limit.name}:{ident}")
-        store.delete(f"rl:{limit.name}:{ident}:end")
+        store.delete_many([key, f"{key}:end", f"rlh:{limit.name}:{ident}"])
 
 
 def _enabled() -> bool:

@@ -119,15 +119,38 @@ def test_spoofed_forwarded_for_is_ignored_without_trusted_proxies(rf, settings):
 def test_limits_fall_back_to_the_process_when_the_cache_fails(clock, veteran, article, post, monkeypatch):
     from core.cache import CacheUnavailable
 
-    class Broken:
-        available = True
+    def redis_fails(*args):
+        raise CacheUnavailable("down")
 
-        def get(self, *a, **k):
-            raise CacheUnavailable("down")
-
-        set = incr = delete = get
-
-    monkeypatch.setattr(limits, "cache", Broken())
+    monkeypatch.setattr(limits, "_scripted", lambda: True)  # Redis, as far as anyone knew
+    monkeypatch.setattr(limits, "_shared_hit", redis_fails)
     post(veteran, article, "one")
     with pytest.raises(ActionError, match="every 15 seconds"):
         post(veteran, article, "two")
+
+
+def test_with_redis_each_hit_is_one_round_trip_to_a_shared_window(clock, veteran, settings):
+    if not settings.REDIS_URL:
+        pytest.skip("the shared window is Redis's (the PostgreSQL + Redis pass)")
+    import redis
+    from django.core.cache import cache
+
+    r = redis.Redis.from_url(settings.REDIS_URL)
+    key = cache.make_key(f"rlh:vote:{veteran.pk}")
+    limits.hit_report(veteran)  # the script is loaded into Redis once, by the first hit of all
+    sent = []
+    original = redis.Redis.execute_command
+
+    def counted(self, *args, **kwargs):
+        sent.append(args[0])
+        return original(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(redis.Redis, "execute_command", counted)
+        limits.hit_vote(veteran)
+        limits.hit_vote(veteran)
+    assert sent == ["EVALSHA", "EVALSHA"]
+    assert int(r.hget(key, "n")) == 2
+    assert int(r.hget(key, "end")) == int((clock["t"] + limits.VOTE.seconds) * 1000)
+    limits.reset(limits.VOTE, str(veteran.pk))
+    assert not r.exists(key)
