@@ -157,7 +157,9 @@ def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | No
             )
             for src, anchor, text in draft.quotes:
                 Quote.objects.create(comment=comment, source_comment=src, source_anchor=anchor, text=text)
-            if draft.status == Status.VISIBLE:
+            if draft.status == Status.VISIBLE and _one_statement():
+                discussion_live.comment_added(comment, draft.parent, _count_and_number(comment))
+            elif draft.status == Status.VISIBLE:
                 _count(comment, +1)
                 discussion_live.comment_added(comment, draft.parent)
             else:
@@ -316,6 +318,17 @@ def _lock_article(article_id: int) -> None:
     moderation on PostgreSQL queue instead of deadlocking. SQLite serialises writers anyway."""
     if connection.features.has_select_for_update:  # SQLite has no row locks: its writers queue on BEGIN IMMEDIATE
         statements.run(f"SELECT id FROM {_A} WHERE id = %s FOR UPDATE", [article_id])
+
+
+def _count_and_number(comment: Comment) -> tuple[int, int]:
+    """_count(comment, +1) and the count of the new comment's siblings (live.siblings_counted)
+    in one statement, for PostgreSQL: the article's lock is held for two round trips fewer,
+    and posts to one discussion queue on it."""
+    siblings, params = discussion_live.siblings_counted(comment)
+    counted = statements.one(f"WITH a AS ({_COUNT_COMMENT}), m AS ({_COUNT_MEMBER}) {siblings}",
+                             [1, comment.article_id, 1, comment.author_id, *params])
+    transaction.on_commit(lambda: _pages_changed(comment.article_id))
+    return counted
 
 
 def _count(comment: Comment, delta: int) -> None:
