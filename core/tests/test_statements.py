@@ -24,3 +24,15 @@ def test_settle_inside_a_transaction_leaves_it_to_autovacuum():
     with transaction.atomic():
         statements.settle([Comment])  # VACUUM would fail here; nothing is attempted
         assert Comment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_comments_and_votes_are_vacuumed_after_one_percent_new_rows():
+    if connection.vendor != "postgresql":
+        pytest.skip("autovacuum is PostgreSQL's (the PostgreSQL + Redis pass)")
+    from discussion.models import Vote
+
+    with connection.cursor() as cursor:
+        for model in (Comment, Vote):
+            cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [model._meta.db_table])
+            assert "autovacuum_vacuum_insert_scale_factor=0.01" in cursor.fetchone()[0]
