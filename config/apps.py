@@ -8,6 +8,11 @@ class ConfigConfig(AppConfig):
     verbose_name = "Veche"
 
     def ready(self):
+        from django.core.signals import request_finished
+
+        from core.cache import later
+
+        request_finished.connect(later.release, dispatch_uid="veche-cache-later")
         # What is loaded at start (Django, the apps, their modules) lives as long as the
         # process: moved out of the collector's sight, it is not traversed again at every full
         # collection. A page render allocates tens of thousands of short-lived objects (rows,

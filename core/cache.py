@@ -161,15 +161,21 @@ def run_script(source: str, keys: list[str], args: list):
 
 class Later:
     """Cache writes a response need not wait for: a rendered thread or page (megabytes for a
-    long discussion) goes to Redis from a thread of this process while the response leaves.
+    long discussion) goes to Redis from a thread of this process after the response has left
+    (request_finished releases it; HOLD seconds at most, outside requests). Sent meanwhile, a
+    megabyte write held Redis while the same request waited on it for presence.
+
     Their keys name the state they hold, so a write that lands late is never wrong; when
     writes pile up (Redis slow or away) new ones are dropped: the next reader renders again.
     This process keeps its own copy meanwhile, so it does not miss."""
+
+    HOLD = 0.1
 
     def __init__(self, size: int = 8):
         self.queue: queue.Queue = queue.Queue(maxsize=size)
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
+        self.go = threading.Event()
 
     def set(self, key: str, value, timeout: int) -> None:
         try:
@@ -183,20 +189,28 @@ class Later:
                     self.thread = threading.Thread(target=self._run, name="veche-cache-later", daemon=True)
                     self.thread.start()
 
+    def release(self, **_signal) -> None:
+        """The response is out: write what waits."""
+        self.go.set()
+
     def _run(self) -> None:
         from django.core.cache import cache
 
         while True:
             key, value, timeout = self.queue.get()
+            self.go.wait(self.HOLD)
             try:
                 cache.set(key, value, timeout=timeout)
             except Exception:  # a cache write is never the only copy of anything
                 log.exception("cache write failed: %s", key)
             finally:
+                if self.queue.empty():
+                    self.go.clear()
                 self.queue.task_done()
 
     def flush(self) -> None:
-        """Wait until every write handed over so far is done (tests, benchmarks, shutdown)."""
+        """Write everything handed over so far, and wait for it (tests, benchmarks)."""
+        self.go.set()
         self.queue.join()
 
 

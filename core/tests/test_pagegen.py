@@ -111,3 +111,18 @@ def test_writes_behind_are_dropped_not_queued_without_end_when_redis_lags():
     for i in range(5):
         stuck.set(f"k{i}", b"x", 5)  # returns at once, whatever the cache does
     assert stuck.queue.qsize() == 2
+
+
+def test_writes_behind_wait_for_the_response_to_leave():
+    from django.core.cache import cache
+
+    from core.cache import Later
+
+    writer = Later()
+    writer.HOLD = 30  # as if no request ever finished: only release() lets it write
+    cache.delete("later-probe")
+    writer.set("later-probe", b"rendered", 5)
+    time.sleep(0.2)
+    assert cache.get("later-probe") is None  # the response is still on its way
+    writer.release()  # request_finished
+    assert _until(lambda: cache.get("later-probe") == b"rendered")
