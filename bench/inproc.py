@@ -76,7 +76,7 @@ def main(cfg: dict) -> dict:
     poster = readers[0]
     member = Client(HTTP_HOST="127.0.0.1")
     member.force_login(poster)
-    post_url = f"/articles/{small.slug}/comments/"
+    post_url = f"/articles/{large.slug}/comments/"  # the long discussion; the 1,000-comment page stays as measured
     # Each post by another member, with the rate limits on, as on a site (one member may post
     # once in 15 seconds): every member signed in beforehand, their session warm.
     posters = []

@@ -229,7 +229,7 @@ def run_mode(mode: str, args, peers: dict) -> None:
            "page and thread caches missed; unchanged comments come from the kept fragments", "≤ 20 ms")
     record(f"[{mode}] {sizes['large']:,}-comment discussion, first screen (server time)",
            f"{m['first_screen_ms']:.1f} ms", f"whole thread reachable over {m['pages']} pages", "≤ 50 ms")
-    record(f"[{mode}] posting a comment, p50 (server time)", f"{m['post_p50_ms']:.1f} ms",
+    record(f"[{mode}] posting a comment to the {sizes['large']:,}-comment discussion, p50 (server time)", f"{m['post_p50_ms']:.1f} ms",
            f"{m['posts_per_s']:.0f} comments/s sustained", f"≤ {10 if mode == 'embedded' else 15} ms; ≥ 200/s")
     record(f"[{mode}] voting, p50 (server time)", f"{m['vote_p50_ms']:.1f} ms", "", "≤ 5 ms")
     record(f"[{mode}] size: cold render with {m['filler_total']:,} comments in the database",
