@@ -157,11 +157,8 @@ def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | No
             )
             for src, anchor, text in draft.quotes:
                 Quote.objects.create(comment=comment, source_comment=src, source_anchor=anchor, text=text)
-            if draft.status == Status.VISIBLE and _one_statement():
-                discussion_live.comment_added(comment, draft.parent, _count_and_number(comment))
-            elif draft.status == Status.VISIBLE:
+            if draft.status == Status.VISIBLE:
                 _count(comment, +1)
-                discussion_live.comment_added(comment, draft.parent)
             else:
                 _thread_changed(article.pk)
     except IntegrityError:
@@ -170,6 +167,11 @@ def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | No
             if existing is not None:
                 return existing
         raise
+    if draft.status == Status.VISIBLE:
+        # Numbered once the article's lock is let go, so posts to one discussion queue on it
+        # for less time. The number still is this comment's: later posts took the lock after
+        # it, so their ids are higher, and the count stops at this id.
+        discussion_live.comment_added(comment, draft.parent)
     return comment
 
 
@@ -320,21 +322,14 @@ def _lock_article(article_id: int) -> None:
         statements.run(f"SELECT id FROM {_A} WHERE id = %s FOR UPDATE", [article_id])
 
 
-def _count_and_number(comment: Comment) -> tuple[int, int]:
-    """_count(comment, +1) and the count of the new comment's siblings (live.siblings_counted)
-    in one statement, for PostgreSQL: the article's lock is held for two round trips fewer,
-    and posts to one discussion queue on it."""
-    siblings, params = discussion_live.siblings_counted(comment)
-    counted = statements.one(f"WITH a AS ({_COUNT_COMMENT}), m AS ({_COUNT_MEMBER}) {siblings}",
-                             [1, comment.article_id, 1, comment.author_id, *params])
-    transaction.on_commit(lambda: _pages_changed(comment.article_id))
-    return counted
-
-
 def _count(comment: Comment, delta: int) -> None:
     """Counters that follow a comment becoming public (+1) or not (−1)."""
     if getattr(_deferred, "ids", None) is not None:
         _thread_changed(comment.article_id, comment_count=F("comment_count") + delta)
+    elif _one_statement():  # both counters in one round trip
+        statements.run(f"WITH a AS ({_COUNT_COMMENT}) {_COUNT_MEMBER}", [delta, comment.article_id, delta, comment.author_id])
+        transaction.on_commit(lambda: _pages_changed(comment.article_id))
+        return
     else:
         statements.run(_COUNT_COMMENT, [delta, comment.article_id])
         transaction.on_commit(lambda: _pages_changed(comment.article_id))

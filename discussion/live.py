@@ -30,25 +30,18 @@ _SIBLINGS = (f"SELECT COALESCE(SUM(CASE WHEN status IN (%s, %s) THEN 1 ELSE 0 EN
              "WHERE article_id = %s AND id <= %s AND ")
 
 
-def siblings_counted(c: Comment) -> tuple[str, list]:
-    """The statement that counts the comment's earlier siblings: (shown, deleted)."""
+def sibling_index(c: Comment) -> int:
+    """The comment's number among its shown siblings: one indexed count (the covering index on
+    article, parent, id, status); deleted siblings count only while they keep a shown reply,
+    which is rare, so they are looked at one by one."""
+    from core import statements
+
     Status = Comment.Status
     sql = _SIBLINGS + ("parent_id = %s" if c.parent_id is not None else "parent_id IS NULL")
     params = [Status.VISIBLE, Status.REMOVED, Status.DELETED, c.article_id, c.pk]
     if c.parent_id is not None:
         params.append(c.parent_id)
-    return sql, params
-
-
-def sibling_index(c: Comment, counted: tuple[int, int] | None = None) -> int:
-    """The comment's number among its shown siblings: one indexed count (the covering index on
-    article, parent, id, status), unless the caller ran siblings_counted already; deleted
-    siblings count only while they keep a shown reply, which is rare, so they are looked at
-    one by one."""
-    from core import statements
-
-    Status = Comment.Status
-    index, deleted = counted if counted is not None else statements.one(*siblings_counted(c))
+    index, deleted = statements.one(sql, params)
     if deleted:
         siblings = Comment.objects.filter(article_id=c.article_id, id__lte=c.pk, parent_id=c.parent_id,
                                           status=Status.DELETED)
@@ -91,15 +84,14 @@ def _muted() -> bool:
     return getattr(_quiet, "on", False)
 
 
-def comment_added(comment: Comment, parent: Comment | None = None, counted: tuple[int, int] | None = None) -> None:
-    """A new public comment, called inside its transaction: its number is counted there, under
-    the article's lock (no other writer can change its siblings before the commit), and its
-    node is built from the rows in hand — `parent` loaded with its author — rather than read
-    back after the commit."""
+def comment_added(comment: Comment, parent: Comment | None = None) -> None:
+    """A new public comment, just written: its number is counted (among the siblings with lower
+    ids), and its node is built from the rows in hand — `parent` loaded with its author —
+    rather than read back. The event goes out after the commit."""
     if _muted():
         return
     parent_node = threads.Node(parent, 0, None, parent.depth) if parent is not None else None
-    node = threads.Node(comment, sibling_index(comment, counted), parent_node, comment.depth)
+    node = threads.Node(comment, sibling_index(comment), parent_node, comment.depth)
     comment.published_node = node  # the poster's answer shows the same node
 
     def event():
