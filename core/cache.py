@@ -25,11 +25,12 @@ class CacheUnavailable(Exception):
 class KeptClient(RedisCacheClient):
     """Django's client builds a Redis client object around its pool for every call, which
     cost as much as the round trip itself; a Redis client is safe to share between threads,
-    so one is kept per pool."""
+    so one is kept per pool. The scripts registered with run_script are kept here too."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._kept = {}
+        self.scripts: dict = {}
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -39,13 +40,30 @@ class KeptClient(RedisCacheClient):
         return client
 
 
+_clients: dict = {}  # (servers, options) → the KeptClient of this process
+_clients_lock = threading.Lock()
+
+
 class ResilientRedisCache(RedisCache):
     _broken_until = 0.0
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = KeptClient
-        self._scripts: dict = {}
+        self._client_key = (tuple(self._servers), repr(sorted(self._options.items())))
+
+    @property
+    def _cache(self):
+        """One client, and so one connection pool, for the whole process. Django keeps a cache
+        backend per async context, which under ASGI is per request: each request opened a new
+        pool and a new connection to Redis (a connect and its handshake, every time)."""
+        client = _clients.get(self._client_key)
+        if client is None:
+            with _clients_lock:
+                client = _clients.get(self._client_key)
+                if client is None:
+                    client = _clients[self._client_key] = self._class(self._servers, **self._options)
+        return client
 
     def _guard(self, fn, default, *args, **kwargs):
         if time.monotonic() < self._broken_until:
@@ -112,9 +130,10 @@ class ResilientRedisCache(RedisCache):
         missing = object()
 
         def run():
-            script = self._scripts.get(source)
+            kept = self._cache
+            script = kept.scripts.get(source)
             if script is None:
-                script = self._scripts[source] = self._cache.get_client(write=True).register_script(source)
+                script = kept.scripts[source] = kept.get_client(write=True).register_script(source)
             return script(keys=[self.make_key(k) for k in keys], args=args)
 
         result = self._guard(run, missing)

@@ -126,3 +126,16 @@ def test_writes_behind_wait_for_the_response_to_leave():
     assert cache.get("later-probe") is None  # the response is still on its way
     writer.release()  # request_finished
     assert _until(lambda: cache.get("later-probe") == b"rendered")
+
+
+def test_every_request_uses_the_one_connection_pool_of_the_process():
+    """Django keeps a cache backend per async context (per request under ASGI); they share
+    one client, so a request does not open a connection to Redis."""
+    import contextvars
+
+    from django.core.cache import caches
+
+    first, second = (contextvars.Context().run(lambda: caches["default"]) for _ in range(2))
+    assert first is not second  # two requests' backends
+    assert first._cache is second._cache
+    assert first._cache.get_client(write=True).connection_pool is second._cache.get_client().connection_pool
