@@ -53,7 +53,8 @@ def settle(models, using: str | None = None) -> None:
         return  # VACUUM cannot run in a transaction; autovacuum will do it
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for model in models:
-                cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
+            tables = {m._meta.db_table for m in models if m._meta.managed and not m._meta.proxy}
+            for table in sorted(tables):
+                cursor.execute(f'VACUUM (ANALYZE) "{table}"')
         elif connection.vendor == "sqlite":
             cursor.execute("PRAGMA optimize")

@@ -35,4 +35,9 @@ class Command(BaseCommand):
                 raise CommandError(f"pg_restore failed: {done.stderr.strip()}")
         else:
             raise CommandError(f"No restore method for {connection.vendor}.")
+        from django.apps import apps
+
+        from core import statements
+
+        statements.settle(apps.get_models())  # a restored table has no statistics yet
         self.stdout.write(f"Restored from {file}; clear the cache if Redis holds pages of the old state.")
