@@ -188,9 +188,18 @@ def _key(kind: str, article_id: int, gen: int, variant: str) -> str:
 
 
 # This process's copy of recent pages, so a worker does not fetch hundreds of KB from Redis
-# for every reader: keyed like the shared entries (generation included), kept ≤ TTL seconds.
-_near: dict[str, tuple[float, bytes, str]] = {}
+# for every reader: keyed like the shared entries (generation included), kept ≤ TTL seconds,
+# and bounded by count and by bytes (a long discussion's page is megabytes).
+_near: dict[str, tuple[float, object, str, int]] = {}  # key → (expires, body, content type, bytes)
 _NEAR_MAX = 256
+NEAR_BYTES = 64 * 2**20
+_near_bytes = 0
+_near_lock = threading.Lock()
+
+
+def _size(body) -> int:
+    """Bytes held by a page, or by a member page's skeleton (its literal parts)."""
+    return len(body) if isinstance(body, bytes | bytearray) else sum(len(p) for p in body.parts)
 
 
 def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: bytes, content_type: str) -> None:
@@ -203,10 +212,23 @@ def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: b
     _remember(key, body, content_type)
 
 
-def _remember(key: str, body: bytes, content_type: str) -> None:
-    if len(_near) >= _NEAR_MAX:
-        _near.clear()
-    _near[key] = (time.monotonic() + TTL, body, content_type)
+def _remember(key: str, body, content_type: str) -> None:
+    global _near_bytes
+    size = _size(body)
+    if size > NEAR_BYTES // 4:
+        return  # one page never takes most of the room
+    with _near_lock:
+        now = time.monotonic()
+        old = _near.pop(key, None)
+        if old is not None:
+            _near_bytes -= old[3]
+        # All entries live TTL seconds, so the oldest (first) are the expired ones: they go
+        # first, then the oldest others, until the new page fits.
+        while _near and (_near_bytes + size > NEAR_BYTES or len(_near) >= _NEAR_MAX
+                         or next(iter(_near.values()))[0] <= now):
+            _near_bytes -= _near.pop(next(iter(_near)))[3]
+        _near[key] = (now + TTL, body, content_type, size)
+        _near_bytes += size
 
 
 def lookup(kind: str, slug: str, variant: str):
@@ -227,7 +249,10 @@ def lookup(kind: str, slug: str, variant: str):
 
 def forget() -> None:
     """Drop this process's copies of pages and generations (tests, benchmarks)."""
-    _near.clear()
+    global _near_bytes
+    with _near_lock:
+        _near.clear()
+        _near_bytes = 0
     watcher.reset()
 
 

@@ -64,31 +64,43 @@ def shared_parts(article, order: str, page: int = 1) -> tuple[list[str], int, st
 
 
 class _LRU:
-    """A small in-process cache of rendered threads, bounded by count."""
+    """A small in-process cache of rendered threads, bounded by count and by bytes (a long
+    discussion's thread is megabytes)."""
 
-    def __init__(self, size: int = 64):
+    def __init__(self, size: int = 64, max_bytes: int = 128 * 2**20):
         from collections import OrderedDict
         from threading import Lock
 
-        self.size, self.data, self.lock = size, OrderedDict(), Lock()
+        self.size, self.max_bytes, self.data, self.lock = size, max_bytes, OrderedDict(), Lock()
+        self.bytes = 0
+
+    @staticmethod
+    def weigh(value) -> int:
+        return sum(len(p) for p in value[0].parts)  # (Split, shown, summary, page, pages)
 
     def get(self, key):
         with self.lock:
-            value = self.data.get(key)
-            if value is not None:
-                self.data.move_to_end(key)
-            return value
+            entry = self.data.get(key)
+            if entry is None:
+                return None
+            self.data.move_to_end(key)
+            return entry[0]
 
     def put(self, key, value) -> None:
+        size = self.weigh(value)
         with self.lock:
-            self.data[key] = value
-            self.data.move_to_end(key)
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
+            old = self.data.pop(key, None)
+            if old is not None:
+                self.bytes -= old[1]
+            self.data[key] = (value, size)
+            self.bytes += size
+            while len(self.data) > 1 and (len(self.data) > self.size or self.bytes > self.max_bytes):
+                self.bytes -= self.data.popitem(last=False)[1][1]
 
     def clear(self) -> None:
         with self.lock:
             self.data.clear()
+            self.bytes = 0
 
 
 _local = _LRU()
