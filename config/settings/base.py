@@ -106,10 +106,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so tests can hammer it from several threads as the server would.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
+# PostgreSQL plans each statement anew unless it is prepared: a statement run twice on a
+# connection is prepared and its plan kept (psycopg's prepare_threshold, with the parameters
+# bound by the server), which took a millisecond off a page rendered from nothing. Behind a
+# pooler that cannot keep prepared statements (PgBouncer before 1.21, or without
+# max_prepared_statements, in transaction mode) set VECHE_DB_PREPARED=0.
+_PG_OPTIONS = {"server_side_binding": True, "prepare_threshold": 2} if env_bool("VECHE_DB_PREPARED", True) else {}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = dict(_PG_OPTIONS)
+
 REPLICA_URLS = env_list("VECHE_DATABASE_REPLICA_URLS")
 for _i, _url in enumerate(REPLICA_URLS):
     DATABASES[f"replica{_i}"] = dj_database_url.parse(_url, conn_max_age=600, conn_health_checks=True)
     DATABASES[f"replica{_i}"]["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_i}"]["OPTIONS"] = dict(_PG_OPTIONS)
 DATABASE_ROUTERS = ["core.dbrouter.ReplicaRouter"] if REPLICA_URLS else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

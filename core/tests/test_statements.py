@@ -36,3 +36,16 @@ def test_comments_and_votes_are_vacuumed_after_one_percent_new_rows():
         for model in (Comment, Vote):
             cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [model._meta.db_table])
             assert "autovacuum_vacuum_insert_scale_factor=0.01" in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_postgresql_statements_are_prepared_when_repeated():
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's (the PostgreSQL + Redis pass)")
+    sql = "SELECT count(*) FROM discussion_comment WHERE article_id = %s"
+    for _ in range(3):
+        statements.one(sql, [0])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ["SELECT count(*) FROM discussion_comment WHERE article_id = $1%"])
+        assert cursor.fetchone()[0] == 1
