@@ -26,11 +26,10 @@ class Node:
     """A shown comment in the tree: `index` is 1-based among its shown siblings, oldest first.
     A plain class with slots: a thousand are made for every render."""
 
-    __slots__ = ("comment", "index", "parent", "depth", "children")
+    __slots__ = ("comment", "index", "parent", "depth")
 
     def __init__(self, comment: Comment, index: int, parent: "Node | None", depth: int):
         self.comment, self.index, self.parent, self.depth = comment, index, parent, depth
-        self.children: list[Node] = []
 
     @property
     def display_depth(self) -> int:
@@ -229,6 +228,9 @@ def build(comments: list[Comment], order: str = "oldest", viewer_id: int | None 
     `root_numbers` gives top-level comments their numbers when only a page of them is here."""
     shown = _shown(comments, viewer_id)
     nodes: dict[int, Node] = {}
+    # Replies are listed here, by their parent's id, not on the nodes: a node points to its
+    # parent only, so a thousand nodes are no thousand reference cycles for the collector.
+    children: dict[int, list[Node]] = {}
     roots: list[Node] = []
     for c in comments:  # by id, so a parent is met before its replies
         if c.pk not in shown:
@@ -236,7 +238,12 @@ def build(comments: list[Comment], order: str = "oldest", viewer_id: int | None 
         parent = nodes.get(c.parent_id) if c.parent_id is not None else None
         if c.parent_id is not None and parent is None:
             continue  # its parent is not shown (held, or an orphan): neither is it
-        siblings = parent.children if parent else roots
+        if parent is None:
+            siblings = roots
+        else:
+            siblings = children.get(c.parent_id)
+            if siblings is None:
+                siblings = children[c.parent_id] = []
         index = len(siblings) + 1
         if parent is None and root_numbers is not None:
             index = root_numbers.get(c.pk, index)
@@ -250,9 +257,9 @@ def build(comments: list[Comment], order: str = "oldest", viewer_id: int | None 
     while stack:
         node = stack.pop()
         flat.append(node)
-        if node.children:
-            kids = sorted(node.children, key=key) if key else node.children
-            stack.extend(reversed(kids))
+        kids = children.get(node.comment.pk)
+        if kids:
+            stack.extend(reversed(sorted(kids, key=key) if key else kids))
     return flat
 
 
