@@ -18,13 +18,14 @@ def site(request):
 
 
 def nav_sections():
-    """Sections for the header, cached: every page shows them."""
+    """The header's sections as (address, name), cached: every page shows them. Plain pairs
+    rather than model instances, which cost more to pickle and unpickle than the query."""
     from django.core.cache import cache
 
     from newsroom.models import Section
 
-    sections = cache.get("nav-sections")
+    sections = cache.get("nav-sections:pairs")
     if sections is None:
-        sections = list(Section.objects.all())
-        cache.set("nav-sections", sections, timeout=300)
+        sections = [(s.get_absolute_url(), s.name) for s in Section.objects.only("slug", "name")]
+        cache.set("nav-sections:pairs", sections, timeout=300)
     return sections

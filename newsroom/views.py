@@ -5,13 +5,15 @@ import uuid
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import mark_safe
 
-from core import pagecache
+from core import pagecache, statements
 from core.front import variant as front_variant
 from discussion import page as discussion_page
 from newsroom import memberpage
@@ -71,11 +73,43 @@ def search(request):
     return _listing(request, qs, "newsroom/search.html", {"q": q})
 
 
+_A, _S, _AU, _T = (m._meta.db_table for m in (Article, Section, Author, Tag))
+_ARTICLE = (f'SELECT a.*, s.name AS section_name, s.slug AS section_slug, au.name AS author_name, '
+            f'au.slug AS author_slug FROM "{_A}" a JOIN "{_S}" s ON s.id = a.section_id '
+            f'LEFT JOIN "{_AU}" au ON au.id = a.author_id '
+            "WHERE a.slug = %s AND a.state IN (%s, %s) AND a.published_at <= %s")
+_TAGS = (f'SELECT t.id, t.name, t.slug FROM "{_T}" t JOIN "{Article.tags.through._meta.db_table}" at '
+         "ON at.tag_id = t.id WHERE at.article_id = %s ORDER BY t.name")
+
+
+def published_article(slug: str) -> Article:
+    """A published article with the names and addresses of its section and author, read by
+    one statement written once (the ORM compiled the same query anew for every page: two
+    thirds of its time). Raw queries still convert each column as the model's field does."""
+    found = list(Article.objects.raw(_ARTICLE, [slug, Article.State.PUBLISHED, Article.State.SCHEDULED,
+                                                statements.time(timezone.now())]))
+    if not found:
+        raise Http404("No such publication.")
+    obj = found[0]
+    obj.section = Section.from_db(obj._state.db, ["id", "name", "slug"],
+                                  [obj.section_id, obj.section_name, obj.section_slug])
+    if obj.author_id is not None:
+        obj.author = Author.from_db(obj._state.db, ["id", "name", "slug"],
+                                    [obj.author_id, obj.author_name, obj.author_slug])
+    else:
+        obj.author = None
+    return obj
+
+
+def article_tags(obj: Article) -> list[Tag]:
+    return list(Tag.objects.raw(_TAGS, [obj.pk]))
+
+
 def article(request, slug):
-    articles = Article.objects.select_related("section", "author")
-    if not request.user.has_perm("newsroom.change_article"):
-        articles = articles.published()  # editors preview drafts and scheduled articles
-    obj = get_object_or_404(articles, slug=slug)
+    if request.user.has_perm("newsroom.change_article"):  # editors preview drafts and scheduled articles
+        obj = get_object_or_404(Article.objects.select_related("section", "author"), slug=slug)
+    else:
+        obj = published_article(slug)
     views = do_record_view(obj)
     order = request.GET.get("order", "oldest")
     if order not in discussion_page.ORDERS:
@@ -101,7 +135,7 @@ def article(request, slug):
     response = render(request, "newsroom/article.html", {
         "article": obj,
         "views": views,
-        "tags": list(obj.tags.all()),
+        "tags": article_tags(obj),
         "discussion": discussion,
         "closed_reason": obj.comments_closed_reason(),
         "draft": draft,

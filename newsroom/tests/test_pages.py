@@ -124,3 +124,26 @@ def test_an_edited_or_withdrawn_article_leaves_the_page_cache_at_once(
         do_save_article(published)
     assert pagecache.lookup("page", published.slug, "oldest:1") is None
     assert client.get(published.get_absolute_url()).status_code == 404
+
+
+def test_the_article_read_by_one_statement_agrees_with_the_orm(published, make_article):
+    from django.http import Http404
+
+    from newsroom import views
+
+    for obj in (published, make_article(title="No author, no tags")):
+        narrow = views.published_article(obj.slug)
+        full = Article.objects.select_related("section", "author").get(pk=obj.pk)
+        for f in Article._meta.concrete_fields:
+            assert getattr(narrow, f.attname) == getattr(full, f.attname), f.attname
+        assert (narrow.section.name, narrow.section.get_absolute_url()) == (full.section.name,
+                                                                           full.section.get_absolute_url())
+        assert (narrow.author and (narrow.author.name, narrow.author.get_absolute_url())) == \
+            (full.author and (full.author.name, full.author.get_absolute_url()))
+        assert [(t.pk, t.name, t.get_absolute_url()) for t in views.article_tags(narrow)] == \
+            [(t.pk, t.name, t.get_absolute_url()) for t in full.tags.order_by("name")]
+    draft = make_article(state=Article.State.DRAFT)
+    later = make_article(state=Article.State.SCHEDULED, published_at=timezone.now() + timedelta(hours=1))
+    for hidden in (draft.slug, later.slug, "no-such-article"):
+        with pytest.raises(Http404):
+            views.published_article(hidden)
