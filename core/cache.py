@@ -118,17 +118,11 @@ class ResilientRedisCache(RedisCache):
     def count(self, key, delta=1, version=None) -> int:
         """Add to a counter that starts at 0, in one round trip (incr checks first that the
         key exists, a second one). Raises CacheUnavailable."""
-        missing = object()
         key = self.make_and_validate_key(key, version=version)
-        result = self._guard(lambda: self._cache.get_client(key, write=True).incrby(key, delta), missing)
-        if result is missing:
-            raise CacheUnavailable("Redis is unavailable")
-        return result
+        return self._counted(lambda: self._cache.get_client(key, write=True).incrby(key, delta))
 
     def run_script(self, source: str, keys: list[str], args: list):
         """Run a Lua script, its keys made as the cache makes them. Raises CacheUnavailable."""
-        missing = object()
-
         def run():
             kept = self._cache
             script = kept.scripts.get(source)
@@ -136,17 +130,18 @@ class ResilientRedisCache(RedisCache):
                 script = kept.scripts[source] = kept.get_client(write=True).register_script(source)
             return script(keys=[self.make_key(k) for k in keys], args=args)
 
-        result = self._guard(run, missing)
+        return self._counted(run)
+
+    def _counted(self, fn, *args):
+        """_guard for what must not silently default (counters): raises CacheUnavailable."""
+        missing = object()
+        result = self._guard(fn, missing, *args)
         if result is missing:
             raise CacheUnavailable("Redis is unavailable")
         return result
 
     def incr(self, key, delta=1, version=None):
-        missing = object()
-        result = self._guard(super().incr, missing, key, delta, version)
-        if result is missing:
-            raise CacheUnavailable("Redis is unavailable")
-        return result
+        return self._counted(super().incr, key, delta, version)
 
 
 def count(key: str, delta: int = 1) -> int:

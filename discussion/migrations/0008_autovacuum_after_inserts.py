@@ -11,20 +11,22 @@ from django.db import migrations
 TABLES = ("discussion_comment", "discussion_vote")
 
 
-def tune(apps, schema_editor):
+SETTINGS = "autovacuum_vacuum_insert_scale_factor = 0.01, autovacuum_analyze_scale_factor = 0.02"
+
+
+def _alter(schema_editor, change: str) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     for table in TABLES:
-        schema_editor.execute(f'ALTER TABLE "{table}" SET (autovacuum_vacuum_insert_scale_factor = 0.01, '
-                              "autovacuum_analyze_scale_factor = 0.02)")
+        schema_editor.execute(f'ALTER TABLE "{table}" {change}')
+
+
+def tune(apps, schema_editor):
+    _alter(schema_editor, f"SET ({SETTINGS})")
 
 
 def untune(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in TABLES:
-        schema_editor.execute(f'ALTER TABLE "{table}" RESET (autovacuum_vacuum_insert_scale_factor, '
-                              "autovacuum_analyze_scale_factor)")
+    _alter(schema_editor, "RESET (autovacuum_vacuum_insert_scale_factor, autovacuum_analyze_scale_factor)")
 
 
 class Migration(migrations.Migration):
