@@ -24,6 +24,13 @@ def _key(member_id: int) -> str:
 _local: dict[int, float] = {}
 
 
+# With Redis, each process remembers when a member's mark was last written (by it or, as it
+# read, by another): a member making requests is then skipped for TOUCH_EVERY without asking
+# Redis — one round trip fewer on every signed-in request. Bounded: forgotten wholesale when full.
+_marked: dict[int, float] = {}
+MARKED_MAX = 100_000
+
+
 def _shared() -> bool:
     return bool(settings.REDIS_URL)
 
@@ -35,8 +42,16 @@ def _get(member_id: int):
 def _set(member_id: int, when: float) -> None:
     if _shared():  # whole seconds: the cache keeps integers as they are, floats it pickles
         cache.set(_key(member_id), int(when), timeout=window() * 2)
+        _remember(member_id, int(when))
     else:
         _local[member_id] = when
+
+
+def _remember(member_id: int, when: float) -> None:
+    if _shared():
+        if len(_marked) >= MARKED_MAX:
+            _marked.clear()
+        _marked[member_id] = when
 
 
 def window() -> int:
@@ -46,8 +61,11 @@ def window() -> int:
 def touch(member, now: float | None = None) -> bool:
     """Record that `member` made a request. Returns True when they just came online."""
     now = time.time() if now is None else now
+    if (known := _marked.get(member.pk)) is not None and 0 <= now - known < TOUCH_EVERY:
+        return False
     last = _get(member.pk)
     if last is not None and now - last < TOUCH_EVERY:
+        _remember(member.pk, last)
         return False
     _set(member.pk, now)
     came_online = last is None or now - last >= window()
@@ -85,9 +103,11 @@ def online_ids(member_ids: Iterable[int], now: float | None = None) -> set[int]:
 
 def forget(member_id: int) -> None:
     _local.pop(member_id, None)
+    _marked.pop(member_id, None)
     cache.delete(_key(member_id))
 
 
 def forget_all() -> None:
     """Everyone Offline in this process (tests)."""
     _local.clear()
+    _marked.clear()

@@ -22,6 +22,31 @@ def one(sql: str, params: list, using: str | None = None):
         return cursor.fetchone()
 
 
+def after(steps: list[tuple[str, list]], sql: str, params: list, using: str | None = None):
+    """Run `steps` (their results unread), then `sql`; its first row, or None. PostgreSQL gets
+    them in one round trip (a psycopg pipeline), executed one after another as if sent
+    singly: each statement sees what committed before it started, so a read placed after a
+    lock sees the rows as the lock's previous holder left them."""
+    connection = _connection(using)
+    if not steps:
+        return one(sql, params, using)
+    if connection.vendor != "postgresql":
+        for step, values in steps:
+            run(step, values, using)
+        return one(sql, params, using)
+    connection.ensure_connection()
+    cursors = [connection.cursor() for _ in range(len(steps) + 1)]
+    try:
+        with connection.connection.pipeline():
+            for cursor, (step, values) in zip(cursors, steps):
+                cursor.execute(step, values)
+            cursors[-1].execute(sql, params)
+            return cursors[-1].fetchone()
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
 def rows(sql: str, params: list, using: str | None = None) -> list:
     with _connection(using).cursor() as cursor:
         cursor.execute(sql, params)

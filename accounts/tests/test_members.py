@@ -121,6 +121,36 @@ def test_presence_window(alice, settings):
     assert presence.online_ids([alice.pk], now=now + 301) == set()
 
 
+def test_with_redis_a_process_remembers_marks_instead_of_asking_again(alice, settings, monkeypatch):
+    """Every signed-in request touches presence; within TOUCH_EVERY of a mark this process wrote
+    or read, it does not ask the shared cache again."""
+    if not settings.REDIS_URL:
+        settings.REDIS_URL = "redis://127.0.0.1:6379/15"  # the shared path; marks go to the configured cache
+    presence.forget_all()
+    now = time.time()
+    asked = []
+    real_get = presence._get
+    monkeypatch.setattr(presence, "_get", lambda pk: asked.append(pk) or real_get(pk))
+    assert presence.touch(alice, now=now) is True
+    assert presence.touch(alice, now=now + presence.TOUCH_EVERY - 1) is False
+    assert asked == [alice.pk]  # the second touch was answered from memory
+    presence.touch(alice, now=now + presence.TOUCH_EVERY)  # time to write again: asks first
+    assert asked == [alice.pk, alice.pk]
+    assert presence.online_ids([alice.pk], now=now + presence.TOUCH_EVERY) == {alice.pk}
+
+    # A mark another process wrote is read once, then remembered.
+    presence.forget_all()
+    later = now + 1000
+    presence._set(alice.pk, later)
+    presence._marked.clear()  # as if another process had written it
+    asked.clear()
+    assert presence.touch(alice, now=later + 1) is False
+    assert presence.touch(alice, now=later + 2) is False
+    assert asked == [alice.pk]
+    presence.forget(alice.pk)  # a deleted account: remembered no more
+    assert presence.online_ids([alice.pk], now=later + 2) == set()
+
+
 def test_a_request_marks_the_member_online(client, alice):
     client.force_login(alice)
     client.get("/")

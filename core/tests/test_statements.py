@@ -49,3 +49,49 @@ def test_postgresql_statements_are_prepared_when_repeated():
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
                        ["SELECT count(*) FROM discussion_comment WHERE article_id = $1%"])
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db
+def test_after_runs_the_steps_then_returns_the_last_statements_row(article):
+    table = Comment._meta.db_table
+    with transaction.atomic():
+        row = statements.after([(f"UPDATE newsroom_article SET comment_count = %s WHERE id = %s", [7, article.pk]),
+                                ("UPDATE newsroom_article SET comment_count = comment_count + 1 WHERE id = %s", [article.pk])],
+                               "SELECT comment_count, (SELECT COUNT(*) FROM " + table + ") FROM newsroom_article WHERE id = %s",
+                               [article.pk])
+    assert row == (8, 0)  # both steps ran, in order, before the read
+    assert statements.after([], "SELECT id FROM newsroom_article WHERE id = %s", [-1]) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_sent_with_a_lock_sees_what_the_locks_holder_committed(article):
+    """The point of sending a lock and a read in one round trip: the read still runs after the
+    lock is granted, so it sees the previous holder's commit (one statement could not)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and pipelines are PostgreSQL's (the PostgreSQL + Redis pass)")
+    import threading
+
+    from django.db import connections
+
+    lock = ("SELECT id FROM newsroom_article WHERE id = %s FOR UPDATE", [article.pk])
+    holding, seen = threading.Event(), []
+
+    def other():
+        try:
+            with transaction.atomic():
+                statements.run(*lock)
+                holding.set()
+                import time
+
+                time.sleep(0.3)  # the main thread's lock and read wait here
+                statements.run("UPDATE newsroom_article SET comment_count = 41 WHERE id = %s", [article.pk])
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert holding.wait(5)
+    with transaction.atomic():
+        seen.append(statements.after([lock], "SELECT comment_count FROM newsroom_article WHERE id = %s", [article.pk]))
+    thread.join()
+    assert seen == [(41,)]

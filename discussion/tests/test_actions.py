@@ -159,6 +159,35 @@ def test_vote_transitions(alice, bob, article, post, sequence, counts):
     assert article.thread_version == version + changes  # each vote that moved the counts, once
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_commits_without_waiting_for_the_disk_and_nothing_else_does(alice, bob, article, post, monkeypatch):
+    """PostgreSQL: a vote's transaction commits asynchronously (a server crash may lose the
+    last votes, each whole); the connection is back to synchronous commits afterwards."""
+    from django.db import connection
+
+    from moderation import brigades
+
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's (the PostgreSQL + Redis pass)")
+    c = post(alice, article, "a minus is screened inside the vote's transaction")
+    during = []
+    monkeypatch.setattr(brigades, "after_minus", lambda vote: during.append(_setting()) or False)
+    actions.vote(bob, c, -1)
+    assert during == ["off"]
+    assert _setting() == "on"
+    post(alice, article, "comments commit as before")
+    assert _setting() == "on"
+    with transaction.atomic():  # a vote inside a larger transaction (an import) leaves its commit alone
+        actions.vote(bob, c, 1)
+        assert during == ["off"] and _setting() == "on"
+
+
+def _setting() -> str:
+    from core import statements
+
+    return statements.one("SHOW synchronous_commit", [])[0]
+
+
 def test_no_vote_on_own_or_deleted_comment(alice, bob, article, post):
     c = post(alice, article, "mine")
     with pytest.raises(ActionError, match="your own"):
