@@ -13,6 +13,13 @@ class ConfigConfig(AppConfig):
         from core.cache import later
 
         request_finished.connect(later.release, dispatch_uid="veche-cache-later")
+        from django.db.models.signals import post_delete, post_save
+
+        from core.context_processors import forget_nav
+        from newsroom.models import Section
+
+        for signal in (post_save, post_delete):
+            signal.connect(forget_nav, sender=Section, dispatch_uid=f"veche-nav-{signal is post_save}")
         # What is loaded at start (Django, the apps, their modules) lives as long as the
         # process: moved out of the collector's sight, it is not traversed again at every full
         # collection. A page render allocates tens of thousands of short-lived objects (rows,

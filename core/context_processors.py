@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 
 
@@ -18,14 +20,24 @@ def site(request):
 
 
 def nav_sections():
-    """The header's sections as (address, name), cached: every page shows them. Plain pairs
-    rather than model instances, which cost more to pickle and unpickle than the query."""
-    from django.core.cache import cache
-
+    """The header's sections as (address, name): every page shows them, and they change a few
+    times a year. Each process keeps them NAV_SECONDS (saving a section forgets them in the
+    process that saved it at once; others follow within the minute), as plain pairs."""
+    global _nav
+    kept = _nav
+    if kept is not None and time.monotonic() < kept[0]:
+        return kept[1]
     from newsroom.models import Section
 
-    sections = cache.get("nav-sections:pairs")
-    if sections is None:
-        sections = [(s.get_absolute_url(), s.name) for s in Section.objects.only("slug", "name")]
-        cache.set("nav-sections:pairs", sections, timeout=300)
+    sections = [(s.get_absolute_url(), s.name) for s in Section.objects.only("slug", "name")]
+    _nav = (time.monotonic() + NAV_SECONDS, sections)
     return sections
+
+
+NAV_SECONDS = 60
+_nav: tuple[float, list[tuple[str, str]]] | None = None
+
+
+def forget_nav(**_signal) -> None:
+    global _nav
+    _nav = None

@@ -226,6 +226,7 @@ def clear_caches() -> None:
     (tests, benchmarks)."""
     from accounts import presence
     from core import pagecache
+    from core.context_processors import forget_nav
     from newsroom import memberpage
 
     later.flush()  # a write still on its way would land after the clearing
@@ -235,3 +236,4 @@ def clear_caches() -> None:
     render.fragments.clear()
     memberpage.forget()
     presence.forget_all()
+    forget_nav()

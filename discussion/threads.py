@@ -7,6 +7,7 @@ This is the only module that may hold database-specific SQL for threads.
 """
 
 import math
+from operator import itemgetter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -178,10 +179,16 @@ def _rows(alias: str, times: str, article_id: int, roots: list[int] | None):
         marks = ",".join(["%s"] * len(roots))
         sql += f"WHERE (c.id IN ({marks}) OR c.root_id IN ({marks}))"
         params = list(roots) * 2
-    sql += " ORDER BY c.id"
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    # In id order, sorted here: the rows come nearly in order already, and the database would
+    # sort them whole (half a megabyte for a thousand comments) before sending the first.
+    rows.sort(key=_first)
+    return rows
+
+
+_first = itemgetter(0)
 
 
 def _roots(article_id: int, order: str, viewer_id: int | None) -> list[tuple]:

@@ -1,0 +1,44 @@
+"""The header's sections: kept per process, forgotten when a section is saved or deleted."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core import context_processors
+from newsroom.models import Section
+
+
+def test_sections_are_read_once_then_kept(db):
+    context_processors.forget_nav()
+    Section.objects.create(name="Fleet", slug="fleet")
+    with CaptureQueriesContext(connection) as first:
+        pairs = context_processors.nav_sections()
+    assert any(name == "Fleet" and address.endswith("/fleet/") for address, name in pairs)
+    with CaptureQueriesContext(connection) as again:
+        assert context_processors.nav_sections() == pairs
+    assert len(first) == 1 and len(again) == 0
+
+
+def test_a_saved_or_deleted_section_shows_at_once(db, client):
+    context_processors.forget_nav()
+    context_processors.nav_sections()
+    fleet = Section.objects.create(name="Fleet and ports", slug="fleet")
+    assert "Fleet and ports" in client.get("/").content.decode()
+    fleet.name = "Naval"
+    fleet.save()
+    html = client.get("/").content.decode()
+    assert "Naval" in html and "Fleet and ports" not in html
+    fleet.delete()
+    assert "Naval" not in client.get("/").content.decode()
+
+
+def test_kept_sections_expire(db, monkeypatch):
+    context_processors.forget_nav()
+    context_processors.nav_sections()
+    Section.objects.bulk_create([Section(name="Aviation", slug="aviation")])  # no signal: another process's save
+    assert all(name != "Aviation" for _a, name in context_processors.nav_sections())
+    import time
+    from types import SimpleNamespace
+
+    later = time.monotonic() + context_processors.NAV_SECONDS + 1
+    monkeypatch.setattr(context_processors, "time", SimpleNamespace(monotonic=lambda: later))
+    assert any(name == "Aviation" for _a, name in context_processors.nav_sections())
