@@ -43,8 +43,7 @@ def main(cfg: dict) -> dict:
     client.get(url)
 
     def cold():  # the request alone: emptying the caches (and waiting for writes) is not timed
-        r = client.get(url)
-        assert r.status_code == 200
+        assert _served(client.get(url)).status_code == 200
 
     reps = 5 if smoke else 15
     out["cold_render_ms"] = statistics.median(timed(cold, reps, before=clear_caches))
@@ -58,14 +57,13 @@ def main(cfg: dict) -> dict:
     for i in range(reps):
         actions.do_vote(readers[-1], target, 1 if i % 2 == 0 else 0)
         t = time.perf_counter()
-        assert client.get(url).status_code == 200
+        assert _served(client.get(url)).status_code == 200
         after.append((time.perf_counter() - t) * 1000)
     out["rerender_ms"] = statistics.median(after)
     large_url = large.get_absolute_url()
 
     def first_screen():
-        r = client.get(large_url)
-        assert r.status_code == 200
+        assert _served(client.get(large_url)).status_code == 200
 
     out["first_screen_ms"] = statistics.median(timed(first_screen, reps, before=clear_caches))
     import re
@@ -166,6 +164,15 @@ def _form(**fields) -> str:
     from urllib.parse import urlencode
 
     return urlencode(fields)
+
+
+def _served(response):
+    """The test client ties each response to itself (response.json is a partial of it): a
+    cycle that only the collector's next full pass frees, with the page in it, so renders in a
+    row each took fresh megabytes from the system. A server's response is freed once sent;
+    this one is let go the same way."""
+    response.json = None
+    return response
 
 
 def _posted(response) -> None:

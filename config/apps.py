@@ -28,4 +28,7 @@ class ConfigConfig(AppConfig):
         # A/B in one process, see docs/performance.md). Cycles are still collected.
         gc.collect()
         gc.freeze()
+        from core.memory import keep_freed_memory
+
+        keep_freed_memory()
         gc.set_threshold(10_000, 10, 10)

@@ -129,6 +129,12 @@ def article(request, slug):
     gen = pagecache.generation(obj.pk) if variant else None
     token = memberpage.MARKERS["token"] if member else None
     discussion = discussion_page.for_viewer(request, obj, order, cpage, shared=shared, token=token)
+    # The thread (hundreds of KB) is spliced into the rendered page rather than passed
+    # through the template engine, which would copy it at every level of nesting; nor is it
+    # left in the template's context, whose dictionaries refer to each other: the collector
+    # frees them only at its next full pass, and a thread held that long per render filled
+    # the worker's memory and made every render touch fresh pages.
+    thread_html = discussion.pop("thread_html")
     draft = request.session.get("comment_draft") if member else None
     if draft and draft.get("article") != obj.pk:
         draft = None
@@ -145,9 +151,7 @@ def article(request, slug):
             "csrf_token": memberpage.MARKERS["token"], "idempotency_key": memberpage.MARKERS["idem"]}
            if member else {"idempotency_key": uuid.uuid4().hex}),
     })
-    # The thread (hundreds of KB) is spliced into the rendered page rather than passed
-    # through the template engine, which would copy it at every level of nesting.
-    html = response.content.replace(b"<!--veche:thread-->", discussion["thread_html"], 1)
+    html = response.content.replace(b"<!--veche:thread-->", thread_html, 1)
     if member is None:
         response.content = html
         if variant and response.status_code == 200 and not response.cookies:
