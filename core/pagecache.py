@@ -253,6 +253,8 @@ def forget() -> None:
     with _near_lock:
         _near.clear()
         _near_bytes = 0
+    with _views_lock:
+        _views.clear()
     watcher.reset()
 
 
@@ -265,6 +267,11 @@ def count_view(article_id: int) -> int | None:
             return n
         _views[article_id] = n
         return None
+
+
+def pending_views(article_id: int) -> int:
+    """Views this process counted and has not written yet."""
+    return _views.get(article_id, 0)
 
 
 def flush_views(article_id: int, n: int) -> None:
