@@ -2,6 +2,7 @@
 (so counters, quotes and rendered HTML are real), in bulk for the size filler."""
 
 import time
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -50,16 +51,20 @@ def seed_discussion(slug: str, n: int, readers: list[Member]) -> Article:
 
     made: list[Comment] = []
     started = time.perf_counter()
+    # Written over the last day, as the seed's discussion was (a page's thousand comments
+    # written within one minute would format one time a thousand times).
+    span = timedelta(hours=24)
+    first = timezone.now() - span
     with discussion_live.quiet():
         for chunk_start in range(0, n, 500):
             with transaction.atomic(), actions.one_thread_change():
-                for item in discussion(n)[chunk_start:chunk_start + 500]:
+                for i, item in enumerate(discussion(n)[chunk_start:chunk_start + 500], start=chunk_start):
                     parent = made[item.parent] if item.parent is not None else None
                     text = item.text
                     if item.quote_parent and parent is not None:
                         text = quote_markdown(parent, parent.body.split("\n\n")[0]) + text
                     draft = actions.check_import(a, text, parent)
-                    made.append(actions.do_post(readers[item.author], a, draft))
+                    made.append(actions.do_post(readers[item.author], a, draft, created=first + span * i / n))
         all_votes = list(votes(n))
         for chunk_start in range(0, len(all_votes), 500):
             with transaction.atomic(), actions.one_thread_change():

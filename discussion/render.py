@@ -75,7 +75,7 @@ class Clock:
         return entry
 
     def format(self, value) -> tuple[str, str]:
-        """`value`: an aware datetime, or SQLite's UTC text."""
+        """`value`: an aware datetime, or the database's UTC text."""
         if type(value) is str:
             if len(value) < 19 or value[10] != " ":
                 return _local_time(datetime.fromisoformat(value).replace(tzinfo=UTC), self.tz)
@@ -169,28 +169,31 @@ def _write_author_bits(a) -> tuple[str, str, str]:
     return avatar, who, f"<bdi>{byline}</bdi>"
 
 
+_GONE = {Comment.Status.DELETED: "Comment deleted by its author.", Comment.Status.REMOVED: "Comment removed by a moderator."}
+_REMOVED = Comment.Status.REMOVED
+
+
 def render_comment(node: Node, *, held: bool = False, authors: dict | None = None, times: Clock | None = None) -> str:
     """One comment as an open <li> (its replies, if any, follow before the closing tag).
     `authors` memoises the author fragments across one thread (members comment often);
-    `times` is the site zone's clock, looked up once per thread."""
+    `times` is the site zone's clock, looked up once per thread. The hottest function of a
+    render from nothing (a thousand calls): its id is written out once, not at each use."""
     c = node.comment
-    cid = c.pk
+    cid = str(c.pk)
     iso, human = (times or clock()).format(c._created if type(c) is CommentRow else c.created)
-    num = f'<span class="num">{node.index}.</span>'
     head_extra = ""
     if node.flattened and node.parent is not None:
         p = node.parent.comment
         head_extra = (f' <span class="reply-to">in reply to <a href="#c{p.pk}"><bdi>'
                       f'{escape(p.author.login)}</bdi></a></span>')
-    if c.status in (Comment.Status.DELETED, Comment.Status.REMOVED):
-        words = ("Comment deleted by its author." if c.status == Comment.Status.DELETED
-                 else "Comment removed by a moderator.")
+    gone = _GONE.get(c.status)
+    if gone is not None:
         reason = ""
-        if c.status == Comment.Status.REMOVED and c.moderation_reason:
+        if c.status == _REMOVED and c.moderation_reason:
             reason = f' <span class="own-only">Reason: {escape(c.moderation_reason)}</span>'
         return (
             f'<li id="c{cid}" class="comment gone" data-id="{cid}" data-depth="{node.depth}">'
-            f'<div class="c c-gone">{num} <em>{words}</em>{reason}'
+            f'<div class="c c-gone"><span class="num">{node.index}.</span> <em>{gone}</em>{reason}'
             f' <time datetime="{iso}">{human}</time>{head_extra}</div>'
         )
     if authors is None:
@@ -211,7 +214,7 @@ def render_comment(node: Node, *, held: bool = False, authors: dict | None = Non
         f'data-author="{c.author_id}" data-depth="{node.depth}">'
         f'<article class="c" aria-labelledby="h{cid}">'
         f'<header class="c-head" id="h{cid}">{avatar}'
-        f'<span class="c-who">{num} {who}</span>'
+        f'<span class="c-who"><span class="num">{node.index}.</span> {who}</span>'
         f'<span class="c-meta">{byline} <a class="time" href="#c{cid}"><time datetime="{iso}">{human}</time></a>'
         f'{edited}{held_mark}{head_extra}</span></header>'
         f'<div class="c-text" dir="auto">{c.body_html}</div>'
