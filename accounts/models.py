@@ -58,6 +58,8 @@ class Member(AbstractBaseUser, PermissionsMixin):
     replies_seen_at = models.DateTimeField(null=True, blank=True)
     session_epoch = models.PositiveIntegerField(default=0, editable=False,
                                                 help_text="Raised to end every session of the member.")
+    ban_on_file = models.BooleanField(default=False, editable=False,
+                                      help_text="A ban not lifted exists (it may have run out): only then is it looked up.")
     import_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False,
                                   help_text="Who this member is in the source an import read.")
 

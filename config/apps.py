@@ -18,8 +18,12 @@ class ConfigConfig(AppConfig):
         from core.context_processors import forget_nav
         from newsroom.models import Section
 
+        from moderation.models import Ban
+        from moderation.policy import bans_changed
+
         for signal in (post_save, post_delete):
             signal.connect(forget_nav, sender=Section, dispatch_uid=f"veche-nav-{signal is post_save}")
+            signal.connect(bans_changed, sender=Ban, dispatch_uid=f"veche-bans-{signal is post_save}")
         # What is loaded at start (Django, the apps, their modules) lives as long as the
         # process: moved out of the collector's sight, it is not traversed again at every full
         # collection. A page render allocates tens of thousands of short-lived objects (rows,

@@ -24,6 +24,8 @@ def active_ban(member):
 
     if not member.is_authenticated:
         return None
+    if not getattr(member, "ban_on_file", True):
+        return None  # the member's row says no ban was ever left in force: nothing to look up
     cached = cache.get(_ban_key(member.pk))
     if cached is not None:
         ban = cached or None
@@ -33,6 +35,19 @@ def active_ban(member):
     ban = Ban.objects.active().filter(member=member).order_by("-created").first()
     cache.set(_ban_key(member.pk), ban or False, timeout=ROLE_CACHE_SECONDS)
     return ban
+
+
+def bans_changed(sender=None, instance=None, **_signal) -> None:
+    """A ban was saved or deleted (by a moderator, the admin, an import): the member's row
+    records whether one not lifted remains, which every request of theirs reads anyway."""
+    from accounts.models import Member
+    from moderation.models import Ban
+
+    on_file = Ban.objects.filter(member_id=instance.member_id, lifted=None).exists()
+    Member.objects.filter(pk=instance.member_id).update(ban_on_file=on_file)
+    if "member" in instance._state.fields_cache and instance.member is not None:
+        instance.member.ban_on_file = on_file  # the object the caller holds, too
+    forget_ban(instance.member_id)
 
 
 def forget_ban(member_id: int) -> None:

@@ -119,6 +119,31 @@ def test_bans(client, moderator, alice, bob, article, post):
     assert c.status == "visible"  # past comments stay
 
 
+def test_the_member_row_says_whether_a_ban_is_looked_up(moderator, alice, bob, monkeypatch):
+    """Every signed-in request asks whether its member is banned; a member never banned is
+    answered from their own row, without a cache or database lookup."""
+    from accounts.models import Member
+    from moderation import policy
+
+    from django.core.cache import caches
+
+    looked = []
+    monkeypatch.setattr(type(caches["default"]), "get", lambda self, key, *a, **k: looked.append(key))
+    fresh = Member.objects.get(pk=alice.pk)
+    assert fresh.ban_on_file is False and policy.active_ban(fresh) is None
+    assert looked == []
+    monkeypatch.undo()
+
+    b = Ban.objects.create(member=bob, reason="spam", scope=Ban.Scope.COMMENTING)  # not through actions: still recorded
+    assert Member.objects.get(pk=bob.pk).ban_on_file is True and bob.ban_on_file is True
+    assert policy.active_ban(Member.objects.get(pk=bob.pk)) == b
+    actions.lift_ban(moderator, b)
+    assert Member.objects.get(pk=bob.pk).ban_on_file is False
+    assert policy.active_ban(Member.objects.get(pk=bob.pk)) is None
+    b.delete()
+    assert Member.objects.get(pk=bob.pk).ban_on_file is False
+
+
 def test_full_ban_ends_sessions_and_can_hide_everything(client, moderator, alice, article, post):
     c = post(alice, article, "everything I said")
     client.force_login(alice)
