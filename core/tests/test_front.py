@@ -24,6 +24,19 @@ from discussion.models import Comment
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _executor_connections_closed():
+    """The front reads in the event loop's executor threads, whose database connections
+    outlive a test; on PostgreSQL they would keep the test database from being dropped."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 def asgi_get(path: str, cookies: dict[str, str] | None = None, query: str = "") -> tuple[int, dict, str]:
     from config.asgi import application
 
