@@ -98,7 +98,7 @@ def online_until(member_ids: Iterable[int], now: float | None = None) -> dict[in
         seen = _shared_marks(ids)
     except CacheUnavailable:
         return {}  # Redis away: everyone shows Offline for the moment, the page still serves
-    return {i: t + w for i, t in zip(ids, seen) if t is not None and t + w > now}
+    return {i: t + w for i, t in zip(ids, seen, strict=True) if t is not None and t + w > now}
 
 
 # The marks of a page's members (hundreds) as one string rather than hundreds of replies:

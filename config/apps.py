@@ -16,10 +16,9 @@ class ConfigConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from core.context_processors import forget_nav
-        from newsroom.models import Section
-
         from moderation.models import Ban
         from moderation.policy import bans_changed
+        from newsroom.models import Section
 
         for signal in (post_save, post_delete):
             signal.connect(forget_nav, sender=Section, dispatch_uid=f"veche-nav-{signal is post_save}")

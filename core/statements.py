@@ -38,7 +38,7 @@ def after(steps: list[tuple[str, list]], sql: str, params: list, using: str | No
     cursors = [connection.cursor() for _ in range(len(steps) + 1)]
     try:
         with connection.connection.pipeline():
-            for cursor, (step, values) in zip(cursors, steps):
+            for cursor, (step, values) in zip(cursors[:-1], steps, strict=True):
                 cursor.execute(step, values)
             cursors[-1].execute(sql, params)
             return cursors[-1].fetchone()

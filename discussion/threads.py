@@ -7,9 +7,9 @@ This is the only module that may hold database-specific SQL for threads.
 """
 
 import math
-from operator import itemgetter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 
 from django.db.models import Q
 

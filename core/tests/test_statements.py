@@ -55,7 +55,7 @@ def test_postgresql_statements_are_prepared_when_repeated():
 def test_after_runs_the_steps_then_returns_the_last_statements_row(article):
     table = Comment._meta.db_table
     with transaction.atomic():
-        row = statements.after([(f"UPDATE newsroom_article SET comment_count = %s WHERE id = %s", [7, article.pk]),
+        row = statements.after([("UPDATE newsroom_article SET comment_count = %s WHERE id = %s", [7, article.pk]),
                                 ("UPDATE newsroom_article SET comment_count = comment_count + 1 WHERE id = %s", [article.pk])],
                                "SELECT comment_count, (SELECT COUNT(*) FROM " + table + ") FROM newsroom_article WHERE id = %s",
                                [article.pk])

@@ -122,10 +122,10 @@ def test_bans(client, moderator, alice, bob, article, post):
 def test_the_member_row_says_whether_a_ban_is_looked_up(moderator, alice, bob, monkeypatch):
     """Every signed-in request asks whether its member is banned; a member never banned is
     answered from their own row, without a cache or database lookup."""
+    from django.core.cache import caches
+
     from accounts.models import Member
     from moderation import policy
-
-    from django.core.cache import caches
 
     looked = []
     monkeypatch.setattr(type(caches["default"]), "get", lambda self, key, *a, **k: looked.append(key))
