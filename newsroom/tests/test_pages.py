@@ -56,6 +56,11 @@ def test_article_body_has_anchors_and_attributed_quotations(client, published):
     assert html.count("<h1") == 1
 
 
+def test_one_view_is_one_view(client, published):
+    html = client.get(published.get_absolute_url()).content.decode()
+    assert "1 view<" in html and "1 views" not in html
+
+
 def test_views_are_counted(client, published):
     from newsroom.actions import VIEW_FLUSH_EVERY
 
