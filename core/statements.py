@@ -36,8 +36,8 @@ def after(steps: list[tuple[str, list]], sql: str, params: list, using: str | No
         return one(sql, params, using)
     connection.ensure_connection()
     cursors = [connection.cursor() for _ in range(len(steps) + 1)]
-    try:
-        with connection.connection.pipeline():
+    try:  # an error reported when the pipeline ends is raised as Django's, like any other
+        with connection.wrap_database_errors, connection.connection.pipeline():
             for cursor, (step, values) in zip(cursors[:-1], steps, strict=True):
                 cursor.execute(step, values)
             cursors[-1].execute(sql, params)

@@ -95,3 +95,14 @@ def test_a_read_sent_with_a_lock_sees_what_the_locks_holder_committed(article):
         seen.append(statements.after([lock], "SELECT comment_count FROM newsroom_article WHERE id = %s", [article.pk]))
     thread.join()
     assert seen == [(41,)]
+
+
+@pytest.mark.django_db
+def test_an_error_in_a_pipelined_step_is_djangos_and_nothing_after_it_runs(article):
+    from django.db import DatabaseError
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        statements.after([("SELECT no_such_column FROM newsroom_article", [])],
+                         "UPDATE newsroom_article SET comment_count = 99 WHERE id = %s RETURNING id", [article.pk])
+    article.refresh_from_db()
+    assert article.comment_count != 99
