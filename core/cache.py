@@ -10,6 +10,7 @@ import logging
 import queue
 import threading
 import time
+from contextlib import contextmanager
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
@@ -229,3 +230,56 @@ class Later:
 
 
 later = Later()
+
+
+class AfterCommit:
+    """Redis writes that follow a commit — a page generation raised, a live event added —
+    gathered while a request runs and sent in one pipeline before its response leaves
+    (core.middleware.AfterCommitMiddleware): a vote or a post made two round trips of them.
+    Outside a gathering (commands, workers' threads) each is sent at once, as before.
+
+    `queue(pipe)` puts an item's commands on the pipeline; `done(replies, error)` gets their
+    replies (an error reply in its place) or the error that failed the whole pipeline."""
+
+    def __init__(self):
+        self._local = threading.local()
+
+    def gathering(self) -> bool:
+        return getattr(self._local, "items", None) is not None
+
+    @contextmanager
+    def gathered(self):
+        if self.gathering():
+            yield
+            return
+        self._local.items = []
+        try:
+            yield
+        finally:
+            items, self._local.items = self._local.items, None
+            if items:
+                _send_together(items)
+
+    def add(self, client, queue_fn, done) -> None:
+        """Gather an item (a gathering is open: see gathering())."""
+        self._local.items.append((client, queue_fn, done))
+
+
+def _send_together(items: list) -> None:
+    pipe = items[0][0].pipeline(transaction=False)
+    spans = []
+    for _client, queue_fn, _done in items:
+        start = len(pipe.command_stack)
+        queue_fn(pipe)
+        spans.append((start, len(pipe.command_stack)))
+    try:
+        replies = pipe.execute(raise_on_error=False)
+    except Exception as exc:  # the connection failed: each item handles it as its own failure
+        for _client, _queue, done in items:
+            done(None, exc)
+        return
+    for (start, end), (_client, _queue, done) in zip(spans, items, strict=True):
+        done(replies[start:end], None)
+
+
+after_commit = AfterCommit()

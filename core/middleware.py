@@ -95,3 +95,17 @@ class BodySizeLimitMiddleware:
             return HttpResponse(f"<!doctype html><title>Bad request</title><h1>Bad request</h1><p>{message}</p>",
                                 status=400)
         return self.get_response(request)
+
+
+class AfterCommitMiddleware:
+    """Sends the Redis writes that followed this request's commits together, before the
+    response leaves (core.cache.AfterCommit)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from core.cache import after_commit
+
+        with after_commit.gathered():
+            return self.get_response(request)

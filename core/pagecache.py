@@ -109,7 +109,10 @@ class Watcher:
     _RAISE = "local gen = redis.call('INCR', KEYS[1]) redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' ' .. gen) return gen"
 
     def raise_generation(self, article_id: int) -> None:
-        """A new generation for the article, in Redis and announced to every worker."""
+        """A new generation for the article, in Redis and announced to every worker; within
+        a request, sent with the request's other writes after commit (core.cache.after_commit)."""
+        from core.cache import after_commit
+
         try:
             if self.publisher is None:
                 import redis
@@ -117,14 +120,39 @@ class Watcher:
 
                 client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
                 self.publisher = client.register_script(self._RAISE)
-            gen = int(self.publisher(keys=[cache.make_key(_gen_key(article_id))], args=[self.channel(), article_id]))
+            keys, args = [cache.make_key(_gen_key(article_id))], [self.channel(), article_id]
+            if after_commit.gathering():
+                def done(replies, error):
+                    if error is None and isinstance(replies[0], Exception):  # the script unknown to Redis yet
+                        self._raise_now(article_id, keys, args)
+                    else:
+                        self._raised(article_id, None if error is not None else replies[0], error)
+
+                after_commit.add(self.publisher.registered_client,
+                                 lambda pipe: pipe.evalsha(self.publisher.sha, len(keys), *keys, *args), done)
+                return
         except Exception as exc:  # the pages expire within TTL; the change itself is saved
-            log.warning("page generation not raised: %s", exc)
+            self._raised(article_id, None, exc)
+            return
+        self._raise_now(article_id, keys, args)
+
+    def _raise_now(self, article_id: int, keys: list, args: list) -> bool:
+        try:
+            gen = self.publisher(keys=keys, args=args)  # loads the script when Redis lacks it
+        except Exception as exc:
+            self._raised(article_id, None, exc)
+            return False
+        self._raised(article_id, gen, None)
+        return True
+
+    def _raised(self, article_id: int, gen, error) -> None:
+        if error is not None:  # the pages expire within TTL; the change itself is saved
+            log.warning("page generation not raised: %s", error)
             self.forget(article_id)
             return
         with self.lock:
             if self.live:
-                self.known[article_id] = (gen, time.monotonic())  # this worker knows at once
+                self.known[article_id] = (int(gen), time.monotonic())  # this worker knows at once
 
     def _start(self) -> None:
         if not self.enabled():

@@ -143,16 +143,32 @@ class RedisBroker(BaseBroker):
         self._down_until = 0.0
 
     def publish(self, event: dict) -> str | None:
+        """The event's id; None when it waits to go with the request's other writes after
+        commit (core.cache.after_commit), or was dropped because Redis is away."""
+        from core.cache import after_commit
+
         if time.monotonic() < self._down_until:
             return None  # Redis failed a moment ago: do not make every write wait for it
         try:
             raw = json.dumps(event, ensure_ascii=False)
+            if after_commit.gathering():
+                def done(replies, error):
+                    failed = error if error is not None else replies[0] if isinstance(replies[0], Exception) else None
+                    if failed is not None:
+                        self._failed(event, failed)
+
+                after_commit.add(self.redis, lambda pipe: pipe.xadd(self.STREAM, {"e": raw}, maxlen=REPLAY_WINDOW,
+                                                                   approximate=True), done)
+                return None
             event_id = self.redis.xadd(self.STREAM, {"e": raw}, maxlen=REPLAY_WINDOW, approximate=True)
             return event_id.decode()
         except Exception as exc:  # Redis down: the change is saved; readers resync later
-            log.warning("live event not published (%s): %s", event.get("type"), exc)
-            self._down_until = time.monotonic() + 2
+            self._failed(event, exc)
             return None
+
+    def _failed(self, event: dict, exc: Exception) -> None:
+        log.warning("live event not published (%s): %s", event.get("type"), exc)
+        self._down_until = time.monotonic() + 2
 
     def since(self, article: int | None, last_id: str) -> list[dict] | None:
         try:

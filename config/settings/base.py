@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "core.middleware.BodySizeLimitMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "core.middleware.PrimaryPinMiddleware",
+    "core.middleware.AfterCommitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
