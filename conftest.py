@@ -90,19 +90,30 @@ def seed_path():
     return need_shared(SEED)
 
 
-@pytest.fixture
-def moderator(make_member):
+def role(name: str):
+    """The group of a role. The roles are written by a migration; a test run in transactions
+    that are really committed empties the tables after it, so they are written again."""
+    import importlib
+
+    from django.apps import apps
     from django.contrib.auth.models import Group
 
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        importlib.import_module("moderation.migrations.0002_roles").create_roles(apps, None)
+        group = Group.objects.get(name=name)
+    return group
+
+
+@pytest.fixture
+def moderator(make_member):
     m = make_member("mod")
-    m.groups.add(Group.objects.get(name="Moderators"))
+    m.groups.add(role("Moderators"))
     return m
 
 
 @pytest.fixture
 def editor(make_member):
-    from django.contrib.auth.models import Group
-
     m = make_member("editor")
-    m.groups.add(Group.objects.get(name="Editors"))
+    m.groups.add(role("Editors"))
     return m

@@ -158,9 +158,9 @@ def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | No
             for src, anchor, text in draft.quotes:
                 Quote.objects.create(comment=comment, source_comment=src, source_anchor=anchor, text=text)
             if draft.status == Status.VISIBLE:
-                _count(comment, +1)
+                _count(comment, +1, renumbers=False)
             else:
-                _thread_changed(article.pk)
+                _thread_changed(article.pk, renumbers=False)
     except IntegrityError:
         if idempotency_key:
             existing = Comment.objects.filter(idempotency_key=idempotency_key, author=member).first()
@@ -278,9 +278,11 @@ def one_thread_change():
         _thread_changed(article_id)
 
 
-def _thread_changed(article_id: int, **also) -> None:
+def _thread_changed(article_id: int, *, renumbers: bool = True, **also) -> None:
     """The discussion changed: a new thread version (the cached thread is left behind) and,
-    after commit, the cached whole pages of the article are dropped."""
+    after commit, the cached whole pages of the article are dropped. `renumbers=False` only
+    for a new comment (it takes the next number) and a vote: anything else may renumber the
+    comments already there, and raises the order version too."""
     deferred = getattr(_deferred, "ids", None)
     if deferred is not None:
         deferred.add(article_id)
@@ -288,6 +290,8 @@ def _thread_changed(article_id: int, **also) -> None:
             return
         Article.objects.filter(pk=article_id).update(**also)
         return
+    if renumbers:
+        also["order_version"] = F("order_version") + 1
     if also:
         Article.objects.filter(pk=article_id).update(thread_version=F("thread_version") + 1, **also)
     else:
@@ -343,16 +347,18 @@ def _vote_steps(article_id: int, outermost: bool) -> list[tuple[str, list]]:
     return [_VOTE_COMMIT, *lock] if outermost and connection.vendor == "postgresql" else lock
 
 
-def _count(comment: Comment, delta: int) -> None:
-    """Counters that follow a comment becoming public (+1) or not (−1)."""
+def _count(comment: Comment, delta: int, *, renumbers: bool = True) -> None:
+    """Counters that follow a comment becoming public (+1) or not (−1). A new comment at the
+    end (renumbers=False) leaves the numbers of those before it as they were."""
+    count = _COUNT_COMMENT if renumbers else _COUNT_NEW_COMMENT
     if getattr(_deferred, "ids", None) is not None:
         _thread_changed(comment.article_id, comment_count=F("comment_count") + delta)
     elif _one_statement():  # both counters in one round trip
-        statements.run(f"WITH a AS ({_COUNT_COMMENT}) {_COUNT_MEMBER}", [delta, comment.article_id, delta, comment.author_id])
+        statements.run(f"WITH a AS ({count}) {_COUNT_MEMBER}", [delta, comment.article_id, delta, comment.author_id])
         transaction.on_commit(lambda: _pages_changed(comment.article_id))
         return
     else:
-        statements.run(_COUNT_COMMENT, [delta, comment.article_id])
+        statements.run(count, [delta, comment.article_id])
         transaction.on_commit(lambda: _pages_changed(comment.article_id))
     statements.run(_COUNT_MEMBER, [delta, comment.author_id])
 
@@ -381,7 +387,7 @@ def do_edit(member, comment: Comment, body: str, *, note: str = "") -> Comment:
         Quote.objects.filter(comment=comment).delete()
         for src, anchor, text in _quotes(article, body):
             Quote.objects.create(comment=comment, source_comment=src, source_anchor=anchor, text=text)
-        _thread_changed(comment.article_id)
+        _thread_changed(comment.article_id, renumbers=False)  # the text only
         if comment.status == Status.VISIBLE:
             discussion_live.comment_changed(comment, "comment.edit")
     return comment
@@ -520,7 +526,9 @@ _COUNTS = f"SELECT plus, minus FROM {_C} WHERE id = %s"
 _MOVE_COUNTS = f"UPDATE {_C} SET plus = plus + %s, minus = minus + %s WHERE id = %s RETURNING plus, minus"
 _MOVE_RATING = f"UPDATE {_M} SET rating = rating + %s WHERE id = %s"
 _BUMP_THREAD = f"UPDATE {_A} SET thread_version = thread_version + 1 WHERE id = %s"
-_COUNT_COMMENT = f"UPDATE {_A} SET thread_version = thread_version + 1, comment_count = comment_count + %s WHERE id = %s"
+_COUNT_NEW_COMMENT = f"UPDATE {_A} SET thread_version = thread_version + 1, comment_count = comment_count + %s WHERE id = %s"
+_COUNT_COMMENT = (f"UPDATE {_A} SET thread_version = thread_version + 1, order_version = order_version + 1, "
+                  "comment_count = comment_count + %s WHERE id = %s")
 _COUNT_MEMBER = f"UPDATE {_M} SET comment_count = comment_count + %s WHERE id = %s"
 
 
@@ -562,7 +570,7 @@ def _apply_vote(comment: Comment, old: int, new: int) -> tuple[int, int] | None:
         return None
     plus, minus = statements.one(_MOVE_COUNTS, [dp, dm, comment.pk])
     statements.run(_MOVE_RATING, [dp - dm, comment.author_id])
-    _thread_changed(comment.article_id)
+    _thread_changed(comment.article_id, renumbers=False)
     return _counts_moved(comment, plus, minus)
 
 

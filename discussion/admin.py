@@ -15,3 +15,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A comment deleted from the table would leave counters, numbers and cached pages
+        # behind; moderators remove or delete through the queue, which keeps them.
+        return False

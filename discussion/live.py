@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from discussion import render, threads
 from discussion.models import Comment
 from live.events import publish_on_commit
+from newsroom.models import Article
 
 
 def node_for(comment: Comment) -> "threads.Node | None":
@@ -26,29 +27,63 @@ def node_for(comment: Comment) -> "threads.Node | None":
 
 _C = Comment._meta.db_table
 _SIBLINGS = (f"SELECT COALESCE(SUM(CASE WHEN status IN (%s, %s) THEN 1 ELSE 0 END), 0), "
-             f"COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0) FROM {_C} "
-             "WHERE article_id = %s AND id <= %s AND ")
+             f"COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0), "
+             f"(SELECT order_version FROM {Article._meta.db_table} WHERE id = %s) FROM {_C} "
+             "WHERE article_id = %s AND id > %s AND id <= %s AND ")
+
+# The last top-level count this process made, per article: (the article's order version
+# then, the comment counted to, its number). A discussion's top level is its longest list of
+# siblings (thousands on a hot story) and every new top-level comment is numbered: with this,
+# only the comments since the last one are counted. Ids only grow and a new comment takes
+# its number at the end, so the kept count holds while the order version stands (anything
+# that could renumber raises it: discussion.actions._thread_changed).
+_top_counts: dict[int, tuple[int, int, int]] = {}
+TOP_COUNTS_MAX = 10_000
 
 
 def sibling_index(c: Comment) -> int:
     """The comment's number among its shown siblings: one indexed count (the covering index on
-    article, parent, id, status); deleted siblings count only while they keep a shown reply,
-    which is rare, so they are looked at one by one."""
+    article, parent, id, status), on the top level from the last count kept; deleted siblings
+    count only while they keep a shown reply, which is rare, so they are looked at one by one."""
+    from django.db import connection
+
     from core import statements
 
     Status = Comment.Status
-    sql = _SIBLINGS + ("parent_id = %s" if c.parent_id is not None else "parent_id IS NULL")
-    params = [Status.VISIBLE, Status.REMOVED, Status.DELETED, c.article_id, c.pk]
-    if c.parent_id is not None:
-        params.append(c.parent_id)
-    index, deleted = statements.one(sql, params)
+    top = c.parent_id is None
+    kept = _top_counts.get(c.article_id) if top else None
+    if kept is not None and kept[1] >= c.pk:
+        kept = None  # an older comment (released from moderation, edited): counted from the start
+    sql = _SIBLINGS + ("parent_id IS NULL" if top else "parent_id = %s")
+
+    def count(after: int):
+        params = [Status.VISIBLE, Status.REMOVED, Status.DELETED, c.article_id, c.article_id, after, c.pk]
+        return statements.one(sql, params if top else [*params, c.parent_id])
+
+    after, known = (kept[1], kept[2]) if kept is not None else (0, 0)
+    shown, deleted, version = count(after)
+    if kept is not None and version != kept[0]:  # renumbered since the kept count
+        after, known = 0, 0
+        shown, deleted, version = count(0)
+    index = known + shown
     if deleted:
-        siblings = Comment.objects.filter(article_id=c.article_id, id__lte=c.pk, parent_id=c.parent_id,
-                                          status=Status.DELETED)
+        siblings = Comment.objects.filter(article_id=c.article_id, id__gt=after, id__lte=c.pk,
+                                          parent_id=c.parent_id, status=Status.DELETED)
         for sibling in siblings.values_list("id", flat=True):
             if sibling == c.pk or _has_shown_reply(sibling):
                 index += 1
+    # Kept only from committed rows read in one statement with their order version: not from
+    # inside a transaction (it may roll back), nor when deleted siblings were looked at after
+    # that statement, nor for a comment that does not count itself.
+    if top and not deleted and not connection.in_atomic_block and c.status in (Status.VISIBLE, Status.REMOVED):
+        if len(_top_counts) >= TOP_COUNTS_MAX:
+            _top_counts.clear()
+        _top_counts[c.article_id] = (version, c.pk, int(index))
     return int(index)
+
+
+def forget_counts() -> None:
+    _top_counts.clear()
 
 
 def _has_shown_reply(comment_id: int) -> bool:

@@ -227,6 +227,7 @@ def clear_caches() -> None:
     from accounts import presence
     from core import pagecache
     from core.context_processors import forget_nav
+    from discussion.live import forget_counts
     from newsroom import memberpage
 
     later.flush()  # a write still on its way would land after the clearing
@@ -237,3 +238,4 @@ def clear_caches() -> None:
     memberpage.forget()
     presence.forget_all()
     forget_nav()
+    forget_counts()

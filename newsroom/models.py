@@ -96,6 +96,10 @@ class Article(models.Model):
     )
     premoderated = models.BooleanField(default=False, help_text="Hold every new comment for moderation.")
     thread_version = models.PositiveIntegerField(default=0, editable=False)
+    # Raised with every change to the discussion but a new comment and a vote: what may
+    # renumber comments already there (one shown, hidden, deleted, imported). New comments are
+    # numbered from a count kept under it (discussion.live.sibling_index).
+    order_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
