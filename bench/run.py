@@ -230,7 +230,8 @@ def run_mode(mode: str, args, peers: dict) -> None:
     record(f"[{mode}] {sizes['large']:,}-comment discussion, first screen (server time)",
            f"{m['first_screen_ms']:.1f} ms", f"whole thread reachable over {m['pages']} pages", "≤ 50 ms")
     record(f"[{mode}] posting a comment to the {sizes['large']:,}-comment discussion, p50 (server time)", f"{m['post_p50_ms']:.1f} ms",
-           f"{m['posts_per_s']:.0f} comments/s sustained", f"≤ {10 if mode == 'embedded' else 15} ms; ≥ 200/s")
+           f"{m['posts_per_s']:.0f}/s one after another in one process (the sustained rate: over HTTP, below)",
+           f"≤ {10 if mode == 'embedded' else 15} ms")
     record(f"[{mode}] voting, p50 (server time)", f"{m['vote_p50_ms']:.1f} ms", "", "≤ 5 ms")
     record(f"[{mode}] size: cold render with {m['filler_total']:,} comments in the database",
            f"{m['cold_render_big_db_ms']:.1f} ms", f"vs {m['cold_render_base_ms']:.1f} ms with {m['base_total']:,}, the same page", "the same")
@@ -261,9 +262,11 @@ def run_mode(mode: str, args, peers: dict) -> None:
                f"{member / nginx_rps:.2f} × nginx static", "≥ 0.25 × nginx")
         record(f"[{mode}] a member page for a member not seen in the last 5 s (server time, in process)",
                f"{m['member_fill_ms']:.1f} ms", "session, member and marks read, skeleton filled", "")
-        rate, p50 = wrk_posts(server.url, m["large_slug"], m["poster_cookies"], seconds)
+        posting = sorted(wrk_posts(server.url, m["large_slug"], m["poster_cookies"], seconds) for _ in range(runs))
+        rate, p50 = posting[len(posting) // 2]  # the median run
         record(f"[{mode}] posting to the {sizes['large']:,}-comment discussion, {len(m['poster_cookies'])} members "
-               "at once over HTTP", f"{rate:,.0f} comments/s", f"p50 {p50} a post", "≥ 200/s sustained")
+               "at once over HTTP", f"{rate:,.0f} comments/s",
+               f"p50 {p50} a post; runs: {', '.join(f'{r:,.0f}' for r, _p in posting)}/s", "≥ 200/s sustained")
         api = median_wrk(f"{server.url}/api/v1/articles/{m['small_slug']}/comments/", seconds, runs)
         isso_rps = peers.get("isso_rps")
         record(f"[{mode}] comments JSON API, {sizes['small']:,} comments", f"{api:,.0f} req/s",

@@ -17,18 +17,19 @@ class Comment(models.Model):
         DELETED = "deleted", "Deleted by its author"
         REMOVED = "removed", "Removed by a moderator"
 
+    # Indexes are kept to those a query needs (each is written on every post). The article's
+    # own index stays: the thread is read through it in the order the rows were written.
     article = models.ForeignKey("newsroom.Article", on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="comments")
+                               related_name="comments", db_index=False)  # see (author, -id)
     root = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
                              help_text="The top-level comment of its subthread; empty for a top-level one.")
     depth = models.PositiveIntegerField(default=0)
     body = models.TextField(max_length=BODY_MAX)
     body_html = models.TextField()
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.VISIBLE,
-                              db_index=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.VISIBLE)
     created = models.DateTimeField(default=timezone.now, db_index=True)
     edited = models.DateTimeField(null=True, blank=True)
     plus = models.PositiveIntegerField(default=0)
@@ -36,8 +37,8 @@ class Comment(models.Model):
     moderation_reason = models.CharField(max_length=200, blank=True)
     removal_category = models.CharField(max_length=10, blank=True, help_text="Why a moderator removed it.")
     moderator_note = models.CharField(max_length=300, blank=True, help_text="Shown when a moderator edited it.")
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    source_key = models.CharField(max_length=200, null=True, blank=True, unique=True,
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    source_key = models.CharField(max_length=200, null=True, blank=True,
                                   help_text="The id of an imported comment in its source.")
 
     class Meta:
@@ -54,6 +55,16 @@ class Comment(models.Model):
             # The public account of removals on a long discussion's page ("3 comments removed by
             # moderators: …"), from the index alone: without it, every comment is read.
             models.Index(fields=["article", "status", "removal_category"]),
+            # The moderation queue's held comments, site-wide: a few rows, and written only
+            # when a comment is held.
+            models.Index(fields=["id"], condition=models.Q(status="held"), name="discussion_comment_held"),
+        ]
+        # Unique where given: most comments have neither key, and an absent key is not indexed.
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], condition=models.Q(idempotency_key__isnull=False),
+                                    name="discussion_comment_idempotency_key"),
+            models.UniqueConstraint(fields=["source_key"], condition=models.Q(source_key__isnull=False),
+                                    name="discussion_comment_source_key"),
         ]
 
     def __str__(self):
