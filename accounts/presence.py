@@ -101,9 +101,13 @@ def online_until(member_ids: Iterable[int], now: float | None = None) -> dict[in
     return {i: t + w for i, t in zip(ids, seen, strict=True) if t is not None and t + w > now}
 
 
-# The marks of a page's members (hundreds) as one string rather than hundreds of replies:
-# parsing that many replies, not Redis, was the cost of a page's presence.
-_MARKS = ("local v = redis.call('MGET', unpack(KEYS)) "
+# The marks of a page's members (hundreds) as one string rather than hundreds of replies, and
+# asked for by one argument (their ids, joined) rather than hundreds of keys: encoding and
+# parsing that many values, not Redis, was the cost of a page's presence. The one key given is
+# the marks' prefix, as the cache writes it (one Redis, not a cluster, holds them).
+_MARKS = ("local p, ks = KEYS[1], {} "
+          "for id in string.gmatch(ARGV[1], '%d+') do ks[#ks + 1] = p .. id end "
+          "local v = redis.call('MGET', unpack(ks)) "
           "for i = 1, #v do if not v[i] then v[i] = '' end end return table.concat(v, ',')")
 _MARKS_AT_ONCE = 4000  # Lua's unpack takes a bounded number of arguments
 
@@ -113,9 +117,10 @@ def _shared_marks(ids: list[int]) -> list[int | None]:
     from core.cache import run_script
 
     out: list[int | None] = []
+    prefix = _key("")
     for start in range(0, len(ids), _MARKS_AT_ONCE):
         chunk = ids[start:start + _MARKS_AT_ONCE]
-        raw = run_script(_MARKS, [_key(i) for i in chunk], [])
+        raw = run_script(_MARKS, [prefix], [",".join(map(str, chunk))])
         out.extend(int(v) if v.isdigit() else None for v in raw.split(b","))  # whole seconds, as _set writes
     return out
 
