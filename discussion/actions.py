@@ -158,7 +158,11 @@ def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | No
             for src, anchor, text in draft.quotes:
                 Quote.objects.create(comment=comment, source_comment=src, source_anchor=anchor, text=text)
             if draft.status == Status.VISIBLE:
-                _count(comment, +1, renumbers=False)
+                # A reply to a comment that is no longer shown as it was (deleted since the
+                # check, or an import's reply to a deleted one) may bring it back as a
+                # placeholder, renumbering its siblings: read under the lock.
+                _count(comment, +1, renumbers=draft.parent is not None and statements.one(
+                    _STATUS, [draft.parent.pk])[0] != Status.VISIBLE)
             else:
                 _thread_changed(article.pk, renumbers=False)
     except IntegrityError:
@@ -523,6 +527,7 @@ _VOTE_INSERT = f"INSERT INTO {_V} (comment_id, voter_id, value, counted, created
 _VOTE_DELETE = f"DELETE FROM {_V} WHERE id = %s RETURNING id"
 _VOTE_UPDATE = f"UPDATE {_V} SET value = %s, created = %s WHERE id = %s RETURNING id"
 _COUNTS = f"SELECT plus, minus FROM {_C} WHERE id = %s"
+_STATUS = f"SELECT status FROM {_C} WHERE id = %s"
 _MOVE_COUNTS = f"UPDATE {_C} SET plus = plus + %s, minus = minus + %s WHERE id = %s RETURNING plus, minus"
 _MOVE_RATING = f"UPDATE {_M} SET rating = rating + %s WHERE id = %s"
 _BUMP_THREAD = f"UPDATE {_A} SET thread_version = thread_version + 1 WHERE id = %s"

@@ -6,6 +6,8 @@ from core.markup import render_article
 from core.pagecache import VIEW_FLUSH_EVERY  # noqa: F401  views are written in batches of this size
 from newsroom.models import Article
 
+_COUNTED = {"views", "comment_count", "thread_version", "order_version"}
+
 
 def do_save_article(article: Article) -> Article:
     """Render the body and save; the admin and importers both come through here."""
@@ -14,7 +16,11 @@ def do_save_article(article: Article) -> Article:
         from django.utils import timezone
 
         article.published_at = timezone.now()
-    article.save()
+    if article.pk is None or article._state.adding:
+        article.save()
+    else:  # counters and versions move by their own updates: an editor's form must not write them back
+        article.save(update_fields=[f.name for f in Article._meta.concrete_fields
+                                    if not f.primary_key and f.name not in _COUNTED])
     if article.pk is not None:  # its cached pages show the old text or state: drop them after commit
         from django.db import transaction
 

@@ -105,3 +105,29 @@ def test_an_import_renumbers(alice, bob, article):
     assert order_version(article) > before
     c, number = posted_number(alice, article, "after the import")
     assert number == numbers(article)[c.pk] == 3
+
+
+def test_a_reply_reaching_a_comment_deleted_since_its_check_renumbers(alice, bob, article):
+    first, _ = posted_number(alice, article, "first")
+    gone, _ = posted_number(bob, article, "will be deleted")
+    draft = actions.check_post(alice, article, "a reply", gone.pk)  # checked while it shows
+    actions.delete_comment(bob, gone)  # no replies yet: it leaves the numbering
+    posted_number(alice, article, "third, counted without it")
+    before = order_version(article)
+    actions.do_post(alice, article, draft)  # the reply brings it back as a placeholder
+    assert order_version(article) > before
+    c, number = posted_number(alice, article, "after the reply")
+    assert number == numbers(article)[c.pk] == 4
+
+
+def test_saving_an_article_loaded_earlier_keeps_its_counters_and_versions(alice, bob, article):
+    from newsroom.actions import do_save_article
+
+    edited = Article.objects.get(pk=article.pk)  # an editor's form, loaded before the changes
+    gone, _ = posted_number(bob, article, "will be deleted")
+    actions.delete_comment(bob, gone)
+    stored = Article.objects.values("order_version", "thread_version", "comment_count").get(pk=article.pk)
+    edited.title = "A new title"
+    do_save_article(edited)
+    assert Article.objects.values("order_version", "thread_version", "comment_count").get(pk=article.pk) == stored
+    assert Article.objects.get(pk=article.pk).title == "A new title"
