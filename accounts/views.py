@@ -18,9 +18,9 @@ from accounts import actions, replies
 from accounts.forms import ProfileForm, SignInForm, SignUpForm
 from accounts.models import Member
 from accounts.presence import online_ids
+from core.display import avatar_hue, initials
 from core.errors import ActionError
 from discussion.models import Comment
-from discussion.render import avatar_hue, initials
 
 
 def _safe_next(request, default="/"):

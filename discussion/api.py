@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404
 
 from accounts.presence import online_until
 from core import pagecache
+from core.display import format_time
 from core.front import variant as front_variant
 from discussion import threads
 from discussion.models import Comment
-from discussion.render import format_time
 from newsroom.models import Article
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -3,6 +3,7 @@
 import threading
 from contextlib import contextmanager
 
+from core.memo import Memo
 from discussion import render, threads
 from discussion.models import Comment
 from live.events import publish_on_commit
@@ -37,8 +38,7 @@ _SIBLINGS = (f"SELECT COALESCE(SUM(CASE WHEN status IN (%s, %s) THEN 1 ELSE 0 EN
 # only the comments since the last one are counted. Ids only grow and a new comment takes
 # its number at the end, so the kept count holds while the order version stands (anything
 # that could renumber raises it: discussion.actions._thread_changed).
-_top_counts: dict[int, tuple[int, int, int]] = {}
-TOP_COUNTS_MAX = 10_000
+_top_counts: Memo[tuple[int, int, int]] = Memo("top-counts", items=10_000)
 
 
 def sibling_index(c: Comment) -> int:
@@ -76,14 +76,8 @@ def sibling_index(c: Comment) -> int:
     # inside a transaction (it may roll back), nor when deleted siblings were looked at after
     # that statement, nor for a comment that does not count itself.
     if top and not deleted and not connection.in_atomic_block and c.status in (Status.VISIBLE, Status.REMOVED):
-        if len(_top_counts) >= TOP_COUNTS_MAX:
-            _top_counts.clear()
-        _top_counts[c.article_id] = (version, c.pk, int(index))
+        _top_counts.put(c.article_id, (version, c.pk, int(index)))
     return int(index)
-
-
-def forget_counts() -> None:
-    _top_counts.clear()
 
 
 def _has_shown_reply(comment_id: int) -> bool:

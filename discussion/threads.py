@@ -137,7 +137,7 @@ def load_comments(article_id: int, using: str | None = None, roots: list[int] | 
 
 # Times read as UTC text, "2021-05-14 10:49:07.123456": converting a thousand of them into
 # datetimes cost more than the query (the ORM's converters on SQLite, the driver's time-zone
-# conversion on PostgreSQL), and a render writes them from the text (render.Clock).
+# conversion on PostgreSQL), and a render writes them from the text (display.Clock).
 _TIMES_AS_TEXT = {
     "sqlite": "{col} || ''",
     # PostgreSQL writes a timestamp as text in its DateStyle; in the ISO style (the default) that

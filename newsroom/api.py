@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 
-from discussion.render import format_time
+from core.display import format_time
 from newsroom.models import Article
 
 PER_PAGE = 50

@@ -14,7 +14,6 @@ notice — is rendered for that member alone and not kept.
 """
 
 import secrets
-import time
 import uuid
 from types import SimpleNamespace
 
@@ -22,6 +21,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import json_script
 
+from core.memo import Memo
 from discussion import page as discussion_page
 from discussion.page import Marks
 
@@ -76,22 +76,16 @@ def values(member, m: Marks, token: str, nonce: str, account: bytes | None = Non
     }
 
 
-_accounts: dict[tuple, bytes] = {}
-_ACCOUNTS_MAX = 10_000
+_accounts: Memo[bytes] = Memo("account-links", items=10_000)
 
 
 def _account(member, unread: int, moderator: bool) -> bytes:
     """The header's account links, rendered once per member and state (with a slot for the
     token): a template render costs more than the rest of a member page."""
     key = (member.pk, member.login, unread, moderator)
-    html = _accounts.get(key)
-    if html is None:
-        if len(_accounts) >= _ACCOUNTS_MAX:
-            _accounts.clear()
-        html = _accounts[key] = render_to_string("_account.html", {
-            "user": member, "csrf_token": MARKERS["token"], "unread_replies": unread,
-            "can_moderate": moderator}).encode()
-    return html
+    return _accounts.get_or_make(key, lambda: render_to_string("_account.html", {
+        "user": member, "csrf_token": MARKERS["token"], "unread_replies": unread,
+        "can_moderate": moderator}).encode())
 
 
 def shareable(request, member, m: Marks, draft) -> bool:
@@ -114,32 +108,9 @@ def _session(session_key: str):
 MEMO_SECONDS = 5  # a member seen this recently is served from memory (see personalise_from_memory)
 
 
-class _Memo:
-    """A bounded dict whose entries expire; full, it starts over."""
+_viewers: Memo[tuple] = Memo("viewers", items=10_000, ttl=MEMO_SECONDS)  # session key → (member, auth hash, account links)
+_marks: Memo = Memo("member-marks", items=50_000, ttl=MEMO_SECONDS)  # (member, article, generation) → Marks
 
-    def __init__(self, size: int):
-        self.size, self.data = size, {}
-
-    def get(self, key):
-        hit = self.data.get(key)
-        return hit[1] if hit is not None and hit[0] > time.monotonic() else None
-
-    def put(self, key, value) -> None:
-        if len(self.data) >= self.size:
-            self.data.clear()
-        self.data[key] = (time.monotonic() + MEMO_SECONDS, value)
-
-    def clear(self) -> None:
-        self.data.clear()
-
-
-_viewers = _Memo(10_000)  # session key → (member, session auth hash, account links)
-_marks = _Memo(50_000)  # (member id, article id, page generation) → Marks
-
-
-def forget() -> None:
-    _viewers.clear()
-    _marks.clear()
 
 
 def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str):
