@@ -45,7 +45,9 @@ def generation(article_id: int) -> int:
     return gen
 
 
-def invalidate(article_id: int) -> None:
+def raise_generation(article_id: int) -> None:
+    """A new generation for the article's pages: called after commit by newsroom.versions,
+    the only caller (the versions' owner)."""
     if watcher.enabled():  # raised and announced to every worker in one round trip
         watcher.raise_generation(article_id)
         return

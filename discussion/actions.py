@@ -4,7 +4,6 @@
 live event after commit. Views, the API, importers and commands all come through here.
 """
 
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -19,7 +18,9 @@ from core.markup import quote_sources, render_comment
 from core.text import strip_invisible
 from discussion import live as discussion_live
 from discussion.models import BODY_MAX, Comment, Quote, Vote
+from newsroom import versions
 from newsroom.models import Article
+from newsroom.versions import Change
 
 Status = Comment.Status
 
@@ -161,10 +162,11 @@ def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | No
                 # A reply to a comment that is no longer shown as it was (deleted since the
                 # check, or an import's reply to a deleted one) may bring it back as a
                 # placeholder, renumbering its siblings: read under the lock.
-                _count(comment, +1, renumbers=draft.parent is not None and statements.one(
-                    _STATUS, [draft.parent.pk])[0] != Status.VISIBLE)
+                brings_back = draft.parent is not None and statements.one(
+                    _STATUS, [draft.parent.pk])[0] != Status.VISIBLE
+                _count(comment, +1, Change.ORDER if brings_back else Change.NEW_COMMENT)
             else:
-                _thread_changed(article.pk, renumbers=False)
+                versions.changed(article.pk, Change.HELD_COMMENT)
     except IntegrityError:
         if idempotency_key:
             existing = Comment.objects.filter(idempotency_key=idempotency_key, author=member).first()
@@ -229,7 +231,7 @@ class BulkPost:
     def finish(self) -> None:
         self.flush()
         public = sum(self._public_by_author.values())
-        _thread_changed(self.article.pk, **({"comment_count": F("comment_count") + public} if public else {}))
+        versions.changed(self.article.pk, Change.ORDER, comment_delta=public)
         by_count: dict[int, list[int]] = {}
         for author_id, n in self._public_by_author.items():
             by_count.setdefault(n, []).append(author_id)
@@ -259,67 +261,17 @@ def post_comment(member, article: Article, body: str, parent_id: int | None = No
     return do_post(member, article, draft, **kw)
 
 
-_deferred = threading.local()
-
-
-@contextmanager
 def one_thread_change():
-    """Inside, each article whose discussion changes gets its new thread version once, at the
-    end, instead of at every vote or post. For writers of thousands of changes in one
-    transaction (importers, seeding): on PostgreSQL each update of one row within a
-    transaction leaves a version the next update walks past, so a thread version raised per
-    vote makes n votes cost n². Counters (comment_count) still move with each change."""
-    if getattr(_deferred, "ids", None) is not None:
-        yield
-        return
-    _deferred.ids = set()
-    try:
-        yield
-        changed = _deferred.ids
-    finally:
-        _deferred.ids = None
-    for article_id in sorted(changed):
-        _thread_changed(article_id)
-
-
-def _thread_changed(article_id: int, *, renumbers: bool = True, **also) -> None:
-    """The discussion changed: a new thread version (the cached thread is left behind) and,
-    after commit, the cached whole pages of the article are dropped. `renumbers=False` only
-    for a new comment (it takes the next number) and a vote: anything else may renumber the
-    comments already there, and raises the order version too."""
-    deferred = getattr(_deferred, "ids", None)
-    if deferred is not None:
-        deferred.add(article_id)
-        if not also:
-            return
-        Article.objects.filter(pk=article_id).update(**also)
-        return
-    if renumbers:
-        also["order_version"] = F("order_version") + 1
-    if also:
-        Article.objects.filter(pk=article_id).update(thread_version=F("thread_version") + 1, **also)
-    else:
-        statements.run(_BUMP_THREAD, [article_id])
-    transaction.on_commit(lambda: _pages_changed(article_id))
-
-
-def _pages_changed(article_id: int) -> None:
-    from core import pagecache
-
-    pagecache.invalidate(article_id)
+    """Many discussion changes in one transaction counted as one (see versions.one_change)."""
+    return versions.one_change()
 
 
 def author_changed(member_id: int) -> None:
     """A member's name or account changed (real name, deletion): every discussion showing
     their comments gets a new thread version, and its cached pages go after commit, so no
     cached page keeps the old byline, or presence and a profile link for a deleted account."""
-    from core import pagecache
-
     article_ids = list(Comment.objects.filter(author_id=member_id).values_list("article_id", flat=True).distinct())
-    if not article_ids:
-        return
-    Article.objects.filter(pk__in=article_ids).update(thread_version=F("thread_version") + 1)
-    transaction.on_commit(lambda: [pagecache.invalidate(pk) for pk in article_ids])
+    versions.changed_many(article_ids, Change.BYLINE)
 
 
 def _lock_article(article_id: int) -> None:
@@ -351,19 +303,14 @@ def _vote_steps(article_id: int, outermost: bool) -> list[tuple[str, list]]:
     return [_VOTE_COMMIT, *lock] if outermost and connection.vendor == "postgresql" else lock
 
 
-def _count(comment: Comment, delta: int, *, renumbers: bool = True) -> None:
-    """Counters that follow a comment becoming public (+1) or not (−1). A new comment at the
-    end (renumbers=False) leaves the numbers of those before it as they were."""
-    count = _COUNT_COMMENT if renumbers else _COUNT_NEW_COMMENT
-    if getattr(_deferred, "ids", None) is not None:
-        _thread_changed(comment.article_id, comment_count=F("comment_count") + delta)
-    elif _one_statement():  # both counters in one round trip
-        statements.run(f"WITH a AS ({count}) {_COUNT_MEMBER}", [delta, comment.article_id, delta, comment.author_id])
-        transaction.on_commit(lambda: _pages_changed(comment.article_id))
+def _count(comment: Comment, delta: int, what: Change) -> None:
+    """Counters that follow a comment becoming public (+1) or not (−1), with the versions of
+    `what` changed."""
+    if versions.one_statement():  # the article's and the author's counters in one round trip
+        versions.changed(comment.article_id, what, comment_delta=delta, together=versions.Together(
+            f"WITH a AS ({{article}}) {_COUNT_MEMBER}", [], [delta, comment.author_id]))
         return
-    else:
-        statements.run(count, [delta, comment.article_id])
-        transaction.on_commit(lambda: _pages_changed(comment.article_id))
+    versions.changed(comment.article_id, what, comment_delta=delta)
     statements.run(_COUNT_MEMBER, [delta, comment.author_id])
 
 
@@ -391,7 +338,7 @@ def do_edit(member, comment: Comment, body: str, *, note: str = "") -> Comment:
         Quote.objects.filter(comment=comment).delete()
         for src, anchor, text in _quotes(article, body):
             Quote.objects.create(comment=comment, source_comment=src, source_anchor=anchor, text=text)
-        _thread_changed(comment.article_id, renumbers=False)  # the text only
+        versions.changed(comment.article_id, Change.TEXT)
         if comment.status == Status.VISIBLE:
             discussion_live.comment_changed(comment, "comment.edit")
     return comment
@@ -419,14 +366,14 @@ def do_set_status(comment: Comment, status: str, reason: str = "") -> Comment:
         locked.save(update_fields=["status", "moderation_reason"])
         now_public = status == Status.VISIBLE
         if was_public != now_public:
-            _count(locked, +1 if now_public else -1)
+            _count(locked, +1 if now_public else -1, Change.STATUS)
             # Votes on a comment that is no longer public leave the author's rating.
             score = locked.plus - locked.minus
             Member.objects.filter(pk=locked.author_id).update(
                 rating=F("rating") + (score if now_public else -score)
             )
         else:
-            _thread_changed(locked.article_id)
+            versions.changed(locked.article_id, Change.STATUS)
         if now_public and not was_public and locked.status == Status.VISIBLE:
             discussion_live.comment_added(locked)
         elif was_public and not now_public:
@@ -497,7 +444,7 @@ def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool 
                     change, params = _VOTE_DELETE, [vote_id]
                 else:
                     change, params = _VOTE_UPDATE, [value, when, vote_id]
-                if counted and _one_statement():
+                if counted and versions.one_statement():
                     vote_id, counted_now = _write_vote_counted(comment, change, params, old, value, vote_id)
                 else:
                     row = statements.one(change, params)
@@ -530,10 +477,6 @@ _COUNTS = f"SELECT plus, minus FROM {_C} WHERE id = %s"
 _STATUS = f"SELECT status FROM {_C} WHERE id = %s"
 _MOVE_COUNTS = f"UPDATE {_C} SET plus = plus + %s, minus = minus + %s WHERE id = %s RETURNING plus, minus"
 _MOVE_RATING = f"UPDATE {_M} SET rating = rating + %s WHERE id = %s"
-_BUMP_THREAD = f"UPDATE {_A} SET thread_version = thread_version + 1 WHERE id = %s"
-_COUNT_NEW_COMMENT = f"UPDATE {_A} SET thread_version = thread_version + 1, comment_count = comment_count + %s WHERE id = %s"
-_COUNT_COMMENT = (f"UPDATE {_A} SET thread_version = thread_version + 1, order_version = order_version + 1, "
-                  "comment_count = comment_count + %s WHERE id = %s")
 _COUNT_MEMBER = f"UPDATE {_M} SET comment_count = comment_count + %s WHERE id = %s"
 
 
@@ -541,11 +484,7 @@ _COUNT_MEMBER = f"UPDATE {_M} SET comment_count = comment_count + %s WHERE id = 
 # row, the comment's counts, the author's rating and the thread version, one round trip for
 # four. SQLite runs in process, where a round trip costs nothing, and has no such WITH.
 _VOTE_COUNTED = (f"WITH v AS ({{change}}), c AS ({_MOVE_COUNTS}), m AS ({_MOVE_RATING}), "
-                 f"a AS ({_BUMP_THREAD}) SELECT (SELECT id FROM v), c.plus, c.minus FROM c")
-
-
-def _one_statement() -> bool:
-    return connection.vendor == "postgresql" and getattr(_deferred, "ids", None) is None
+                 "a AS ({article}) SELECT (SELECT id FROM v), c.plus, c.minus FROM c")
 
 
 def _write_vote_counted(comment: Comment, change: str, params: list, old: int, new: int,
@@ -556,9 +495,9 @@ def _write_vote_counted(comment: Comment, change: str, params: list, old: int, n
     if dp == 0 and dm == 0:
         row = statements.one(change, params)
         return (row[0] if row else vote_id), None
-    row = statements.one(_VOTE_COUNTED.format(change=change),
-                         [*params, dp, dm, comment.pk, dp - dm, comment.author_id, comment.article_id])
-    transaction.on_commit(lambda: _pages_changed(comment.article_id))  # the thread version moved above
+    row = versions.changed(comment.article_id, Change.VOTES, together=versions.Together(
+        _VOTE_COUNTED.replace("{change}", change), [*params, dp, dm, comment.pk, dp - dm, comment.author_id],
+        [], returns=True))
     return (row[0] if row[0] is not None else vote_id), _counts_moved(comment, row[1], row[2])
 
 
@@ -575,7 +514,7 @@ def _apply_vote(comment: Comment, old: int, new: int) -> tuple[int, int] | None:
         return None
     plus, minus = statements.one(_MOVE_COUNTS, [dp, dm, comment.pk])
     statements.run(_MOVE_RATING, [dp - dm, comment.author_id])
-    _thread_changed(comment.article_id, renumbers=False)
+    versions.changed(comment.article_id, Change.VOTES)
     return _counts_moved(comment, plus, minus)
 
 

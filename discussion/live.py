@@ -37,7 +37,7 @@ _SIBLINGS = (f"SELECT COALESCE(SUM(CASE WHEN status IN (%s, %s) THEN 1 ELSE 0 EN
 # siblings (thousands on a hot story) and every new top-level comment is numbered: with this,
 # only the comments since the last one are counted. Ids only grow and a new comment takes
 # its number at the end, so the kept count holds while the order version stands (anything
-# that could renumber raises it: discussion.actions._thread_changed).
+# that could renumber raises it: newsroom.versions.RENUMBERS).
 _top_counts: Memo[tuple[int, int, int]] = Memo("top-counts", items=10_000)
 
 

@@ -4,6 +4,7 @@ from django.db.models import F
 
 from core.markup import render_article
 from core.pagecache import VIEW_FLUSH_EVERY  # noqa: F401  views are written in batches of this size
+from newsroom import versions
 from newsroom.models import Article
 
 _COUNTED = {"views", "comment_count", "thread_version", "order_version"}
@@ -21,12 +22,8 @@ def do_save_article(article: Article) -> Article:
     else:  # counters and versions move by their own updates: an editor's form must not write them back
         article.save(update_fields=[f.name for f in Article._meta.concrete_fields
                                     if not f.primary_key and f.name not in _COUNTED])
-    if article.pk is not None:  # its cached pages show the old text or state: drop them after commit
-        from django.db import transaction
-
-        from core import pagecache
-
-        transaction.on_commit(lambda: pagecache.invalidate(article.pk))
+    if article.pk is not None:  # its cached pages show the old text or state
+        versions.changed(article.pk, versions.Change.ARTICLE)
     return article
 
 
