@@ -76,10 +76,16 @@ def touch(member, now: float | None = None) -> bool:
                            "until": int(now + window())})
     stored = member.last_seen.timestamp() if member.last_seen else 0
     if now - stored >= PERSIST_EVERY or came_online:
-        from accounts.actions import do_record_last_seen
-
-        do_record_last_seen(member, datetime.fromtimestamp(now, tz=UTC), came_online=came_online)
+        _persist(member, datetime.fromtimestamp(now, tz=UTC))
     return came_online
+
+
+def _persist(member, when: datetime) -> None:
+    """Last seen, kept in the database every PERSIST_EVERY seconds (profiles show it)."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(pk=member.pk).update(last_seen=when)
+    member.last_seen = when
 
 
 def online_until(member_ids: Iterable[int], now: float | None = None) -> dict[int, float]:

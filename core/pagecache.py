@@ -19,7 +19,6 @@ from core.memo import Memo, register
 
 log = logging.getLogger(__name__)
 TTL = 5  # seconds: presence ("Online") and view counts on a cached page are at most this old
-KINDS = ("page", "api", "member")  # anonymous page, comments JSON, member page skeleton
 
 # slug → article id, learned by the views of this process; the front needs it to find the
 # article's generation without a database query. A renamed slug just misses.

@@ -4,6 +4,7 @@
 live event after commit. Views, the API, importers and commands all come through here.
 """
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -412,6 +413,11 @@ def check_vote(member, comment: Comment, value: int) -> None:
     policy.check_may_vote(member)
 
 
+# What screens a new minus inside its vote's transaction, registered by the app that keeps it
+# (moderation's brigade detection, at start): True when the vote, with others, stopped counting.
+MINUS_SCREENS: list[Callable[[Vote], bool]] = []
+
+
 def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool = True,
             toggle: bool = False) -> tuple[int, int, int]:
     """Set `member`'s vote on `comment` to `value` (0 retracts). Returns (plus, minus, value).
@@ -422,8 +428,6 @@ def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool 
     move by F() updates, so they stay exact under any interleaving. Importers restore a
     vote's original time with `created` and skip brigade screening (screen=False): votes
     cast long ago and replayed in a burst are not a brigade."""
-    from moderation import brigades
-
     counted_now = None
     outermost = not connection.in_atomic_block
     for attempt in range(3):
@@ -453,8 +457,9 @@ def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool 
                         counted_now = _apply_vote(comment, old, value)
                 if value == -1 and screen:
                     vote = Vote(pk=vote_id, comment=comment, voter=member, value=-1, counted=counted, created=moment)
-                    if brigades.after_minus(vote):
-                        counted_now = None  # a brigade was quarantined: read the counts it left
+                    caught = [screen_fn(vote) for screen_fn in MINUS_SCREENS]  # every screen runs
+                    if True in caught:
+                        counted_now = None  # votes were quarantined: read the counts they left
                 break
         except IntegrityError:
             if attempt == 2:

@@ -70,10 +70,6 @@ class Comment(models.Model):
     def __str__(self):
         return f"Comment {self.pk} by {self.author_id}"
 
-    @property
-    def is_public(self) -> bool:
-        return self.status == self.Status.VISIBLE
-
     def is_editable_by(self, member, now=None) -> bool:
         now = now or timezone.now()
         return (
