@@ -3,7 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core import context_processors
+from config import context_processors
 from newsroom.models import Section
 
 
