@@ -7,21 +7,24 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Min
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import actions, replies
 from accounts.forms import ProfileForm
-from accounts.models import Member
+from accounts.models import Member, real_name_shown
 from accounts.presence import online_ids
 from accounts.signin import too_many
 from core.errors import ActionError
 from discussion.models import Comment
 from discussion.render import avatar_hue, initials
+from newsroom.models import Article
 
 
 def _password_check_refused(request) -> ActionError | None:
@@ -58,16 +61,34 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+PROFILE_COMMENTS = 20  # the latest comments a profile lists
+
+
 def profile(request, login):
-    member = get_object_or_404(Member, login=login, is_deleted=False)
-    comments = (Comment.objects.filter(author=member, status=Comment.Status.VISIBLE,
-                                       article__state__in=["published", "scheduled"],
-                                       article__published_at__lte=timezone.now())
-                .select_related("article").order_by("-id")[:20])
-    return render(request, "accounts/profile.html", {
+    """A member's public page. A deleted account's says only that (410): no presence, no
+    data left from before. The comments listed are those any reader can see (visible, on a
+    published article), newest written first — an import writes old comments after new ones,
+    so the id says nothing about time."""
+    member = get_object_or_404(Member, login=login)
+    if member.is_deleted:
+        return render(request, "accounts/profile_deleted.html", {"login": member.login}, status=410)
+    visible = Comment.objects.filter(author=member, status=Comment.Status.VISIBLE,
+                                     article__in=Article.objects.published())
+    comments = visible.select_related("article").order_by("-created", "-id")[:PROFILE_COMMENTS]
+    # An imported member was often created after the comments it brings: they joined no later
+    # than their first comment.
+    first = Comment.objects.filter(author=member).aggregate(first=Min("created"))["first"]
+    joined = min(member.date_joined, first) if first else member.date_joined
+    response = render(request, "accounts/profile.html", {
         "member": member, "online": member.pk in online_ids([member.pk]), "comments": comments,
+        "joined": joined, "real_name": real_name_shown(member.login, member.real_name),
         "hue": avatar_hue(member.pk), "initials": initials(member.login),
     })
+    if request.user.is_authenticated:
+        # The page carries the viewer's own header (and on their own profile, their data link).
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 @login_required
