@@ -149,3 +149,25 @@ def test_a_deleted_account_says_so_and_shows_nothing_from_before(client, alice, 
     for old in ("Alice Liddell", "a secret about me", "my last words", "Joined", "Online", "Offline"):
         assert old not in html, old
     assert reader.get("/api/v1/presence/", {"ids": str(alice.pk)}).json()["online"] == {}
+
+
+def test_replies_list_only_what_the_member_may_read(client, alice, bob, make_article, post):
+    public = make_article(slug="public")
+    mine = post(alice, public, "alice writes")
+    post(bob, public, "a reply to read", parent=mine)
+    for status in (Comment.Status.HELD, Comment.Status.REMOVED, Comment.Status.DELETED):
+        c = post(bob, public, f"reply {status}", parent=mine)
+        Comment.objects.filter(pk=c.pk).update(status=status)
+    drafted = make_article(slug="drafted")
+    there = post(alice, drafted, "on an article taken back")
+    post(bob, drafted, "reply on a draft", parent=there)
+    Article.objects.filter(pk=drafted.pk).update(state=Article.State.DRAFT)
+    from accounts.replies import forget_unread, unread_count
+
+    forget_unread(alice.pk)
+    assert unread_count(alice) == 1
+    client.force_login(alice)
+    html = client.get("/replies/").content.decode()
+    assert "a reply to read" in html
+    for gone in ("reply held", "reply removed", "reply deleted", "reply on a draft", "drafted"):
+        assert gone not in html, gone
