@@ -1,6 +1,8 @@
 """Every door into an account is limited: the sign-in page whatever spelling of the login,
 the admin's sign-in, the pages that check a password, sign-up and password-reset mails."""
 
+import re
+
 import pytest
 from django.core import mail
 
@@ -116,6 +118,9 @@ def test_a_member_without_admin_access_is_told_so_not_looped(client, alice):
     r = client.get("/admin/login/?next=/admin/")
     assert r.status_code == 403 and "without access to the admin" in r.content.decode()
     assert client.get("/admin/").status_code == 302  # to the door above, which answers 403
+    nxt = re.search(r'name="next" value="([^"]+)"', r.content.decode()).group(1)
+    r = client.post("/signout/", {"next": nxt.replace("&amp;", "&")})
+    assert r.status_code == 302 and r["Location"] == "/signin/?next=/admin/" and not _signed_in(client)
 
 
 def test_pages_asking_for_the_password_count_toward_the_lock(clock, client, make_member):
