@@ -6,8 +6,13 @@ from discussion.models import Comment
 
 
 def replies_to(member):
+    """Replies any reader may see: visible, on a published article (one taken back to draft
+    or not out yet lists none; its link would lead nowhere)."""
+    from newsroom.models import Article
+
     return (
-        Comment.objects.filter(parent__author=member, status=Comment.Status.VISIBLE)
+        Comment.objects.filter(parent__author=member, status=Comment.Status.VISIBLE,
+                               article__in=Article.objects.published())
         .exclude(author=member)
         .select_related("author", "article", "parent")
         .order_by("-id")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import signin
 from config import openapi
 from moderation import views as moderation_views
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("rules/", moderation_views.rules, name="moderation-rules"),
     path("", include("live.urls")),
     path("api/v1/openapi.json", openapi.document, name="openapi"),
+    # The admin's sign-in is Veche's, with its limits and lock (found before the admin's own).
+    path("admin/login/", signin.admin_sign_in, name="admin-signin"),
     path("admin/", admin.site.urls),
 ]
 

@@ -15,6 +15,7 @@ from urllib.parse import quote as urlquote
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import get_language, gettext
 
 from discussion.models import Comment
 from discussion.threads import CommentRow, Node
@@ -144,8 +145,9 @@ def render_presence(until: float | None) -> str:
 
 
 def _author_bits(a) -> tuple[str, str, str]:
-    """(avatar, login with presence, byline) for a comment's header, kept per author state."""
-    key = (a.pk, a.login, a.real_name, a.is_deleted)
+    """(avatar, login with presence, byline) for a comment's header, kept per author state
+    (and language: a deleted account says so in words)."""
+    key = (a.pk, a.login, a.real_name, a.is_deleted, get_language())
     bits = _bylines.get(key)
     if bits is None:
         if len(_bylines) >= 50_000:
@@ -158,12 +160,17 @@ _bylines: dict[tuple, tuple[str, str, str]] = {}
 
 
 def _write_author_bits(a) -> tuple[str, str, str]:
+    from accounts.models import real_name_shown
+
     login = escape(a.login)
-    byline = f"{login} ({escape(a.real_name)})" if a.real_name else login
+    shown = real_name_shown(a.login, a.real_name)  # "123 (123)" says nothing twice
+    byline = f"{login} ({escape(shown)})" if shown else login
     avatar = f'<span class="avatar h{avatar_hue(a.pk)}" aria-hidden="true">{escape(initials(a.login))}</span>'
     if a.is_deleted:
-        # A deleted account: the name stays, without presence or profile link.
-        return avatar, f'<span class="login gone-account"><bdi>{login}</bdi></span>', f"<bdi>{byline}</bdi>"
+        # A deleted account: the name stays, without presence or profile link, and says it is gone.
+        gone = escape(gettext("deleted account"))
+        return (avatar, f'<span class="login gone-account"><bdi>{login}</bdi></span> '
+                        f'<span class="gone-note">{gone}</span>', f"<bdi>{byline}</bdi>")
     href = f"/members/{urlquote(a.login)}/"
     who = f'<a class="login" href="{href}"><bdi>{login}</bdi></a> {presence_slot(a.pk)}'
     return avatar, who, f"<bdi>{byline}</bdi>"

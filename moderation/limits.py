@@ -10,7 +10,6 @@ counters inside this process (so a member can at worst act N times as often with
 processes), keeping the site usable and still bounded. README lists each limit.
 """
 
-import contextlib
 import math
 import time
 from dataclasses import dataclass
@@ -49,9 +48,16 @@ SIGNIN_IP = Limit("signin-ip", 30, 600, "Too many sign-in attempts from your net
 SIGNIN_ACCOUNT = Limit("signin-account", 5, 900,
                        "Too many failed sign-ins for this account; it is locked for a while.")
 SIGNUP_IP = Limit("signup-ip", 5, 3600, "Too many new accounts from your network this hour.")
+# Password-reset mails: per target address, so nobody can flood one mailbox (over it no mail
+# goes, and the page says the same as ever: whether an account exists stays unsaid), and per
+# client address, so one network cannot mail many.
+PASSWORD_RESET_EMAIL = Limit("password-reset-email", 3, 3600,
+                             "Enough reset links were sent to that address this hour.")
+PASSWORD_RESET_IP = Limit("password-reset-ip", 10, 3600,
+                          "Too many password-reset requests from your network this hour.")
 
 ALL = [COMMENT_BURST, COMMENT_HOUR, NEW_COMMENT_BURST, NEW_COMMENT_HOUR, VOTE, REPORT, SIGNIN_IP,
-       SIGNIN_ACCOUNT, SIGNUP_IP]
+       SIGNIN_ACCOUNT, SIGNUP_IP, PASSWORD_RESET_EMAIL, PASSWORD_RESET_IP]
 
 
 def _wait_words(seconds: int) -> str:
@@ -186,14 +192,12 @@ def hit_signup(request) -> None:
 
 
 def check_signin(request, login: str) -> None:
-    """Before a sign-in attempt: count it for the address, and refuse a locked account."""
+    """Before a sign-in attempt (every door: the sign-in page, the admin's, a password check
+    on an account page): count it for the address and for the account, and refuse past either.
+    Counting before the password is checked, not after a failure, keeps parallel guesses
+    within the limit too; a success resets the account's count (signin_succeeded)."""
     _hit(SIGNIN_IP, client_ip(request))
-    _hit(SIGNIN_ACCOUNT, _account_ident(login), peek=True)
-
-
-def signin_failed(login: str) -> None:
-    with contextlib.suppress(ActionError):  # the next attempt is refused by check_signin
-        _hit(SIGNIN_ACCOUNT, _account_ident(login))
+    _hit(SIGNIN_ACCOUNT, _account_ident(login))
 
 
 def signin_succeeded(login: str) -> None:
@@ -201,8 +205,25 @@ def signin_succeeded(login: str) -> None:
 
 
 def _account_ident(login: str) -> str:
+    """The account a login names, as sign-in finds it: the sign-in form strips the login
+    (any Unicode space) and the lookup folds it (NFKC, case, invisible signs), so "L", " L",
+    "L\\t", "\\u3000L" and "ｌ" are one account and share one lock."""
     import hashlib
 
     from core.text import fold
 
-    return hashlib.sha256(fold(login or "").encode()).hexdigest()[:32]
+    return hashlib.sha256(fold(login or "").strip().encode()).hexdigest()[:32]
+
+
+def check_password_reset(request, email: str) -> bool:
+    """Before a reset mail: refuse (429) past the client address's limit; False, without a
+    word, past the target address's — the caller then sends nothing and answers as always."""
+    import hashlib
+
+    _hit(PASSWORD_RESET_IP, client_ip(request))
+    ident = hashlib.sha256((email or "").strip().casefold().encode()).hexdigest()[:32]
+    try:
+        _hit(PASSWORD_RESET_EMAIL, ident)
+    except ActionError:
+        return False
+    return True

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class Reason(models.TextChoices):
@@ -118,6 +119,7 @@ class LogEntry(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         permissions = [("moderate", "Can moderate the discussion")]
+        verbose_name_plural = gettext_lazy("log entries")  # not Django's guess, "log entrys"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:  # a new entry (also one restored from an export) only

@@ -104,7 +104,8 @@ def test_sign_ups_per_address(clock, client, db):
         assert r.status_code == 302
         client.post("/signout/")
     r = client.post("/signup/", {"login": "new5", "password": "a long passphrase here"})
-    assert r.status_code == 400 and "Too many new accounts from your network" in r.content.decode()
+    assert r.status_code == 429 and r["Retry-After"] == "3600"
+    assert "Too many new accounts from your network" in r.content.decode()
 
 
 def test_spoofed_forwarded_for_is_ignored_without_trusted_proxies(rf, settings):
