@@ -7,7 +7,8 @@ from discussion.models import Comment
 
 def replies_to(member):
     return (
-        Comment.objects.filter(parent__author=member, status=Comment.Status.VISIBLE)
+        # Public replies only, as the thread shows them: not on a draft or scheduled article.
+        Comment.objects.public().filter(parent__author=member)
         .exclude(author=member)
         .select_related("author", "article", "parent")
         .order_by("-id")
