@@ -76,7 +76,8 @@ def _comment_json(comment: Comment, request) -> dict:
         node = threads.Node(c, 0, None, c.depth)  # only its author sees it: no number yet
     if node is not None:
         # The answer goes to the comment's author alone (they posted or edited it).
-        html = thread_render.render_comment(node, held=comment.status == Comment.Status.HELD, private=True) + "</li>"
+        held = comment.status == Comment.Status.HELD
+        html = thread_render.render_comment(node, held=held, private=True) + "</li>"
         data.update(number=node.index, depth=node.depth,
                     html=thread_render.fill_one(html, get_token(request), online_until([comment.author_id])))
     return data
