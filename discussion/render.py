@@ -181,8 +181,8 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
     """One comment as an open <li> (its replies, if any, follow before the closing tag).
     `private`: the markup goes to the comment's author alone, so it carries what moderators
     said to them (a removal's reason, an edit's note); markup for every reader says only that
-    a moderator removed or edited it. `authors` memoises the author fragments across one thread (members comment often);
-    `times` is the site zone's clock, looked up once per thread. The hottest function of a
+    a moderator removed or edited it. `authors` memoises the author fragments across one
+    thread (members comment often); `times` is the site zone's clock, looked up once per thread. The hottest function of a
     render from nothing (a thousand calls): its id is written out once, not at each use."""
     c = node.comment
     cid = str(c.pk)
