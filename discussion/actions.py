@@ -52,7 +52,8 @@ def describe_source(article: Article):
     def describe(ref: str):
         base = article.get_absolute_url()
         if ref.startswith("c"):
-            src = (Comment.objects.filter(pk=int(ref[1:]), article=article)
+            # The rendered text is public: it names the author of a public comment only.
+            src = (Comment.objects.filter(pk=int(ref[1:]), article=article, status=Comment.Status.VISIBLE)
                    .select_related("author").only("id", "author__login").first())
             if src is None:
                 return None
@@ -106,8 +107,8 @@ def check_post(member, article: Article, body: str, parent_id: int | None = None
     body = _clean_body(body)
     parent = None
     if parent_id is not None:
-        parent = Comment.objects.select_related("author").filter(pk=parent_id).first()
-        if parent is None:
+        parent = Comment.objects.select_related("author", "article").filter(pk=parent_id).first()
+        if parent is None or not parent.is_readable_by(member):  # a hidden one is not told apart
             raise ActionError("The comment you reply to does not exist (any more).", code="no_parent",
                               field="parent")
         if parent.article_id != article.pk:

@@ -6,7 +6,10 @@ rendered on every cache miss; the markup here is the discussion's template.
 
 The thread HTML is shared by every reader and cached. What differs between readers is kept
 out of it: presence ("Online"/"Offline") and the CSRF token are slots, filled per request
-(see `fill`); a viewer's own votes and comments are marked by a small style block.
+(see `fill`); a viewer's own votes and comments are marked by a small style block. What only
+one reader may read — their comments awaiting moderation, what moderators told them about
+their comments — is never in it: a reader who has such a comment on the page gets a thread
+rendered for them alone (discussion.page.for_viewer).
 """
 
 from datetime import UTC, datetime, timedelta
@@ -180,10 +183,13 @@ _GONE = {Comment.Status.DELETED: "Comment deleted by its author.", Comment.Statu
 _REMOVED = Comment.Status.REMOVED
 
 
-def render_comment(node: Node, *, held: bool = False, authors: dict | None = None, times: Clock | None = None) -> str:
+def render_comment(node: Node, *, held: bool = False, private: bool = False, authors: dict | None = None,
+                   times: Clock | None = None) -> str:
     """One comment as an open <li> (its replies, if any, follow before the closing tag).
-    `authors` memoises the author fragments across one thread (members comment often);
-    `times` is the site zone's clock, looked up once per thread. The hottest function of a
+    `private`: the markup goes to the comment's author alone, so it carries what moderators
+    said to them (a removal's reason, an edit's note); markup for every reader says only that
+    a moderator removed or edited it. `authors` memoises the author fragments across one
+    thread (members comment often); `times` is the site zone's clock, looked up once per thread. The hottest function of a
     render from nothing (a thousand calls): its id is written out once, not at each use."""
     c = node.comment
     cid = str(c.pk)
@@ -196,8 +202,8 @@ def render_comment(node: Node, *, held: bool = False, authors: dict | None = Non
     gone = _GONE.get(c.status)
     if gone is not None:
         reason = ""
-        if c.status == _REMOVED and c.moderation_reason:
-            reason = f' <span class="own-only">Reason: {escape(c.moderation_reason)}</span>'
+        if private and c.status == _REMOVED and c.moderation_reason:
+            reason = f' <span class="mod-reason">Reason: {escape(c.moderation_reason)}</span>'
         return (
             f'<li id="c{cid}" class="comment gone" data-id="{cid}" data-depth="{node.depth}">'
             f'<div class="c c-gone"><span class="num">{node.index}.</span> <em>{gone}</em>{reason}'
@@ -212,7 +218,8 @@ def render_comment(node: Node, *, held: bool = False, authors: dict | None = Non
     avatar, who, byline = bits
     edited = ' <span class="edited">edited</span>' if c.edited else ""
     if c.moderator_note:
-        edited = f' <span class="edited mod-note">edited by a moderator: {escape(c.moderator_note)}</span>'
+        note = f": {escape(c.moderator_note)}" if private else ""
+        edited = f' <span class="edited mod-note">edited by a moderator{note}</span>'
     held_mark = ' <strong class="held-mark">awaiting moderation</strong>' if held else ""
     # The vote buttons belong to the thread's one vote form (form="vote-form"), each posting
     # to its comment's address: one CSRF token per page instead of one per comment.
@@ -257,14 +264,15 @@ class Fragments:
         self.data: dict[tuple, bytes] = {}
 
     @staticmethod
-    def key(node: Node, held: bool) -> tuple:
+    def key(node: Node, held: bool, private: bool = False) -> tuple:
         c, a = node.comment, node.comment.author
         reply_to = node.parent.comment.author.login if node.flattened and node.parent is not None else None
         stamp = c.stamp if type(c) is CommentRow else (c.created, c.edited)
         # The body by its hash: a body changes only with its edit time, which is in the key too;
         # keeping the text itself in every key would double what the memo holds.
         return (c.pk, c.status, c.plus, c.minus, stamp, c.moderator_note, c.moderation_reason,
-                hash(c.body_html), a.login, a.real_name, a.is_deleted, node.index, node.depth, reply_to, held)
+                hash(c.body_html), a.login, a.real_name, a.is_deleted, node.index, node.depth, reply_to, held,
+                private)
 
     def put(self, key: tuple, html: bytes) -> None:
         if len(self.data) >= self.MAX:
@@ -281,14 +289,18 @@ class Fragments:
 fragments = Fragments()
 
 
-def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset()) -> str:
+def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset(),
+                  private_ids: frozenset[int] = frozenset()) -> str:
     """The whole discussion as nested ordered lists, depth capped at MAX_INDENT."""
-    return render_thread_bytes(nodes, held_ids).decode()
+    return render_thread_bytes(nodes, held_ids, private_ids).decode()
 
 
-def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset()) -> bytes:
+def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(),
+                        private_ids: frozenset[int] = frozenset()) -> bytes:
     """render_thread as UTF-8, the form pages are sent in: kept fragments are bytes already,
-    so a re-render encodes only the comments that changed."""
+    so a re-render encodes only the comments that changed. `held_ids` and `private_ids` name
+    the viewer's own comments shown as held and with what moderators told them (see
+    render_comment): only a thread rendered for that viewer alone passes them."""
     if not nodes:
         return ('<ol class="thread" id="thread"></ol>' + VOTE_FORM).encode()
     out = [b'<ol class="thread" id="thread">']
@@ -307,11 +319,12 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
             out.append(b"</li></ol>" * (cur - d) + b"</li>")
         else:
             out.append(b"</li>")
-        held = node.comment.pk in held_ids
-        key = key_of(node, held)
+        pk = node.comment.pk
+        held, private = pk in held_ids, pk in private_ids
+        key = key_of(node, held, private)
         html = memo.get(key)
         if html is None:
-            html = render_comment(node, held=held, authors=authors, times=times).encode()
+            html = render_comment(node, held=held, private=private, authors=authors, times=times).encode()
             fragments.put(key, html)
         out.append(html)
         cur = d

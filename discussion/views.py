@@ -27,12 +27,12 @@ def _article(slug: str) -> Article:
     return get_object_or_404(Article.objects.published().select_related("section"), slug=slug)
 
 
-def _comment(pk: int) -> Comment:
-    """A comment of a published article, with its article and author (one indexed query)."""
-    comment = get_object_or_404(Comment.objects.select_related("article", "author", "article__section"), pk=pk)
-    if not comment.article.is_visible():
-        raise Http404("No such comment.")
-    return comment
+def _comment(request, pk: int) -> Comment:
+    """A comment whose text the viewer may read (Comment.objects.readable_by: the same rule for
+    every address that takes a comment id), with its article and author, in one indexed query.
+    Anything else is "not found", so an address does not tell that a hidden comment exists."""
+    return get_object_or_404(
+        Comment.objects.readable_by(request.user).select_related("article", "author", "article__section"), pk=pk)
 
 
 _VOTE_TARGET = (
@@ -75,7 +75,9 @@ def _comment_json(comment: Comment, request) -> dict:
         c = Comment.objects.select_related("author").get(pk=comment.pk)
         node = threads.Node(c, 0, None, c.depth)  # only its author sees it: no number yet
     if node is not None:
-        html = thread_render.render_comment(node, held=comment.status == Comment.Status.HELD) + "</li>"
+        # The answer goes to the comment's author alone (they posted or edited it).
+        held = comment.status == Comment.Status.HELD
+        html = thread_render.render_comment(node, held=held, private=True) + "</li>"
         data.update(number=node.index, depth=node.depth,
                     html=thread_render.fill_one(html, get_token(request), online_until([comment.author_id])))
     return data
@@ -144,7 +146,9 @@ def post_comment(request, slug):
 
 
 def _form_again(request, article, body, parent, error: ActionError, template="discussion/reply.html"):
-    parent_comment = Comment.objects.filter(pk=parent).select_related("author").first() if parent else None
+    # The form shows the comment replied to: only one this reader may read, of this article.
+    parent_comment = (Comment.objects.readable_by(request.user).filter(pk=parent, article_id=article.pk)
+                      .select_related("author").first()) if parent else None
     response = render(
         request, template,
         {"article": article, "parent": parent_comment, "body": body, "error": error.message,
@@ -159,7 +163,7 @@ def _form_again(request, article, body, parent, error: ActionError, template="di
 @require_http_methods(["GET", "POST"])
 def reply(request, pk):
     """A page with one comment and the reply form: the no-JavaScript way to reply or quote."""
-    parent = _comment(pk)
+    parent = _comment(request, pk)
     article = parent.article
     if request.method == "POST":
         return post_comment(request, article.slug)
@@ -181,7 +185,7 @@ def quote_markdown(comment: Comment, text: str | None = None) -> str:
 
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
-    comment = _comment(pk)
+    comment = _comment(request, pk)
     if (refused := sign_in_first(request, "Sign in to edit.")) is not None:
         return refused
     body = request.POST.get("body", comment.body)
@@ -213,7 +217,7 @@ def edit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def delete(request, pk):
-    comment = _comment(pk)
+    comment = _comment(request, pk)
     if (refused := sign_in_first(request)) is not None:
         return refused
     error = None
@@ -241,6 +245,8 @@ def delete(request, pk):
 def vote(request, pk):
     """+1 / −1; the same value again takes the vote back (a toggle, as the buttons show)."""
     comment = _vote_target(pk)
+    if not comment.text_is_readable_by(request.user):  # _vote_target checked the article
+        raise Http404("No such comment.")
     if (refused := sign_in_first(request, "Sign in to vote.", comment.get_absolute_url())) is not None:
         return refused
     raw = request.POST.get("value", "")

@@ -105,7 +105,7 @@ def edit(moderator, comment: Comment, body: str, note: str) -> Comment:
     check_moderator(moderator)
     note = (note or "").strip()
     if not note:
-        raise ActionError("Say why you edit it: the note is shown with the comment.", field="note")
+        raise ActionError("Say why you edit it: the note is shown to its author.", field="note")
     body = discussion_actions._clean_body(body)
     with transaction.atomic():
         comment.moderator_note = note[:300]

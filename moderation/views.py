@@ -19,7 +19,9 @@ from moderation.models import Ban, BrigadeCase, LogEntry, Reason, Report
 
 @require_http_methods(["GET", "POST"])
 def report(request, pk):
-    comment = get_object_or_404(Comment.objects.select_related("author", "article"), pk=pk)
+    # Only a comment the reader may read (the rule of every address that takes a comment id):
+    # the page shows its text and links to its article.
+    comment = get_object_or_404(Comment.objects.readable_by(request.user).select_related("author", "article"), pk=pk)
     if (refused := sign_in_first(request, "Sign in to report a comment.")) is not None:
         return refused
     error = None

@@ -9,7 +9,7 @@ for at most pagecache.TTL seconds. Each member's page is the skeleton with its s
 by the article view or, without entering Django, by the ASGI front (`personalise`).
 
 A page that is not the same for every member besides those slots — the member has a comment
-awaiting moderation on it (shown to them only), a saved draft, a message to show, a ban
+awaiting moderation on it or one with a word from the moderators (shown to them only), a saved draft, a message to show, a ban
 notice — is rendered for that member alone and not kept.
 """
 
@@ -100,7 +100,7 @@ def shareable(request, member, m: Marks, draft) -> bool:
 
     from moderation.policy import active_ban
 
-    return not (m.held or draft or len(get_messages(request)) or active_ban(member))
+    return not (m.personal or draft or len(get_messages(request)) or active_ban(member))
 
 
 # --- the ASGI front's side ------------------------------------------------------------------
@@ -163,7 +163,7 @@ def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secr
         if not member.is_authenticated or active_ban(member):
             return None
         m = discussion_page.marks(member.pk, article_id)
-        if m.held:
+        if m.personal:
             return None
         presence.touch(member)
         account = account_links(member)

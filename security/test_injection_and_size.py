@@ -75,14 +75,27 @@ def test_deep_and_long_inputs_render_without_recursion_errors():
     assert render_comment(emphasis) is not None
 
 
-def test_bidi_overrides_are_isolated(client, make_member, article, post):
+def test_bidi_overrides_are_isolated(client, make_member, article, post, bob, moderator):
     rtl = "\u202e" + "evil text" + "\u202c"
     m = make_member("isolated", real_name=rtl)
-    post(m, article, rtl + " trailing")
+    c = post(m, article, rtl + " trailing")
     html = client.get(article.get_absolute_url()).content.decode()
     # Member text sits in <bdi> (names) or dir=auto blocks whose CSS isolates them.
-    assert f"<bdi>isolated ({rtl})</bdi>" in html
-    assert '<div class="c-text" dir="auto"><p>\u202eevil text\u202c trailing</p></div>' in html
+    name, body = f"<bdi>isolated ({rtl})</bdi>", '<div class="c-text" dir="auto"><p>\u202eevil text\u202c trailing</p></div>'
+    assert name in html and body in html
+    # …on every page that shows one comment: reply and quote, report (another member), delete (its author).
+    client.force_login(bob)
+    for url in (f"/comments/{c.pk}/reply/", f"/comments/{c.pk}/reply/?quote=1", f"/comments/{c.pk}/report/"):
+        html = client.get(url).content.decode()
+        assert name in html and body in html, url
+    client.post(f"/comments/{c.pk}/report/", {"reason": "other", "text": rtl})
+    client.force_login(m)
+    html = client.get(f"/comments/{c.pk}/delete/").content.decode()
+    assert name in html and body in html
+    # A report's text in the moderation queue, and the words searched for, echoed in the heading.
+    client.force_login(moderator)
+    assert f"(“<bdi>{rtl}</bdi>”)" in client.get("/moderation/").content.decode()
+    assert f"Search: “<bdi>{rtl}</bdi>”</h1>" in client.get("/search/", {"q": rtl}).content.decode()
     from pathlib import Path
 
     css = (Path(__file__).resolve().parent.parent / "config/static/veche/site.css").read_text()
