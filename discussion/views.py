@@ -8,10 +8,11 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.presence import online_until
-from core import statements
+from core import params, statements
 from core.errors import ActionError
 from core.http import json_error, sign_in_first, wants_json
 from discussion import actions, page, threads
@@ -123,7 +124,14 @@ def post_comment(request, slug):
     form = CommentForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    body, parent = data.get("body") or request.POST.get("body", ""), data.get("parent")
+    body = data.get("body") or request.POST.get("body", "")
+    try:
+        parent = params.optional_number(request.POST.get("parent"), field="parent",
+                                        label=_("The comment replied to"))
+    except ActionError as error:  # refused, not quietly posted as a top-level comment
+        if wants_json(request):
+            return json_error(error)
+        return _form_again(request, article, body, None, error)
     if not request.user.is_authenticated:
         if wants_json(request):
             return json_error(ActionError("Sign in to comment.", status=401, code="signin"))
@@ -243,12 +251,9 @@ def vote(request, pk):
     comment = _vote_target(pk)
     if (refused := sign_in_first(request, "Sign in to vote.", comment.get_absolute_url())) is not None:
         return refused
-    raw = request.POST.get("value", "")
     try:
-        value = int(raw)
-    except ValueError:
-        value = 99
-    try:
+        value = params.number(request.POST.get("value", ""), field="value", low=-1, high=1,
+                              label=_("A vote"))
         plus, minus, mine = actions.vote(request.user, comment, value, toggle=request.POST.get("mode") != "set")
     except ActionError as error:
         if wants_json(request):
@@ -267,10 +272,7 @@ def thread_fragment(request, slug):
     order = request.GET.get("order", "oldest")
     if order not in page.ORDERS:
         return JsonResponse({"error": "bad_order", "message": "order is oldest, newest or best."}, status=400)
-    try:
-        number = max(1, int(request.GET.get("p", "1")))
-    except ValueError:
-        number = 1
+    number = params.page(request.GET.get("p", "1"))
     data = page.for_viewer(request, article, order, number)
     return JsonResponse({"html": data["thread_html"].decode(), "style": data["marks"].style,
                          "count": article.comment_count, "page": data["page"], "pages": data["pages"]})
