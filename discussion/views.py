@@ -151,11 +151,31 @@ def post_comment(request, slug):
     return redirect(comment.get_absolute_url())
 
 
+def _wait(member, error: ActionError | None = None) -> dict | None:
+    """When the member may comment again, for the form to say (None: now). A refused post
+    knows it from its error; otherwise the limits are asked, counting nothing."""
+    from datetime import timedelta
+
+    from moderation import limits
+
+    if error is not None and error.code == "rate_limited":
+        seconds = error.retry_after
+    elif member.is_authenticated and error is None:
+        seconds = limits.comment_wait(member)
+    else:
+        seconds = None
+    if not seconds:
+        return None
+    at = timezone.now() + timedelta(seconds=seconds)
+    return {"seconds": seconds, "at": at, "epoch": int(at.timestamp())}
+
+
 def _form_again(request, article, body, parent, error: ActionError, template="discussion/reply.html"):
     parent_comment = Comment.objects.filter(pk=parent).select_related("author").first() if parent else None
     response = render(
         request, template,
         {"article": article, "parent": parent_comment, "body": body, "error": error.message,
+         "wait": _wait(request.user, error),
          "idempotency_key": uuid.uuid4().hex, "post_url": reverse("discussion:post", args=[article.slug])},
         status=error.status if error.status != 401 else 400,
     )
@@ -176,6 +196,7 @@ def reply(request, pk):
         body = quote_markdown(parent)
     return render(request, "discussion/reply.html", {
         "article": article, "parent": parent, "body": body, "idempotency_key": uuid.uuid4().hex,
+        "wait": _wait(request.user),
         "post_url": reverse("discussion:post", args=[article.slug]),
     })
 
