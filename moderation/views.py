@@ -51,7 +51,7 @@ def _queue_items() -> tuple[list[Comment], int, int]:
     most urgent first — reports weighted by the reporters' standing (a reporter with a
     positive rating counts double) — then held ones, oldest first.
 
-    Found from the open reports (the reports' (resolved, comment) index) and the held comments
+    Found from the open reports (their partial index) and the held comments
     (their partial index), never by walking the comments: a comment never reported, or whose
     reports were all resolved, is not in the queue."""
     reports: dict[int, list[Report]] = {}
