@@ -17,6 +17,7 @@ from accounts import actions, replies
 from accounts.forms import ProfileForm, SignInForm, SignUpForm
 from accounts.models import Member
 from accounts.presence import online_ids
+from core import params
 from core.errors import ActionError
 from core.http import safe_next
 from discussion.models import Comment
@@ -104,7 +105,7 @@ def replies_page(request):
     member = request.user
     seen_before = member.replies_seen_at
     paginator = Paginator(replies.replies_to(member), 30)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(params.page(request.GET.get("page")))
     Member.objects.filter(pk=member.pk).update(replies_seen_at=timezone.now())
     replies.forget_unread(member.pk)
     return render(request, "accounts/replies.html",
@@ -160,7 +161,6 @@ def presence_api(request):
 
     from django.http import JsonResponse
 
-    from core import params
     from core.http import json_error
 
     try:  # the page asks for at most 500; more are not looked at

@@ -3,7 +3,7 @@
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from core.errors import ActionError
 
@@ -31,7 +31,7 @@ def sign_in_first(request, message: str = "Sign in first.", next_url: str | None
         return None
     if wants_json(request):
         return json_error(ActionError(message, status=401, code="signin"))
-    return redirect(f"{reverse('accounts:signin')}?next={next_url or request.path}")
+    return redirect(f"{reverse('accounts:signin')}?{urlencode({'next': next_url or request.path})}")
 
 
 def safe_next(request, default: str) -> str:

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -86,7 +87,8 @@ def _keep_draft_and_sign_in(request, article: Article, body: str, parent: int | 
     request.session[DRAFT_SESSION_KEY] = {"article": article.pk, "body": body[:20000], "parent": parent}
     messages.info(request, "Sign in to publish your comment: your text is kept.")
     back = article.get_absolute_url() + "#comment-form"
-    return HttpResponseRedirect(f"{reverse('accounts:signin')}?next={back}")
+    # Encoded, or the browser would take "#comment-form" for the sign-in page's own anchor.
+    return HttpResponseRedirect(f"{reverse('accounts:signin')}?{urlencode({'next': back})}")
 
 
 _POST_TARGET = (

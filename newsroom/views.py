@@ -31,7 +31,7 @@ def _listing(request, queryset, template: str, context: dict):
         ),
         PER_PAGE,
     )
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(params.page(request.GET.get("page")))
     return render(request, template, {**context, "page_obj": page, "articles": page.object_list,
                                       "sections": Section.objects.all()})
 
