@@ -10,21 +10,13 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import actions
 from accounts.forms import SignInForm, SignUpForm
 from core.errors import ActionError
-
-
-def _safe_next(request, default="/"):
-    nxt = request.POST.get("next") or request.GET.get("next") or default
-    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return nxt
-    return default
+from core.http import safe_next
 
 
 def too_many(response, exc: ActionError):
@@ -52,8 +44,8 @@ def signup(request):
         else:
             auth_login(request, member, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome, %(login)s! You can comment now.") % {"login": member.login})
-            return redirect(_safe_next(request))
-    response = render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request)},
+            return redirect(safe_next(request, "/"))
+    response = render(request, "accounts/signup.html", {"form": form, "next": safe_next(request, "/")},
                       status=400 if request.method == "POST" else 200)
     return too_many(response, refused) if refused else response
 
@@ -93,10 +85,7 @@ def admin_sign_in(request):
     and a form posted here is Veche's sign-in with the same limits and lock. A member without
     admin access is told so (sending them to sign in would come straight back: a loop)."""
     index = reverse("admin:index")
-    nxt = request.GET.get("next") or index
-    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        nxt = index
+    nxt = safe_next(request, index)
     if request.method == "POST":
         return SignInView.as_view(next_page=index)(request)
     if request.user.is_authenticated:

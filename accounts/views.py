@@ -21,6 +21,7 @@ from accounts.forms import ProfileForm
 from accounts.models import Member, real_name_shown
 from accounts.presence import online_ids
 from accounts.signin import too_many
+from core import params
 from core.errors import ActionError
 from discussion.models import Comment
 from discussion.render import avatar_hue, initials
@@ -96,7 +97,7 @@ def replies_page(request):
     member = request.user
     seen_before = member.replies_seen_at
     paginator = Paginator(replies.replies_to(member), 30)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(params.page(request.GET.get("page")))
     Member.objects.filter(pk=member.pk).update(replies_seen_at=timezone.now())
     replies.forget_unread(member.pk)
     return render(request, "accounts/replies.html",
@@ -155,12 +156,12 @@ def presence_api(request):
 
     from django.http import JsonResponse
 
-    raw = request.GET.get("ids", "")
-    try:
-        ids = [int(x) for x in raw.split(",") if x.strip()][:500]
-    except ValueError:
-        return JsonResponse({"error": "bad_ids", "message": "ids is a comma-separated list of numbers."},
-                            status=400)
+    from core.http import json_error
+
+    try:  # the page asks for at most 500; more are not looked at
+        ids = params.ids(request.GET.get("ids", "").split(",")[:500], field="ids", empty_ok=True)
+    except ActionError as exc:
+        return json_error(exc)
     from accounts.presence import online_until
 
     online = online_until(ids)

@@ -132,12 +132,18 @@ def check_import(article: Article, body: str, parent: Comment | None, status: st
     return Draft(body, html, parent, status, _quotes(article, body))
 
 
+def _sent_before(member, article: Article, idempotency_key: str) -> Comment | None:
+    """The comment this member already posted on this article with this key (a retried post),
+    through the key's unique index."""
+    return Comment.objects.filter(author=member, article=article, idempotency_key=idempotency_key).first()
+
+
 def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | None = None,
             created=None, source_key: str | None = None) -> Comment:
     """Write a checked comment. Caller may hold a transaction; this opens its own savepoint.
     A repeated `idempotency_key` returns the comment stored the first time."""
     if idempotency_key:
-        existing = Comment.objects.filter(idempotency_key=idempotency_key, author=member).first()
+        existing = _sent_before(member, article, idempotency_key)
         if existing is not None:
             return existing
     try:
@@ -168,7 +174,7 @@ def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | No
                 _thread_changed(article.pk, renumbers=False)
     except IntegrityError:
         if idempotency_key:
-            existing = Comment.objects.filter(idempotency_key=idempotency_key, author=member).first()
+            existing = _sent_before(member, article, idempotency_key)
             if existing is not None:
                 return existing
         raise
@@ -254,8 +260,7 @@ def post_comment(member, article: Article, body: str, parent_id: int | None = No
     from moderation import limits
 
     draft = check_post(member, article, body, parent_id)
-    if not (kw.get("idempotency_key") and Comment.objects.filter(
-            idempotency_key=kw["idempotency_key"], author=member).exists()):
+    if not (kw.get("idempotency_key") and _sent_before(member, article, kw["idempotency_key"])):
         limits.hit_comment(member)  # a retried post is not a second comment
     return do_post(member, article, draft, **kw)
 

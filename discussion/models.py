@@ -101,9 +101,12 @@ class Comment(models.Model):
             models.Index(fields=["id"], condition=models.Q(status="held"), name="discussion_comment_held"),
         ]
         # Unique where given: most comments have neither key, and an absent key is not indexed.
+        # The idempotency key is the client's, so it is unique per author and article only:
+        # another member sending the same key (copied, or by chance) posts their own comment.
         constraints = [
-            models.UniqueConstraint(fields=["idempotency_key"], condition=models.Q(idempotency_key__isnull=False),
-                                    name="discussion_comment_idempotency_key"),
+            models.UniqueConstraint(fields=["author", "article", "idempotency_key"],
+                                    condition=models.Q(idempotency_key__isnull=False),
+                                    name="discussion_comment_idempotency_key_per_author"),
             models.UniqueConstraint(fields=["source_key"], condition=models.Q(source_key__isnull=False),
                                     name="discussion_comment_source_key"),
         ]

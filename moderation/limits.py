@@ -10,6 +10,7 @@ counters inside this process (so a member can at worst act N times as often with
 processes), keeping the site usable and still bounded. README lists each limit.
 """
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass
@@ -39,7 +40,13 @@ NEW_ACCOUNT_AGE = timedelta(hours=24)  # younger accounts get the stricter comme
 COMMENT_BURST = Limit("comment-burst", 1, 15, "You can post one comment every 15 seconds.")
 COMMENT_HOUR = Limit("comment-hour", 60, 3600, "You have posted 60 comments this hour, the limit.")
 NEW_COMMENT_BURST = Limit("new-comment-burst", 1, 60,
-                          "New accounts can post one comment a minute during their first day.")
+                          "After their first comments, new accounts can post one comment a minute "
+                          "during their first day.")
+# A newcomer's first comments come together — their first say, then answers to the replies
+# it draws — and one a minute stopped them seconds after the first. The first three are free
+# of NEW_COMMENT_BURST (still counted, so a fourth within the same minute waits): enough for
+# a person joining a discussion, still a wall for a script; NEW_COMMENT_HOUR holds throughout.
+NEW_ACCOUNT_FREE_COMMENTS = 3
 NEW_COMMENT_HOUR = Limit("new-comment-hour", 10, 3600,
                          "New accounts can post 10 comments an hour during their first day.")
 VOTE = Limit("vote", 60, 600, "You have voted 60 times in 10 minutes, the limit.")
@@ -159,13 +166,43 @@ def _is_new(member) -> bool:
     return timezone.now() - member.date_joined < NEW_ACCOUNT_AGE
 
 
+def _comment_limits(member) -> list[tuple[Limit, bool]]:
+    """The limits a member's next comment meets, each with whether it may refuse it."""
+    if not _is_new(member):
+        return [(COMMENT_BURST, True), (COMMENT_HOUR, True)]
+    return [(NEW_COMMENT_BURST, not _among_first_comments(member)), (NEW_COMMENT_HOUR, True)]
+
+
+def _among_first_comments(member) -> bool:
+    """Whether the member has posted fewer than NEW_ACCOUNT_FREE_COMMENTS comments (counted
+    from their rows, whatever became of them: deleting one gives no new free comment). Asked
+    of accounts younger than NEW_ACCOUNT_AGE only, through the (author, id) index."""
+    from discussion.models import Comment
+
+    posted = Comment.objects.filter(author=member).values_list("id", flat=True)[:NEW_ACCOUNT_FREE_COMMENTS]
+    return len(posted) < NEW_ACCOUNT_FREE_COMMENTS
+
+
 def hit_comment(member) -> None:
-    if _is_new(member):
-        _hit(NEW_COMMENT_BURST, str(member.pk))
-        _hit(NEW_COMMENT_HOUR, str(member.pk))
-    else:
-        _hit(COMMENT_BURST, str(member.pk))
-        _hit(COMMENT_HOUR, str(member.pk))
+    for limit, refuses in _comment_limits(member):
+        if refuses:
+            _hit(limit, str(member.pk))
+        else:
+            with contextlib.suppress(ActionError):  # counted all the same (see NEW_ACCOUNT_FREE_COMMENTS)
+                _hit(limit, str(member.pk))
+
+
+def comment_wait(member) -> int | None:
+    """Seconds until `member` may post a comment, or None when they may now: for the comment
+    form to say so before a post is refused. Counts nothing."""
+    waits = []
+    for limit, refuses in _comment_limits(member):
+        if refuses:
+            try:
+                _hit(limit, str(member.pk), peek=True)
+            except ActionError as exc:
+                waits.append(exc.retry_after)
+    return max(waits) if waits else None
 
 
 def hit_vote(member) -> None:

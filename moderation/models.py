@@ -26,7 +26,12 @@ class Report(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_member")]
-        indexes = [models.Index(fields=["resolved", "comment"])]
+        # The queue's open reports, site-wide: a few rows among every report ever resolved.
+        # A partial index (only rows still open, in the queue's order) is used by SQLite and
+        # PostgreSQL alike; an index on (resolved, comment) was not — two values in `resolved`
+        # told SQLite's planner it sorted nothing out, so it read the whole table.
+        indexes = [models.Index(fields=["id"], condition=models.Q(resolved__isnull=True),
+                                name="moderation_report_open")]
 
 
 class BanQuerySet(models.QuerySet):
