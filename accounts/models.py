@@ -12,6 +12,15 @@ LOGIN_MIN = 2
 LOGIN_MAX = 32
 
 
+def real_name_shown(login: str, real_name: str) -> str:
+    """The real name a byline adds in parentheses, or "": none when it only repeats the login
+    (the seed's "123 (123)"), compared as logins are (case, width, invisible signs)."""
+    real_name = (real_name or "").strip()
+    if not real_name or fold(real_name) == fold(login):
+        return ""
+    return real_name
+
+
 class MemberManager(UserManager):
     def get_by_natural_key(self, username):
         return self.get(login_folded=fold(username))
@@ -82,8 +91,10 @@ class Member(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        """"login (Real name)" as the seed shows it, or the login alone."""
-        return f"{self.login} ({self.real_name})" if self.real_name else self.login
+        """"login (Real name)" as the seed shows it, or the login alone when there is no real
+        name or it is the login again."""
+        shown = real_name_shown(self.login, self.real_name)
+        return f"{self.login} ({shown})" if shown else self.login
 
     def get_absolute_url(self):
         return reverse("accounts:profile", args=[self.login])

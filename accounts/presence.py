@@ -134,6 +134,19 @@ def online_ids(member_ids: Iterable[int], now: float | None = None) -> set[int]:
     return set(online_until(member_ids, now))
 
 
+def signed_out(sender=None, request=None, user=None, **kwargs) -> None:
+    """A member signed out (Django's user_logged_out): Offline at once, here, in Redis and on
+    every open page (a live event), rather than a window later. Another of their sessions
+    still making requests marks them Online again with its next one."""
+    if user is None or user.pk is None:
+        return
+    from live.events import publish_on_commit
+
+    forget(user.pk)
+    publish_on_commit({"type": "presence", "article": None, "member": user.pk, "online": False,
+                       "until": 0})
+
+
 def forget(member_id: int) -> None:
     _local.pop(member_id)
     _marked.pop(member_id)

@@ -6,8 +6,10 @@ from discussion.models import Comment
 
 
 def replies_to(member):
+    """Replies any reader may see: visible, on a published article (one taken back to draft
+    or not out yet lists none; its link would lead nowhere)."""
     return (
-        Comment.objects.filter(parent__author=member, status=Comment.Status.VISIBLE)
+        Comment.objects.public().filter(parent__author=member)
         .exclude(author=member)
         .select_related("author", "article", "parent")
         .order_by("-id")

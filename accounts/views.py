@@ -1,110 +1,95 @@
-"""Sign-up, sign-in, profiles, replies and a member's own data."""
+"""Profiles, replies and a member's own data and settings (the doors into an account are in
+accounts.signin)."""
 
 import json
 
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Min
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import actions, replies
-from accounts.forms import ProfileForm, SignInForm, SignUpForm
-from accounts.models import Member
+from accounts.forms import ProfileForm
+from accounts.models import Member, real_name_shown
 from accounts.presence import online_ids
+from accounts.signin import too_many
+from core import params
 from core.display import avatar_hue, initials
 from core.errors import ActionError
 from discussion.models import Comment
+from newsroom.models import Article
 
 
-def _safe_next(request, default="/"):
-    nxt = request.POST.get("next") or request.GET.get("next") or default
-    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return nxt
-    return default
+def _password_check_refused(request) -> ActionError | None:
+    """A page that asks for the member's password is a door for guessing it (a session left
+    open is enough): it counts against the same limits and lock as signing in."""
+    from moderation import limits
 
-
-@require_http_methods(["GET", "POST"])
-def signup(request):
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        from moderation import limits
-
-        try:
-            limits.hit_signup(request)
-            member = actions.do_sign_up(form.cleaned_data["login"], form.cleaned_data["password"],
-                                        form.cleaned_data["email"], form.cleaned_data["real_name"])
-        except ActionError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            auth_login(request, member, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome, {member.login}! You can comment now.")
-            return redirect(_safe_next(request))
-    return render(request, "accounts/signup.html", {"form": form, "next": _safe_next(request)},
-                  status=400 if request.method == "POST" else 200)
-
-
-class SignInView(auth_views.LoginView):
-    """Sign-in, limited per address and per account: after repeated failures the account
-    is locked for a while, and the page says until when."""
-
-    template_name = "accounts/signin.html"
-    authentication_form = SignInForm
-    redirect_authenticated_user = True
-
-    def post(self, request, *args, **kwargs):
-        from moderation import limits
-
-        login = request.POST.get("username", "")
-        try:
-            limits.check_signin(request, login)
-        except ActionError as exc:
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, exc.message)
-            response = self.render_to_response(self.get_context_data(form=form))
-            response.status_code = 429
-            response["Retry-After"] = str(exc.retry_after)
-            return response
-        response = super().post(request, *args, **kwargs)
-        if request.user.is_authenticated:
-            limits.signin_succeeded(login)
-        else:
-            limits.signin_failed(login)
-        return response
-
-
-class SignOutView(auth_views.LogoutView):
-    pass
+    try:
+        limits.check_signin(request, request.user.login)
+    except ActionError as exc:
+        return exc
+    return None
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:settings")
 
+    def post(self, request, *args, **kwargs):
+        refused = _password_check_refused(request)
+        if refused is not None:
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, refused.message)
+            return too_many(self.render_to_response(self.get_context_data(form=form)), refused)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
+        from moderation import limits
+
+        limits.signin_succeeded(self.request.user.login)
         response = super().form_valid(form)  # keeps this session, ends the others
-        messages.success(self.request, "Your password was changed; other sessions were signed out.")
+        messages.success(self.request, _("Your password was changed; other sessions were signed out."))
         return response
 
 
+PROFILE_COMMENTS = 20  # the latest comments a profile lists
+
+
 def profile(request, login):
-    member = get_object_or_404(Member, login=login, is_deleted=False)
-    comments = (Comment.objects.filter(author=member, status=Comment.Status.VISIBLE,
-                                       article__state__in=["published", "scheduled"],
-                                       article__published_at__lte=timezone.now())
-                .select_related("article").order_by("-id")[:20])
-    return render(request, "accounts/profile.html", {
+    """A member's public page. A deleted account's says only that (410): no presence, no
+    data left from before. The comments listed are those any reader can see (visible, on a
+    published article), newest written first — an import writes old comments after new ones,
+    so the id says nothing about time."""
+    member = get_object_or_404(Member, login=login)
+    if member.is_deleted:
+        return render(request, "accounts/profile_deleted.html", {"login": member.login}, status=410)
+    visible = Comment.objects.filter(author=member, status=Comment.Status.VISIBLE,
+                                     article__in=Article.objects.published())
+    comments = visible.select_related("article").order_by("-created", "-id")[:PROFILE_COMMENTS]
+    # An imported member was often created after the comments it brings: they joined no later
+    # than their first comment.
+    first = Comment.objects.filter(author=member).aggregate(first=Min("created"))["first"]
+    joined = min(member.date_joined, first) if first else member.date_joined
+    response = render(request, "accounts/profile.html", {
         "member": member, "online": member.pk in online_ids([member.pk]), "comments": comments,
+        "joined": joined, "real_name": real_name_shown(member.login, member.real_name),
         "hue": avatar_hue(member.pk), "initials": initials(member.login),
     })
+    if request.user.is_authenticated:
+        # The page carries the viewer's own header (and on their own profile, their data link).
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 @login_required
@@ -112,7 +97,7 @@ def replies_page(request):
     member = request.user
     seen_before = member.replies_seen_at
     paginator = Paginator(replies.replies_to(member), 30)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(params.page(request.GET.get("page")))
     Member.objects.filter(pk=member.pk).update(replies_seen_at=timezone.now())
     replies.forget_unread(member.pk)
     return render(request, "accounts/replies.html",
@@ -137,9 +122,12 @@ def settings_page(request):
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
     if request.method == "POST":
+        refused = _password_check_refused(request)
+        if refused is not None:
+            return too_many(render(request, "accounts/delete.html", {"error": refused.message}), refused)
         if not request.user.check_password(request.POST.get("password", "")):
             return render(request, "accounts/delete.html",
-                          {"error": "The password is not right."}, status=400)
+                          {"error": _("The password is not right.")}, status=400)
         member = request.user
         actions.do_delete_account(member)
         from django.contrib.auth import logout
@@ -168,12 +156,12 @@ def presence_api(request):
 
     from django.http import JsonResponse
 
-    raw = request.GET.get("ids", "")
-    try:
-        ids = [int(x) for x in raw.split(",") if x.strip()][:500]
-    except ValueError:
-        return JsonResponse({"error": "bad_ids", "message": "ids is a comma-separated list of numbers."},
-                            status=400)
+    from core.http import json_error
+
+    try:  # the page asks for at most 500; more are not looked at
+        ids = params.ids(request.GET.get("ids", "").split(",")[:500], field="ids", empty_ok=True)
+    except ActionError as exc:
+        return json_error(exc)
     from accounts.presence import online_until
 
     online = online_until(ids)

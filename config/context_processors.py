@@ -11,7 +11,8 @@ def site(request):
         from accounts.replies import unread_count
 
         data["unread_replies"] = unread_count(user)
-        from moderation.policy import active_ban, can_moderate
+        from accounts.roles import can_moderate
+        from moderation.policy import active_ban
 
         ban = active_ban(user)
         data["ban_notice"] = ban.describe() if ban else ""

@@ -21,6 +21,7 @@ from django.middleware.csrf import CSRF_SECRET_LENGTH
 
 from core import pagecache
 from core.middleware import PrimaryPinMiddleware
+from core.params import is_digits
 
 ARTICLE = re.compile(r"^/articles/([^/]+)/$")
 API = re.compile(r"^/api/v1/articles/([^/]+)/comments/$")
@@ -38,7 +39,7 @@ def variant(query: bytes, allow_page: bool = True) -> str | None:
     for k, v in pairs:
         if k == "order" and v in ORDERS:
             order = v
-        elif k == "p" and allow_page and v.isdigit() and 0 < len(v) < 6:
+        elif k == "p" and allow_page and is_digits(v, max_length=5):  # not "²": int() refuses it
             page = str(int(v))
         else:
             return None

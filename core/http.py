@@ -3,6 +3,7 @@
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from core.errors import ActionError
 
@@ -30,4 +31,16 @@ def sign_in_first(request, message: str = "Sign in first.", next_url: str | None
         return None
     if wants_json(request):
         return json_error(ActionError(message, status=401, code="signin"))
-    return redirect(f"{reverse('accounts:signin')}?next={next_url or request.path}")
+    return redirect(f"{reverse('accounts:signin')}?{urlencode({'next': next_url or request.path})}")
+
+
+def safe_next(request, default: str) -> str:
+    """The `next` address a form or link carries, when it is a path on this site; otherwise
+    `default`. Absolute addresses are refused even for this host (the site's own links are
+    paths), so no form becomes an open redirect: not https://elsewhere/, //elsewhere,
+    /\\elsewhere (browsers read it as //elsewhere) nor javascript:."""
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if (nxt.startswith("/") and not any(ord(ch) <= 32 or ch == "\x7f" for ch in nxt)
+            and url_has_allowed_host_and_scheme(nxt, allowed_hosts=None)):
+        return nxt  # spaces and control characters refused too: browsers drop some of them
+    return default

@@ -54,7 +54,8 @@ def describe_source(article: Article):
     def describe(ref: str):
         base = article.get_absolute_url()
         if ref.startswith("c"):
-            src = (Comment.objects.filter(pk=int(ref[1:]), article=article)
+            # The rendered text is public: it names the author of a public comment only.
+            src = (Comment.objects.filter(pk=int(ref[1:]), article=article, status=Comment.Status.VISIBLE)
                    .select_related("author").only("id", "author__login").first())
             if src is None:
                 return None
@@ -108,8 +109,8 @@ def check_post(member, article: Article, body: str, parent_id: int | None = None
     body = _clean_body(body)
     parent = None
     if parent_id is not None:
-        parent = Comment.objects.select_related("author").filter(pk=parent_id).first()
-        if parent is None:
+        parent = Comment.objects.select_related("author", "article").filter(pk=parent_id).first()
+        if parent is None or not parent.is_readable_by(member):  # a hidden one is not told apart
             raise ActionError("The comment you reply to does not exist (any more).", code="no_parent",
                               field="parent")
         if parent.article_id != article.pk:
@@ -133,12 +134,18 @@ def check_import(article: Article, body: str, parent: Comment | None, status: st
     return Draft(body, html, parent, status, _quotes(article, body))
 
 
+def _sent_before(member, article: Article, idempotency_key: str) -> Comment | None:
+    """The comment this member already posted on this article with this key (a retried post),
+    through the key's unique index."""
+    return Comment.objects.filter(author=member, article=article, idempotency_key=idempotency_key).first()
+
+
 def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | None = None,
             created=None, source_key: str | None = None) -> Comment:
     """Write a checked comment. Caller may hold a transaction; this opens its own savepoint.
     A repeated `idempotency_key` returns the comment stored the first time."""
     if idempotency_key:
-        existing = Comment.objects.filter(idempotency_key=idempotency_key, author=member).first()
+        existing = _sent_before(member, article, idempotency_key)
         if existing is not None:
             return existing
     try:
@@ -170,7 +177,7 @@ def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | No
                 versions.changed(article.pk, Change.HELD_COMMENT)
     except IntegrityError:
         if idempotency_key:
-            existing = Comment.objects.filter(idempotency_key=idempotency_key, author=member).first()
+            existing = _sent_before(member, article, idempotency_key)
             if existing is not None:
                 return existing
         raise
@@ -256,8 +263,7 @@ def post_comment(member, article: Article, body: str, parent_id: int | None = No
     from moderation import limits
 
     draft = check_post(member, article, body, parent_id)
-    if not (kw.get("idempotency_key") and Comment.objects.filter(
-            idempotency_key=kw["idempotency_key"], author=member).exists()):
+    if not (kw.get("idempotency_key") and _sent_before(member, article, kw["idempotency_key"])):
         limits.hit_comment(member)  # a retried post is not a second comment
     return do_post(member, article, draft, **kw)
 

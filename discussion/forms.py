@@ -9,5 +9,5 @@ class CommentForm(forms.Form):
         required=False,  # the action gives the precise message for empty or long bodies
         strip=False,
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # `parent` is read by core.params, as every id from a request is.
     idempotency_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)

@@ -4,10 +4,49 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 EDIT_WINDOW = timedelta(minutes=15)  # a member may edit their comment this long after posting
 BODY_MAX = 10_000  # characters of Markdown source
+
+
+def sees_unpublished(viewer) -> bool:
+    """Editors preview drafts and scheduled articles, with their discussions."""
+    return viewer is not None and viewer.is_authenticated and viewer.has_perm("newsroom.change_article")
+
+
+def moderates(viewer) -> bool:
+    from accounts.roles import can_moderate
+
+    return can_moderate(viewer)
+
+
+class CommentQuerySet(models.QuerySet):
+    """The one rule of who may read a comment's text, as a query; Comment.is_readable_by says
+    the same of one comment (a test holds the two in step)."""
+
+    def readable_by(self, viewer, now=None):
+        """Comments whose text `viewer` (a member, AnonymousUser or None) may read, wherever a
+        page or an answer takes a comment id: visible ones; held ones to their author and to
+        moderators; removed and deleted ones (placeholders on the thread) to moderators only.
+        And only on published articles, unless the viewer is an editor."""
+        from newsroom.models import Article
+
+        qs = self
+        if not sees_unpublished(viewer):  # as Article.objects.published(), through the join
+            qs = qs.filter(article__state__in=[Article.State.PUBLISHED, Article.State.SCHEDULED],
+                           article__published_at__lte=now or timezone.now())
+        if moderates(viewer):
+            return qs
+        shown = Q(status=Comment.Status.VISIBLE)
+        if viewer is not None and viewer.is_authenticated:
+            shown |= Q(status=Comment.Status.HELD, author_id=viewer.pk)
+        return qs.filter(shown)
+
+    def public(self, now=None):
+        """What every reader may read: visible comments of published articles."""
+        return self.readable_by(None, now)
 
 
 class Comment(models.Model):
@@ -60,15 +99,33 @@ class Comment(models.Model):
             models.Index(fields=["id"], condition=models.Q(status="held"), name="discussion_comment_held"),
         ]
         # Unique where given: most comments have neither key, and an absent key is not indexed.
+        # The idempotency key is the client's, so it is unique per author and article only:
+        # another member sending the same key (copied, or by chance) posts their own comment.
         constraints = [
-            models.UniqueConstraint(fields=["idempotency_key"], condition=models.Q(idempotency_key__isnull=False),
-                                    name="discussion_comment_idempotency_key"),
+            models.UniqueConstraint(fields=["author", "article", "idempotency_key"],
+                                    condition=models.Q(idempotency_key__isnull=False),
+                                    name="discussion_comment_idempotency_key_per_author"),
             models.UniqueConstraint(fields=["source_key"], condition=models.Q(source_key__isnull=False),
                                     name="discussion_comment_source_key"),
         ]
 
+    objects = CommentQuerySet.as_manager()
+
     def __str__(self):
         return f"Comment {self.pk} by {self.author_id}"
+
+    def is_readable_by(self, viewer, now=None) -> bool:
+        """CommentQuerySet.readable_by for this comment (reads its article)."""
+        return (self.article.is_visible(now) or sees_unpublished(viewer)) and self.text_is_readable_by(viewer)
+
+    def text_is_readable_by(self, viewer) -> bool:
+        """The status part of is_readable_by, for a caller that has checked the article."""
+        if self.status == self.Status.VISIBLE:
+            return True  # asked first: the moderator role is not looked up for a public comment
+        if self.status == self.Status.HELD and viewer is not None and viewer.is_authenticated \
+                and viewer.pk == self.author_id:
+            return True
+        return moderates(viewer)
 
     def is_editable_by(self, member, now=None) -> bool:
         now = now or timezone.now()

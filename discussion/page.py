@@ -104,6 +104,14 @@ class Marks:
     editable: list[int] = field(default_factory=list)
     votes: dict[int, int] = field(default_factory=dict)
     held: bool = False  # a comment of theirs awaits moderation: the thread they see is their own
+    # Their comments with a word from the moderators (an edit's note, a removal's reason),
+    # which only they may read: the thread they see is their own, too.
+    noted: list[int] = field(default_factory=list)
+
+    @property
+    def personal(self) -> bool:
+        """The member's page is not the one every member sees (besides its slots)."""
+        return self.held or bool(self.noted)
 
     @property
     def style(self) -> str:
@@ -118,18 +126,20 @@ def marks(member_id: int | None, article_id: int) -> Marks:
     db = connections[router.db_for_read(Comment)]  # a replica, unless the reader is pinned
     since = db.ops.adapt_datetimefield_value(timezone.now() - EDIT_WINDOW)
     with db.cursor() as cursor:
-        cursor.execute(_MINE, [since, article_id, member_id])
+        cursor.execute(_MINE, [since, Comment.Status.REMOVED, article_id, member_id])
         mine = cursor.fetchall()
         cursor.execute(_VOTES, [member_id, article_id])
         votes = dict(cursor.fetchall())
-    return Marks(own=[cid for cid, _s, _e in mine],
-                 editable=[cid for cid, st, recent in mine if recent and st in ("visible", "held")],
-                 votes=votes, held=any(st == Comment.Status.HELD for _c, st, _e in mine))
+    return Marks(own=[cid for cid, _s, _e, _n in mine],
+                 editable=[cid for cid, st, recent, _n in mine if recent and st in ("visible", "held")],
+                 votes=votes, held=any(st == Comment.Status.HELD for _c, st, _e, _n in mine),
+                 noted=[cid for cid, _s, _e, noted in mine if noted])
 
 
 _C, _V = Comment._meta.db_table, Vote._meta.db_table
-_MINE = (f"SELECT id, status, CASE WHEN created >= %s THEN 1 ELSE 0 END FROM {_C} "
-         "WHERE article_id = %s AND author_id = %s")
+_MINE = (f"SELECT id, status, CASE WHEN created >= %s THEN 1 ELSE 0 END, "
+         "CASE WHEN moderator_note <> '' OR (status = %s AND moderation_reason <> '') THEN 1 ELSE 0 END "
+         f"FROM {_C} WHERE article_id = %s AND author_id = %s")
 _VOTES = (f"SELECT v.comment_id, v.value FROM {_V} v JOIN {_C} c ON c.id = v.comment_id "
           "WHERE v.voter_id = %s AND c.article_id = %s")
 
@@ -142,10 +152,11 @@ def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: b
     where the CSRF token goes (a member page's skeleton puts a slot there)."""
     viewer = request.user if request.user.is_authenticated else None
     mine = marks(viewer.pk if viewer else None, article.pk)
-    if mine.held:
+    if mine.personal:  # rendered for this member alone, never kept for others
         nodes, number, count, summary = _load(article, order, page, viewer.pk)
         held_ids = frozenset(n.comment.pk for n in nodes if n.comment.status == Comment.Status.HELD)
-        parts, shown = render.split_slots(render.render_thread_bytes(nodes, held_ids)), len(nodes)
+        html = render.render_thread_bytes(nodes, held_ids, frozenset(mine.noted))
+        parts, shown = render.split_slots(html), len(nodes)
     else:
         parts, shown, summary, number, count = shared_parts(article, order, page)
     if token is None:

@@ -6,11 +6,16 @@ rendered on every cache miss; the markup here is the discussion's template.
 
 The thread HTML is shared by every reader and cached. What differs between readers is kept
 out of it: presence ("Online"/"Offline") and the CSRF token are slots, filled per request
-(see `fill`); a viewer's own votes and comments are marked by a small style block.
+(see `fill`); a viewer's own votes and comments are marked by a small style block. What only
+one reader may read — their comments awaiting moderation, what moderators told them about
+their comments — is never in it: a reader who has such a comment on the page gets a thread
+rendered for them alone (discussion.page.for_viewer).
 """
 
 from html import escape
 from urllib.parse import quote as urlquote
+
+from django.utils.translation import get_language, gettext
 
 from core.display import Clock, avatar_hue, clock, initials
 from core.memo import Memo
@@ -32,8 +37,9 @@ def render_presence(until: float | None) -> str:
 
 
 def _author_bits(a) -> tuple[str, str, str]:
-    """(avatar, login with presence, byline) for a comment's header, kept per author state."""
-    key = (a.pk, a.login, a.real_name, a.is_deleted)
+    """(avatar, login with presence, byline) for a comment's header, kept per author state
+    (and language: a deleted account says so in words)."""
+    key = (a.pk, a.login, a.real_name, a.is_deleted, get_language())
     bits = _bylines.get(key)
     if bits is None:
         bits = _write_author_bits(a)
@@ -45,12 +51,17 @@ _bylines: Memo[tuple[str, str, str]] = Memo("bylines", items=50_000)
 
 
 def _write_author_bits(a) -> tuple[str, str, str]:
+    from accounts.models import real_name_shown
+
     login = escape(a.login)
-    byline = f"{login} ({escape(a.real_name)})" if a.real_name else login
+    shown = real_name_shown(a.login, a.real_name)  # "123 (123)" says nothing twice
+    byline = f"{login} ({escape(shown)})" if shown else login
     avatar = f'<span class="avatar h{avatar_hue(a.pk)}" aria-hidden="true">{escape(initials(a.login))}</span>'
     if a.is_deleted:
-        # A deleted account: the name stays, without presence or profile link.
-        return avatar, f'<span class="login gone-account"><bdi>{login}</bdi></span>', f"<bdi>{byline}</bdi>"
+        # A deleted account: the name stays, without presence or profile link, and says it is gone.
+        gone = escape(gettext("deleted account"))
+        return (avatar, f'<span class="login gone-account"><bdi>{login}</bdi></span> '
+                        f'<span class="gone-note">{gone}</span>', f"<bdi>{byline}</bdi>")
     href = f"/members/{urlquote(a.login)}/"
     who = f'<a class="login" href="{href}"><bdi>{login}</bdi></a> {presence_slot(a.pk)}'
     return avatar, who, f"<bdi>{byline}</bdi>"
@@ -60,10 +71,13 @@ _GONE = {Comment.Status.DELETED: "Comment deleted by its author.", Comment.Statu
 _REMOVED = Comment.Status.REMOVED
 
 
-def render_comment(node: Node, *, held: bool = False, authors: dict | None = None, times: Clock | None = None) -> str:
+def render_comment(node: Node, *, held: bool = False, private: bool = False, authors: dict | None = None,
+                   times: Clock | None = None) -> str:
     """One comment as an open <li> (its replies, if any, follow before the closing tag).
-    `authors` memoises the author fragments across one thread (members comment often);
-    `times` is the site zone's clock, looked up once per thread. The hottest function of a
+    `private`: the markup goes to the comment's author alone, so it carries what moderators
+    said to them (a removal's reason, an edit's note); markup for every reader says only that
+    a moderator removed or edited it. `authors` memoises the author fragments across one
+    thread (members comment often); `times` is the site zone's clock, looked up once per thread. The hottest function of a
     render from nothing (a thousand calls): its id is written out once, not at each use."""
     c = node.comment
     cid = str(c.pk)
@@ -76,8 +90,8 @@ def render_comment(node: Node, *, held: bool = False, authors: dict | None = Non
     gone = _GONE.get(c.status)
     if gone is not None:
         reason = ""
-        if c.status == _REMOVED and c.moderation_reason:
-            reason = f' <span class="own-only">Reason: {escape(c.moderation_reason)}</span>'
+        if private and c.status == _REMOVED and c.moderation_reason:
+            reason = f' <span class="mod-reason">Reason: {escape(c.moderation_reason)}</span>'
         return (
             f'<li id="c{cid}" class="comment gone" data-id="{cid}" data-depth="{node.depth}">'
             f'<div class="c c-gone"><span class="num">{node.index}.</span> <em>{gone}</em>{reason}'
@@ -92,7 +106,8 @@ def render_comment(node: Node, *, held: bool = False, authors: dict | None = Non
     avatar, who, byline = bits
     edited = ' <span class="edited">edited</span>' if c.edited else ""
     if c.moderator_note:
-        edited = f' <span class="edited mod-note">edited by a moderator: {escape(c.moderator_note)}</span>'
+        note = f": {escape(c.moderator_note)}" if private else ""
+        edited = f' <span class="edited mod-note">edited by a moderator{note}</span>'
     held_mark = ' <strong class="held-mark">awaiting moderation</strong>' if held else ""
     # The vote buttons belong to the thread's one vote form (form="vote-form"), each posting
     # to its comment's address: one CSRF token per page instead of one per comment.
@@ -124,16 +139,18 @@ VOTE_FORM = ('<form id="vote-form" class="vote-form" method="post" action="">'
              f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN_SLOT}"></form>')
 
 
-def fragment_key(node: Node, held: bool) -> tuple:
-    """Everything a comment's markup depends on (its row, its author, its place in the tree):
-    a changed comment simply misses the fragments memo, and nothing has to be invalidated."""
+def fragment_key(node: Node, held: bool, private: bool = False) -> tuple:
+    """Everything a comment's markup depends on (its row, its author, its place in the tree,
+    whether it is drawn for its author alone): a changed comment simply misses the fragments
+    memo, and nothing has to be invalidated."""
     c, a = node.comment, node.comment.author
     reply_to = node.parent.comment.author.login if node.flattened and node.parent is not None else None
     stamp = c.stamp if type(c) is CommentRow else (c.created, c.edited)
     # The body by its hash: a body changes only with its edit time, which is in the key too;
     # keeping the text itself in every key would double what the memo holds.
     return (c.pk, c.status, c.plus, c.minus, stamp, c.moderator_note, c.moderation_reason,
-            hash(c.body_html), a.login, a.real_name, a.is_deleted, node.index, node.depth, reply_to, held)
+            hash(c.body_html), a.login, a.real_name, a.is_deleted, node.index, node.depth, reply_to, held,
+            private)
 
 
 # Rendered comments: a discussion that changed (a new comment, a vote) is re-rendered from the
@@ -141,14 +158,18 @@ def fragment_key(node: Node, held: bool) -> tuple:
 fragments: Memo[bytes] = Memo("fragments", items=20_000)
 
 
-def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset()) -> str:
+def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset(),
+                  private_ids: frozenset[int] = frozenset()) -> str:
     """The whole discussion as nested ordered lists, depth capped at MAX_INDENT."""
-    return render_thread_bytes(nodes, held_ids).decode()
+    return render_thread_bytes(nodes, held_ids, private_ids).decode()
 
 
-def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset()) -> bytes:
+def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(),
+                        private_ids: frozenset[int] = frozenset()) -> bytes:
     """render_thread as UTF-8, the form pages are sent in: kept fragments are bytes already,
-    so a re-render encodes only the comments that changed."""
+    so a re-render encodes only the comments that changed. `held_ids` and `private_ids` name
+    the viewer's own comments shown as held and with what moderators told them (see
+    render_comment): only a thread rendered for that viewer alone passes them."""
     if not nodes:
         return ('<ol class="thread" id="thread"></ol>' + VOTE_FORM).encode()
     out = [b'<ol class="thread" id="thread">']
@@ -167,11 +188,12 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
             out.append(b"</li></ol>" * (cur - d) + b"</li>")
         else:
             out.append(b"</li>")
-        held = node.comment.pk in held_ids
-        key = fragment_key(node, held)
+        pk = node.comment.pk
+        held, private = pk in held_ids, pk in private_ids
+        key = fragment_key(node, held, private)
         hit = kept.get(key)
         if hit is None:
-            html = render_comment(node, held=held, authors=authors, times=times).encode()
+            html = render_comment(node, held=held, private=private, authors=authors, times=times).encode()
             fragments.put(key, html)
             out.append(html)
         else:

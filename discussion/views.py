@@ -8,10 +8,12 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.presence import online_until
-from core import statements
+from core import params, statements
 from core.errors import ActionError
 from core.http import json_error, sign_in_first, wants_json
 from discussion import actions, page, threads
@@ -27,12 +29,12 @@ def _article(slug: str) -> Article:
     return get_object_or_404(Article.objects.published().select_related("section"), slug=slug)
 
 
-def _comment(pk: int) -> Comment:
-    """A comment of a published article, with its article and author (one indexed query)."""
-    comment = get_object_or_404(Comment.objects.select_related("article", "author", "article__section"), pk=pk)
-    if not comment.article.is_visible():
-        raise Http404("No such comment.")
-    return comment
+def _comment(request, pk: int) -> Comment:
+    """A comment whose text the viewer may read (Comment.objects.readable_by: the same rule for
+    every address that takes a comment id), with its article and author, in one indexed query.
+    Anything else is "not found", so an address does not tell that a hidden comment exists."""
+    return get_object_or_404(
+        Comment.objects.readable_by(request.user).select_related("article", "author", "article__section"), pk=pk)
 
 
 _VOTE_TARGET = (
@@ -75,7 +77,9 @@ def _comment_json(comment: Comment, request) -> dict:
         c = Comment.objects.select_related("author").get(pk=comment.pk)
         node = threads.Node(c, 0, None, c.depth)  # only its author sees it: no number yet
     if node is not None:
-        html = thread_render.render_comment(node, held=comment.status == Comment.Status.HELD) + "</li>"
+        # The answer goes to the comment's author alone (they posted or edited it).
+        held = comment.status == Comment.Status.HELD
+        html = thread_render.render_comment(node, held=held, private=True) + "</li>"
         data.update(number=node.index, depth=node.depth,
                     html=thread_render.fill_one(html, get_token(request), online_until([comment.author_id])))
     return data
@@ -85,7 +89,8 @@ def _keep_draft_and_sign_in(request, article: Article, body: str, parent: int | 
     request.session[DRAFT_SESSION_KEY] = {"article": article.pk, "body": body[:20000], "parent": parent}
     messages.info(request, "Sign in to publish your comment: your text is kept.")
     back = article.get_absolute_url() + "#comment-form"
-    return HttpResponseRedirect(f"{reverse('accounts:signin')}?next={back}")
+    # Encoded, or the browser would take "#comment-form" for the sign-in page's own anchor.
+    return HttpResponseRedirect(f"{reverse('accounts:signin')}?{urlencode({'next': back})}")
 
 
 _POST_TARGET = (
@@ -123,7 +128,14 @@ def post_comment(request, slug):
     form = CommentForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    body, parent = data.get("body") or request.POST.get("body", ""), data.get("parent")
+    body = data.get("body") or request.POST.get("body", "")
+    try:
+        parent = params.optional_number(request.POST.get("parent"), field="parent",
+                                        label=_("The comment replied to"))
+    except ActionError as error:  # refused, not quietly posted as a top-level comment
+        if wants_json(request):
+            return json_error(error)
+        return _form_again(request, article, body, None, error)
     if not request.user.is_authenticated:
         if wants_json(request):
             return json_error(ActionError("Sign in to comment.", status=401, code="signin"))
@@ -143,11 +155,33 @@ def post_comment(request, slug):
     return redirect(comment.get_absolute_url())
 
 
+def _wait(member, error: ActionError | None = None) -> dict | None:
+    """When the member may comment again, for the form to say (None: now). A refused post
+    knows it from its error; otherwise the limits are asked, counting nothing."""
+    from datetime import timedelta
+
+    from moderation import limits
+
+    if error is not None and error.code == "rate_limited":
+        seconds = error.retry_after
+    elif member.is_authenticated and error is None:
+        seconds = limits.comment_wait(member)
+    else:
+        seconds = None
+    if not seconds:
+        return None
+    at = timezone.now() + timedelta(seconds=seconds)
+    return {"seconds": seconds, "at": at, "epoch": int(at.timestamp())}
+
+
 def _form_again(request, article, body, parent, error: ActionError, template="discussion/reply.html"):
-    parent_comment = Comment.objects.filter(pk=parent).select_related("author").first() if parent else None
+    # The form shows the comment replied to: only one this reader may read, of this article.
+    parent_comment = (Comment.objects.readable_by(request.user).filter(pk=parent, article_id=article.pk)
+                      .select_related("author").first()) if parent else None
     response = render(
         request, template,
         {"article": article, "parent": parent_comment, "body": body, "error": error.message,
+         "wait": _wait(request.user, error),
          "idempotency_key": uuid.uuid4().hex, "post_url": reverse("discussion:post", args=[article.slug])},
         status=error.status if error.status != 401 else 400,
     )
@@ -159,7 +193,7 @@ def _form_again(request, article, body, parent, error: ActionError, template="di
 @require_http_methods(["GET", "POST"])
 def reply(request, pk):
     """A page with one comment and the reply form: the no-JavaScript way to reply or quote."""
-    parent = _comment(pk)
+    parent = _comment(request, pk)
     article = parent.article
     if request.method == "POST":
         return post_comment(request, article.slug)
@@ -168,6 +202,7 @@ def reply(request, pk):
         body = quote_markdown(parent)
     return render(request, "discussion/reply.html", {
         "article": article, "parent": parent, "body": body, "idempotency_key": uuid.uuid4().hex,
+        "wait": _wait(request.user),
         "post_url": reverse("discussion:post", args=[article.slug]),
     })
 
@@ -181,7 +216,7 @@ def quote_markdown(comment: Comment, text: str | None = None) -> str:
 
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
-    comment = _comment(pk)
+    comment = _comment(request, pk)
     if (refused := sign_in_first(request, "Sign in to edit.")) is not None:
         return refused
     body = request.POST.get("body", comment.body)
@@ -213,7 +248,7 @@ def edit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def delete(request, pk):
-    comment = _comment(pk)
+    comment = _comment(request, pk)
     if (refused := sign_in_first(request)) is not None:
         return refused
     error = None
@@ -241,14 +276,13 @@ def delete(request, pk):
 def vote(request, pk):
     """+1 / −1; the same value again takes the vote back (a toggle, as the buttons show)."""
     comment = _vote_target(pk)
+    if not comment.text_is_readable_by(request.user):  # _vote_target checked the article
+        raise Http404("No such comment.")
     if (refused := sign_in_first(request, "Sign in to vote.", comment.get_absolute_url())) is not None:
         return refused
-    raw = request.POST.get("value", "")
     try:
-        value = int(raw)
-    except ValueError:
-        value = 99
-    try:
+        value = params.number(request.POST.get("value", ""), field="value", low=-1, high=1,
+                              label=_("A vote"))
         plus, minus, mine = actions.vote(request.user, comment, value, toggle=request.POST.get("mode") != "set")
     except ActionError as error:
         if wants_json(request):
@@ -267,10 +301,7 @@ def thread_fragment(request, slug):
     order = request.GET.get("order", "oldest")
     if order not in page.ORDERS:
         return JsonResponse({"error": "bad_order", "message": "order is oldest, newest or best."}, status=400)
-    try:
-        number = max(1, int(request.GET.get("p", "1")))
-    except ValueError:
-        number = 1
+    number = params.page(request.GET.get("p", "1"))
     data = page.for_viewer(request, article, order, number)
     return JsonResponse({"html": data["thread_html"].decode(), "style": data["marks"].style,
                          "count": article.comment_count, "page": data["page"], "pages": data["pages"]})

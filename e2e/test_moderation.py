@@ -6,7 +6,7 @@ import sys
 
 from playwright.sync_api import expect
 
-from e2e.conftest import sign_up, unique_login
+from e2e.conftest import shot, sign_up, unique_login
 from e2e.server import ROOT
 
 SLUG = "the-old-bridge-at-kamenka-will-close-for-a-year-of-repairs"
@@ -49,7 +49,17 @@ def test_a_report_is_handled_from_the_queue_and_a_ban_is_seen(site, browser):
         item = mod.locator(f"#q{cid}")
         expect(item).to_contain_text("You are all fools")
         expect(item).to_contain_text("Insult by")
+        shot(mod, "moderation-queue")
+        # The bulk form's selects are as wide as their words, on one row with its button.
+        row = mod.locator("#bulk p.mod-actions").bounding_box()
+        for select in ("select[name=action]", "select[name=reason]"):
+            assert mod.locator(f"#bulk {select}").bounding_box()["width"] < row["width"] / 3, select
         actions_form = item.locator("form.mod-actions")
+        # Hide without a reason: refused, nothing told to the author.
+        actions_form.locator("button[value=hide]").click()
+        expect(mod.locator(".messages")).to_contain_text("Choose a reason for hiding")
+        expect(mod.locator(f"#q{cid}")).to_have_count(1)
+        actions_form = mod.locator(f"#q{cid} form.mod-actions")
         actions_form.locator("select[name=reason]").select_option("insult")
         actions_form.locator("input[name=note]").fill("no name-calling")
         actions_form.locator("button[value=hide]").click()

@@ -322,7 +322,9 @@ def _add_comment(run: Run, batch, article: Article, sc: SourceComment, parent: C
     body = prepare_body(sc.body, summary, sc.line)
     draft = discussion_actions.check_import(article, body, parent, status=sc.status)
     edited = sc.edited if sc.edited and sc.edited > sc.created else None
-    comment = batch.add(run.member(sc.author), draft, created=sc.created, source_key=key,
+    author = run.member(sc.author)
+    members.joined_by(author, sc.created)
+    comment = batch.add(author, draft, created=sc.created, source_key=key,
                         edited=edited, reason=sc.reason or "")
     summary.comments_created += 1
     counter = {Status.HELD: "held", Status.DELETED: "deleted", Status.REMOVED: "removed"}.get(sc.status)

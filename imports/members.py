@@ -51,3 +51,12 @@ def resolve(source: str, key: str, login: str, *, real_name: str = "", email: st
                     import_key=import_key, password=make_password(None), **extra)
     member.save()
     return member
+
+
+def joined_by(member: Member, when) -> None:
+    """An imported comment written at `when`: its author had joined by then. A member created
+    by the import (date_joined: the day of the import) or given a later join date by its
+    source would otherwise show "Joined" after their first comment."""
+    if when is not None and member.date_joined is not None and when < member.date_joined:
+        Member.objects.filter(pk=member.pk, date_joined__gt=when).update(date_joined=when)
+        member.date_joined = when

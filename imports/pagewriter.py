@@ -102,6 +102,7 @@ def write(page: Page, *, section: str = "News", keep_open: bool = False, source:
                 body = comment_markdown(pc.paragraphs, sources)
                 parent = made.get(pc.parent.number) if pc.parent else None
                 draft = discussion_actions.check_import(article, body, parent)
+                members.joined_by(member, pc.created)
                 found = discussion_actions.do_post(member, article, draft, created=pc.created,
                                                    source_key=key)
                 created += 1

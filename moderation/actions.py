@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Member
 from core.errors import ActionError
@@ -105,7 +107,7 @@ def edit(moderator, comment: Comment, body: str, note: str) -> Comment:
     check_moderator(moderator)
     note = (note or "").strip()
     if not note:
-        raise ActionError("Say why you edit it: the note is shown with the comment.", field="note")
+        raise ActionError("Say why you edit it: the note is shown to its author.", field="note")
     body = discussion_actions._clean_body(body)
     with transaction.atomic():
         comment.moderator_note = note[:300]
@@ -131,22 +133,35 @@ def delete(moderator, comment: Comment, reason: str, note: str = "") -> Comment:
 
 
 COMMENT_ACTIONS = {"approve", "hide", "restore", "delete"}
+# The author is told why their comment went: the moderator chooses the reason, no default
+# ("Spam", "Other") speaks for them.
+REASON_NEEDED = {"hide": _lazy("Choose a reason for hiding: the author is told why."),
+                 "delete": _lazy("Choose a reason for deleting: the author is told why.")}
+
+
+def check_comment_action(action: str, reason: str) -> None:
+    """Whether `action` is one of COMMENT_ACTIONS with the reason it needs; nothing changes."""
+    if action not in COMMENT_ACTIONS:
+        raise ActionError(_("Unknown action %(action)r.") % {"action": action}, code="bad_action")
+    if action in REASON_NEEDED and reason not in Reason.values:
+        raise ActionError(str(REASON_NEEDED[action]), field="reason", code="reason_needed")
 
 
 def apply(moderator, action: str, comment: Comment, reason: str = "", note: str = "") -> Comment:
     """One of COMMENT_ACTIONS by name: the queue's buttons and its bulk form call this."""
+    check_comment_action(action, reason)
     if action == "approve":
         return approve(moderator, comment, note)
     if action == "hide":
-        return hide(moderator, comment, reason or Reason.OTHER, note)
+        return hide(moderator, comment, reason, note)
     if action == "restore":
         return restore(moderator, comment, note)
-    if action == "delete":
-        return delete(moderator, comment, reason or Reason.OTHER, note)
-    raise ActionError(f"Unknown action {action!r}.", code="bad_action")
+    return delete(moderator, comment, reason, note)
 
 
 # --- bans ------------------------------------------------------------------------------------
+
+BAN_DAYS_MAX = 3650  # ten years: longer is what a permanent ban is for
 
 def ban(moderator, member: Member, *, days: int | None, scope: str, reason: str,
         hide_comments: bool = False) -> Ban:
@@ -157,7 +172,7 @@ def ban(moderator, member: Member, *, days: int | None, scope: str, reason: str,
         raise ActionError("Give the reason: the member sees it.", field="reason")
     if scope not in Ban.Scope.values:
         raise ActionError("Choose commenting-only or full.", field="scope")
-    if days is not None and not (1 <= days <= 3650):
+    if days is not None and not (1 <= days <= BAN_DAYS_MAX):
         raise ActionError("A ban lasts 1 to 3,650 days, or is permanent.", field="days")
     if member.pk == moderator.pk:
         raise ActionError("You cannot ban yourself.", status=403)

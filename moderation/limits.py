@@ -42,7 +42,13 @@ NEW_ACCOUNT_AGE = timedelta(hours=24)  # younger accounts get the stricter comme
 COMMENT_BURST = Limit("comment-burst", 1, 15, "You can post one comment every 15 seconds.")
 COMMENT_HOUR = Limit("comment-hour", 60, 3600, "You have posted 60 comments this hour, the limit.")
 NEW_COMMENT_BURST = Limit("new-comment-burst", 1, 60,
-                          "New accounts can post one comment a minute during their first day.")
+                          "After their first comments, new accounts can post one comment a minute "
+                          "during their first day.")
+# A newcomer's first comments come together — their first say, then answers to the replies
+# it draws — and one a minute stopped them seconds after the first. The first three are free
+# of NEW_COMMENT_BURST (still counted, so a fourth within the same minute waits): enough for
+# a person joining a discussion, still a wall for a script; NEW_COMMENT_HOUR holds throughout.
+NEW_ACCOUNT_FREE_COMMENTS = 3
 NEW_COMMENT_HOUR = Limit("new-comment-hour", 10, 3600,
                          "New accounts can post 10 comments an hour during their first day.")
 VOTE = Limit("vote", 60, 600, "You have voted 60 times in 10 minutes, the limit.")
@@ -51,9 +57,16 @@ SIGNIN_IP = Limit("signin-ip", 30, 600, "Too many sign-in attempts from your net
 SIGNIN_ACCOUNT = Limit("signin-account", 5, 900,
                        "Too many failed sign-ins for this account; it is locked for a while.")
 SIGNUP_IP = Limit("signup-ip", 5, 3600, "Too many new accounts from your network this hour.")
+# Password-reset mails: per target address, so nobody can flood one mailbox (over it no mail
+# goes, and the page says the same as ever: whether an account exists stays unsaid), and per
+# client address, so one network cannot mail many.
+PASSWORD_RESET_EMAIL = Limit("password-reset-email", 3, 3600,
+                             "Enough reset links were sent to that address this hour.")
+PASSWORD_RESET_IP = Limit("password-reset-ip", 10, 3600,
+                          "Too many password-reset requests from your network this hour.")
 
 ALL = [COMMENT_BURST, COMMENT_HOUR, NEW_COMMENT_BURST, NEW_COMMENT_HOUR, VOTE, REPORT, SIGNIN_IP,
-       SIGNIN_ACCOUNT, SIGNUP_IP]
+       SIGNIN_ACCOUNT, SIGNUP_IP, PASSWORD_RESET_EMAIL, PASSWORD_RESET_IP]
 
 
 def _wait_words(seconds: int) -> str:
@@ -155,13 +168,43 @@ def _is_new(member) -> bool:
     return timezone.now() - member.date_joined < NEW_ACCOUNT_AGE
 
 
+def _comment_limits(member) -> list[tuple[Limit, bool]]:
+    """The limits a member's next comment meets, each with whether it may refuse it."""
+    if not _is_new(member):
+        return [(COMMENT_BURST, True), (COMMENT_HOUR, True)]
+    return [(NEW_COMMENT_BURST, not _among_first_comments(member)), (NEW_COMMENT_HOUR, True)]
+
+
+def _among_first_comments(member) -> bool:
+    """Whether the member has posted fewer than NEW_ACCOUNT_FREE_COMMENTS comments (counted
+    from their rows, whatever became of them: deleting one gives no new free comment). Asked
+    of accounts younger than NEW_ACCOUNT_AGE only, through the (author, id) index."""
+    from discussion.models import Comment
+
+    posted = Comment.objects.filter(author=member).values_list("id", flat=True)[:NEW_ACCOUNT_FREE_COMMENTS]
+    return len(posted) < NEW_ACCOUNT_FREE_COMMENTS
+
+
 def hit_comment(member) -> None:
-    if _is_new(member):
-        _hit(NEW_COMMENT_BURST, str(member.pk))
-        _hit(NEW_COMMENT_HOUR, str(member.pk))
-    else:
-        _hit(COMMENT_BURST, str(member.pk))
-        _hit(COMMENT_HOUR, str(member.pk))
+    for limit, refuses in _comment_limits(member):
+        if refuses:
+            _hit(limit, str(member.pk))
+        else:
+            with contextlib.suppress(ActionError):  # counted all the same (see NEW_ACCOUNT_FREE_COMMENTS)
+                _hit(limit, str(member.pk))
+
+
+def comment_wait(member) -> int | None:
+    """Seconds until `member` may post a comment, or None when they may now: for the comment
+    form to say so before a post is refused. Counts nothing."""
+    waits = []
+    for limit, refuses in _comment_limits(member):
+        if refuses:
+            try:
+                _hit(limit, str(member.pk), peek=True)
+            except ActionError as exc:
+                waits.append(exc.retry_after)
+    return max(waits) if waits else None
 
 
 def hit_vote(member) -> None:
@@ -188,14 +231,12 @@ def hit_signup(request) -> None:
 
 
 def check_signin(request, login: str) -> None:
-    """Before a sign-in attempt: count it for the address, and refuse a locked account."""
+    """Before a sign-in attempt (every door: the sign-in page, the admin's, a password check
+    on an account page): count it for the address and for the account, and refuse past either.
+    Counting before the password is checked, not after a failure, keeps parallel guesses
+    within the limit too; a success resets the account's count (signin_succeeded)."""
     _hit(SIGNIN_IP, client_ip(request))
-    _hit(SIGNIN_ACCOUNT, _account_ident(login), peek=True)
-
-
-def signin_failed(login: str) -> None:
-    with contextlib.suppress(ActionError):  # the next attempt is refused by check_signin
-        _hit(SIGNIN_ACCOUNT, _account_ident(login))
+    _hit(SIGNIN_ACCOUNT, _account_ident(login))
 
 
 def signin_succeeded(login: str) -> None:
@@ -203,8 +244,25 @@ def signin_succeeded(login: str) -> None:
 
 
 def _account_ident(login: str) -> str:
+    """The account a login names, as sign-in finds it: the sign-in form strips the login
+    (any Unicode space) and the lookup folds it (NFKC, case, invisible signs), so "L", " L",
+    "L\\t", "\\u3000L" and "ｌ" are one account and share one lock."""
     import hashlib
 
     from core.text import fold
 
-    return hashlib.sha256(fold(login or "").encode()).hexdigest()[:32]
+    return hashlib.sha256(fold(login or "").strip().encode()).hexdigest()[:32]
+
+
+def check_password_reset(request, email: str) -> bool:
+    """Before a reset mail: refuse (429) past the client address's limit; False, without a
+    word, past the target address's — the caller then sends nothing and answers as always."""
+    import hashlib
+
+    _hit(PASSWORD_RESET_IP, client_ip(request))
+    ident = hashlib.sha256((email or "").strip().casefold().encode()).hexdigest()[:32]
+    try:
+        _hit(PASSWORD_RESET_EMAIL, ident)
+    except ActionError:
+        return False
+    return True

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class Reason(models.TextChoices):
@@ -25,7 +26,12 @@ class Report(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_member")]
-        indexes = [models.Index(fields=["resolved", "comment"])]
+        # The queue's open reports, site-wide: a few rows among every report ever resolved.
+        # A partial index (only rows still open, in the queue's order) is used by SQLite and
+        # PostgreSQL alike; an index on (resolved, comment) was not — two values in `resolved`
+        # told SQLite's planner it sorted nothing out, so it read the whole table.
+        indexes = [models.Index(fields=["id"], condition=models.Q(resolved__isnull=True),
+                                name="moderation_report_open")]
 
 
 class BanQuerySet(models.QuerySet):
@@ -118,6 +124,7 @@ class LogEntry(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         permissions = [("moderate", "Can moderate the discussion")]
+        verbose_name_plural = gettext_lazy("log entries")  # not Django's guess, "log entrys"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:  # a new entry (also one restored from an export) only

@@ -2,15 +2,17 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q, Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Member
+from core import params
 from core.errors import ActionError
-from core.http import json_error, sign_in_first, wants_json
+from core.http import json_error, safe_next, sign_in_first, wants_json
 from discussion.models import Comment
 from moderation import actions
 from moderation.guard import moderator_required
@@ -19,7 +21,9 @@ from moderation.models import Ban, BrigadeCase, LogEntry, Reason, Report
 
 @require_http_methods(["GET", "POST"])
 def report(request, pk):
-    comment = get_object_or_404(Comment.objects.select_related("author", "article"), pk=pk)
+    # Only a comment the reader may read (the rule of every address that takes a comment id):
+    # the page shows its text and links to its article.
+    comment = get_object_or_404(Comment.objects.readable_by(request.user).select_related("author", "article"), pk=pk)
     if (refused := sign_in_first(request, "Sign in to report a comment.")) is not None:
         return refused
     error = None
@@ -41,36 +45,41 @@ def report(request, pk):
     }, status=error.status if error else 200)
 
 
-def _queue_items():
-    """Reported and held comments, most urgent first: reports weighted by the reporters'
-    standing (a reporter with a positive rating counts double), then held ones, oldest first."""
-    reported = (Comment.objects.filter(reports__resolved=None)
-                .annotate(n_reports=Count("reports", filter=Q(reports__resolved=None), distinct=True),
-                          standing=Sum("reports__reporter__rating", filter=Q(reports__resolved=None)),
-                          last_report=Max("reports__created"))
-                .select_related("author", "article", "parent__author"))
-    items = []
-    for c in reported:
-        weight = c.n_reports * 2 + (c.n_reports if (c.standing or 0) > 0 else 0)
-        items.append((weight, c))
-    held = (Comment.objects.filter(status=Comment.Status.HELD).exclude(reports__resolved=None)
-            .select_related("author", "article", "parent__author"))
-    items += [(1, c) for c in held]
-    items.sort(key=lambda item: (-item[0], item[1].pk))
-    comments = [c for _w, c in items]
-    reasons: dict[int, list] = {}
-    for r in Report.objects.filter(comment__in=comments, resolved=None).select_related("reporter"):
-        reasons.setdefault(r.comment_id, []).append(r)
+QUEUE_SHOWN = 200  # items the queue page lists, most urgent first; the rest wait their turn
+
+
+def _queue_items() -> tuple[list[Comment], int, int]:
+    """(comments, how many have open reports, how many are held): comments with open reports,
+    most urgent first — reports weighted by the reporters' standing (a reporter with a
+    positive rating counts double) — then held ones, oldest first.
+
+    Found from the open reports (their partial index) and the held comments
+    (their partial index), never by walking the comments: a comment never reported, or whose
+    reports were all resolved, is not in the queue."""
+    reports: dict[int, list[Report]] = {}
+    for r in Report.objects.filter(resolved=None).select_related("reporter").order_by("id"):
+        reports.setdefault(r.comment_id, []).append(r)
+    held = list(Comment.objects.filter(status=Comment.Status.HELD).values_list("id", flat=True))
+    weight = {cid: len(rs) * 2 + (len(rs) if sum(r.reporter.rating for r in rs) > 0 else 0)
+              for cid, rs in reports.items()}
+    for cid in held:
+        weight.setdefault(cid, 1)
+    shown = sorted(weight, key=lambda cid: (-weight[cid], cid))[:QUEUE_SHOWN]
+    found = Comment.objects.select_related("author", "article", "parent__author").in_bulk(shown)
+    comments = [found[cid] for cid in shown if cid in found]
     for c in comments:
-        c.open_reports = reasons.get(c.pk, [])
-    return comments
+        c.open_reports = reports.get(c.pk, [])
+    return comments, len(reports), len(held)
 
 
 @moderator_required
 def queue(request):
     cases = BrigadeCase.objects.filter(state=BrigadeCase.State.OPEN).select_related("target")
+    items, n_reported, n_held = _queue_items()
     return render(request, "moderation/queue.html", {
-        "items": _queue_items(), "cases": cases, "reasons": Reason.choices,
+        "items": items, "n_reported": n_reported, "n_held": n_held, "n_waiting": len(items),
+        "more": n_reported + n_held - len(items) if n_reported + n_held > len(items) else 0,
+        "cases": cases, "reasons": Reason.choices,
     })
 
 
@@ -79,8 +88,8 @@ def _act(request, comment):
     if action == "edit":
         return actions.edit(request.user, comment, request.POST.get("body", ""), request.POST.get("note", ""))
     if action == "ban":
-        days = request.POST.get("days", "")
-        return actions.ban(request.user, comment.author, days=int(days) if days.isdigit() else None,
+        days = params.optional_number(request.POST.get("days"), field="days", label=_("Days"))
+        return actions.ban(request.user, comment.author, days=days,
                            scope=request.POST.get("scope", Ban.Scope.COMMENTING),
                            reason=request.POST.get("note", "") or request.POST.get("reason", ""),
                            hide_comments=bool(request.POST.get("hide_comments")))
@@ -101,27 +110,36 @@ def act(request, pk):
     else:
         if wants_json(request):
             return JsonResponse({"id": comment.pk, "status": comment.status})
-        messages.success(request, "Done.")
-    return redirect(request.POST.get("next") or reverse("moderation:queue"))
+        messages.success(request, _("Done."))
+    # Only a path on this site: a form's `next` must not send a moderator elsewhere.
+    return redirect(safe_next(request, reverse("moderation:queue")))
+
+
+BULK_MAX = QUEUE_SHOWN  # the queue page shows no more than this to select from
 
 
 @moderator_required
 @require_POST
 def bulk(request):
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-    action = request.POST.get("action", "")
+    action, reason = request.POST.get("action", ""), request.POST.get("reason", "")
+    try:
+        ids = params.ids(request.POST.getlist("ids"), field="ids", limit=BULK_MAX)
+        actions.check_comment_action(action, reason)  # once, before any comment is touched
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("moderation:queue")
     if not ids:
-        messages.error(request, "Select at least one comment.")
+        messages.error(request, _("Select at least one comment."))
         return redirect("moderation:queue")
     done = 0
     for comment in Comment.objects.filter(pk__in=ids).select_related("author", "article"):
         try:
-            actions.apply(request.user, action, comment, request.POST.get("reason", ""),
-                          request.POST.get("note", ""))
+            actions.apply(request.user, action, comment, reason, request.POST.get("note", ""))
             done += 1
         except ActionError as exc:
-            messages.error(request, f"Comment {comment.pk}: {exc.message}")
-    messages.success(request, f"{done} comment{'s' if done != 1 else ''}: {action}.")
+            messages.error(request, _("Comment %(id)s: %(message)s") % {"id": comment.pk, "message": exc.message})
+    messages.success(request, ngettext("%(n)s comment: %(action)s.", "%(n)s comments: %(action)s.", done)
+                     % {"n": done, "action": action})
     return redirect("moderation:queue")
 
 
@@ -131,18 +149,23 @@ def ban_member(request, pk):
     member = get_object_or_404(Member, pk=pk)
     error = None
     if request.method == "POST":
-        days = request.POST.get("days", "")
         try:
-            actions.ban(request.user, member, days=int(days) if days.strip().isdigit() else None,
+            # Empty is a permanent ban; anything else must be a number of days, so a typo
+            # ("3O") is refused rather than taken for "permanent".
+            days = params.optional_number(request.POST.get("days", ""), field="days",
+                                          label=_("Days"))  # its range is the action's to say
+            actions.ban(request.user, member, days=days,
                         scope=request.POST.get("scope", ""), reason=request.POST.get("reason", ""),
                         hide_comments=bool(request.POST.get("hide_comments")))
         except ActionError as exc:
             error = exc.message
         else:
-            messages.success(request, f"{member.login} is banned.")
+            messages.success(request, _("%(login)s is banned.") % {"login": member.login})
             return redirect("moderation:queue")
     return render(request, "moderation/ban.html", {
         "member": member, "scopes": Ban.Scope.choices, "error": error,
+        "days": request.POST.get("days", ""), "reason": request.POST.get("reason", ""),
+        "scope": request.POST.get("scope", Ban.Scope.COMMENTING),
         "bans": Ban.objects.filter(member=member).order_by("-created"),
     }, status=400 if error else 200)
 
@@ -152,7 +175,7 @@ def ban_member(request, pk):
 def lift_ban(request, pk):
     b = get_object_or_404(Ban, pk=pk)
     actions.lift_ban(request.user, b, request.POST.get("note", ""))
-    messages.success(request, "The ban is lifted.")
+    messages.success(request, _("The ban is lifted."))
     return redirect("moderation:ban", pk=b.member_id)
 
 
@@ -166,14 +189,14 @@ def case(request, pk):
     elif decision == "discard":
         actions.discard_case(request.user, c, request.POST.get("note", ""))
     else:
-        messages.error(request, "Choose release or discard.")
+        messages.error(request, _("Choose release or discard."))
     return redirect("moderation:queue")
 
 
 @moderator_required
 def log(request):
     entries = LogEntry.objects.select_related("moderator", "member", "comment", "article")
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(entries, 50).get_page(params.page(request.GET.get("page")))
     return render(request, "moderation/log.html", {"page_obj": page, "entries": page.object_list})
 
 

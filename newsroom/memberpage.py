@@ -9,7 +9,7 @@ for at most pagecache.TTL seconds. Each member's page is the skeleton with its s
 by the article view or, without entering Django, by the ASGI front (`personalise`).
 
 A page that is not the same for every member besides those slots — the member has a comment
-awaiting moderation on it (shown to them only), a saved draft, a message to show, a ban
+awaiting moderation on it or one with a word from the moderators (shown to them only), a saved draft, a message to show, a ban
 notice — is rendered for that member alone and not kept.
 """
 
@@ -57,7 +57,7 @@ class Skeleton:
 def account_links(member) -> bytes:
     """The header's account links, with a slot for the token (reads the cache, or the database)."""
     from accounts.replies import unread_count
-    from moderation.policy import can_moderate
+    from accounts.roles import can_moderate
 
     return _account(member, unread_count(member), can_moderate(member))
 
@@ -94,7 +94,7 @@ def shareable(request, member, m: Marks, draft) -> bool:
 
     from moderation.policy import active_ban
 
-    return not (m.held or draft or len(get_messages(request)) or active_ban(member))
+    return not (m.personal or draft or len(get_messages(request)) or active_ban(member))
 
 
 # --- the ASGI front's side ------------------------------------------------------------------
@@ -134,7 +134,7 @@ def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secr
         if not member.is_authenticated or active_ban(member):
             return None
         m = discussion_page.marks(member.pk, article_id)
-        if m.held:
+        if m.personal:
             return None
         presence.touch(member)
         account = account_links(member)

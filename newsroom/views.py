@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import mark_safe
 
-from core import pagecache, statements
+from core import pagecache, params, statements
 from core.front import variant as front_variant
 from discussion import page as discussion_page
 from newsroom import memberpage
@@ -31,7 +31,7 @@ def _listing(request, queryset, template: str, context: dict):
         ),
         PER_PAGE,
     )
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(params.page(request.GET.get("page")))
     return render(request, template, {**context, "page_obj": page, "articles": page.object_list,
                                       "sections": Section.objects.all()})
 
@@ -114,10 +114,7 @@ def article(request, slug):
     order = request.GET.get("order", "oldest")
     if order not in discussion_page.ORDERS:
         order = "oldest"
-    try:
-        cpage = max(1, int(request.GET.get("p", "1")))
-    except ValueError:
-        cpage = 1
+    cpage = params.page(request.GET.get("p", "1"))
     # An anonymous reader without a session sees what every such reader sees: the finished
     # page is kept for the ASGI front (core.pagecache), under the generation read first.
     # A member's page is a skeleton with slots (newsroom.memberpage), kept the same way when

@@ -185,7 +185,9 @@ def test_deleted_accounts_keep_their_comments_without_presence_or_profile(client
     assert "before I left" in html
     assert 'class="login gone-account"><bdi>alice</bdi>' in html
     assert "/members/alice/" not in html
-    assert client.get("/members/alice/").status_code == 404
+    gone = client.get("/members/alice/")
+    assert gone.status_code == 410 and "deleted account" in gone.content.decode()
+    assert "Alice Liddell" not in gone.content.decode() and "before I left" not in gone.content.decode()
     data = client.get(f"/api/v1/articles/{article.slug}/comments/").json()["comments"][0]["author"]
     assert data == {"login": "alice", "real_name": "Alice Liddell", "presence": None, "deleted": True}
 

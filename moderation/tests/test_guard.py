@@ -23,7 +23,7 @@ def concrete(route: str, article, comment, member) -> str | None:
               "uidb64": "MQ", "token": "set-password"}
     url = "/" + route
     for name, value in values.items():
-        for conv in ("str", "int", "slug", ""):
+        for conv in ("str", "int", "id", "slug", ""):
             url = url.replace(f"<{conv}:{name}>" if conv else f"<{name}>", value)
     return None if "<" in url else url
 

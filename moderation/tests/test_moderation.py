@@ -89,6 +89,10 @@ def test_moderator_edit_shows_a_note(client, moderator, alice, article, post):
         actions.edit(moderator, c, "call me", "")
     actions.edit(moderator, c, "call me [number removed]", "no phone numbers")
     html = client.get(article.get_absolute_url()).content.decode()
+    # Readers see that a moderator edited it; the note is for its author.
+    assert "edited by a moderator" in html and "no phone numbers" not in html and "555-1234" not in html
+    client.force_login(alice)
+    html = client.get(article.get_absolute_url()).content.decode()
     assert "edited by a moderator: no phone numbers" in html and "555-1234" not in html
 
 

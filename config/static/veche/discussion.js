@@ -264,6 +264,7 @@
           location.href = "/signin/?next=" + encodeURIComponent(location.pathname + "#comment-form");
         } else {
           alertIn(form, j.message || "The comment could not be published.");
+          if (j._status === 429 && j.retry_after && submit) holdUntil(form, submit, Date.now() / 1000 + j.retry_after);
         }
       }).catch(function () { if (submit) submit.disabled = false; alertIn(form, "The network failed; your text is still here. Try again."); });
     } else if (form.classList.contains("edit-inline")) {
@@ -287,6 +288,18 @@
     var a = new Uint8Array(16); crypto.getRandomValues(a);
     return Array.prototype.map.call(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
+  /* Over a rate limit the Publish button rests until the time the answer (or the page's
+     data-retry-at) names, so the next press is not refused again. */
+  function holdUntil(form, button, at) {
+    form.dataset.retryAt = String(Math.ceil(at));
+    button.disabled = true;
+    setTimeout(function () { button.disabled = false; delete form.dataset.retryAt; },
+               Math.max(0, at * 1000 - Date.now()));
+  }
+  document.querySelectorAll("form.comment-form[data-retry-at]").forEach(function (f) {
+    var b = f.querySelector("button[type=submit]");
+    if (b) holdUntil(f, b, parseInt(f.dataset.retryAt, 10));
+  });
   function clearError(form) { var e = form.querySelector(".form-error"); if (e) e.remove(); }
   function alertIn(form, message) {
     clearError(form);
