@@ -4,10 +4,9 @@ import threading
 from contextlib import contextmanager
 
 from core.memo import Memo
-from discussion import render, threads
+from discussion import render, sql, threads
 from discussion.models import Comment
 from live.events import publish_on_commit
-from newsroom.models import Article
 
 
 def node_for(comment: Comment) -> "threads.Node | None":
@@ -25,12 +24,6 @@ def node_for(comment: Comment) -> "threads.Node | None":
         parent = threads.Node(p, 0, None, p.depth)
     return threads.Node(c, index, parent, c.depth)
 
-
-_C = Comment._meta.db_table
-_SIBLINGS = (f"SELECT COALESCE(SUM(CASE WHEN status IN (%s, %s) THEN 1 ELSE 0 END), 0), "
-             f"COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0), "
-             f"(SELECT order_version FROM {Article._meta.db_table} WHERE id = %s) FROM {_C} "
-             "WHERE article_id = %s AND id > %s AND id <= %s AND ")
 
 # The last top-level count this process made, per article: (the article's order version
 # then, the comment counted to, its number). A discussion's top level is its longest list of
@@ -54,11 +47,11 @@ def sibling_index(c: Comment) -> int:
     kept = _top_counts.get(c.article_id) if top else None
     if kept is not None and kept[1] >= c.pk:
         kept = None  # an older comment (released from moderation, edited): counted from the start
-    sql = _SIBLINGS + ("parent_id IS NULL" if top else "parent_id = %s")
+    query = sql.SIBLINGS + ("parent_id IS NULL" if top else "parent_id = %s")
 
     def count(after: int):
         params = [Status.VISIBLE, Status.REMOVED, Status.DELETED, c.article_id, c.article_id, after, c.pk]
-        return statements.one(sql, params if top else [*params, c.parent_id])
+        return statements.one(query, params if top else [*params, c.parent_id])
 
     after, known = (kept[1], kept[2]) if kept is not None else (0, 0)
     shown, deleted, version = count(after)

@@ -18,8 +18,8 @@ from django.utils import timezone
 from accounts.presence import online_until
 from core.cache import later
 from core.memo import Memo
-from discussion import render, threads
-from discussion.models import EDIT_WINDOW, Comment, Vote
+from discussion import render, sql, threads
+from discussion.models import EDIT_WINDOW, Comment
 
 ORDERS = threads.ORDERS
 CACHE_SECONDS = 24 * 3600
@@ -126,22 +126,14 @@ def marks(member_id: int | None, article_id: int) -> Marks:
     db = connections[router.db_for_read(Comment)]  # a replica, unless the reader is pinned
     since = db.ops.adapt_datetimefield_value(timezone.now() - EDIT_WINDOW)
     with db.cursor() as cursor:
-        cursor.execute(_MINE, [since, Comment.Status.REMOVED, article_id, member_id])
+        cursor.execute(sql.MINE, [since, Comment.Status.REMOVED, article_id, member_id])
         mine = cursor.fetchall()
-        cursor.execute(_VOTES, [member_id, article_id])
+        cursor.execute(sql.VOTES, [member_id, article_id])
         votes = dict(cursor.fetchall())
     return Marks(own=[cid for cid, _s, _e, _n in mine],
                  editable=[cid for cid, st, recent, _n in mine if recent and st in ("visible", "held")],
                  votes=votes, held=any(st == Comment.Status.HELD for _c, st, _e, _n in mine),
                  noted=[cid for cid, _s, _e, noted in mine if noted])
-
-
-_C, _V = Comment._meta.db_table, Vote._meta.db_table
-_MINE = (f"SELECT id, status, CASE WHEN created >= %s THEN 1 ELSE 0 END, "
-         "CASE WHEN moderator_note <> '' OR (status = %s AND moderation_reason <> '') THEN 1 ELSE 0 END "
-         f"FROM {_C} WHERE article_id = %s AND author_id = %s")
-_VOTES = (f"SELECT v.comment_id, v.value FROM {_V} v JOIN {_C} c ON c.id = v.comment_id "
-          "WHERE v.voter_id = %s AND c.article_id = %s")
 
 
 def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: bool = False,
