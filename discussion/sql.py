@@ -7,6 +7,7 @@ comment says **PostgreSQL only**; their callers choose by `connection.vendor`.""
 
 from accounts.models import Member
 from discussion.models import Comment, Vote
+from newsroom import sql as articles
 from newsroom.models import Article, Section
 
 C, V, M, A, S = (Comment._meta.db_table, Vote._meta.db_table, Member._meta.db_table,
@@ -37,10 +38,10 @@ LOCK_ARTICLE = f"SELECT id FROM {A} WHERE id = %s FOR UPDATE"
 
 # --- what a vote and a post need of their target (discussion.views) ----------------------------
 VOTE_TARGET = (f"SELECT c.id, c.article_id, c.author_id, c.status, c.plus, c.minus, a.slug FROM {C} c "
-               f"JOIN {A} a ON a.id = c.article_id WHERE c.id = %s AND a.state <> %s AND a.published_at <= %s")
+               f"JOIN {A} a ON a.id = c.article_id WHERE c.id = %s AND {articles.shown('a')}")
 POST_TARGET = ("SELECT a.id, a.slug, a.title, a.state, a.published_at, a.comments_open, "
                f"a.comments_close_after_days, a.premoderated, a.section_id, s.premoderated FROM {A} a "
-               f"JOIN {S} s ON s.id = a.section_id WHERE a.slug = %s AND a.state <> %s AND a.published_at <= %s")
+               f"JOIN {S} s ON s.id = a.section_id WHERE a.slug = %s AND {articles.shown('a')}")
 
 # --- one member's marks on a page (discussion.page) -------------------------------------------
 MINE = (f"SELECT id, status, CASE WHEN created >= %s THEN 1 ELSE 0 END, "

@@ -20,6 +20,7 @@ from discussion import actions, page, sql, threads
 from discussion import render as thread_render
 from discussion.forms import CommentForm
 from discussion.models import Comment
+from newsroom import sql as articles
 from newsroom.models import Article, Section
 
 DRAFT_SESSION_KEY = "comment_draft"
@@ -43,7 +44,7 @@ def _vote_target(pk: int) -> Comment:
     comment of a published article. Other fields load if something asks for them."""
     from django.db import connection
 
-    row = statements.one(sql.VOTE_TARGET, [pk, Article.State.DRAFT, statements.time(timezone.now())])
+    row = statements.one(sql.VOTE_TARGET, [pk, *articles.shown_params(statements.time(timezone.now()))])
     if row is None:
         raise Http404("No such comment.")
     comment = _partial(Comment, connection.alias, dict(zip(("id", "article_id", "author_id", "status", "plus", "minus"),
@@ -95,7 +96,7 @@ def _post_target(slug: str) -> Article:
 
     from django.db import connection
 
-    row = statements.one(sql.POST_TARGET, [slug, Article.State.DRAFT, statements.time(timezone.now())])
+    row = statements.one(sql.POST_TARGET, [slug, *articles.shown_params(statements.time(timezone.now()))])
     if row is None:
         raise Http404("No such publication.")
     row = list(row)

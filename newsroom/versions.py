@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from core import pagecache, statements
+from newsroom import sql
 from newsroom.models import Article
 
 
@@ -50,10 +51,6 @@ RENUMBERS = frozenset({Change.STATUS, Change.ORDER})
 # Changes the rendered thread shows: the thread version rises with them.
 IN_THREAD = frozenset(Change) - {Change.ARTICLE}
 
-_A = Article._meta.db_table
-_THREAD = f"UPDATE {_A} SET thread_version = thread_version + 1{{more}} WHERE id = %s"
-_ORDER = ", order_version = order_version + 1"
-_COUNT = ", comment_count = comment_count + %s"
 
 _batch = threading.local()
 
@@ -71,8 +68,8 @@ class Together(NamedTuple):
 def statement(what: Change, comment_delta: int = 0) -> tuple[str, int]:
     """The UPDATE that records `what` on the article row, and how many parameters it takes
     (the comment count's delta, if any, then the article's id)."""
-    more = (_ORDER if what in RENUMBERS else "") + (_COUNT if comment_delta else "")
-    return _THREAD.format(more=more), 2 if comment_delta else 1
+    more = (sql.BUMP_ORDER if what in RENUMBERS else "") + (sql.COUNT_COMMENTS if comment_delta else "")
+    return sql.BUMP_THREAD.format(more=more), 2 if comment_delta else 1
 
 
 def changed(article_id: int, what: Change, *, comment_delta: int = 0,
