@@ -1,5 +1,12 @@
 # Veche — two commands: `make run` and `make test`.
-PY ?= python3.11
+# PY: the Python that makes .venv. Unless given (`make run PY=python3.12`), the newest of
+# python3.13, python3.12 and python3.11 that runs, else python3 when it is 3.11 or later. Each
+# is run, not only looked up: a version manager's shim can be on PATH for a version it lacks.
+PY_CANDIDATES := python3.13 python3.12 python3.11 python3
+PY_OK := import sys; sys.exit(sys.version_info < (3, 11))
+ifeq ($(origin PY),undefined)
+PY := $(shell for p in $(PY_CANDIDATES); do $$p -c '$(PY_OK)' >/dev/null 2>&1 && { echo $$p; break; }; done)
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
@@ -9,7 +16,10 @@ WORKERS ?= 1
 .PHONY: run setup install serve test lint audit bench bench-smoke fuzz clean
 
 $(BIN)/python:
-	@command -v $(PY) >/dev/null 2>&1 || { echo "Veche needs Python >= 3.11 ($(PY) not found; set PY=...)"; exit 1; }
+	@test -n "$(PY)" || { echo "Veche needs Python >= 3.11: none of $(PY_CANDIDATES) on PATH is 3.11 or later."; \
+	  echo "Install one, or name it: make run PY=/path/to/python3.12"; exit 1; }
+	@$(PY) -c '$(PY_OK)' >/dev/null 2>&1 || { echo "Veche needs Python >= 3.11: $(PY) is missing or older."; \
+	  echo "Name another: make run PY=python3.12"; exit 1; }
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 

@@ -22,6 +22,7 @@ from django.middleware.csrf import CSRF_SECRET_LENGTH
 from core import pagecache
 from core.middleware import PrimaryPinMiddleware
 from core.params import is_digits
+from newsroom import viewcount
 
 ARTICLE = re.compile(r"^/articles/([^/]+)/$")
 API = re.compile(r"^/api/v1/articles/([^/]+)/comments/$")
@@ -79,6 +80,8 @@ class Front:
         self.headers = {False: security_headers(False), True: security_headers(True)}
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            return await self._lifespan(receive, send)
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
             path = scope["path"]
             m = EVENTS.match(path)
@@ -101,6 +104,19 @@ class Front:
                     if hit is not None and await self._send_member_page(scope, send, hit, cookies):
                         return None
         return await self.django(scope, receive, send)
+
+    @staticmethod
+    async def _lifespan(receive, send) -> None:
+        """The server's start and clean stop (SIGTERM, SIGINT): at the stop, once the last
+        requests are answered, the page views still counted in memory are written."""
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await asyncio.get_running_loop().run_in_executor(None, viewcount.flusher.stop)
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
     @staticmethod
     def _cookies(scope) -> dict[str, str]:
@@ -158,9 +174,7 @@ class Front:
         """One response in one piece; a page view is counted. `extra`: the security headers
         when they are not the shared ones (a member page's nonce)."""
         if kind == "page":
-            batch = pagecache.count_view(article_id)
-            if batch:
-                asyncio.get_running_loop().run_in_executor(None, pagecache.flush_views, article_id, batch)
+            viewcount.count(article_id)
         headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
                    *(extra if extra is not None else self.headers[self._https(scope)])]
         await send({"type": "http.response.start", "status": 200, "headers": headers})

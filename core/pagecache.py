@@ -23,9 +23,6 @@ TTL = 5  # seconds: presence ("Online") and view counts on a cached page are at 
 # slug → article id, learned by the views of this process; the front needs it to find the
 # article's generation without a database query. A renamed slug just misses.
 SLUGS: Memo[int] = Memo("slugs", items=100_000)
-_views: dict[int, int] = {}
-_views_lock = threading.Lock()
-VIEW_FLUSH_EVERY = 50
 
 
 def _gen_key(article_id: int) -> str:
@@ -255,38 +252,3 @@ def lookup(kind: str, slug: str, variant: str):
     if hit is None:
         return None
     return article_id, hit[0], hit[1]
-
-
-def forget() -> None:
-    """Drop this process's pending view counts (tests, benchmarks)."""
-    with _views_lock:
-        _views.clear()
-
-
-def count_view(article_id: int) -> int | None:
-    """Count a view served from the cache; returns how many to flush when a batch is full."""
-    with _views_lock:
-        n = _views.get(article_id, 0) + 1
-        if n >= VIEW_FLUSH_EVERY:
-            _views[article_id] = 0
-            return n
-        _views[article_id] = n
-        return None
-
-
-def pending_views(article_id: int) -> int:
-    """Views this process counted and has not written yet."""
-    return _views.get(article_id, 0)
-
-
-def flush_views(article_id: int, n: int) -> None:
-    from django.db import close_old_connections
-    from django.db.models import F
-
-    from newsroom.models import Article
-
-    close_old_connections()
-    try:
-        Article.objects.filter(pk=article_id).update(views=F("views") + n)
-    finally:
-        close_old_connections()

@@ -5,21 +5,28 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import SEED_SLUG, sign_up, unique_login
+from e2e.conftest import SEED_SLUG, shot, sign_up, unique_login
+
+PHONE = {"width": 390, "height": 844}
+# axe leaves target-size (WCAG 2.5.8: 24 × 24 CSS px, or spaced as much) off by default.
+AXE_OPTIONS = {"rules": {"target-size": {"enabled": True}}}
 
 
 def serious(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert "target-size" in {r["id"] for kind in ("passes", "violations", "incomplete", "inapplicable")
+                             for r in results.response[kind]}, "axe did not run target-size"
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})"
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
+@pytest.mark.parametrize("width", [1280, PHONE["width"]])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", ["/", f"/articles/{SEED_SLUG}/", "/signup/", "/signin/", "/members/Bakht/"])
-def test_no_serious_violations(site, browser, path, scheme):
-    ctx = browser.new_context(color_scheme=scheme)
+def test_no_serious_violations(site, browser, path, scheme, width):
+    ctx = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 844})
     page = ctx.new_page()
     try:
         page.goto(site.url + path)
@@ -28,10 +35,67 @@ def test_no_serious_violations(site, browser, path, scheme):
         ctx.close()
 
 
-def test_signed_in_article_page_has_no_serious_violations(site, page):
+@pytest.mark.parametrize("width", [1280, PHONE["width"]])
+def test_signed_in_article_page_has_no_serious_violations(site, page, width):
+    page.set_viewport_size({"width": width, "height": 844})
     sign_up(page, site.url, unique_login("axe"), f"/articles/{SEED_SLUG}/")
     page.goto(f"{site.url}/articles/{SEED_SLUG}/")
+    post_own_comment(page, "Mine, with its Edit and Delete")
     assert serious(page) == []
+
+
+def post_own_comment(page, text: str):
+    page.fill("#comment-form textarea", text)
+    page.click("#comment-form button[type=submit]")
+    mine = page.locator("li.comment.mine").filter(has_text=text)
+    expect(mine).to_have_count(1)
+    return mine
+
+
+# Every control of a comment a finger presses: its actions, its votes, its collapse button.
+CONTROLS = "#thread .c-actions a.act, #thread .vote button, #thread .collapse"
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "member"])
+def test_comment_controls_on_a_phone_are_44_px_targets(site, page, signed_in):
+    page.set_viewport_size(PHONE)
+    if signed_in:
+        sign_up(page, site.url, unique_login("thumb"), f"/articles/{SEED_SLUG}/")
+    page.goto(f"{site.url}/articles/{SEED_SLUG}/")
+    if signed_in:
+        post_own_comment(page, "Pressed with a thumb")  # its Edit and Delete are targets too
+    boxes = page.eval_on_selector_all(CONTROLS, """els => els
+        .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== "hidden")
+        .map(el => { const r = el.getBoundingClientRect(), face = getComputedStyle(el, "::before");
+                     return {what: el.dataset.act || (el.tagName === "A" ? el.textContent : el.className).trim(),
+                             width: r.width, height: r.height,
+                             face: face.content !== "none" ? parseFloat(face.height) : null}; })""")
+    kinds = {b["what"] for b in boxes}
+    assert {"reply", "quote", "Link", "Report", "plus", "minus", "collapse"} <= kinds, kinds
+    if signed_in:
+        assert {"edit", "delete"} <= kinds, kinds
+    small = [b for b in boxes if b["width"] < 44 or b["height"] < 44]
+    assert small == [], small[:5]
+    # The look stays: a vote button's framed face is the small one it was, the box is larger.
+    faces = [b["face"] for b in boxes if b["what"] in ("plus", "minus")]
+    assert faces and all(f is not None and f < 30 for f in faces), faces
+    shot(page, "article-phone-targets")
+
+
+def test_desktop_comment_controls_keep_their_size(site, page):
+    page.goto(f"{site.url}/articles/{SEED_SLUG}/")
+    reply = page.locator("#thread a[data-act=reply]").first.bounding_box()
+    assert reply["height"] < 30  # larger targets are for phones; the desktop look is as it was
+
+
+@pytest.mark.parametrize("width", [1280, PHONE["width"]])
+@pytest.mark.parametrize("path", ["/", f"/articles/{SEED_SLUG}/", "/search/?q=town", "/signin/"])
+def test_content_keeps_its_distance_from_the_header(site, page, path, width):
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto(site.url + path)
+    header = page.locator("header.site-head").bounding_box()
+    first = page.locator("main h1").bounding_box()
+    assert first["y"] - (header["y"] + header["height"]) >= 16
 
 
 def test_keyboard_alone_replies_and_votes(site, page):

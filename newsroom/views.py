@@ -59,16 +59,21 @@ def author(request, slug):
                     "newsroom/listing.html", {"heading": obj.name, "kind": "Author", "obj": obj})
 
 
+SEARCH_WORDS = 8  # words of a query looked for; each is a scan of every published text
+
+
 def search(request):
-    """Articles whose title or lead holds the words asked for (plain ORM lookups, never SQL text)."""
+    """Published articles holding every word asked for, each in the title, the lead or the text
+    (plain ORM lookups, never SQL text). A scan, until full-text search comes; only published
+    articles are searched, so a draft's text is never found."""
     from django.db.models import Q
 
     q = " ".join(request.GET.get("q", "").split())[:200]
     qs = Article.objects.none()
     if q:
         cond = Q()
-        for word in q.split()[:8]:
-            cond &= Q(title__icontains=word) | Q(lead__icontains=word)
+        for word in q.split()[:SEARCH_WORDS]:
+            cond &= Q(title__icontains=word) | Q(lead__icontains=word) | Q(body__icontains=word)
         qs = Article.objects.published().filter(cond)
     return _listing(request, qs, "newsroom/search.html", {"q": q})
 

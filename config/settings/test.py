@@ -9,3 +9,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 ALLOWED_HOSTS = ["*"]
 VECHE_RATE_LIMITS = False  # tests of the limits turn them on
+VECHE_VIEW_FLUSH_SECONDS = 0  # no timer thread writing views behind a test's back: tests flush

@@ -138,18 +138,104 @@
     enhance(old);
   }
 
+  /* What the page has applied, per comment, so that each change counts once whichever comes
+     first: the member's own answer, or its echo on the live stream. A comment is counted in
+     the discussion's number or not; a change to the state it is already in changes nothing
+     (the number moves only when the state does). The member's own changes also wait in `own`
+     for their echo: an echo of a change that a later one of theirs has superseded is skipped,
+     so an old state never comes back over a newer one. Stream events applied lately are kept
+     in `seen`, for an answer that arrives after its own echo. */
+  var counted = {}, own = {}, seen = {};
+  var ECHO_MS = 15000;  // an echo that has not come by then will not come (a lost event resyncs)
+  function isCounted(id) {
+    if (!(id in counted)) {
+      var el = li(id);
+      if (!el) return null;  // not on this page: unknown
+      counted[id] = !(el.classList.contains("gone") || el.classList.contains("held"));
+    }
+    return counted[id];
+  }
+  function setCounted(id, now) {
+    var was = isCounted(id);
+    counted[id] = now;
+    // Unknown means a comment elsewhere: made public it was not counted, hidden it was.
+    if (now && was !== true) bumpCount(1);
+    else if (!now && was !== false) bumpCount(-1);
+  }
+  function recent(list) {
+    var t = Date.now();
+    return (list || []).filter(function (e) { return t - e.at < ECHO_MS; });
+  }
+  function signature(kind, data) {
+    if (kind === "comment.vote") return data.plus + "/" + data.minus;
+    if (kind === "comment.edit") {
+      var el = data.html ? fromHtml(data.html) : null, text = el && el.querySelector(".c-text");
+      return text ? text.innerHTML : "";
+    }
+    return "";
+  }
+  function fromStream(kind, ev, apply) {
+    var id = String(ev.comment), sig = signature(kind, ev), mine = recent(own[id]);
+    for (var i = 0; i < mine.length; i++) {
+      if (mine[i].kind === kind && mine[i].sig === sig) {
+        own[id] = mine.slice(i + 1);
+        if (own[id].length) return;  // our own change, superseded by a later one of ours
+        apply(ev);  // our own latest state: changes nothing, or restores it over an older event
+        return;
+      }
+    }
+    own[id] = mine;
+    seen[id] = recent(seen[id]).concat([{ kind: kind, sig: sig, at: Date.now() }]);
+    apply(ev);
+  }
+  function fromAnswer(kind, id, data, echoed, apply) {
+    id = String(id);
+    var sig = signature(kind, data), list = recent(seen[id]);
+    seen[id] = list;
+    for (var i = 0; i < list.length; i++) {
+      if (!list[i].claimed && list[i].kind === kind && list[i].sig === sig) {
+        list[i].claimed = true;  // its echo came first and was applied
+        if (i === list.length - 1) apply(data);
+        return;  // else newer events are on the page already
+      }
+    }
+    apply(data);
+    if (echoed) own[id] = recent(own[id]).concat([{ kind: kind, sig: sig, at: Date.now() }]);
+  }
+  function forgetShown() {
+    // A comment the reloaded thread shows is in the state it shows; one it does not show
+    // keeps what the page knew (deleted here, or on another page), so a late echo of its
+    // change still changes nothing.
+    thread.querySelectorAll("li.comment[data-id]").forEach(function (el) { delete counted[el.dataset.id]; });
+  }
+
+  function showNew(ev) {
+    var id = ev.comment, was = isCounted(id), el = li(id);
+    setCounted(id, true);
+    if (el) {
+      if (was === false) { replaceBody(id, ev.html); flash(el); }  // a placeholder or held comment shown again
+      return el;
+    }
+    el = place(ev);
+    if (!el) { if (ev.parent && !li(ev.parent)) return null; /* a reply on another page */ if (!otherPage) resync(); return null; }
+    if (!inView(el)) { unseen.push(el); showNotice(); } else { flash(el); }
+    return el;
+  }
+  function showGone(id, html) {
+    setCounted(id, false);
+    replaceBody(id, html);
+  }
+  function showEdit(id, html) {
+    if (isCounted(id) === false) return;  // an edit never brings back a deleted or removed comment
+    replaceBody(id, html);
+  }
+
   /* Live updates. */
   var handlers = {
-    "comment.new": function (ev) {
-      if (li(ev.comment)) return;
-      var el = place(ev);
-      if (!el) { if (ev.parent && !li(ev.parent)) return; /* a reply on another page */ if (!otherPage) resync(); return; }
-      bumpCount(1);
-      if (!inView(el)) { unseen.push(el); showNotice(); } else { flash(el); }
-    },
-    "comment.edit": function (ev) { replaceBody(ev.comment, ev.html); },
-    "comment.remove": function (ev) { replaceBody(ev.comment, ev.html); bumpCount(-1); },
-    "comment.vote": function (ev) { setCounts(ev.comment, ev.plus, ev.minus); },
+    "comment.new": function (ev) { fromStream("comment.new", ev, showNew); },
+    "comment.edit": function (ev) { fromStream("comment.edit", ev, function () { showEdit(ev.comment, ev.html); }); },
+    "comment.remove": function (ev) { fromStream("comment.remove", ev, function () { showGone(ev.comment, ev.html); }); },
+    "comment.vote": function (ev) { fromStream("comment.vote", ev, function () { setCounts(ev.comment, ev.plus, ev.minus); }); },
     "presence": function (ev) { setPresence(ev.member, ev.online ? ev.until : 0); },
     "resync": function () { resync(); }
   };
@@ -161,6 +247,7 @@
         var fresh = fromHtml(j.html);
         thread.replaceWith(fresh);
         thread = fresh;
+        forgetShown();  // the page is the server's state again
         enhance(thread);
         section.querySelectorAll(".discussion-head .count").forEach(function (c) { c.textContent = j.count; });
       });
@@ -216,6 +303,26 @@
     if (p) p.querySelector(".n").textContent = plus;
     if (m) m.querySelector(".n").textContent = minus;
   }
+  function shownCounts(id) {
+    var el = li(id);
+    var p = el && el.querySelector(":scope > .c .plus .n"), m = el && el.querySelector(":scope > .c .minus .n");
+    return p && m ? p.textContent + "/" + m.textContent : "";
+  }
+  function deletedInPlace(el) {
+    if (!document.body.contains(el) || el.classList.contains("gone")) return;
+    if (!el.querySelector(":scope > ol.replies")) { el.remove(); return; }
+    // With replies it stays, as the server shows it: a placeholder keeping its number.
+    var c = el.querySelector(":scope > .c");
+    var num = c.querySelector(".num"), time = c.querySelector("time");
+    var gone = document.createElement("div");
+    gone.className = "c c-gone";
+    if (num) gone.append(num.cloneNode(true), " ");
+    var em = document.createElement("em"); em.textContent = "Comment deleted by its author.";
+    gone.append(em);
+    if (time) gone.append(" ", time.cloneNode(true));
+    c.replaceWith(gone);
+    el.classList.add("gone");
+  }
   function setMine(id, value) {
     var el = li(id);
     if (!el) return;
@@ -241,7 +348,12 @@
       var pressed = button.getAttribute("aria-pressed") === "true";
       var value = pressed ? 0 : parseInt(button.value, 10);
       send(button.formAction, { value: value, mode: "set" }).then(function (j) {
-        if (j._status === 200) { setCounts(id, j.plus, j.minus); setMine(id, j.mine); }
+        if (j._status === 200) {
+          // An echo comes when the counts moved; they may have moved through its echo already.
+          var moved = signature("comment.vote", j) !== shownCounts(id);
+          fromAnswer("comment.vote", id, j, moved, function () { setCounts(id, j.plus, j.minus); });
+          setMine(id, j.mine);
+        }
         else { alertIn(button.closest(".c-actions"), j.message || "The vote was not counted."); }
       });
     } else if (form.classList.contains("comment-form") && !form.classList.contains("edit-inline")) {
@@ -253,9 +365,14 @@
         if (submit) submit.disabled = false;
         if (j._status === 201) {
           var ev = { comment: j.id, parent: j.parent, html: j.html, depth: j.depth || 0 };
-          var existed = !!li(j.id);
-          var el = place(ev);
-          if (el) { el.classList.add("mine"); if (!existed) bumpCount(1); el.scrollIntoView({ block: "nearest" }); flash(el); }
+          var el = null;
+          if (j.status === "visible") {
+            fromAnswer("comment.new", j.id, ev, true, function () { setCounted(j.id, true); place(ev); });
+            el = li(j.id);
+          } else {
+            el = place(ev);  // held: only its author sees it, and it is not counted
+          }
+          if (el) { el.classList.add("mine"); el.scrollIntoView({ block: "nearest" }); flash(el); }
           form.reset();
           form.querySelector("input[name=idempotency_key]").value = newKey();
           if (form.classList.contains("inline-form")) form.remove();
@@ -271,7 +388,10 @@
       e.preventDefault();
       var cid = form.dataset.id;
       send("/comments/" + cid + "/edit/", { body: form.querySelector("textarea").value }).then(function (j) {
-        if (j._status === 200) { replaceBody(cid, j.html); } else { alertIn(form, j.message || "Not saved."); }
+        if (j._status === 200) {
+          if (j.status === "visible") fromAnswer("comment.edit", cid, j, true, function () { showEdit(cid, j.html); });
+          else replaceBody(cid, j.html);  // held: no one else sees it, no echo comes
+        } else { alertIn(form, j.message || "Not saved."); }
       });
     }
   });
@@ -378,9 +498,11 @@
       if (!window.confirm("Delete your comment? If it has replies, it stays as a placeholder.")) return;
       send("/comments/" + id + "/delete/", {}).then(function (j) {
         if (j._status === 200) {
-          if (el.querySelector(":scope > ol.replies")) { el.querySelector(":scope > .c").innerHTML = "<em>Comment deleted by its author.</em>"; }
-          else el.remove();
-          bumpCount(-1);
+          var wasCounted = isCounted(id) !== false;
+          fromAnswer("comment.remove", id, j, wasCounted, function () {
+            setCounted(id, false);
+            deletedInPlace(el);
+          });
         } else alert(j.message || "Not deleted.");
       });
     }

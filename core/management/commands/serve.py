@@ -35,5 +35,5 @@ class Command(BaseCommand):
         os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev")
         uvicorn.run(
             "config.asgi:application", host=host, port=port, workers=workers, log_level=log_level,
-            access_log=False, lifespan="off", timeout_graceful_shutdown=3, backlog=4096,
+            access_log=False, lifespan="on", timeout_graceful_shutdown=3, backlog=4096,
         )
