@@ -64,9 +64,21 @@ def test_404_page_and_api(client, db):
     assert_secured(r)
 
 
-@override_settings(**PROD)
-def test_429_for_too_many_sign_ins(client, db, settings):
-    settings.VECHE_RATE_LIMITS = True
+@pytest.fixture
+def no_counts():
+    from django.core.cache import cache
+
+    from moderation import limits
+
+    cache.clear()
+    limits._local.clear()
+    yield
+    cache.clear()
+    limits._local.clear()
+
+
+@override_settings(**PROD, VECHE_RATE_LIMITS=True)
+def test_429_for_too_many_sign_ins(client, db, no_counts):
     r = None
     for _ in range(40):
         r = client.post("/signin/", {"username": "nobody", "password": "wrong password here"}, secure=True)
