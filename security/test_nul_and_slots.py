@@ -111,6 +111,17 @@ def test_the_skeleton_fills_only_the_markers_the_renderer_wrote():
     assert filled.startswith(b"<p>\xef\xbf\xbdaccount\xef\xbf\xbd <LINKS>")
 
 
+@pytest.mark.parametrize("text", FORGED)
+def test_a_thread_fills_only_the_markers_it_rendered(text):
+    from discussion import render
+
+    html = f"<p>{text}</p>{render.presence_slot(7)}<i>{render.TOKEN_SLOT}</i>".encode()
+    filled = render.fill(render.split_slots(html), "TOKEN", {7: 2e9}).decode()
+    assert filled.startswith("<p>" + text.replace("\x00", "\ufffd") + "</p>")
+    assert filled.count("TOKEN") == 1 and filled.endswith("<i>TOKEN</i>") and "\x00" not in filled
+    assert render.split_slots(html).members == {7}
+
+
 def test_markers_carry_a_tag_no_page_shows(alice, bob, article, post, client):
     from core import slots
 
@@ -125,6 +136,10 @@ def test_markers_carry_a_tag_no_page_shows(alice, bob, article, post, client):
 def test_text_in_a_thread_cannot_make_a_token_or_presence_slot(alice, bob, article, post, text):
     """Stored text with NUL (as an import or an old row might hold) renders as text, for a
     visitor and for a member, and fills nothing."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL stores no NUL: there no text of a thread can hold one")
     c = post(bob, article, "placeholder")
     Comment.objects.filter(pk=c.pk).update(body_html=f"<p>said {text} there</p>")
     from discussion.page import clear_caches
