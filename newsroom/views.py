@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 
 from core import pagecache, params, statements
 from core.front import variant as front_variant
+from core.text import drop_nul
 from discussion import page as discussion_page
 from newsroom import memberpage
 from newsroom.actions import do_record_view
@@ -140,6 +141,8 @@ def article(request, slug):
     draft = request.session.get("comment_draft") if member else None
     if draft and draft.get("article") != obj.pk:
         draft = None
+    if draft:  # a session kept before drafts lost their NULs may still hold some
+        draft = {**draft, "body": drop_nul(str(draft.get("body") or ""))}
     response = render(request, "newsroom/article.html", {
         "article": obj,
         "views": views,
