@@ -41,7 +41,9 @@ def record(work: str, figure: str, comparison: str = "", target: str = "") -> No
 def environment(mode: str, var: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VECHE_") or k == "VECHE_SHARED_DIR"}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.dev", "VECHE_DEBUG": "0", "VECHE_VAR_DIR": str(var),
-                "VECHE_RATE_LIMITS": "0", "VECHE_SECRET_KEY": "bench-" + "k" * 50, "VECHE_LOG_LEVEL": "ERROR"})
+                "VECHE_RATE_LIMITS": "0", "VECHE_SECRET_KEY": "bench-" + "k" * 50, "VECHE_LOG_LEVEL": "ERROR",
+                # The live-stream load opens thousands of streams from this one address.
+                "VECHE_SSE_STREAMS_PER_ADDRESS": "0"})
     if mode == "scaleout":
         env["VECHE_DATABASE_URL"] = os.environ.get("VECHE_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/veche_bench")
         env["VECHE_REDIS_URL"] = os.environ.get("VECHE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")

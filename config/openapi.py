@@ -2,6 +2,8 @@
 
 from django.http import JsonResponse
 
+from discussion.threads import ORDERS
+
 _author = {
     "type": ["object", "null"],
     "properties": {
@@ -45,7 +47,10 @@ _article = {
     "required": ["slug", "title", "url", "section", "published", "views", "comment_count"],
 }
 _slug = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-_error = {"description": "Not found", "content": {"application/json": {}}}
+_error_body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+_error = {"description": "Not found: no published article at this address (every unknown address "
+                         "under /api/ answers so)", **_error_body}
+_bad = {"description": "A parameter out of its range, with the reason in `message`", **_error_body}
 
 DOCUMENT = {
     "openapi": "3.1.0",
@@ -54,14 +59,16 @@ DOCUMENT = {
         "/api/v1/articles/": {"get": {
             "summary": "Published articles, newest first, 50 a page",
             "parameters": [
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "page", "in": "query", "description": "From 1 to `pages`; 400 below 1 or not a "
+                 "whole number, 404 past the last page", "schema": {"type": "integer", "minimum": 1, "default": 1}},
                 {"name": "section", "in": "query", "schema": {"type": "string"}},
             ],
             "responses": {"200": {"description": "A page of articles", "content": {"application/json": {
                 "schema": {"type": "object", "properties": {
                     "count": {"type": "integer"}, "page": {"type": "integer"},
                     "pages": {"type": "integer"},
-                    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Article"}}}}}}}},
+                    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Article"}}}}}}},
+                "400": _bad, "404": {"description": "No such page of articles", **_error_body}},
         }},
         "/api/v1/articles/{slug}/": {"get": {
             "summary": "One article with its body",
@@ -71,16 +78,19 @@ DOCUMENT = {
         }},
         "/api/v1/articles/{slug}/comments/": {"get": {
             "summary": "The whole comment tree of an article",
-            "parameters": [_slug, {"name": "order", "in": "query",
-                                   "schema": {"enum": ["oldest", "newest", "best"]}}],
+            "parameters": [_slug, {"name": "order", "in": "query", "description": "Any other value is "
+                                   "answered 400", "schema": {"enum": list(ORDERS), "default": "oldest"}}],
             "responses": {"200": {"description": "The tree", "content": {"application/json": {
                 "schema": {"type": "object", "properties": {
                     "article": {"type": "string"}, "count": {"type": "integer"},
                     "comments": {"type": "array", "items": {"$ref": "#/components/schemas/Comment"}}}}}}},
-                "404": _error},
+                "400": _bad, "404": _error},
         }},
     },
-    "components": {"schemas": {"Comment": _comment, "Article": _article}},
+    "components": {"schemas": {"Comment": _comment, "Article": _article, "Error": {
+        "type": "object", "properties": {"error": {"type": "string", "description": "a code for programs"},
+                                         "message": {"type": "string", "description": "the reason, for a person"}},
+        "required": ["error", "message"]}}},
 }
 
 

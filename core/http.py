@@ -1,4 +1,5 @@
-"""Small helpers shared by views: telling JSON callers from form posts, answering errors."""
+"""Small helpers shared by views: telling JSON callers from form posts, answering errors,
+the address a client is counted under."""
 
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -44,3 +45,16 @@ def safe_next(request, default: str) -> str:
             and url_has_allowed_host_and_scheme(nxt, allowed_hosts=None)):
         return nxt  # spaces and control characters refused too: browsers drop some of them
     return default
+
+
+def client_address(remote_addr: str | None, forwarded_for: str, hops: int) -> str:
+    """The address limits count a client under. X-Forwarded-For is believed only with
+    VECHE_TRUSTED_PROXY_HOPS (`hops`) > 0, and then only the entry that many hops from the
+    right, the one our own proxies wrote: a client can put anything to the left of it. With
+    hops 0 no forwarded header counts at all (nor does `veche serve` let uvicorn rewrite the
+    peer's address from one)."""
+    if hops > 0:
+        chain = [p.strip() for p in forwarded_for.split(",") if p.strip()]
+        if len(chain) >= hops:
+            return chain[-hops]
+    return remote_addr or "unknown"

@@ -7,25 +7,24 @@ log = logging.getLogger(__name__)
 
 
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy with a per-request nonce (scripts come only from our own
-    files; the one inline style block, a viewer's marks, carries the nonce), and
-    Permissions-Policy. nosniff, Referrer-Policy and frame denial come from Django."""
+    """Every security header (core.headers): Content-Security-Policy with a per-request nonce
+    (scripts come only from our own files; the one inline style block, a viewer's marks,
+    carries the nonce), Permissions-Policy, and the ones Django's middleware would add.
+    It comes first in MIDDLEWARE, so what any later middleware answers by itself (a 413, a
+    refused NUL, a 400 for a bad host, a 503) carries them too."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        from core.headers import security_headers
+
         request.csp_nonce = secrets.token_urlsafe(12)
         response = self.get_response(request)
-        if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = (
-                "default-src 'self'; script-src 'self'; "
-                f"style-src 'self' 'nonce-{request.csp_nonce}'; img-src 'self' data:; "
-                "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-                "form-action 'self'; frame-ancestors 'none'"
-            )
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        for name, value in security_headers(request.is_secure(), request.csp_nonce):
+            if name == "X-Frame-Options" and getattr(response, "xframe_options_exempt", False):
+                continue
+            response.setdefault(name, value)
         return response
 
 
@@ -59,9 +58,11 @@ class PrimaryPinMiddleware:
 
 class BodySizeLimitMiddleware:
     """Refuse an oversized request body at once, before anything reads it: 413 with a
-    sentence (JSON for the page's script), instead of a generic 400 later. Also refuse NUL
-    characters anywhere in the address or the form: no text field holds them (PostgreSQL
-    cannot store them), and they only ever come from probes."""
+    sentence (JSON for the page's script), instead of a generic 400 later. (Served by
+    `veche serve`, the ASGI front refuses it earlier still, before the body is read.)
+    Also refuse NUL characters anywhere in the address or the form, multipart forms (the
+    page's script posts those) included: no text field holds them (PostgreSQL cannot store
+    them, and they cut the member page's slots), and they only ever come from probes."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -69,32 +70,33 @@ class BodySizeLimitMiddleware:
     def __call__(self, request):
         from django.conf import settings
 
+        from core import refusals
+
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        accept = request.headers.get("Accept", "")
         if length > limit:
-            from django.http import HttpResponse, JsonResponse
-
-            message = (f"This request is too large ({length:,} bytes; at most {limit:,}). "
-                       "A comment has at most 10,000 characters.")
-            if "application/json" in request.headers.get("Accept", ""):
-                return JsonResponse({"error": "too_large", "message": message}, status=413)
-            return HttpResponse(f"<!doctype html><title>Too large</title><h1>Too large</h1><p>{message}</p>",
-                                status=413)
-        if "\x00" in request.path or any("\x00" in k or any("\x00" in v for v in vs)
-                                         for k, vs in request.GET.lists()) or (
-                request.method == "POST" and request.content_type != "multipart/form-data"
-                and any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.POST.lists())):
-            from django.http import HttpResponse, JsonResponse
-
-            message = "The request holds a NUL character, which no field accepts."
-            if "application/json" in request.headers.get("Accept", ""):
-                return JsonResponse({"error": "nul_character", "message": message}, status=400)
-            return HttpResponse(f"<!doctype html><title>Bad request</title><h1>Bad request</h1><p>{message}</p>",
-                                status=400)
+            return refusals.django_response(refusals.too_large(length, limit), accept)
+        if "\x00" in request.path or _holds_nul(request.GET) or (
+                request.method == "POST" and (_holds_nul(request.POST) or _holds_nul(request.FILES))):
+            return refusals.django_response(refusals.nul_character(), accept)
         return self.get_response(request)
+
+
+def _holds_nul(data) -> bool:
+    """Whether a QueryDict (GET, POST) or MultiValueDict (FILES) has a NUL in a name or a
+    text value (an uploaded file's name counts as its text)."""
+    for key, values in data.lists():
+        if "\x00" in key:
+            return True
+        for v in values:
+            text = v if isinstance(v, str) else getattr(v, "name", "") or ""
+            if "\x00" in text:
+                return True
+    return False
 
 
 class AfterCommitMiddleware:

@@ -1,4 +1,4 @@
-"""Framework-free text helpers: normalisation for logins and word lists.
+"""Framework-free text helpers: normalisation for logins and word lists, NUL removal.
 
 `skeleton()` maps a string to a form in which look-alike strings coincide: NFKC, case-folded,
 Cyrillic and Greek letters that look like Latin ones replaced by those Latin letters. Two
@@ -41,6 +41,12 @@ def skeleton(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", folded)
     base = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return base.translate(_TABLE)
+
+
+def drop_nul(text: str) -> str:
+    """Text without NUL characters: no field stores them (PostgreSQL cannot), and in a member
+    page's markup they would stand next to its slot markers (core.slots)."""
+    return text.replace("\x00", "")
 
 
 def collapse_space(text: str) -> str:

@@ -1,25 +1,48 @@
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+API_PREFIX = "/api/"
 
 
 def not_found(request, exception=None):
+    """The 404 page; under /api/, JSON with the reason, as every API answer is."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"error": "not_found", "message": _reason(exception)}, status=404)
     return render(request, "404.html", status=404)
+
+
+def _reason(exception) -> str:
+    """A view's own sentence ("No such publication."), not the resolver's report nor
+    get_object_or_404's ("No Article matches the given query."), which name our internals."""
+    said = exception.args[0] if exception is not None and exception.args else None
+    if isinstance(said, str) and said and not said.endswith("matches the given query."):
+        return said
+    return _("There is nothing at this address.")
 
 
 def server_error(request):
     """A database that cannot be reached is a 503 that says so (Veche reconnects by itself
     on the next request); anything else is a plain 500. Neither page touches the database."""
     exc = sys.exc_info()[1]
+    api = request.path.startswith(API_PREFIX)
     if isinstance(exc, OperationalError | InterfaceError) or (
         isinstance(exc, DatabaseError) and "connect" in str(exc).lower()
     ):
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        if api:
+            response = JsonResponse({"error": "unavailable", "message": _(
+                "The site cannot reach its database right now; try again in a few seconds.")}, status=503)
+        else:
+            response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "5"
         return response
+    if api:
+        return JsonResponse({"error": "server_error", "message": _(
+            "Something went wrong on our side; the error was logged.")}, status=500)
     return HttpResponse(render_to_string("500.html"), status=500)
 
 

@@ -10,13 +10,15 @@ import json
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts.presence import online_until
 from core import pagecache
 from core.display import format_time
-from core.front import variant as front_variant
+from core.http import json_message
 from discussion import threads
 from discussion.models import Comment
+from newsroom import variations
 from newsroom.models import Article
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -95,7 +97,8 @@ def comments(request, slug):
     article = get_object_or_404(Article.objects.published(), slug=slug)
     order = request.GET.get("order", "oldest")
     if order not in threads.ORDERS:
-        order = "oldest"
+        return json_message(400, "bad_order", _("“order” is one of %(orders)s (you sent %(order)s).") % {
+            "orders": ", ".join(threads.ORDERS), "order": order[:20] or _("nothing")})
     viewer = request.user.pk if request.user.is_authenticated else None
     if viewer is not None and Comment.objects.filter(article=article, author_id=viewer,
                                                      status=Comment.Status.HELD).exists():
@@ -106,7 +109,7 @@ def comments(request, slug):
         return HttpResponse(body, content_type="application/json")
     variant = None
     if viewer is None:
-        variant = front_variant(request.META.get("QUERY_STRING", "").encode(), allow_page=False)
+        variant = variations.variant(request.META.get("QUERY_STRING", "").encode(), allow_page=False)
     gen = pagecache.generation(article.pk) if variant else None
     parts = _parts(article, order)
     members = {int(p) for p in parts[1::2]}

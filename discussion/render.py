@@ -17,16 +17,19 @@ from urllib.parse import quote as urlquote
 
 from django.utils.translation import get_language, gettext
 
+from core import slots
 from core.display import Clock, avatar_hue, clock, initials
 from core.memo import Memo
 from discussion.models import Comment
 from discussion.threads import CommentRow, Node
 
-SLOT = "\x00"  # separates literal HTML from slot names in a rendered thread
-TOKEN_SLOT = f"{SLOT}t{SLOT}"
+# Slots a thread leaves for each request: the CSRF token ("t") and members' presence ("p<id>").
+# Their markers carry this process's tag (core.slots), so no comment, name or note can make one.
+TOKEN_SLOT = slots.marker("t")
+_CUT = slots.cutter(rb"t|p[0-9]+")
 
 def presence_slot(member_id: int) -> str:
-    return f"{SLOT}p{member_id}{SLOT}"
+    return slots.marker(f"p{member_id}")
 
 
 def render_presence(until: float | None) -> str:
@@ -211,9 +214,11 @@ class Split:
     __slots__ = ("parts", "slots", "members")
 
     def __init__(self, html: bytes):
-        self.parts = html.split(SLOT.encode())
+        literal, names = slots.cut(_CUT, html)
         # -1 is the CSRF token; other numbers are members whose presence goes there.
-        self.slots = [-1 if p == b"t" else int(p[1:]) for p in self.parts[1::2]]
+        self.slots = [-1 if p == b"t" else int(p[1:]) for p in names]
+        self.parts = [b""] * (len(literal) + len(names))  # literal markup, slot names between
+        self.parts[0::2], self.parts[1::2] = literal, names
         self.members = {m for m in self.slots if m >= 0}
 
     def fill(self, token: str, online: dict[int, float]) -> bytes:

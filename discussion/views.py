@@ -16,6 +16,7 @@ from accounts.presence import online_until
 from core import params, statements
 from core.errors import ActionError
 from core.http import json_error, sign_in_first, wants_json
+from core.text import drop_nul
 from discussion import actions, page, sql, threads
 from discussion import render as thread_render
 from discussion.forms import CommentForm
@@ -81,7 +82,9 @@ def _comment_json(comment: Comment, request) -> dict:
 
 
 def _keep_draft_and_sign_in(request, article: Article, body: str, parent: int | None):
-    request.session[DRAFT_SESSION_KEY] = {"article": article.pk, "body": body[:20000], "parent": parent}
+    # The body is the raw form field when the form refused it: keep it as the comment would be
+    # kept, without NUL (which the request layer refuses anyway).
+    request.session[DRAFT_SESSION_KEY] = {"article": article.pk, "body": drop_nul(body)[:20000], "parent": parent}
     messages.info(request, "Sign in to publish your comment: your text is kept.")
     back = article.get_absolute_url() + "#comment-form"
     # Encoded, or the browser would take "#comment-form" for the sign-in page's own anchor.

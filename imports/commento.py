@@ -14,11 +14,10 @@ not carried over. A thread's URL is https://<domain><url>, matched by its path a
 The file is one JSON document and is read whole, as Commento writes it.
 """
 
-import json
 
 from imports import articles
 from imports.common import Options, Run, Summary, short_key, write_thread
-from imports.errors import ImportFormatError
+from imports.errors import ImportFormatError, json_loads
 from imports.html2md import html_to_markdown
 from imports.records import SourceComment, Status, parse_iso, person
 
@@ -41,7 +40,7 @@ def load(path, options: Options | None = None) -> Summary:
     run = Run(SOURCE, options)
     summary = run.summary
     with open(path, encoding="utf-8-sig") as fh:
-        data = json.load(fh)
+        data = json_loads(fh.read())
     if not isinstance(data, dict) or not isinstance(data.get("comments"), list):
         raise ImportFormatError("not a Commento export: no “comments” list at the top", 1)
     people = _people(data)

@@ -13,7 +13,6 @@ carried over. The JSON is read whole (Isso writes it for small sites); the datab
 read one thread at a time.
 """
 
-import json
 import re
 import sqlite3
 from pathlib import Path
@@ -21,7 +20,7 @@ from urllib.parse import unquote_plus
 
 from imports import articles
 from imports.common import Options, Run, Summary, short_key, write_thread
-from imports.errors import ImportFormatError
+from imports.errors import ImportFormatError, json_loads
 from imports.records import SourceComment, Status, from_epoch, parse_iso, person
 
 SOURCE = "isso"
@@ -84,7 +83,7 @@ def _load_sqlite(path, run: Run) -> None:
 
 def _load_json(path, run: Run) -> None:
     with open(path, encoding="utf-8-sig") as fh:
-        data = json.load(fh)
+        data = json_loads(fh.read())
     if not isinstance(data, list):
         raise ImportFormatError("not Isso's generic JSON: the file must hold a list of threads", 1)
     for n, thread in enumerate(data, start=1):

@@ -19,7 +19,7 @@ import json
 
 from imports import articles
 from imports.common import Options, Run, Summary, short_key, write_thread
-from imports.errors import ImportFormatError
+from imports.errors import ImportFormatError, json_loads
 from imports.html2md import html_to_markdown
 from imports.records import SourceComment, Status, parse_iso, person
 from imports.spool import Spool
@@ -29,7 +29,7 @@ SOURCE = "remark42"
 
 def _record(line: str, number: int) -> dict:
     try:
-        data = json.loads(line)
+        data = json_loads(line, number)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(f"not a JSON record: {exc.msg} (column {exc.colno})", number) from exc
     if not isinstance(data, dict):

@@ -41,7 +41,7 @@ from imports.common import (
     one_live_event,
     truncate,
 )
-from imports.errors import ImportFormatError
+from imports.errors import ImportFormatError, json_loads
 from imports.export import FORMAT, VERSION
 from imports.records import Status, parse_iso
 from newsroom.actions import do_save_article
@@ -325,7 +325,7 @@ def load(path, options: Options | None = None) -> Summary:
             if not line.strip():
                 continue
             try:
-                rec = json.loads(line)
+                rec = json_loads(line, number)
             except json.JSONDecodeError as exc:
                 raise ImportFormatError(f"not a JSON record: {exc.msg} (column {exc.colno})", number) from exc
             if not isinstance(rec, dict):

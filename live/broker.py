@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import json
 import logging
+import re
 import threading
 import time
 from collections import deque
@@ -22,6 +23,15 @@ from django.utils.module_loading import import_string
 log = logging.getLogger(__name__)
 
 REPLAY_WINDOW = 2000  # events kept for readers that reconnect
+
+# Both brokers' event ids: "<boot ms>-<seq>" in memory, "<ms>-<seq>" as Redis stream ids.
+EVENT_ID = re.compile(r"[0-9]{1,20}-[0-9]{1,20}")
+
+
+def well_formed_id(value: str) -> bool:
+    """Whether `value` can be an event id of either broker: a reader's Last-Event-ID (or
+    ?last=) is replayed from, and echoed back in a `resync`, only then."""
+    return EVENT_ID.fullmatch(value) is not None
 
 
 class Subscription:

@@ -3,31 +3,95 @@
 The ASGI front sends /articles/<slug>/events/ here directly: an idle reader costs a queue,
 one coroutine and one small task, not a Django request with its middleware, so thousands of
 open pages fit in one process. `Last-Event-ID` (or `?last=`) replays what the reader missed
-from the broker's window; a reader further behind is told to `resync`.
+from the broker's window; a reader further behind is told to `resync`. Only a well-formed
+event id is replayed from (live.broker.well_formed_id): anything else is ignored, as if the
+reader had none, so no text of the request reaches the stream.
+
+One address may hold at most VECHE_SSE_STREAMS_PER_ADDRESS streams open in a process (every
+open page of a reader holds one); past that it is answered 429, so one client cannot hold
+the process's connections. A proxy in front should bound connections too (docs/deploy.md).
 """
 
 import asyncio
+import contextlib
 import json
+import threading
 from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.utils.translation import gettext as _
 
-from live.broker import get_broker
+from core import headers as security
+from core import refusals
+from core.http import client_address
+from live.broker import get_broker, well_formed_id
 
 HEARTBEAT_SECONDS = 15
 RETRY_MS = 1000
+BUSY_RETRY_SECONDS = 30  # Retry-After for an address at its limit of streams
 HEADERS = [
     (b"content-type", b"text/event-stream; charset=utf-8"),
     (b"cache-control", b"no-cache, no-transform"),
     (b"x-accel-buffering", b"no"),
-    (b"x-content-type-options", b"nosniff"),
 ]
 
 
+def _field(value) -> str:
+    """A value for one line of the stream: a line break would end the field and start another."""
+    return str(value).replace("\r", "").replace("\n", "").replace("\x00", "")
+
+
 def frame(event: dict) -> str:
+    # The data is JSON, which escapes line breaks; the id and type come from the broker and
+    # the actions, and are kept to one line all the same.
     data = json.dumps({k: v for k, v in event.items() if k not in ("id", "_frame")}, ensure_ascii=False,
                       separators=(",", ":"))
-    return f"id: {event['id']}\nevent: {event['type']}\ndata: {data}\n\n"
+    return f"id: {_field(event['id'])}\nevent: {_field(event['type'])}\ndata: {data}\n\n"
+
+
+def last_event_id(header: str | None, query: str | None) -> str:
+    """The id the reader last saw, from the Last-Event-ID header or ?last=; "" when neither is
+    a well-formed event id (the reader then gets only what comes next)."""
+    for value in (header, query):
+        if value and well_formed_id(value):
+            return value
+    return ""
+
+
+class Streams:
+    """Streams open per client address in this process."""
+
+    def __init__(self):
+        self.open: dict[str, int] = {}
+        self.lock = threading.Lock()  # the Django view's streams may run on other threads' loops
+
+    def take(self, address: str) -> bool:
+        """Count one more stream for `address`; False (nothing counted) past the limit."""
+        limit = settings.VECHE_SSE_STREAMS_PER_ADDRESS
+        with self.lock:
+            n = self.open.get(address, 0)
+            if limit and n >= limit:
+                return False
+            self.open[address] = n + 1
+            return True
+
+    def give_back(self, address: str) -> None:
+        with self.lock:
+            n = self.open.get(address, 0) - 1
+            if n > 0:
+                self.open[address] = n
+            else:
+                self.open.pop(address, None)
+
+
+streams = Streams()
+
+
+def scope_address(scope) -> str:
+    forwarded = ", ".join(v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"x-forwarded-for")
+    client = scope.get("client")
+    return client_address(client[0] if client else None, forwarded, settings.VECHE_TRUSTED_PROXY_HOPS)
 
 
 def frame_bytes(event: dict) -> bytes:
@@ -56,16 +120,38 @@ async def article_id_for(slug: str) -> int | None:
     return found
 
 
-async def serve(scope, receive, send, slug: str) -> None:
+async def _answer(scope, send, refusal: tuple[int, str, str], https: bool, extra=()) -> None:
+    status, code, message = refusal
+    accept = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"accept"), "")
+    body, content_type = refusals.body(status, code, message, refusals.wants_json(accept))
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
+        *extra, *security.raw(https)]})
+    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+
+async def serve(scope, receive, send, slug: str, https: bool = False) -> None:
+    """The stream of the article at `slug`. `https`: whether the request came over https (the
+    front knows, behind a proxy too), for the security headers."""
     article_id = await article_id_for(slug)
     if article_id is None:
-        await send({"type": "http.response.start", "status": 404,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
-        await send({"type": "http.response.body", "body": b"No such publication."})
+        await _answer(scope, send, (404, "not_found", _("No such publication.")), https)
         return
+    address = scope_address(scope)
+    if not streams.take(address):
+        await _answer(scope, send, refusals.too_many_streams(settings.VECHE_SSE_STREAMS_PER_ADDRESS), https,
+                      [(b"retry-after", str(BUSY_RETRY_SECONDS).encode())])
+        return
+    try:
+        await _stream(scope, receive, send, article_id, https)
+    finally:
+        streams.give_back(address)
+
+
+async def _stream(scope, receive, send, article_id: int, https: bool) -> None:
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    last_id = headers.get("last-event-id") or (query.get("last") or [""])[0]
+    last_id = last_event_id(headers.get("last-event-id"), (query.get("last") or [""])[0])
     broker = get_broker()
     sub = broker.subscribe(article_id)
     gone = asyncio.Event()
@@ -75,11 +161,15 @@ async def serve(scope, receive, send, slug: str) -> None:
             message = await receive()
             if message["type"] == "http.disconnect":
                 gone.set()
+                # Wake the loop below now, not at its next heartbeat: the stream's place among
+                # its address's streams is given back at once. (A full queue wakes it anyway.)
+                with contextlib.suppress(asyncio.QueueFull):
+                    sub.queue.put_nowait(None)
                 return
 
     watcher = asyncio.ensure_future(watch_disconnect())
     try:
-        await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+        await send({"type": "http.response.start", "status": 200, "headers": [*HEADERS, *security.raw(https)]})
         await send({"type": "http.response.body", "body": f"retry: {RETRY_MS}\n: connected\n\n".encode(),
                     "more_body": True})
         if last_id:
@@ -94,6 +184,8 @@ async def serve(scope, receive, send, slug: str) -> None:
             except TimeoutError:
                 await send({"type": "http.response.body", "body": b": keep-alive\n\n", "more_body": True})
                 continue
+            if event is None or gone.is_set():
+                break
             if sub.overflowed:
                 sub.overflowed = False
                 event = {"type": "resync", "id": event["id"], "article": article_id}

@@ -1,27 +1,28 @@
-"""The Server-Sent Events stream of an article page.
+"""The Server-Sent Events stream of an article page, as a Django view.
 
-An async view: an idle reader costs a queue and a suspended coroutine, not a thread.
-`Last-Event-ID` (or `?last=`) replays what the reader missed from the broker's window; a
-reader further behind is told to `resync`.
+`veche serve` answers /articles/<slug>/events/ in the ASGI front (live.stream) without
+entering Django; this view answers it elsewhere (the test client, a WSGI server), with the
+same frames, the same rule for `Last-Event-ID` (or `?last=`) and the same per-address limit.
 """
 
 import asyncio
-import json
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.http import Http404, StreamingHttpResponse
 
+from core import refusals
 from live.broker import get_broker
+from live.stream import (
+    BUSY_RETRY_SECONDS,
+    HEARTBEAT_SECONDS,
+    RETRY_MS,
+    frame,
+    last_event_id,
+    streams,
+)
+from moderation.limits import client_ip
 from newsroom.models import Article
-
-HEARTBEAT_SECONDS = 15
-RETRY_MS = 1000
-
-
-def _frame(event: dict) -> str:
-    data = json.dumps({k: v for k, v in event.items() if k != "id"}, ensure_ascii=False,
-                      separators=(",", ":"))
-    return f"id: {event['id']}\nevent: {event['type']}\ndata: {data}\n\n"
 
 
 @sync_to_async
@@ -33,9 +34,21 @@ async def events(request, slug):
     article_id = await _article_id(slug)
     if article_id is None:
         raise Http404("No such publication")
-    last_id = request.headers.get("Last-Event-ID") or request.GET.get("last") or ""
+    last_id = last_event_id(request.headers.get("Last-Event-ID"), request.GET.get("last"))
+    address = client_ip(request)
+    if not streams.take(address):
+        response = refusals.django_response(refusals.too_many_streams(settings.VECHE_SSE_STREAMS_PER_ADDRESS),
+                                            request.headers.get("Accept", ""))
+        response["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        return response
     broker = get_broker()
     sub = broker.subscribe(article_id)
+    released = []
+
+    def release():
+        if not released:
+            released.append(True)
+            streams.give_back(address)
 
     async def stream():
         try:
@@ -43,10 +56,10 @@ async def events(request, slug):
             if last_id:
                 missed = await sync_to_async(broker.since)(article_id, last_id)
                 if missed is None:
-                    yield _frame({"type": "resync", "id": last_id, "article": article_id})
+                    yield frame({"type": "resync", "id": last_id, "article": article_id})
                 else:
                     for event in missed:
-                        yield _frame(event)
+                        yield frame(event)
             while True:
                 try:
                     event = await asyncio.wait_for(sub.queue.get(), timeout=HEARTBEAT_SECONDS)
@@ -55,13 +68,16 @@ async def events(request, slug):
                     continue
                 if sub.overflowed:
                     sub.overflowed = False
-                    yield _frame({"type": "resync", "id": event["id"], "article": article_id})
+                    yield frame({"type": "resync", "id": event["id"], "article": article_id})
                     continue
-                yield _frame(event)
+                yield frame(event)
         finally:
             broker.unsubscribe(sub)
+            release()
 
     response = StreamingHttpResponse(stream(), content_type="text/event-stream; charset=utf-8")
+    # Closing the response gives the place back even if its stream was never started.
+    response._resource_closers.append(release)
     response["Cache-Control"] = "no-cache, no-transform"
     response["X-Accel-Buffering"] = "no"
     return response

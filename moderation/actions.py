@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Member
 from core.errors import ActionError
+from core.text import drop_nul
 from discussion import actions as discussion_actions
 from discussion.models import Comment, Vote
 from moderation import policy
@@ -45,7 +46,7 @@ def report(member, comment: Comment, reason: str, text: str = "") -> Report:
         raise ActionError("You cannot report your own comment.", status=403, code="own_comment")
     if reason not in Reason.values:
         raise ActionError("Choose a reason: spam, insult, off-topic, illegal or other.", field="reason")
-    text = (text or "").strip()
+    text = drop_nul(text or "").strip()  # a NUL cannot be stored (PostgreSQL) nor is ever meant
     if reason == Reason.OTHER and not text:
         raise ActionError("Say in a few words what is wrong.", field="text", code="text_needed")
     if len(text) > 1000:

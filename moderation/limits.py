@@ -218,12 +218,10 @@ def hit_report(member) -> None:
 def client_ip(request) -> str:
     """The address that limits count against. Behind a proxy, set VECHE_TRUSTED_PROXY_HOPS:
     X-Forwarded-For is trusted only that many hops deep, so a client cannot spoof it."""
-    hops = getattr(settings, "VECHE_TRUSTED_PROXY_HOPS", 0)
-    if hops:
-        chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
-        if len(chain) >= hops:
-            return chain[-hops]
-    return request.META.get("REMOTE_ADDR", "unknown")
+    from core.http import client_address
+
+    return client_address(request.META.get("REMOTE_ADDR"), request.META.get("HTTP_X_FORWARDED_FOR", ""),
+                          getattr(settings, "VECHE_TRUSTED_PROXY_HOPS", 0))
 
 
 def hit_signup(request) -> None:

@@ -1,10 +1,15 @@
-"""Read API for the publication: /api/v1/articles/ and /api/v1/articles/<slug>/."""
+"""Read API for the publication: /api/v1/articles/ and /api/v1/articles/<slug>/.
+
+A parameter out of its range is answered 400 with the reason, as config/openapi.py says."""
 
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.display import format_time
+from core.http import json_message
 from newsroom.models import Article
 
 PER_PAGE = 50
@@ -36,7 +41,16 @@ def articles(request):
     if section:
         qs = qs.filter(section__slug=section)
     paginator = Paginator(qs, PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    asked = request.GET.get("page", "1")
+    if not (asked.isascii() and asked.isdigit() and 0 < len(asked) < 10 and int(asked) >= 1):
+        return json_message(400, "bad_page", _("“page” is a whole number from 1 (you sent %(page)s).")
+                            % {"page": asked[:20] or _("nothing")})
+    if int(asked) > paginator.num_pages:
+        return json_message(404, "no_such_page", ngettext(
+            "There is no page %(page)s: there is %(pages)s page.",
+            "There is no page %(page)s: there are %(pages)s pages.", paginator.num_pages)
+            % {"page": asked, "pages": paginator.num_pages})
+    page = paginator.page(int(asked))
     return JsonResponse({
         "count": paginator.count,
         "page": page.number,

@@ -22,12 +22,16 @@ from django.template.loader import render_to_string
 from django.utils.html import json_script
 
 from core.memo import Memo
+from core.slots import cut, cutter, marker
 from discussion import page as discussion_page
 from discussion.page import Marks
+from newsroom.variations import MEMBER_SLOTS
 
-SLOT = "\x00"  # never in stored text: the request layer refuses NUL and comment bodies drop it
-SLOTS = ("account", "style", "token", "me", "votes", "idem")
-MARKERS = {name: f"{SLOT}{name}{SLOT}" for name in SLOTS}
+SLOTS = MEMBER_SLOTS  # what differs between members: see newsroom.variations
+# Markers only the renderer can write (core.slots): a member's own text (a kept draft, say)
+# holding NUL or a marker's name is shown as text, never filled.
+MARKERS = {name: marker(name) for name in SLOTS}
+_CUT = cutter(b"|".join(name.encode() for name in SLOTS))
 
 
 class Skeleton:
@@ -37,14 +41,8 @@ class Skeleton:
 
     def __init__(self, html: bytes, generation: int | None = None):
         self.generation = generation  # the article's page generation it was rendered under
-        pieces = html.split(SLOT.encode())
-        if len(pieces) % 2 == 0:
-            raise ValueError("an unpaired slot marker in a member page")
-        self.parts = pieces[0::2]
-        self.slots = [p.decode() for p in pieces[1::2]]
-        unknown = set(self.slots) - set(SLOTS)
-        if unknown:
-            raise ValueError(f"unknown slots in a member page: {sorted(unknown)}")
+        self.parts, names = cut(_CUT, html)
+        self.slots = [p.decode() for p in names]
 
     def fill(self, values: dict[str, bytes]) -> bytes:
         out = [self.parts[0]]

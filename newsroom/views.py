@@ -14,9 +14,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import mark_safe
 
 from core import pagecache, params, statements
-from core.front import variant as front_variant
+from core.text import drop_nul
 from discussion import page as discussion_page
-from newsroom import memberpage, sql
+from newsroom import memberpage, sql, variations
 from newsroom.actions import do_record_view
 from newsroom.models import Article, Author, Section, Tag
 
@@ -117,7 +117,7 @@ def article(request, slug):
     member = request.user if request.user.is_authenticated else None
     shared = (member is None and obj.is_visible()
               and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES)
-    variant = front_variant(request.META.get("QUERY_STRING", "").encode()) if (shared or member) else None
+    variant = variations.variant(request.META.get("QUERY_STRING", "").encode()) if (shared or member) else None
     gen = pagecache.generation(obj.pk) if variant else None
     token = memberpage.MARKERS["token"] if member else None
     discussion = discussion_page.for_viewer(request, obj, order, cpage, shared=shared, token=token)
@@ -130,6 +130,8 @@ def article(request, slug):
     draft = request.session.get("comment_draft") if member else None
     if draft and draft.get("article") != obj.pk:
         draft = None
+    if draft:  # a session kept before drafts lost their NULs may still hold some
+        draft = {**draft, "body": drop_nul(str(draft.get("body") or ""))}
     response = render(request, "newsroom/article.html", {
         "article": obj,
         "views": views,

@@ -50,9 +50,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer, those of the middleware below included, carries the headers.
+    "core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
-    "core.middleware.SecurityHeadersMiddleware",
     "core.middleware.PrimaryPinMiddleware",
     "core.middleware.AfterCommitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -185,6 +186,19 @@ VECHE_VIEW_FLUSH_SECONDS = float(os.environ.get("VECHE_VIEW_FLUSH_SECONDS", "3")
 # --- Community rules (README, "Moderation settings") -------------------------------------
 VECHE_RATE_LIMITS = env_bool("VECHE_RATE_LIMITS", True)
 VECHE_TRUSTED_PROXY_HOPS = int(os.environ.get("VECHE_TRUSTED_PROXY_HOPS", "0"))
+
+# --- Serving bounds (veche serve; docs/deploy.md says what a proxy in front adds) ---------
+# Live streams one address may hold open in one process (each open page holds one; 0: no limit).
+VECHE_SSE_STREAMS_PER_ADDRESS = int(os.environ.get("VECHE_SSE_STREAMS_PER_ADDRESS", "20"))
+# A request's line and headers together, in bytes: nginx's default buffers hold 8 KB a line.
+VECHE_MAX_HEADER_BYTES = int(os.environ.get("VECHE_MAX_HEADER_BYTES", str(16 * 1024)))
+# Seconds a client has to send a request's line and headers, then its body (at most
+# DATA_UPLOAD_MAX_MEMORY_SIZE, 256 KB): a slow client cannot hold a connection by trickling.
+VECHE_HEADER_TIMEOUT = float(os.environ.get("VECHE_HEADER_TIMEOUT", "10"))
+VECHE_BODY_TIMEOUT = float(os.environ.get("VECHE_BODY_TIMEOUT", "30"))
+# Connections one process keeps open at most, streams included; past it uvicorn answers 503
+# (0: no limit; each open page holds a connection, so size it by readers, not requests).
+VECHE_MAX_CONNECTIONS = int(os.environ.get("VECHE_MAX_CONNECTIONS", "0"))
 # New accounts may not comment during their first N hours (0: at once).
 VECHE_NEW_ACCOUNT_QUIET_HOURS = int(os.environ.get("VECHE_NEW_ACCOUNT_QUIET_HOURS", "0"))
 # Hold a member's first N comments for moderation (0: off).

@@ -82,3 +82,25 @@ def test_an_error_after_whole_threads_says_what_stayed(db, tmp_path):
         call_command("import", "wordpress", str(path), stdout=out, stderr=err)
     assert "Kept from before the error: 2 whole threads, 2 comments." in err.getvalue()
     assert Comment.objects.count() == 2
+
+
+def _deep(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(("source", "name", "content", "message"), [
+    ("remark42", "deep-remark42.json", '{"version": 1}\n{"id": "c", "text": ' + _deep(100_000) + "}\n",
+     r"deep-remark42\.json:2: the JSON nests deeper than Veche can read .*\. Nothing more was imported\."),
+    ("commento", "deep-commento.json", '{"comments": ' + _deep(100_000) + "}",
+     r"deep-commento\.json:?\d*: the JSON nests deeper than Veche can read .*\. Nothing more was imported\."),
+    ("isso", "deep-isso.json", _deep(100_000),
+     r"deep-isso\.json:?\d*: the JSON nests deeper than Veche can read .*\. Nothing more was imported\."),
+    ("veche", "deep.jsonl", '{"type":"veche-export","version":1,"x":' + _deep(100_000) + "}\n",
+     r"deep\.jsonl:1: the JSON nests deeper than Veche can read .*\. Nothing more was imported\."),
+])
+def test_a_json_nested_100000_deep_is_refused_naming_the_file(db, tmp_path, source, name, content, message):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        _run(source, str(path))
+    assert not Comment.objects.exists()

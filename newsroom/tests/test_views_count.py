@@ -106,7 +106,7 @@ def test_the_timer_writes_views_within_seconds(article, settings, monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_servers_clean_stop_writes_the_views_left(article, monkeypatch):
-    from core.front import Front
+    from config.front import Front
 
     flusher = viewcount.Flusher()
     monkeypatch.setattr(viewcount, "flusher", flusher)

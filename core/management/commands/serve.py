@@ -1,9 +1,33 @@
-"""veche serve: Veche over ASGI with uvicorn (see docs/serving.md for why uvicorn)."""
+"""veche serve: Veche over ASGI with uvicorn (see docs/serving.md for why uvicorn).
+
+The bounds a server owes its clients are set here and in core.httpserver: request heads of
+at most VECHE_MAX_HEADER_BYTES, heads and bodies that must arrive in time, at most
+VECHE_MAX_CONNECTIONS connections when set; the live streams one address may hold are
+bounded in live.stream. Forwarded headers are believed only with VECHE_TRUSTED_PROXY_HOPS
+> 0: uvicorn would otherwise take the client's address from X-Forwarded-For whenever the
+peer is 127.0.0.1, and any local client could then claim any address past the limits."""
 
 import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+PROTOCOL = "core.httpserver:BoundedHttpToolsProtocol"
+
+
+def uvicorn_options(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
+                    log_level: str = "warning") -> dict:
+    """The keyword arguments of uvicorn.run (and uvicorn.Config) for these settings."""
+    return {
+        "host": host, "port": port, "workers": workers, "log_level": log_level,
+        "access_log": False, "lifespan": "on", "timeout_graceful_shutdown": 3, "backlog": 4096,
+        "http": PROTOCOL,
+        # uvicorn's h11 protocol, should anyone choose it, bounds request heads by this.
+        "h11_max_incomplete_event_size": settings.VECHE_MAX_HEADER_BYTES,
+        "timeout_keep_alive": 5,
+        "limit_concurrency": settings.VECHE_MAX_CONNECTIONS or None,
+        "proxy_headers": settings.VECHE_TRUSTED_PROXY_HOPS > 0,
+    }
 
 
 class Command(BaseCommand):
@@ -33,7 +57,4 @@ class Command(BaseCommand):
         if workers > 1 and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             self.stderr.write("Note: several workers on SQLite share one writer; PostgreSQL scales further.")
         os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-        uvicorn.run(
-            "config.asgi:application", host=host, port=port, workers=workers, log_level=log_level,
-            access_log=False, lifespan="on", timeout_graceful_shutdown=3, backlog=4096,
-        )
+        uvicorn.run("config.asgi:application", **uvicorn_options(host, port, workers, log_level))

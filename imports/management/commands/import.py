@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from imports.common import ARTICLE_MAPS, Options, Summary
-from imports.errors import ImportFormatError
+from imports.errors import DEEP_JSON, ImportFormatError
 
 SOURCES = ("disqus", "wordpress", "isso", "remark42", "commento", "veche")
 PROGRESS_EVERY = 0.5  # seconds between progress lines
@@ -102,6 +102,8 @@ def _reason(exc: Exception) -> tuple[int | None, str] | None:
     """(line, reason) for the errors a bad file causes; None for anything else (a bug)."""
     if isinstance(exc, ImportFormatError):
         return exc.line, exc.reason
+    if isinstance(exc, RecursionError):  # a converter's own recursion on a deep file
+        return None, DEEP_JSON
     if isinstance(exc, json.JSONDecodeError):
         return exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})"
     if isinstance(exc, ParseError):

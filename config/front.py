@@ -7,88 +7,71 @@
 * the live stream of an article is served by live.stream.
 
 Everything else, and anything unusual (a message to show, other query parameters, a host
-Django would refuse, plain http where https is required), goes to Django unchanged."""
+Django would refuse, plain http where https is required), goes to Django unchanged — except
+a body larger than Django would accept: it is refused here with 413 before it is read (on its
+Content-Length at once; without one, as soon as the bytes received pass the limit), where
+Django's handler would first spool all of it to a temporary file. Every answer carries the
+security headers of core.headers, those Django's handler sends outside its middleware too."""
 
 import asyncio
 import re
-from urllib.parse import parse_qsl
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
 from django.middleware.csrf import CSRF_ALLOWED_CHARS as CSRF_CHARS
 from django.middleware.csrf import CSRF_SECRET_LENGTH
 
-from core import pagecache
+from core import headers, pagecache, refusals
+from core.memo import Memo
 from core.middleware import PrimaryPinMiddleware
-from core.params import is_digits
 from newsroom import viewcount
+from newsroom.variations import variant
 
 ARTICLE = re.compile(r"^/articles/([^/]+)/$")
 API = re.compile(r"^/api/v1/articles/([^/]+)/comments/$")
 EVENTS = re.compile(r"^/articles/([^/]+)/events/$")
-ORDERS = {"oldest", "newest", "best"}
-
-
-def variant(query: bytes, allow_page: bool = True) -> str | None:
-    """The cache variant for a query string, or None when it holds anything else."""
-    order, page = "oldest", "1"
-    try:
-        pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True, strict_parsing=False)
-    except ValueError:
-        return None
-    for k, v in pairs:
-        if k == "order" and v in ORDERS:
-            order = v
-        elif k == "p" and allow_page and is_digits(v, max_length=5):  # not "²": int() refuses it
-            page = str(int(v))
-        else:
-            return None
-    return f"{order}:{page}"
 
 
 def security_headers(https: bool, nonce: str = "", private: bool = False) -> list[tuple[bytes, bytes]]:
-    """What core.middleware.SecurityHeadersMiddleware and Django's own middleware would add.
-    A member page's one inline style block carries `nonce`; it is `private` to its reader."""
-    styles = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
-    headers = [
-        (b"content-security-policy",
-         f"default-src 'self'; script-src 'self'; style-src {styles}; img-src 'self' data:; connect-src 'self'; "
-         "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'".encode()),
-        (b"x-frame-options", settings.X_FRAME_OPTIONS.encode()),
-        (b"x-content-type-options", b"nosniff"),
-        (b"referrer-policy", (settings.SECURE_REFERRER_POLICY or "same-origin").encode()),
-        (b"cross-origin-opener-policy", b"same-origin"),
-        (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-        (b"cache-control", b"private, no-cache" if private else b"no-cache"),
-        (b"vary", b"Cookie"),
-    ]
-    if https and settings.SECURE_HSTS_SECONDS:
-        value = f"max-age={settings.SECURE_HSTS_SECONDS}"
-        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
-            value += "; includeSubDomains"
-        if settings.SECURE_HSTS_PRELOAD:
-            value += "; preload"
-        headers.append((b"strict-transport-security", value.encode()))
-    return headers
+    """The security headers every response carries (core.headers), and the front's caching
+    ones. A member page's one inline style block carries `nonce`; it is `private` to its reader."""
+    return [*headers.raw(https, nonce),
+            (b"cache-control", b"private, no-cache" if private else b"no-cache"),
+            (b"vary", b"Cookie")]
+
+
+def _declared_length(scope) -> int | None:
+    """The request's Content-Length, None when it has none (or not a number: the HTTP server
+    refuses those)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
 
 
 class Front:
     def __init__(self, django_app):
         self.django = django_app
         self.session_cookie = settings.SESSION_COOKIE_NAME
-        self.headers = {False: security_headers(False), True: security_headers(True)}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "lifespan":
             return await self._lifespan(receive, send)
-        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+        if scope["type"] != "http":
+            return await self.django(scope, receive, send)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        length = _declared_length(scope)
+        if length is not None and length > limit:
+            return await self._refuse(scope, send, refusals.too_large(length, limit))
+        if scope["method"] in ("GET", "HEAD"):
             path = scope["path"]
             m = EVENTS.match(path)
             if m and self._host_ok(scope):
                 from live import stream
 
-                return await stream.serve(scope, receive, send, m.group(1))
+                return await stream.serve(scope, receive, send, m.group(1), https=self._https(scope))
             page, api = ARTICLE.match(path), API.match(path)
             if (page or api) and self._host_ok(scope) and self._scheme_ok(scope):
                 kind = "page" if page else "api"
@@ -103,7 +86,48 @@ class Front:
                     hit = pagecache.lookup("member", slug, var)
                     if hit is not None and await self._send_member_page(scope, send, hit, cookies):
                         return None
-        return await self.django(scope, receive, send)
+        return await self._to_django(scope, receive, send, limit)
+
+    async def _to_django(self, scope, receive, send, limit: int) -> None:
+        """Django's handler, fed at most `limit` bytes of body: past them it is told the client
+        left (so it stops reading and answers nothing) and the 413 is sent from here. Its
+        answers get whichever security headers they lack (see core.headers)."""
+        https = self._https(scope)
+        received, over, started = 0, False, False
+
+        async def bounded_receive():
+            nonlocal received, over
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    over = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def secured_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                lacking = headers.missing(message.get("headers", []), https)
+                if lacking:
+                    message = {**message, "headers": [*message.get("headers", []), *lacking]}
+            await send(message)
+
+        await self.django(scope, bounded_receive, secured_send)
+        if over and not started:
+            await self._refuse(scope, send, refusals.too_large(None, limit))
+
+    async def _refuse(self, scope, send, refusal: tuple[int, str, str]) -> None:
+        """A refusal made before Django: the connection is closed after it, since the rest of
+        the request's body is not read."""
+        status, code, message = refusal
+        accept = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"accept"), "")
+        body, content_type = refusals.body(status, code, message, refusals.wants_json(accept))
+        await send({"type": "http.response.start", "status": status, "headers": [
+            (b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"), *security_headers(self._https(scope))]})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
     @staticmethod
     async def _lifespan(receive, send) -> None:
@@ -175,7 +199,17 @@ class Front:
         when they are not the shared ones (a member page's nonce)."""
         if kind == "page":
             viewcount.count(article_id)
-        headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
-                   *(extra if extra is not None else self.headers[self._https(scope)])]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        sent = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
+                *(extra if extra is not None else _shared_headers(self._https(scope)))]
+        await send({"type": "http.response.start", "status": 200, "headers": sent})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+
+_headers: Memo[tuple] = Memo("front-headers", items=2)  # over https or not → a page's headers
+
+
+def _shared_headers(https: bool) -> tuple[tuple[bytes, bytes], ...]:
+    return _headers.get_or_make(https, lambda: tuple(security_headers(https)))
+
+
+setting_changed.connect(lambda **kwargs: _headers.clear(), weak=False)

@@ -1,0 +1,56 @@
+"""Requests refused before any view sees them, with a sentence for a person (HTML) or for the
+page's script (JSON). Django's middleware and the ASGI front answer them alike from here."""
+
+import json
+from html import escape
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+
+def wants_json(accept: str) -> bool:
+    return "application/json" in accept
+
+
+def too_large(length: int | None, limit: int) -> tuple[int, str, str]:
+    """(status, code, message) for a body past `limit` bytes (`length` when it was declared)."""
+    if length is None:
+        message = _("This request is too large (more than %(limit)s bytes). "
+                    "A comment has at most 10,000 characters.") % {"limit": f"{limit:,}"}
+    else:
+        message = _("This request is too large (%(length)s bytes; at most %(limit)s). "
+                    "A comment has at most 10,000 characters.") % {"length": f"{length:,}", "limit": f"{limit:,}"}
+    return 413, "too_large", message
+
+
+def nul_character() -> tuple[int, str, str]:
+    return 400, "nul_character", _("The request holds a NUL character, which no field accepts.")
+
+
+def too_many_streams(limit: int) -> tuple[int, str, str]:
+    return 429, "too_many_streams", _(
+        "Too many live updates are open from your address (at most %(limit)s). "
+        "Close some pages of this site and reload this one.") % {"limit": limit}
+
+
+_TITLES = {400: gettext_noop("Bad request"), 413: gettext_noop("Too large"),
+           429: gettext_noop("Too many requests")}
+
+
+def body(status: int, code: str, message: str, as_json: bool) -> tuple[bytes, str]:
+    """(body, content type) of a refusal."""
+    if as_json:
+        return (json.dumps({"error": code, "message": message}, ensure_ascii=False).encode(),
+                "application/json")
+    title = escape(_(_TITLES.get(status, gettext_noop("Refused"))))
+    html = (f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{title}</title>'
+            f"<h1>{title}</h1><p>{escape(message)}</p></html>")
+    return html.encode(), "text/html; charset=utf-8"
+
+
+def django_response(refusal: tuple[int, str, str], accept: str):
+    from django.http import HttpResponse
+
+    status, code, message = refusal
+    content, content_type = body(status, code, message, wants_json(accept))
+    return HttpResponse(content, status=status, content_type=content_type)

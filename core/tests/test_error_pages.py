@@ -1,0 +1,103 @@
+"""Every error answer carries the security headers a normal page does (production settings,
+over https): 400, 403, 404, 413, 429, 500 and 503, as pages and as JSON; and an address under
+/api/ that leads nowhere answers JSON."""
+
+import pytest
+from django.db import OperationalError
+from django.test import Client, override_settings
+
+from config.settings import hardening
+
+PROD = {k: getattr(hardening, k) for k in dir(hardening) if k.isupper()}
+PROD["SECURE_SSL_REDIRECT"] = False  # the test client speaks https through secure=True below
+HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
+           "Cross-Origin-Opener-Policy", "Permissions-Policy", "Strict-Transport-Security")
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def assert_secured(response):
+    missing = [h for h in HEADERS if h not in response]
+    assert not missing, (response.status_code, missing)
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+@pytest.fixture
+def client():
+    return Client(raise_request_exception=False)
+
+
+@override_settings(**PROD)
+@pytest.mark.parametrize("headers", [{}, JSON], ids=["page", "json"])
+def test_400_nul_and_413_too_large(client, db, article, headers):
+    r = client.post(f"/articles/{article.slug}/comments/", {"body": "a\x00b"}, secure=True, **headers)
+    assert r.status_code == 400
+    assert_secured(r)
+    r = client.post(f"/articles/{article.slug}/comments/", {"body": "x" * 300_000}, secure=True, **headers)
+    assert r.status_code == 413
+    assert_secured(r)
+
+
+@override_settings(**PROD)
+def test_403_for_a_member_on_a_moderator_page(client, bob):
+    client.force_login(bob)
+    r = client.get("/moderation/", secure=True)
+    assert r.status_code == 403
+    assert_secured(r)
+
+
+@override_settings(**PROD)
+def test_403_for_a_failed_csrf_check(bob):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(bob)
+    r = client.post("/signout/", secure=True)
+    assert r.status_code == 403
+    assert_secured(r)
+
+
+@override_settings(**PROD)
+def test_404_page_and_api(client, db):
+    r = client.get("/no/such/page/", secure=True)
+    assert r.status_code == 404 and r["Content-Type"].startswith("text/html")
+    assert_secured(r)
+    r = client.get("/api/v1/no-such-thing/", secure=True)
+    assert r.status_code == 404 and r.json()["error"] == "not_found" and r.json()["message"]
+    assert_secured(r)
+
+
+@pytest.fixture
+def no_counts():
+    from django.core.cache import cache
+
+    from moderation import limits
+
+    cache.clear()
+    limits._local.clear()
+    yield
+    cache.clear()
+    limits._local.clear()
+
+
+@override_settings(**PROD, VECHE_RATE_LIMITS=True)
+def test_429_for_too_many_sign_ins(client, db, no_counts):
+    r = None
+    for _ in range(40):
+        r = client.post("/signin/", {"username": "nobody", "password": "wrong password here"}, secure=True)
+        if r.status_code == 429:
+            break
+    assert r.status_code == 429
+    assert_secured(r)
+
+
+@override_settings(**PROD)
+@pytest.mark.parametrize(("error", "status"), [(RuntimeError("a bug"), 500),
+                                               (OperationalError("could not connect to server"), 503)])
+def test_500_and_503(client, db, article, monkeypatch, error, status):
+    from newsroom import views
+
+    def fails(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(views, "published_article", fails)
+    r = client.get(f"/articles/{article.slug}/", secure=True)
+    assert r.status_code == status
+    assert_secured(r)
