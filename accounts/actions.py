@@ -59,11 +59,6 @@ def do_change_password(request, member: Member, new_password: str) -> None:
     update_session_auth_hash(request, member)
 
 
-def do_record_last_seen(member: Member, when, came_online: bool = False) -> None:
-    Member.objects.filter(pk=member.pk).update(last_seen=when)
-    member.last_seen = when
-
-
 def do_delete_account(member: Member) -> None:
     """The account goes; its comments stay, shown without presence or profile link."""
     from accounts import presence

@@ -99,15 +99,6 @@ class Member(AbstractBaseUser, PermissionsMixin):
     def get_absolute_url(self):
         return reverse("accounts:profile", args=[self.login])
 
-    def is_online(self, now=None) -> bool:
-        from accounts.presence import online_ids
-
-        return not self.is_deleted and self.pk in online_ids([self.pk], now=now)
-
-    @property
-    def presence_window(self):
-        return settings.VECHE_PRESENCE_WINDOW
-
     def get_session_auth_hash(self):
         """Sessions carry this hash; raising `session_epoch` (a full ban) ends them all, as a
         password change does."""

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from core.cache import CacheUnavailable
+from core.memo import Memo
 
 TOUCH_EVERY = 30  # seconds between cache writes for one member
 PERSIST_EVERY = 300  # seconds between database writes of last_seen
@@ -23,14 +24,13 @@ def _key(member_id: int) -> str:
 
 # Embedded mode keeps last-seen times in this dict (one process: no need to pickle floats
 # into a cache); with Redis they live there, shared by every process.
-_local: dict[int, float] = {}
+_local: Memo[float] = Memo("presence-seen", items=1_000_000)
 
 
 # With Redis, each process remembers when a member's mark was last written (by it or, as it
 # read, by another): a member making requests is then skipped for TOUCH_EVERY without asking
 # Redis — one round trip fewer on every signed-in request. Bounded: forgotten wholesale when full.
-_marked: dict[int, float] = {}
-MARKED_MAX = 100_000
+_marked: Memo[float] = Memo("presence-marked", items=100_000)
 
 
 def _shared() -> bool:
@@ -46,14 +46,12 @@ def _set(member_id: int, when: float) -> None:
         cache.set(_key(member_id), int(when), timeout=window() * 2)
         _remember(member_id, int(when))
     else:
-        _local[member_id] = when
+        _local.put(member_id, when)
 
 
 def _remember(member_id: int, when: float) -> None:
     if _shared():
-        if len(_marked) >= MARKED_MAX:
-            _marked.clear()
-        _marked[member_id] = when
+        _marked.put(member_id, when)
 
 
 def window() -> int:
@@ -78,10 +76,16 @@ def touch(member, now: float | None = None) -> bool:
                            "until": int(now + window())})
     stored = member.last_seen.timestamp() if member.last_seen else 0
     if now - stored >= PERSIST_EVERY or came_online:
-        from accounts.actions import do_record_last_seen
-
-        do_record_last_seen(member, datetime.fromtimestamp(now, tz=UTC), came_online=came_online)
+        _persist(member, datetime.fromtimestamp(now, tz=UTC))
     return came_online
+
+
+def _persist(member, when: datetime) -> None:
+    """Last seen, kept in the database every PERSIST_EVERY seconds (profiles show it)."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(pk=member.pk).update(last_seen=when)
+    member.last_seen = when
 
 
 def online_until(member_ids: Iterable[int], now: float | None = None) -> dict[int, float]:
@@ -144,12 +148,6 @@ def signed_out(sender=None, request=None, user=None, **kwargs) -> None:
 
 
 def forget(member_id: int) -> None:
-    _local.pop(member_id, None)
-    _marked.pop(member_id, None)
+    _local.pop(member_id)
+    _marked.pop(member_id)
     cache.delete(_key(member_id))
-
-
-def forget_all() -> None:
-    """Everyone Offline in this process (tests)."""
-    _local.clear()
-    _marked.clear()

@@ -22,9 +22,9 @@ from accounts.models import Member, real_name_shown
 from accounts.presence import online_ids
 from accounts.signin import too_many
 from core import params
+from core.display import avatar_hue, initials
 from core.errors import ActionError
 from discussion.models import Comment
-from discussion.render import avatar_hue, initials
 from newsroom.models import Article
 
 

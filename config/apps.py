@@ -15,7 +15,7 @@ class ConfigConfig(AppConfig):
         request_finished.connect(later.release, dispatch_uid="veche-cache-later")
         from django.db.models.signals import post_delete, post_save
 
-        from core.context_processors import forget_nav
+        from config.context_processors import forget_nav
         from moderation.models import Ban
         from moderation.policy import bans_changed
         from newsroom.models import Section

@@ -1,4 +1,4 @@
-"""The ASGI application: the front (core.front) before Django's handler.
+"""The ASGI application: the front (config.front) before Django's handler.
 
 Django's handler sends a response body in 64 KB pieces, each an await through the server;
 an article page of a long discussion is hundreds of KB, so it is sent in one piece here; and
@@ -37,6 +37,6 @@ class Handler(ASGIHandler):
         await self.handle(scope, receive, send)
 
 
-from core.front import Front  # noqa: E402  (needs the settings loaded above)
+from config.front import Front  # noqa: E402  (needs the settings loaded above)
 
 application = Front(Handler())

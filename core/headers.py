@@ -6,10 +6,10 @@ them on from here too, and the front adds whichever are missing to anything Djan
 sends that bypassed the middleware (a request Django refused before the middleware ran). So an
 error page, a 413 or an event stream carries the same policy as an article page."""
 
-from functools import cache
-
 from django.conf import settings
 from django.core.signals import setting_changed
+
+from core.memo import Memo
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 
@@ -55,9 +55,12 @@ def raw(https: bool, nonce: str = "") -> list[tuple[bytes, bytes]]:
     return [(k.lower().encode(), v.encode("latin-1")) for k, v in security_headers(https, nonce)]
 
 
-@cache
+_shared: Memo[tuple] = Memo("security-headers", items=2)  # over https or not → the headers
+
+
 def _raw_shared(https: bool) -> tuple[tuple[bytes, bytes], ...]:
-    return tuple((k.lower().encode(), v.encode("latin-1")) for k, v in security_headers(https))
+    return _shared.get_or_make(https, lambda: tuple(
+        (k.lower().encode(), v.encode("latin-1")) for k, v in security_headers(https)))
 
 
 def missing(headers: list[tuple[bytes, bytes]], https: bool) -> list[tuple[bytes, bytes]]:
@@ -67,7 +70,7 @@ def missing(headers: list[tuple[bytes, bytes]], https: bool) -> list[tuple[bytes
 
 
 def _settings_changed(**kwargs) -> None:
-    _raw_shared.cache_clear()
+    _shared.clear()
 
 
 setting_changed.connect(_settings_changed)

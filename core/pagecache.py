@@ -14,16 +14,15 @@ import time
 
 from django.core.cache import cache
 
-from core import viewcount
 from core.cache import count, later
+from core.memo import Memo, register
 
 log = logging.getLogger(__name__)
 TTL = 5  # seconds: presence ("Online") and view counts on a cached page are at most this old
-KINDS = ("page", "api", "member")  # anonymous page, comments JSON, member page skeleton
 
 # slug → article id, learned by the views of this process; the front needs it to find the
 # article's generation without a database query. A renamed slug just misses.
-SLUGS: dict[str, int] = {}
+SLUGS: Memo[int] = Memo("slugs", items=100_000)
 
 
 def _gen_key(article_id: int) -> str:
@@ -42,7 +41,9 @@ def generation(article_id: int) -> int:
     return gen
 
 
-def invalidate(article_id: int) -> None:
+def raise_generation(article_id: int) -> None:
+    """A new generation for the article's pages: called after commit by newsroom.versions,
+    the only caller (the versions' owner)."""
     if watcher.enabled():  # raised and announced to every worker in one round trip
         watcher.raise_generation(article_id)
         return
@@ -207,54 +208,34 @@ class Watcher:
 
 
 watcher = Watcher()
+register("generations", watcher.reset)
 
 
 def _key(kind: str, article_id: int, gen: int, variant: str) -> str:
     return f"fp:{kind}:{article_id}:{gen}:{variant}"
 
 
+def _size(value) -> int:
+    """Bytes held by a page, or by a member page's skeleton (its literal parts)."""
+    body = value[0]
+    return len(body) if isinstance(body, bytes | bytearray) else sum(len(p) for p in body.parts)
+
+
 # This process's copy of recent pages, so a worker does not fetch hundreds of KB from Redis
 # for every reader: keyed like the shared entries (generation included), kept ≤ TTL seconds,
 # and bounded by count and by bytes (a long discussion's page is megabytes).
-_near: dict[str, tuple[float, object, str, int]] = {}  # key → (expires, body, content type, bytes)
-_NEAR_MAX = 256
 NEAR_BYTES = 64 * 2**20
-_near_bytes = 0
-_near_lock = threading.Lock()
-
-
-def _size(body) -> int:
-    """Bytes held by a page, or by a member page's skeleton (its literal parts)."""
-    return len(body) if isinstance(body, bytes | bytearray) else sum(len(p) for p in body.parts)
+_near: Memo[tuple] = Memo("pages", items=256, max_bytes=NEAR_BYTES, weigh=_size, ttl=TTL)
 
 
 def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: bytes, content_type: str) -> None:
     """Keep a finished anonymous response. `gen` must be read before the content was loaded,
     so a change committed meanwhile leaves this entry unreachable."""
-    SLUGS[slug] = article_id
+    SLUGS.put(slug, article_id)
     key = _key(kind, article_id, gen, variant)
     if watcher.enabled():  # other workers may serve it; embedded, this process's copy is all
         later.set(key, (body, content_type), timeout=TTL)
-    _remember(key, body, content_type)
-
-
-def _remember(key: str, body, content_type: str) -> None:
-    global _near_bytes
-    size = _size(body)
-    if size > NEAR_BYTES // 4:
-        return  # one page never takes most of the room
-    with _near_lock:
-        now = time.monotonic()
-        old = _near.pop(key, None)
-        if old is not None:
-            _near_bytes -= old[3]
-        # All entries live TTL seconds, so the oldest (first) are the expired ones: they go
-        # first, then the oldest others, until the new page fits.
-        while _near and (_near_bytes + size > NEAR_BYTES or len(_near) >= _NEAR_MAX
-                         or next(iter(_near.values()))[0] <= now):
-            _near_bytes -= _near.pop(next(iter(_near)))[3]
-        _near[key] = (now + TTL, body, content_type, size)
-        _near_bytes += size
+    _near.put(key, (body, content_type))
 
 
 def lookup(kind: str, slug: str, variant: str):
@@ -263,21 +244,11 @@ def lookup(kind: str, slug: str, variant: str):
     if article_id is None:
         return None
     key = _key(kind, article_id, generation(article_id), variant)
-    near = _near.get(key)
-    if near is not None and near[0] > time.monotonic():
-        return article_id, near[1], near[2]
-    hit = cache.get(key) if watcher.enabled() else None
+    hit = _near.get(key)
+    if hit is None and watcher.enabled():
+        hit = cache.get(key)
+        if hit is not None:
+            _near.put(key, hit)
     if hit is None:
         return None
-    _remember(key, hit[0], hit[1])
     return article_id, hit[0], hit[1]
-
-
-def forget() -> None:
-    """Drop this process's copies of pages and generations (tests, benchmarks)."""
-    global _near_bytes
-    with _near_lock:
-        _near.clear()
-        _near_bytes = 0
-    viewcount.forget()
-    watcher.reset()

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from accounts.presence import online_until
 from core import pagecache
-from core.front import variant as front_variant
+from core.display import format_time
 from core.http import json_message
 from discussion import threads
 from discussion.models import Comment
-from discussion.render import format_time
+from newsroom import variations
 from newsroom.models import Article
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -109,7 +109,7 @@ def comments(request, slug):
         return HttpResponse(body, content_type="application/json")
     variant = None
     if viewer is None:
-        variant = front_variant(request.META.get("QUERY_STRING", "").encode(), allow_page=False)
+        variant = variations.variant(request.META.get("QUERY_STRING", "").encode(), allow_page=False)
     gen = pagecache.generation(article.pk) if variant else None
     parts = _parts(article, order)
     members = {int(p) for p in parts[1::2]}

@@ -3,10 +3,10 @@
 import threading
 from contextlib import contextmanager
 
-from discussion import render, threads
+from core.memo import Memo
+from discussion import render, sql, threads
 from discussion.models import Comment
 from live.events import publish_on_commit
-from newsroom.models import Article
 
 
 def node_for(comment: Comment) -> "threads.Node | None":
@@ -25,20 +25,13 @@ def node_for(comment: Comment) -> "threads.Node | None":
     return threads.Node(c, index, parent, c.depth)
 
 
-_C = Comment._meta.db_table
-_SIBLINGS = (f"SELECT COALESCE(SUM(CASE WHEN status IN (%s, %s) THEN 1 ELSE 0 END), 0), "
-             f"COALESCE(SUM(CASE WHEN status = %s THEN 1 ELSE 0 END), 0), "
-             f"(SELECT order_version FROM {Article._meta.db_table} WHERE id = %s) FROM {_C} "
-             "WHERE article_id = %s AND id > %s AND id <= %s AND ")
-
 # The last top-level count this process made, per article: (the article's order version
 # then, the comment counted to, its number). A discussion's top level is its longest list of
 # siblings (thousands on a hot story) and every new top-level comment is numbered: with this,
 # only the comments since the last one are counted. Ids only grow and a new comment takes
 # its number at the end, so the kept count holds while the order version stands (anything
-# that could renumber raises it: discussion.actions._thread_changed).
-_top_counts: dict[int, tuple[int, int, int]] = {}
-TOP_COUNTS_MAX = 10_000
+# that could renumber raises it: newsroom.versions.RENUMBERS).
+_top_counts: Memo[tuple[int, int, int]] = Memo("top-counts", items=10_000)
 
 
 def sibling_index(c: Comment) -> int:
@@ -54,11 +47,11 @@ def sibling_index(c: Comment) -> int:
     kept = _top_counts.get(c.article_id) if top else None
     if kept is not None and kept[1] >= c.pk:
         kept = None  # an older comment (released from moderation, edited): counted from the start
-    sql = _SIBLINGS + ("parent_id IS NULL" if top else "parent_id = %s")
+    query = sql.SIBLINGS + ("parent_id IS NULL" if top else "parent_id = %s")
 
     def count(after: int):
         params = [Status.VISIBLE, Status.REMOVED, Status.DELETED, c.article_id, c.article_id, after, c.pk]
-        return statements.one(sql, params if top else [*params, c.parent_id])
+        return statements.one(query, params if top else [*params, c.parent_id])
 
     after, known = (kept[1], kept[2]) if kept is not None else (0, 0)
     shown, deleted, version = count(after)
@@ -76,14 +69,8 @@ def sibling_index(c: Comment) -> int:
     # inside a transaction (it may roll back), nor when deleted siblings were looked at after
     # that statement, nor for a comment that does not count itself.
     if top and not deleted and not connection.in_atomic_block and c.status in (Status.VISIBLE, Status.REMOVED):
-        if len(_top_counts) >= TOP_COUNTS_MAX:
-            _top_counts.clear()
-        _top_counts[c.article_id] = (version, c.pk, int(index))
+        _top_counts.put(c.article_id, (version, c.pk, int(index)))
     return int(index)
-
-
-def forget_counts() -> None:
-    _top_counts.clear()
 
 
 def _has_shown_reply(comment_id: int) -> bool:

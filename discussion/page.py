@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from accounts.presence import online_until
 from core.cache import later
-from discussion import render, threads
-from discussion.models import EDIT_WINDOW, Comment, Vote
+from core.memo import Memo
+from discussion import render, sql, threads
+from discussion.models import EDIT_WINDOW, Comment
 
 ORDERS = threads.ORDERS
 CACHE_SECONDS = 24 * 3600
@@ -63,47 +64,12 @@ def shared_parts(article, order: str, page: int = 1) -> tuple[list[str], int, st
     return hit
 
 
-class _LRU:
-    """A small in-process cache of rendered threads, bounded by count and by bytes (a long
-    discussion's thread is megabytes)."""
-
-    def __init__(self, size: int = 64, max_bytes: int = 128 * 2**20):
-        from collections import OrderedDict
-        from threading import Lock
-
-        self.size, self.max_bytes, self.data, self.lock = size, max_bytes, OrderedDict(), Lock()
-        self.bytes = 0
-
-    @staticmethod
-    def weigh(value) -> int:
-        return sum(len(p) for p in value[0].parts)  # (Split, shown, summary, page, pages)
-
-    def get(self, key):
-        with self.lock:
-            entry = self.data.get(key)
-            if entry is None:
-                return None
-            self.data.move_to_end(key)
-            return entry[0]
-
-    def put(self, key, value) -> None:
-        size = self.weigh(value)
-        with self.lock:
-            old = self.data.pop(key, None)
-            if old is not None:
-                self.bytes -= old[1]
-            self.data[key] = (value, size)
-            self.bytes += size
-            while len(self.data) > 1 and (len(self.data) > self.size or self.bytes > self.max_bytes):
-                self.bytes -= self.data.popitem(last=False)[1][1]
-
-    def clear(self) -> None:
-        with self.lock:
-            self.data.clear()
-            self.bytes = 0
+def _thread_bytes(value) -> int:
+    return sum(len(p) for p in value[0].parts)  # (Split, shown, summary, page, pages)
 
 
-_local = _LRU()
+# Rendered threads of this process (no unpickling of a large value from the shared cache).
+_local: Memo[tuple] = Memo("threads", items=64, max_bytes=128 * 2**20, weigh=_thread_bytes, lru=True)
 
 
 def _summary(removed: Counter) -> str:
@@ -160,22 +126,14 @@ def marks(member_id: int | None, article_id: int) -> Marks:
     db = connections[router.db_for_read(Comment)]  # a replica, unless the reader is pinned
     since = db.ops.adapt_datetimefield_value(timezone.now() - EDIT_WINDOW)
     with db.cursor() as cursor:
-        cursor.execute(_MINE, [since, Comment.Status.REMOVED, article_id, member_id])
+        cursor.execute(sql.MINE, [since, Comment.Status.REMOVED, article_id, member_id])
         mine = cursor.fetchall()
-        cursor.execute(_VOTES, [member_id, article_id])
+        cursor.execute(sql.VOTES, [member_id, article_id])
         votes = dict(cursor.fetchall())
     return Marks(own=[cid for cid, _s, _e, _n in mine],
                  editable=[cid for cid, st, recent, _n in mine if recent and st in ("visible", "held")],
                  votes=votes, held=any(st == Comment.Status.HELD for _c, st, _e, _n in mine),
                  noted=[cid for cid, _s, _e, noted in mine if noted])
-
-
-_C, _V = Comment._meta.db_table, Vote._meta.db_table
-_MINE = (f"SELECT id, status, CASE WHEN created >= %s THEN 1 ELSE 0 END, "
-         "CASE WHEN moderator_note <> '' OR (status = %s AND moderation_reason <> '') THEN 1 ELSE 0 END "
-         f"FROM {_C} WHERE article_id = %s AND author_id = %s")
-_VOTES = (f"SELECT v.comment_id, v.value FROM {_V} v JOIN {_C} c ON c.id = v.comment_id "
-          "WHERE v.voter_id = %s AND c.article_id = %s")
 
 
 def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: bool = False,
@@ -233,20 +191,11 @@ def fresh_fragment(article, viewer_id=None) -> str:
 
 
 def clear_caches() -> None:
-    """Empty the shared cache and this process's rendered threads, comments and presence
-    (tests, benchmarks)."""
-    from accounts import presence
-    from core import pagecache
-    from core.context_processors import forget_nav
-    from discussion.live import forget_counts
-    from newsroom import memberpage
+    """Empty the shared cache and every cache of this process (tests, benchmarks)."""
+    from core import memo
+    from newsroom import viewcount
 
     later.flush()  # a write still on its way would land after the clearing
     cache.clear()
-    pagecache.forget()
-    _local.clear()
-    render.fragments.clear()
-    memberpage.forget()
-    presence.forget_all()
-    forget_nav()
-    forget_counts()
+    memo.forget_all()
+    viewcount.forget()  # not a cache: counts not written yet, which a test must not inherit

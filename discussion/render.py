@@ -12,15 +12,14 @@ their comments — is never in it: a reader who has such a comment on the page g
 rendered for them alone (discussion.page.for_viewer).
 """
 
-from datetime import UTC, datetime, timedelta
 from html import escape
 from urllib.parse import quote as urlquote
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils.translation import get_language, gettext
 
 from core import slots
+from core.display import Clock, avatar_hue, clock, initials
+from core.memo import Memo
 from discussion.models import Comment
 from discussion.threads import CommentRow, Node
 
@@ -28,116 +27,6 @@ from discussion.threads import CommentRow, Node
 # Their markers carry this process's tag (core.slots), so no comment, name or note can make one.
 TOKEN_SLOT = slots.marker("t")
 _CUT = slots.cutter(rb"t|p[0-9]+")
-MONTHS = ["", "January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
-AVATAR_HUES = 12
-
-_tz_cache: dict[str, ZoneInfo] = {}
-
-
-def site_tz() -> ZoneInfo:
-    name = settings.TIME_ZONE
-    if name not in _tz_cache:
-        _tz_cache[name] = ZoneInfo(name)
-    return _tz_cache[name]
-
-
-def _local_time(dt, tz: ZoneInfo) -> tuple[str, str]:
-    local = dt.astimezone(tz)
-    return (local.isoformat(timespec="seconds"),
-            f"{local.day} {MONTHS[local.month]} {local.year} {local.hour:02d}:{local.minute:02d}")
-
-
-def format_time(dt) -> tuple[str, str]:
-    """(ISO 8601 with offset, "14 May 2021 13:49") in the site time zone."""
-    return clock().format(dt)
-
-
-class Clock:
-    """Comment times in one zone, as format_time gives them, for a thousand comments a render.
-
-    Converting each time through the zone database cost half of rendering a comment. The zone's
-    offset and the local date are worked out once per UTC hour and kept; a time within that
-    hour is then written from its minutes and seconds. Where the offset changes within the hour,
-    or has seconds in it (local mean time, before standard zones), the hour takes the full path.
-    SQLite's times arrive as text ("2021-05-14 10:49:07.123456", UTC) and are read as text."""
-
-    MAX = 100_000  # hours kept; full, it starts over
-
-    def __init__(self, tz: ZoneInfo):
-        self.tz = tz
-        self.hours: dict = {}
-
-    def _hour(self, key, y: int, mo: int, d: int, h: int):
-        start = datetime(y, mo, d, h, tzinfo=UTC)
-        first = start.astimezone(self.tz)
-        offset = first.utcoffset()
-        entry = None
-        if offset == (start + timedelta(seconds=3599)).astimezone(self.tz).utcoffset() and not offset.seconds % 60:
-            rolled = (start + timedelta(minutes=60 - first.minute)).astimezone(self.tz)
-            entry = (first.minute, _heads(first), _heads(rolled))
-        if len(self.hours) >= self.MAX:
-            self.hours.clear()
-        self.hours[key] = entry
-        return entry
-
-    def format(self, value) -> tuple[str, str]:
-        """`value`: an aware datetime, or the database's UTC text."""
-        if type(value) is str:
-            if len(value) < 19 or value[10] != " ":
-                return _local_time(datetime.fromisoformat(value).replace(tzinfo=UTC), self.tz)
-            key = value[:13]
-            entry = self.hours.get(key, False)
-            if entry is False:
-                entry = self._hour(key, int(value[:4]), int(value[5:7]), int(value[8:10]), int(value[11:13]))
-            if entry is None:
-                return _local_time(datetime.fromisoformat(value).replace(tzinfo=UTC), self.tz)
-            minute, second = int(value[14:16]), value[17:19]
-        else:
-            if value.utcoffset():
-                value = value.astimezone(UTC)
-            key = (value.year, value.month, value.day, value.hour)
-            entry = self.hours.get(key, False)
-            if entry is False:
-                entry = self._hour(key, *key)
-            if entry is None:
-                return _local_time(value, self.tz)
-            minute, second = value.minute, _TWO[value.second]
-        minute += entry[0]
-        iso_head, human_head, offset = entry[1] if minute < 60 else entry[2]
-        mm = _TWO[minute % 60]
-        return f"{iso_head}{mm}:{second}{offset}", human_head + mm
-
-
-_TWO = [f"{i:02d}" for i in range(120)]
-_clocks: dict[str, Clock] = {}
-
-
-def _heads(local: datetime) -> tuple[str, str, str]:
-    """("2021-05-14T13:", "14 May 2021 13:", "+03:00") for a local time."""
-    iso = local.isoformat(timespec="minutes")
-    return iso[:14], f"{local.day} {MONTHS[local.month]} {local.year} {local.hour:02d}:", iso[16:]
-
-
-def clock() -> Clock:
-    """The site zone's clock (per zone name, so a changed setting takes effect)."""
-    name = settings.TIME_ZONE
-    c = _clocks.get(name)
-    if c is None:
-        c = _clocks[name] = Clock(site_tz())
-    return c
-
-
-def initials(login: str) -> str:
-    words = [w for w in login.replace("_", " ").replace("-", " ").replace(".", " ").split() if w]
-    if len(words) >= 2:
-        return (words[0][0] + words[1][0]).upper()
-    return login[:2].upper() if login else "?"
-
-
-def avatar_hue(member_id: int) -> int:
-    return (member_id * 7919) % AVATAR_HUES
-
 
 def presence_slot(member_id: int) -> str:
     return slots.marker(f"p{member_id}")
@@ -156,13 +45,12 @@ def _author_bits(a) -> tuple[str, str, str]:
     key = (a.pk, a.login, a.real_name, a.is_deleted, get_language())
     bits = _bylines.get(key)
     if bits is None:
-        if len(_bylines) >= 50_000:
-            _bylines.clear()
-        bits = _bylines[key] = _write_author_bits(a)
+        bits = _write_author_bits(a)
+        _bylines.put(key, bits)
     return bits
 
 
-_bylines: dict[tuple, tuple[str, str, str]] = {}
+_bylines: Memo[tuple[str, str, str]] = Memo("bylines", items=50_000)
 
 
 def _write_author_bits(a) -> tuple[str, str, str]:
@@ -254,42 +142,23 @@ VOTE_FORM = ('<form id="vote-form" class="vote-form" method="post" action="">'
              f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN_SLOT}"></form>')
 
 
-class Fragments:
-    """Rendered comments kept in this process, each under everything its markup depends on
-    (its row, its author, its place in the tree), so a changed comment simply misses and
-    nothing has to be invalidated. A discussion that changed (a new comment, a vote) is
-    re-rendered from the rows its query returns, and all but the changed comments come from
-    here. Bounded by count; full, it starts over."""
-
-    MAX = 20_000  # about 2 KB each
-
-    def __init__(self):
-        self.data: dict[tuple, bytes] = {}
-
-    @staticmethod
-    def key(node: Node, held: bool, private: bool = False) -> tuple:
-        c, a = node.comment, node.comment.author
-        reply_to = node.parent.comment.author.login if node.flattened and node.parent is not None else None
-        stamp = c.stamp if type(c) is CommentRow else (c.created, c.edited)
-        # The body by its hash: a body changes only with its edit time, which is in the key too;
-        # keeping the text itself in every key would double what the memo holds.
-        return (c.pk, c.status, c.plus, c.minus, stamp, c.moderator_note, c.moderation_reason,
-                hash(c.body_html), a.login, a.real_name, a.is_deleted, node.index, node.depth, reply_to, held,
-                private)
-
-    def put(self, key: tuple, html: bytes) -> None:
-        if len(self.data) >= self.MAX:
-            self.data.clear()
-        self.data[key] = html
-
-    def clear(self) -> None:
-        """Forget every kept comment, byline and zone hour (a render from nothing follows)."""
-        self.data.clear()
-        _bylines.clear()
-        _clocks.clear()
+def fragment_key(node: Node, held: bool, private: bool = False) -> tuple:
+    """Everything a comment's markup depends on (its row, its author, its place in the tree,
+    whether it is drawn for its author alone): a changed comment simply misses the fragments
+    memo, and nothing has to be invalidated."""
+    c, a = node.comment, node.comment.author
+    reply_to = node.parent.comment.author.login if node.flattened and node.parent is not None else None
+    stamp = c.stamp if type(c) is CommentRow else (c.created, c.edited)
+    # The body by its hash: a body changes only with its edit time, which is in the key too;
+    # keeping the text itself in every key would double what the memo holds.
+    return (c.pk, c.status, c.plus, c.minus, stamp, c.moderator_note, c.moderation_reason,
+            hash(c.body_html), a.login, a.real_name, a.is_deleted, node.index, node.depth, reply_to, held,
+            private)
 
 
-fragments = Fragments()
+# Rendered comments: a discussion that changed (a new comment, a vote) is re-rendered from the
+# rows its query returns, and all but the changed comments come from here. About 2 KB each.
+fragments: Memo[bytes] = Memo("fragments", items=20_000)
 
 
 def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset(),
@@ -311,7 +180,7 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
     first = True
     authors: dict = {}
     times = clock()
-    memo, key_of = fragments.data, Fragments.key
+    kept = fragments.data  # read directly: no expiry, no use order (see core.memo)
     for node in nodes:
         d = node.display_depth
         if first:
@@ -324,12 +193,14 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
             out.append(b"</li>")
         pk = node.comment.pk
         held, private = pk in held_ids, pk in private_ids
-        key = key_of(node, held, private)
-        html = memo.get(key)
-        if html is None:
+        key = fragment_key(node, held, private)
+        hit = kept.get(key)
+        if hit is None:
             html = render_comment(node, held=held, private=private, authors=authors, times=times).encode()
             fragments.put(key, html)
-        out.append(html)
+            out.append(html)
+        else:
+            out.append(hit[0])
         cur = d
     out.append(b"</li></ol>" * cur + b"</li></ol>")
     out.append(VOTE_FORM.encode())

@@ -13,6 +13,7 @@ from operator import itemgetter
 
 from django.db.models import Q
 
+from discussion import sql
 from discussion.models import Comment
 
 MAX_INDENT = 6  # levels of indentation; deeper replies say "in reply to <login>"
@@ -135,18 +136,6 @@ def load_comments(article_id: int, using: str | None = None, roots: list[int] | 
     return [CommentRow(row, authors) for row in qs.values_list(*_FIELDS)]
 
 
-# Times read as UTC text, "2021-05-14 10:49:07.123456": converting a thousand of them into
-# datetimes cost more than the query (the ORM's converters on SQLite, the driver's time-zone
-# conversion on PostgreSQL), and a render writes them from the text (render.Clock).
-_TIMES_AS_TEXT = {
-    "sqlite": "{col} || ''",
-    # PostgreSQL writes a timestamp as text in its DateStyle; in the ISO style (the default) that
-    # is the form wanted, and twice as fast as to_char, which serves any other style.
-    "postgresql": "({col} AT TIME ZONE 'UTC')::text",
-    "postgresql-any-datestyle": "to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')",
-}
-
-
 def _times_as_text(connection) -> str | None:
     vendor = connection.vendor
     if vendor == "postgresql":
@@ -154,22 +143,16 @@ def _times_as_text(connection) -> str | None:
         style = connection.connection.info.parameter_status("DateStyle") or ""  # reported by the server
         if not style.startswith("ISO"):
             vendor = "postgresql-any-datestyle"
-    return _TIMES_AS_TEXT.get(vendor)
+    return sql.TIMES_AS_TEXT.get(vendor)
 
 
 def _rows(alias: str, times: str, article_id: int, roots: list[int] | None):
     """The thread's columns read directly, without the ORM's per-value converters."""
     from django.db import connections
 
-    from accounts.models import Member
-
-    comment, member = Comment._meta.db_table, Member._meta.db_table
-    created, edited = times.format(col="c.created"), times.format(col="c.edited")
-    sql = (f'SELECT c.id, c.parent_id, c.article_id, c.depth, c.body_html, c.status, {created}, {edited}, '
-           f'c.plus, c.minus, c.moderation_reason, c.moderator_note, c.removal_category, c.author_id, '
-           f'm.login, m.real_name, m.is_deleted FROM "{comment}" c JOIN "{member}" m ON m.id = c.author_id ')
+    query = sql.THREAD_ROWS.format(created=times.format(col="c.created"), edited=times.format(col="c.edited"))
     if roots is None:
-        sql += "WHERE c.article_id = %s"
+        query += "WHERE c.article_id = %s"
         params: list = [article_id]
     else:
         if not roots:
@@ -177,10 +160,10 @@ def _rows(alias: str, times: str, article_id: int, roots: list[int] | None):
         # By the roots' ids and the root index: they are this article's (root_page read them
         # so), and a condition on the article would send the query through all its comments.
         marks = ",".join(["%s"] * len(roots))
-        sql += f"WHERE (c.id IN ({marks}) OR c.root_id IN ({marks}))"
+        query += f"WHERE (c.id IN ({marks}) OR c.root_id IN ({marks}))"
         params = list(roots) * 2
     with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(query, params)
         rows = cursor.fetchall()
     # In id order, sorted here: the rows come nearly in order already, and the database would
     # sort them whole (half a megabyte for a thousand comments) before sending the first.
@@ -197,17 +180,13 @@ def _roots(article_id: int, order: str, viewer_id: int | None) -> list[tuple]:
     long discussion), and the author only of the viewer's own held comments."""
     from core import statements
 
-    table, db = Comment._meta.db_table, statements.reading(Comment)
+    db = statements.reading(Comment)
     if order == "best":
-        return statements.rows(f"SELECT id, status, author_id, plus, minus FROM {table} "
-                               "WHERE article_id = %s AND parent_id IS NULL ORDER BY id", [article_id], db)
-    rows = statements.rows(f"SELECT id, status FROM {table} WHERE article_id = %s AND parent_id IS NULL ORDER BY id",
-                           [article_id], db)
+        return statements.rows(sql.ROOTS_COUNTED, [article_id], db)
+    rows = statements.rows(sql.ROOTS, [article_id], db)
     own: set[int] = set()
     if viewer_id is not None and any(st == Status.HELD for _i, st in rows):
-        own = {r[0] for r in statements.rows(
-            f"SELECT id FROM {table} WHERE article_id = %s AND parent_id IS NULL AND status = %s AND author_id = %s",
-            [article_id, Status.HELD, viewer_id], db)}
+        own = {r[0] for r in statements.rows(sql.OWN_HELD_ROOTS, [article_id, Status.HELD, viewer_id], db)}
     return [(i, st, viewer_id if i in own else None, 0, 0) for i, st in rows]
 
 

@@ -17,10 +17,11 @@ from core import params, statements
 from core.errors import ActionError
 from core.http import json_error, sign_in_first, wants_json
 from core.text import drop_nul
-from discussion import actions, page, threads
+from discussion import actions, page, sql, threads
 from discussion import render as thread_render
 from discussion.forms import CommentForm
 from discussion.models import Comment
+from newsroom import sql as articles
 from newsroom.models import Article, Section
 
 DRAFT_SESSION_KEY = "comment_draft"
@@ -38,19 +39,13 @@ def _comment(request, pk: int) -> Comment:
         Comment.objects.readable_by(request.user).select_related("article", "author", "article__section"), pk=pk)
 
 
-_VOTE_TARGET = (
-    f"SELECT c.id, c.article_id, c.author_id, c.status, c.plus, c.minus, a.slug FROM {Comment._meta.db_table} c "
-    f"JOIN {Article._meta.db_table} a ON a.id = c.article_id "
-    "WHERE c.id = %s AND a.state <> %s AND a.published_at <= %s")
-
-
 def _vote_target(pk: int) -> Comment:
     """What a vote needs of its comment, in one statement written out (voting is the most
     frequent write): the comment's ids, status and counts and its article's address, for a
     comment of a published article. Other fields load if something asks for them."""
     from django.db import connection
 
-    row = statements.one(_VOTE_TARGET, [pk, Article.State.DRAFT, statements.time(timezone.now())])
+    row = statements.one(sql.VOTE_TARGET, [pk, *articles.shown_params(statements.time(timezone.now()))])
     if row is None:
         raise Http404("No such comment.")
     comment = _partial(Comment, connection.alias, dict(zip(("id", "article_id", "author_id", "status", "plus", "minus"),
@@ -96,13 +91,6 @@ def _keep_draft_and_sign_in(request, article: Article, body: str, parent: int | 
     return HttpResponseRedirect(f"{reverse('accounts:signin')}?{urlencode({'next': back})}")
 
 
-_POST_TARGET = (
-    "SELECT a.id, a.slug, a.title, a.state, a.published_at, a.comments_open, a.comments_close_after_days, "
-    f"a.premoderated, a.section_id, s.premoderated FROM {Article._meta.db_table} a "
-    f"JOIN {Section._meta.db_table} s ON s.id = a.section_id "
-    "WHERE a.slug = %s AND a.state <> %s AND a.published_at <= %s")
-
-
 def _post_target(slug: str) -> Article:
     """What posting needs of its article — whether it is published and open, whether it and its
     section hold comments for moderation, its address — in one statement written out, as
@@ -111,7 +99,7 @@ def _post_target(slug: str) -> Article:
 
     from django.db import connection
 
-    row = statements.one(_POST_TARGET, [slug, Article.State.DRAFT, statements.time(timezone.now())])
+    row = statements.one(sql.POST_TARGET, [slug, *articles.shown_params(statements.time(timezone.now()))])
     if row is None:
         raise Http404("No such publication.")
     row = list(row)

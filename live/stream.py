@@ -116,7 +116,7 @@ async def article_id_for(slug: str) -> int | None:
     if found is None:
         found = await _article_id(slug)
         if found is not None:
-            SLUGS[slug] = found
+            SLUGS.put(slug, found)
     return found
 
 

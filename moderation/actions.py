@@ -82,9 +82,7 @@ def hide(moderator, comment: Comment, reason: str, note: str = "") -> Comment:
         raise ActionError("Choose the reason for removing it.", field="reason")
     label = Reason(reason).label + (f": {note}" if note else "")
     with transaction.atomic():
-        discussion_actions.do_set_status(comment, Status.REMOVED, reason=label)
-        Comment.objects.filter(pk=comment.pk).update(removal_category=reason)
-        comment.removal_category = reason
+        discussion_actions.do_set_status(comment, Status.REMOVED, reason=label, category=reason)
         _resolve_reports(comment)
         log(moderator, "hide", comment=comment, member=comment.author, reason=reason, note=note)
     return comment
@@ -98,7 +96,6 @@ def restore(moderator, comment: Comment, note: str = "") -> Comment:
         raise ActionError("This comment was deleted for good; there is nothing to restore.", status=409)
     with transaction.atomic():
         discussion_actions.do_set_status(comment, Status.VISIBLE)
-        Comment.objects.filter(pk=comment.pk).update(removal_category="")
         log(moderator, "restore", comment=comment, member=comment.author, note=note)
     return comment
 
@@ -109,11 +106,9 @@ def edit(moderator, comment: Comment, body: str, note: str) -> Comment:
     note = (note or "").strip()
     if not note:
         raise ActionError("Say why you edit it: the note is shown to its author.", field="note")
-    body = discussion_actions._clean_body(body)
+    body = discussion_actions.clean_body(body)
     with transaction.atomic():
-        comment.moderator_note = note[:300]
-        Comment.objects.filter(pk=comment.pk).update(moderator_note=comment.moderator_note)
-        discussion_actions.do_edit(moderator, comment, body)
+        discussion_actions.do_edit(moderator, comment, body, note=note)
         _resolve_reports(comment)
         log(moderator, "edit", comment=comment, member=comment.author, note=note)
     return comment
@@ -125,9 +120,8 @@ def delete(moderator, comment: Comment, reason: str, note: str = "") -> Comment:
     if reason not in Reason.values:
         raise ActionError("Choose the reason for deleting it.", field="reason")
     with transaction.atomic():
-        discussion_actions.do_set_status(comment, Status.REMOVED, reason=Reason(reason).label)
-        Comment.objects.filter(pk=comment.pk).update(body="", body_html="", removal_category=reason)
-        comment.body = comment.body_html = ""
+        discussion_actions.do_set_status(comment, Status.REMOVED, reason=Reason(reason).label, category=reason,
+                                         destroy_text=True)
         _resolve_reports(comment)
         log(moderator, "delete", comment=comment, member=comment.author, reason=reason, note=note)
     return comment
@@ -185,8 +179,8 @@ def ban(moderator, member: Member, *, days: int | None, scope: str, reason: str,
             Member.objects.filter(pk=member.pk).update(session_epoch=F("session_epoch") + 1)
         if hide_comments:
             for c in Comment.objects.filter(author=member, status__in=[Status.VISIBLE, Status.HELD]):
-                discussion_actions.do_set_status(c, Status.REMOVED, reason=f"Author banned: {reason}")
-                Comment.objects.filter(pk=c.pk).update(removal_category=Reason.OTHER)
+                discussion_actions.do_set_status(c, Status.REMOVED, reason=f"Author banned: {reason}",
+                                                 category=Reason.OTHER)
         policy.forget_ban(member.pk)  # now, and again after commit against a racing read
         transaction.on_commit(lambda: policy.forget_ban(member.pk))
         log(moderator, "ban", member=member, reason=scope,

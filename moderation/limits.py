@@ -23,8 +23,10 @@ from django.utils import timezone
 
 from core.cache import CacheUnavailable
 from core.errors import ActionError
+from core.memo import register
 
 _local = LocMemCache("veche-limits-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+register("limits-fallback", _local.clear)
 _now = time.time  # tests move the clock through this
 
 

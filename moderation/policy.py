@@ -5,10 +5,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.roles import ROLE_CACHE_SECONDS
 from core.errors import ActionError
 from discussion.models import Comment
-
-ROLE_CACHE_SECONDS = 60  # how long a member's ban and moderator role are remembered
 
 
 def _ban_key(member_id: int) -> str:
@@ -54,17 +53,6 @@ def forget_ban(member_id: int) -> None:
     from django.core.cache import cache
 
     cache.delete(_ban_key(member_id))
-
-
-def can_moderate(member) -> bool:
-    from django.core.cache import cache
-
-    key = f"can-moderate:{member.pk}"
-    value = cache.get(key)
-    if value is None:
-        value = member.has_perm("moderation.moderate")
-        cache.set(key, value, timeout=ROLE_CACHE_SECONDS)
-    return value
 
 
 def _check_not_banned(member) -> None:

@@ -1,6 +1,7 @@
 """Changes to the publication: saving articles (rendering their bodies), counting views."""
 
 from core.markup import render_article
+from newsroom import versions
 from newsroom.models import Article
 
 _COUNTED = {"views", "comment_count", "thread_version", "order_version"}
@@ -18,20 +19,16 @@ def do_save_article(article: Article) -> Article:
     else:  # counters and versions move by their own updates: an editor's form must not write them back
         article.save(update_fields=[f.name for f in Article._meta.concrete_fields
                                     if not f.primary_key and f.name not in _COUNTED])
-    if article.pk is not None:  # its cached pages show the old text or state: drop them after commit
-        from django.db import transaction
-
-        from core import pagecache
-
-        transaction.on_commit(lambda: pagecache.invalidate(article.pk))
+    if article.pk is not None:  # its cached pages show the old text or state
+        versions.changed(article.pk, versions.Change.ARTICLE)
     return article
 
 
 def do_record_view(article: Article) -> int:
     """Count a page view; returns the count to show: the stored one, as every other page and
     the API show it. The view itself is counted in the process and written within seconds
-    (core.viewcount), so reading an article costs no write and no round trip."""
-    from core import viewcount
+    (newsroom.viewcount), so reading an article costs no write and no round trip."""
+    from newsroom import viewcount
 
     viewcount.count(article.pk)
     return article.views

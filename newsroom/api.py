@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.display import format_time
 from core.http import json_message
-from discussion.render import format_time
 from newsroom.models import Article
 
 PER_PAGE = 50

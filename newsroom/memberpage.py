@@ -14,7 +14,6 @@ notice — is rendered for that member alone and not kept.
 """
 
 import secrets
-import time
 import uuid
 from types import SimpleNamespace
 
@@ -22,11 +21,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import json_script
 
+from core.memo import Memo
 from core.slots import cut, cutter, marker
 from discussion import page as discussion_page
 from discussion.page import Marks
+from newsroom.variations import MEMBER_SLOTS
 
-SLOTS = ("account", "style", "token", "me", "votes", "idem")
+SLOTS = MEMBER_SLOTS  # what differs between members: see newsroom.variations
 # Markers only the renderer can write (core.slots): a member's own text (a kept draft, say)
 # holding NUL or a marker's name is shown as text, never filled.
 MARKERS = {name: marker(name) for name in SLOTS}
@@ -54,7 +55,7 @@ class Skeleton:
 def account_links(member) -> bytes:
     """The header's account links, with a slot for the token (reads the cache, or the database)."""
     from accounts.replies import unread_count
-    from moderation.policy import can_moderate
+    from accounts.roles import can_moderate
 
     return _account(member, unread_count(member), can_moderate(member))
 
@@ -73,22 +74,16 @@ def values(member, m: Marks, token: str, nonce: str, account: bytes | None = Non
     }
 
 
-_accounts: dict[tuple, bytes] = {}
-_ACCOUNTS_MAX = 10_000
+_accounts: Memo[bytes] = Memo("account-links", items=10_000)
 
 
 def _account(member, unread: int, moderator: bool) -> bytes:
     """The header's account links, rendered once per member and state (with a slot for the
     token): a template render costs more than the rest of a member page."""
     key = (member.pk, member.login, unread, moderator)
-    html = _accounts.get(key)
-    if html is None:
-        if len(_accounts) >= _ACCOUNTS_MAX:
-            _accounts.clear()
-        html = _accounts[key] = render_to_string("_account.html", {
-            "user": member, "csrf_token": MARKERS["token"], "unread_replies": unread,
-            "can_moderate": moderator}).encode()
-    return html
+    return _accounts.get_or_make(key, lambda: render_to_string("_account.html", {
+        "user": member, "csrf_token": MARKERS["token"], "unread_replies": unread,
+        "can_moderate": moderator}).encode())
 
 
 def shareable(request, member, m: Marks, draft) -> bool:
@@ -111,32 +106,9 @@ def _session(session_key: str):
 MEMO_SECONDS = 5  # a member seen this recently is served from memory (see personalise_from_memory)
 
 
-class _Memo:
-    """A bounded dict whose entries expire; full, it starts over."""
+_viewers: Memo[tuple] = Memo("viewers", items=10_000, ttl=MEMO_SECONDS)  # session key → (member, auth hash, account links)
+_marks: Memo = Memo("member-marks", items=50_000, ttl=MEMO_SECONDS)  # (member, article, generation) → Marks
 
-    def __init__(self, size: int):
-        self.size, self.data = size, {}
-
-    def get(self, key):
-        hit = self.data.get(key)
-        return hit[1] if hit is not None and hit[0] > time.monotonic() else None
-
-    def put(self, key, value) -> None:
-        if len(self.data) >= self.size:
-            self.data.clear()
-        self.data[key] = (time.monotonic() + MEMO_SECONDS, value)
-
-    def clear(self) -> None:
-        self.data.clear()
-
-
-_viewers = _Memo(10_000)  # session key → (member, session auth hash, account links)
-_marks = _Memo(50_000)  # (member id, article id, page generation) → Marks
-
-
-def forget() -> None:
-    _viewers.clear()
-    _marks.clear()
 
 
 def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str):

@@ -14,10 +14,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import mark_safe
 
 from core import pagecache, params, statements
-from core.front import variant as front_variant
 from core.text import drop_nul
 from discussion import page as discussion_page
-from newsroom import memberpage
+from newsroom import memberpage, sql, variations
 from newsroom.actions import do_record_view
 from newsroom.models import Article, Author, Section, Tag
 
@@ -79,21 +78,11 @@ def search(request):
     return _listing(request, qs, "newsroom/search.html", {"q": q})
 
 
-_A, _S, _AU, _T = (m._meta.db_table for m in (Article, Section, Author, Tag))
-_ARTICLE = (f'SELECT a.*, s.name AS section_name, s.slug AS section_slug, au.name AS author_name, '
-            f'au.slug AS author_slug FROM "{_A}" a JOIN "{_S}" s ON s.id = a.section_id '
-            f'LEFT JOIN "{_AU}" au ON au.id = a.author_id '
-            "WHERE a.slug = %s AND a.state IN (%s, %s) AND a.published_at <= %s")
-_TAGS = (f'SELECT t.id, t.name, t.slug FROM "{_T}" t JOIN "{Article.tags.through._meta.db_table}" at '
-         "ON at.tag_id = t.id WHERE at.article_id = %s ORDER BY t.name")
-
-
 def published_article(slug: str) -> Article:
     """A published article with the names and addresses of its section and author, read by
     one statement written once (the ORM compiled the same query anew for every page: two
     thirds of its time). Raw queries still convert each column as the model's field does."""
-    found = list(Article.objects.raw(_ARTICLE, [slug, Article.State.PUBLISHED, Article.State.SCHEDULED,
-                                                statements.time(timezone.now())]))
+    found = list(Article.objects.raw(sql.ARTICLE, [slug, *sql.shown_params(statements.time(timezone.now()))]))
     if not found:
         raise Http404("No such publication.")
     obj = found[0]
@@ -108,7 +97,7 @@ def published_article(slug: str) -> Article:
 
 
 def article_tags(obj: Article) -> list[Tag]:
-    return list(Tag.objects.raw(_TAGS, [obj.pk]))
+    return list(Tag.objects.raw(sql.TAGS, [obj.pk]))
 
 
 def article(request, slug):
@@ -128,7 +117,7 @@ def article(request, slug):
     member = request.user if request.user.is_authenticated else None
     shared = (member is None and obj.is_visible()
               and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES)
-    variant = front_variant(request.META.get("QUERY_STRING", "").encode()) if (shared or member) else None
+    variant = variations.variant(request.META.get("QUERY_STRING", "").encode()) if (shared or member) else None
     gen = pagecache.generation(obj.pk) if variant else None
     token = memberpage.MARKERS["token"] if member else None
     discussion = discussion_page.for_viewer(request, obj, order, cpage, shared=shared, token=token)

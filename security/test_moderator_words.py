@@ -86,7 +86,7 @@ def test_the_front_never_serves_the_shared_skeleton_to_the_author(said, article,
     """The ASGI front fills the member skeleton kept from one member's page for others: it
     must not be the author's page, and the author must get theirs from Django."""
     from core import pagecache
-    from core.tests.test_front import asgi_get, from_front, signed_in
+    from config.tests.test_front import asgi_get, from_front, signed_in
 
     pagecache.SLUGS.clear()
     bob_client, bob_cookies = signed_in(bob)

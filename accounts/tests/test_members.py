@@ -7,6 +7,7 @@ from django.core import mail
 
 from accounts import actions, presence
 from accounts.models import Member
+from core import memo
 from core.errors import ActionError
 
 
@@ -126,7 +127,7 @@ def test_with_redis_a_process_remembers_marks_instead_of_asking_again(alice, set
     or read, it does not ask the shared cache again."""
     if not settings.REDIS_URL:
         settings.REDIS_URL = "redis://127.0.0.1:6379/15"  # the shared path; marks go to the configured cache
-    presence.forget_all()
+    memo.forget_all()
     now = time.time()
     asked = []
     real_get = presence._get
@@ -139,7 +140,7 @@ def test_with_redis_a_process_remembers_marks_instead_of_asking_again(alice, set
     assert real_get(alice.pk) == int(now + presence.TOUCH_EVERY)  # the mark was written again
 
     # A mark another process wrote is read once, then remembered.
-    presence.forget_all()
+    memo.forget_all()
     later = now + 1000
     presence._set(alice.pk, later)
     presence._marked.clear()  # as if another process had written it
@@ -220,7 +221,7 @@ def test_presence_of_thousands_of_members_with_redis(alice, settings, monkeypatc
         pytest.skip("the shared marks are Redis's (the PostgreSQL + Redis pass)")
     from core import cache as shared
 
-    presence.forget_all()
+    memo.forget_all()
     now = time.time()
     presence._set(alice.pk, now)
     nobody = list(range(10**8, 10**8 + presence._MARKS_AT_ONCE + 500))  # more than one script call takes

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from accounts import presence
+from core import memo
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def _online(member) -> bool:
 @pytest.mark.parametrize("door", ["/signout/", "/admin/logout/"])
 def test_signing_out_ends_presence_at_once(client, make_member, published, door,
                                            django_capture_on_commit_callbacks):
-    presence.forget_all()
+    memo.forget_all()
     member = make_member("leaver", is_staff=True)
     client.force_login(member)
     client.get("/")
@@ -39,7 +40,7 @@ def test_signing_out_ends_presence_at_once(client, make_member, published, door,
 
 
 def test_another_session_still_in_use_comes_back_online(client, alice):
-    presence.forget_all()
+    memo.forget_all()
     other = Client()
     other.force_login(alice)
     client.force_login(alice)
@@ -52,7 +53,7 @@ def test_another_session_still_in_use_comes_back_online(client, alice):
 
 
 def test_signing_out_someone_else_leaves_others_online(client, alice, bob):
-    presence.forget_all()
+    memo.forget_all()
     Client().force_login(bob)
     reader = Client()
     reader.force_login(bob)

@@ -80,7 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.site",
+                "config.context_processors.site",
             ],
         },
     },
@@ -180,7 +180,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 
 # A member is Online when their last request is younger than this many seconds.
 VECHE_PRESENCE_WINDOW = int(os.environ.get("VECHE_PRESENCE_WINDOW", "300"))
-# Page views are written every this many seconds, and when the server stops (core.viewcount).
+# Page views are written every this many seconds, and when the server stops (newsroom.viewcount).
 VECHE_VIEW_FLUSH_SECONDS = float(os.environ.get("VECHE_VIEW_FLUSH_SECONDS", "3"))
 
 # --- Community rules (README, "Moderation settings") -------------------------------------

@@ -35,7 +35,7 @@ def test_another_workers_change_reaches_this_copy(other_worker):
     gen = pagecache.generation(article)
     other_worker.learn(article, gen, other_worker.epoch)
     assert other_worker.get(article) == gen
-    pagecache.invalidate(article)  # a change committed in "this" worker
+    pagecache.raise_generation(article)  # a change committed in "this" worker
     assert _until(lambda: other_worker.get(article) == gen + 1)
     # a value read before the announcement arrived never lowers the copy
     other_worker.learn(article, gen, other_worker.epoch)
@@ -58,7 +58,7 @@ def test_a_lost_subscription_empties_the_copy_and_lookups_read_redis(other_worke
     assert _until(lambda: other_worker.live)  # it subscribes again by itself, and follows changes again
     gen = pagecache.generation(article)
     other_worker.learn(article, gen, other_worker.epoch)
-    pagecache.invalidate(article)
+    pagecache.raise_generation(article)
     assert _until(lambda: other_worker.get(article) == gen + 1)
 
 
@@ -77,8 +77,8 @@ def test_a_raised_generation_reads_back_through_the_cache():
 
     article = 987_003
     cache.delete(pagecache._gen_key(article))
-    pagecache.invalidate(article)  # a missing key starts at 1
-    pagecache.invalidate(article)
+    pagecache.raise_generation(article)  # a missing key starts at 1
+    pagecache.raise_generation(article)
     assert cache.get(pagecache._gen_key(article)) == 2
     pagecache.watcher.forget(article)
     assert pagecache.generation(article) == 2
@@ -93,7 +93,8 @@ def test_pages_and_threads_reach_the_shared_cache_after_the_response(client, art
     article.refresh_from_db()
     assert client.get(article.get_absolute_url()).status_code == 200
     later.flush()
-    pagecache.forget()
+    pagecache._near.clear()
+    pagecache.watcher.reset()
     page._local.clear()  # what another worker holds: nothing of its own
     hit = pagecache.lookup("page", article.slug, "oldest:1")
     assert hit is not None and b"first words" in hit[1]

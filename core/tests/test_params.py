@@ -79,7 +79,7 @@ def test_every_url_with_an_id_uses_the_bounded_converter():
 
 def test_the_asgi_front_reads_page_numbers_the_same_way():
     """"²" passed str.isdigit() and then failed int(): a 500 before Django was reached."""
-    from core.front import variant
+    from newsroom.variations import variant
 
     assert variant(b"p=2") == "oldest:2"
     for query in (b"p=%C2%B2", b"p=%D9%A1", b"p=%EF%BC%91", b"p=123456"):

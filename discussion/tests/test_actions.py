@@ -165,13 +165,11 @@ def test_a_vote_commits_without_waiting_for_the_disk_and_nothing_else_does(alice
     last votes, each whole); the connection is back to synchronous commits afterwards."""
     from django.db import connection
 
-    from moderation import brigades
-
     if connection.vendor != "postgresql":
         pytest.skip("synchronous_commit is PostgreSQL's (the PostgreSQL + Redis pass)")
     c = post(alice, article, "a minus is screened inside the vote's transaction")
     during = []
-    monkeypatch.setattr(brigades, "after_minus", lambda vote: during.append(_setting()) or False)
+    monkeypatch.setattr(actions.voting, "MINUS_SCREENS", [lambda vote: during.append(_setting()) or False])
     actions.vote(bob, c, -1)
     assert during == ["off"]
     assert _setting() == "on"

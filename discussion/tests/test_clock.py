@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from discussion import render
+from core import display
 
 ZONES = ["Europe/Moscow", "UTC", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu",
          "America/St_Johns", "Africa/Monrovia", "Pacific/Chatham", "Europe/London"]
@@ -15,7 +15,7 @@ ZONES = ["Europe/Moscow", "UTC", "America/New_York", "Australia/Lord_Howe", "Asi
 def _reference(dt, tz):
     local = dt.astimezone(tz)
     return (local.isoformat(timespec="seconds"),
-            f"{local.day} {render.MONTHS[local.month]} {local.year} {local.hour:02d}:{local.minute:02d}")
+            f"{local.day} {display.MONTHS[local.month]} {local.year} {local.hour:02d}:{local.minute:02d}")
 
 
 def _instants(tz_name: str):
@@ -35,7 +35,7 @@ def _instants(tz_name: str):
 @pytest.mark.parametrize("zone", ZONES)
 def test_clock_matches_the_zone_database(zone):
     tz = ZoneInfo(zone)
-    clock = render.Clock(tz)
+    clock = display.Clock(tz)
     for dt in _instants(zone):
         expected = _reference(dt, tz)
         assert clock.format(dt) == expected, dt
@@ -49,6 +49,6 @@ def test_clock_matches_the_zone_database(zone):
 def test_the_site_clock_follows_the_setting(settings):
     dt = datetime(2021, 5, 14, 10, 49, 7, tzinfo=UTC)
     settings.TIME_ZONE = "Europe/Moscow"
-    assert render.format_time(dt) == ("2021-05-14T13:49:07+03:00", "14 May 2021 13:49")
+    assert display.format_time(dt) == ("2021-05-14T13:49:07+03:00", "14 May 2021 13:49")
     settings.TIME_ZONE = "Asia/Kathmandu"
-    assert render.format_time(dt) == ("2021-05-14T16:34:07+05:45", "14 May 2021 16:34")
+    assert display.format_time(dt) == ("2021-05-14T16:34:07+05:45", "14 May 2021 16:34")

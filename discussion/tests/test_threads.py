@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import display, memo
 from discussion import actions, render, threads
 from discussion.models import Comment
 
@@ -173,7 +174,7 @@ def test_kept_comment_fragments_never_show_a_comment_as_it_was(alice, bob, artic
 
     def both() -> tuple[str, str]:
         kept = fresh_fragment(article)
-        render.fragments.clear()
+        memo.forget_all()  # every kept fragment, byline and zone hour
         return kept, fresh_fragment(article)
 
     first = post(alice, article, "First words")
@@ -254,7 +255,7 @@ def test_times_read_as_text_in_any_date_style(alice, article, post, datestyle):
     try:
         row = next(r for r in threads.load_comments(article.pk) if r.pk == c.pk)
         assert (row.created, row.edited) == (exact, fraction)
-        assert render.clock().format(row._created) == render.clock().format(exact)
+        assert display.clock().format(row._created) == display.clock().format(exact)
     finally:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

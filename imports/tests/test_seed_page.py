@@ -55,7 +55,7 @@ def test_the_api_shows_the_seed_tree(client, imported):
         a = c["author"]
         from datetime import datetime
 
-        from discussion.render import format_time
+        from core.display import format_time
 
         human = format_time(datetime.fromisoformat(c["created"]))[1]
         got.append((c["number"], a["login"], a["real_name"], a["presence"], human))

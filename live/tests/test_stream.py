@@ -28,7 +28,7 @@ def quick(monkeypatch):
 
 @pytest.fixture
 def slug(article):
-    pagecache.SLUGS[article.slug] = article.pk  # the front finds it without a database thread
+    pagecache.SLUGS.put(article.slug, article.pk)  # the front finds it without a database thread
     return article.slug
 
 

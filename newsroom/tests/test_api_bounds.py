@@ -33,7 +33,7 @@ def test_the_known_orders_answer(client, article, order):
 
 @pytest.mark.django_db(transaction=True)  # Django answers in another thread
 def test_an_unknown_order_is_refused_through_the_asgi_front_too(article, client):
-    from core.tests.test_front import asgi_get
+    from config.tests.test_front import asgi_get
 
     client.get(f"/api/v1/articles/{article.slug}/comments/")  # the front now knows the slug
     status, headers, body = asgi_get(f"/api/v1/articles/{article.slug}/comments/", query="order=bogus")

@@ -63,7 +63,7 @@ def test_one_view_is_one_view(client, published):
 
 
 def test_views_are_counted(client, published):
-    from core import viewcount
+    from newsroom import viewcount
 
     for _ in range(55):
         client.get(published.get_absolute_url())

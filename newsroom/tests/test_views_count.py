@@ -8,8 +8,7 @@ import time
 
 import pytest
 
-from core import viewcount
-from newsroom import actions
+from newsroom import actions, viewcount
 from newsroom.models import Article
 
 
@@ -107,7 +106,7 @@ def test_the_timer_writes_views_within_seconds(article, settings, monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_servers_clean_stop_writes_the_views_left(article, monkeypatch):
-    from core.front import Front
+    from config.front import Front
 
     flusher = viewcount.Flusher()
     monkeypatch.setattr(viewcount, "flusher", flusher)

@@ -15,8 +15,6 @@ security headers of core.headers, those Django's handler sends outside its middl
 
 import asyncio
 import re
-from functools import cache
-from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -25,31 +23,15 @@ from django.http.request import split_domain_port, validate_host
 from django.middleware.csrf import CSRF_ALLOWED_CHARS as CSRF_CHARS
 from django.middleware.csrf import CSRF_SECRET_LENGTH
 
-from core import headers, pagecache, refusals, viewcount
+from core import headers, pagecache, refusals
+from core.memo import Memo
 from core.middleware import PrimaryPinMiddleware
-from core.params import is_digits
+from newsroom import viewcount
+from newsroom.variations import variant
 
 ARTICLE = re.compile(r"^/articles/([^/]+)/$")
 API = re.compile(r"^/api/v1/articles/([^/]+)/comments/$")
 EVENTS = re.compile(r"^/articles/([^/]+)/events/$")
-ORDERS = {"oldest", "newest", "best"}
-
-
-def variant(query: bytes, allow_page: bool = True) -> str | None:
-    """The cache variant for a query string, or None when it holds anything else."""
-    order, page = "oldest", "1"
-    try:
-        pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True, strict_parsing=False)
-    except ValueError:
-        return None
-    for k, v in pairs:
-        if k == "order" and v in ORDERS:
-            order = v
-        elif k == "p" and allow_page and is_digits(v, max_length=5):  # not "²": int() refuses it
-            page = str(int(v))
-        else:
-            return None
-    return f"{order}:{page}"
 
 
 def security_headers(https: bool, nonce: str = "", private: bool = False) -> list[tuple[bytes, bytes]]:
@@ -223,9 +205,11 @@ class Front:
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
 
-@cache
+_headers: Memo[tuple] = Memo("front-headers", items=2)  # over https or not → a page's headers
+
+
 def _shared_headers(https: bool) -> tuple[tuple[bytes, bytes], ...]:
-    return tuple(security_headers(https))
+    return _headers.get_or_make(https, lambda: tuple(security_headers(https)))
 
 
-setting_changed.connect(lambda **kwargs: _shared_headers.cache_clear(), weak=False)
+setting_changed.connect(lambda **kwargs: _headers.clear(), weak=False)

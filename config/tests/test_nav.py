@@ -3,7 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core import context_processors
+from config import context_processors
 from newsroom.models import Section
 
 
@@ -39,6 +39,8 @@ def test_kept_sections_expire(db, monkeypatch):
     import time
     from types import SimpleNamespace
 
+    from core import memo
+
     later = time.monotonic() + context_processors.NAV_SECONDS + 1
-    monkeypatch.setattr(context_processors, "time", SimpleNamespace(monotonic=lambda: later))
+    monkeypatch.setattr(memo, "time", SimpleNamespace(monotonic=lambda: later))
     assert any(name == "Aviation" for _a, name in context_processors.nav_sections())

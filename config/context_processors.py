@@ -1,6 +1,6 @@
-import time
-
 from django.conf import settings
+
+from core.memo import Memo
 
 
 def site(request):
@@ -11,7 +11,8 @@ def site(request):
         from accounts.replies import unread_count
 
         data["unread_replies"] = unread_count(user)
-        from moderation.policy import active_ban, can_moderate
+        from accounts.roles import can_moderate
+        from moderation.policy import active_ban
 
         ban = active_ban(user)
         data["ban_notice"] = ban.describe() if ban else ""
@@ -23,21 +24,19 @@ def nav_sections():
     """The header's sections as (address, name): every page shows them, and they change a few
     times a year. Each process keeps them NAV_SECONDS (saving a section forgets them in the
     process that saved it at once; others follow within the minute), as plain pairs."""
-    global _nav
-    kept = _nav
-    if kept is not None and time.monotonic() < kept[0]:
-        return kept[1]
+    return _nav.get_or_make("sections", _sections)
+
+
+def _sections() -> list[tuple[str, str]]:
     from newsroom.models import Section
 
-    sections = [(s.get_absolute_url(), s.name) for s in Section.objects.only("slug", "name")]
-    _nav = (time.monotonic() + NAV_SECONDS, sections)
-    return sections
+    return [(s.get_absolute_url(), s.name) for s in Section.objects.only("slug", "name")]
 
 
 NAV_SECONDS = 60
-_nav: tuple[float, list[tuple[str, str]]] | None = None
+_nav: Memo[list[tuple[str, str]]] = Memo("nav", items=1, ttl=NAV_SECONDS)
 
 
 def forget_nav(**_signal) -> None:
-    global _nav
-    _nav = None
+    """A section was saved or deleted (a signal receiver)."""
+    _nav.clear()

@@ -3,7 +3,7 @@ process stops cleanly.
 
 Reading an article costs no write and no round trip: the view is a count in this process's
 memory. A thread writes the counts gathered every FLUSH_SECONDS (all articles in one
-transaction); `veche serve` writes the rest at shutdown (core.front's lifespan handler, on
+transaction); `veche serve` writes the rest at shutdown (config.front's lifespan handler, on
 SIGTERM or SIGINT), and an exit hook does for other servers. A crash loses at most the last
 few seconds of views.
 
