@@ -1,8 +1,8 @@
 # Veche — two commands: `make run` and `make test`.
 # PY: the Python that makes .venv. Unless given (`make run PY=python3.12`), the newest of
-# python3.13, python3.12 and python3.11 that runs, else python3 when it is 3.11 or later. Each
+# python3.15, python3.14, python3.13, python3.12 and python3.11 that runs, else python3 when it is 3.11 or later. Each
 # is run, not only looked up: a version manager's shim can be on PATH for a version it lacks.
-PY_CANDIDATES := python3.13 python3.12 python3.11 python3
+PY_CANDIDATES := python3.15 python3.14 python3.13 python3.12 python3.11 python3
 PY_OK := import sys; sys.exit(sys.version_info < (3, 11))
 ifeq ($(origin PY),undefined)
 PY := $(shell for p in $(PY_CANDIDATES); do $$p -c '$(PY_OK)' >/dev/null 2>&1 && { echo $$p; break; }; done)

@@ -53,6 +53,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             return too_many(self.render_to_response(self.get_context_data(form=form)), refused)
         return super().post(request, *args, **kwargs)
 
+    def form_invalid(self, form):
+        """The old password was right (the new ones did not match, or were refused): the
+        attempt counted by post() was no guess, so it leaves the lock's count as a sign-in does."""
+        if "old_password" not in form.errors:
+            from moderation import limits
+
+            limits.signin_succeeded(self.request.user.login)
+        return super().form_invalid(form)
+
     def form_valid(self, form):
         from moderation import limits
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from accounts import signin
 from config import openapi
@@ -18,6 +19,9 @@ urlpatterns = [
     path("api/v1/openapi.json", openapi.document, name="openapi"),
     # The admin's sign-in is Veche's, with its limits and lock (found before the admin's own).
     path("admin/login/", signin.admin_sign_in, name="admin-signin"),
+    # So is the password change: the admin's own checks the old password with no limit.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="accounts:password-change"),
+         name="admin-password-change"),
     path("admin/", admin.site.urls),
 ]
 

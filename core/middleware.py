@@ -111,3 +111,28 @@ class AfterCommitMiddleware:
 
         with after_commit.gathered():
             return self.get_response(request)
+
+
+class PrivateToMembersMiddleware:
+    """Whatever Django renders for a signed-in member is theirs: `Cache-Control: private`
+    (and revalidated), unless the view said more (never_cache's no-store). The ASGI front
+    marks the member pages it fills itself the same way; this covers the pages Django renders
+    for a member — the article page with their held comment or a moderator's note to them,
+    the reply and report pages, the thread fragment, the comments JSON — so no shared cache
+    in between keeps one member's page for another."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            from django.utils.cache import patch_cache_control, patch_vary_headers
+
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True, no_cache=True)
+            elif "public" not in response["Cache-Control"]:
+                patch_cache_control(response, private=True)
+            patch_vary_headers(response, ("Cookie",))
+        return response

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from core import headers as security
 from core import refusals
 from core.http import client_address
+from core.memo import Memo
 from live.broker import get_broker, well_formed_id
 
 HEARTBEAT_SECONDS = 15
@@ -109,14 +110,19 @@ def _article_id(slug: str) -> int | None:
     return Article.objects.published().filter(slug=slug).values_list("id", flat=True).first()
 
 
-async def article_id_for(slug: str) -> int | None:
-    from core.pagecache import SLUGS
+# slug → id of a published article, for opening streams. Not the front's slugs memo: that one
+# says only that a slug was an article once, and a stream must not open on an article taken
+# back to draft. A reader may still open one up to PUBLISHED_SECONDS after that.
+PUBLISHED_SECONDS = 30
+_published: Memo[int] = Memo("stream-articles", items=100_000, ttl=PUBLISHED_SECONDS)
 
-    found = SLUGS.get(slug)
+
+async def article_id_for(slug: str) -> int | None:
+    found = _published.get(slug)
     if found is None:
         found = await _article_id(slug)
         if found is not None:
-            SLUGS.put(slug, found)
+            _published.put(slug, found)
     return found
 
 

@@ -48,8 +48,9 @@ def report(request, pk):
 QUEUE_SHOWN = 200  # items the queue page lists, most urgent first; the rest wait their turn
 
 
-def _queue_items() -> tuple[list[Comment], int, int]:
-    """(comments, how many have open reports, how many are held): comments with open reports,
+def _queue_items() -> tuple[list[Comment], int, int, int]:
+    """(comments, how many have open reports, how many are held, how many wait in all — a
+    held comment may be reported too): comments with open reports,
     most urgent first — reports weighted by the reporters' standing (a reporter with a
     positive rating counts double) — then held ones, oldest first.
 
@@ -69,16 +70,16 @@ def _queue_items() -> tuple[list[Comment], int, int]:
     comments = [found[cid] for cid in shown if cid in found]
     for c in comments:
         c.open_reports = reports.get(c.pk, [])
-    return comments, len(reports), len(held)
+    return comments, len(reports), len(held), len(weight)
 
 
 @moderator_required
 def queue(request):
     cases = BrigadeCase.objects.filter(state=BrigadeCase.State.OPEN).select_related("target")
-    items, n_reported, n_held = _queue_items()
+    items, n_reported, n_held, n_waiting = _queue_items()
     return render(request, "moderation/queue.html", {
         "items": items, "n_reported": n_reported, "n_held": n_held, "n_waiting": len(items),
-        "more": n_reported + n_held - len(items) if n_reported + n_held > len(items) else 0,
+        "more": n_waiting - len(items),
         "cases": cases, "reasons": Reason.choices,
     })
 

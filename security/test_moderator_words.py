@@ -85,8 +85,8 @@ def test_live_events_do_not_carry_them(monkeypatch, alice, moderator, article, p
 def test_the_front_never_serves_the_shared_skeleton_to_the_author(said, article, alice, bob):
     """The ASGI front fills the member skeleton kept from one member's page for others: it
     must not be the author's page, and the author must get theirs from Django."""
-    from core import pagecache
     from config.tests.test_front import asgi_get, from_front, signed_in
+    from core import pagecache
 
     pagecache.SLUGS.clear()
     bob_client, bob_cookies = signed_in(bob)

@@ -114,6 +114,10 @@ def check_post(member, article: Article, body: str, parent_id: int | None = None
             raise ActionError("That comment cannot be replied to: it was removed.", code="parent_gone",
                               field="parent")
     status = policy.screen_comment(member, article, body)
+    if parent is not None and parent.status == Status.HELD:
+        # Under a comment readers do not see yet, a reply waits with it: shown now, it would
+        # be public (and could quote the held text) while the thread above it is not.
+        status = Status.HELD
     html = render_comment(body, describe_source(article))
     return Draft(body, html, parent, status, quotes_in(article, body))
 
