@@ -3,20 +3,21 @@
 Nothing in Redis is the only copy of anything that matters (comments, votes and accounts
 live in the database), so a lost Redis must cost speed, not pages: reads miss, writes are
 dropped, and counters raise CacheUnavailable so their callers can fall back. After an error
-Redis is left alone for BREAK_SECONDS, so a dead server does not add a timeout to every call.
+Redis is left alone for a moment by every caller in the process (core.breaker), so a dead
+server does not add a timeout to every call.
 """
 
 import logging
 import queue
 import threading
-import time
 from contextlib import contextmanager
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
+from core import breaker
+
 log = logging.getLogger(__name__)
-BREAK_SECONDS = 2.0
 
 
 class CacheUnavailable(Exception):
@@ -46,8 +47,6 @@ _clients_lock = threading.Lock()
 
 
 class ResilientRedisCache(RedisCache):
-    _broken_until = 0.0
-
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = KeptClient
@@ -67,14 +66,12 @@ class ResilientRedisCache(RedisCache):
         return client
 
     def _guard(self, fn, default, *args, **kwargs):
-        if time.monotonic() < self._broken_until:
+        if not breaker.redis.closed:
             return default
         try:
             return fn(*args, **kwargs)
         except (RedisError, OSError) as exc:  # connection refused, timeouts, a dying server
-            if time.monotonic() >= self._broken_until:
-                log.warning("cache unavailable: %s", exc)
-            type(self)._broken_until = time.monotonic() + BREAK_SECONDS
+            breaker.redis.failed("cache", exc)
             return default
 
     def validate_key(self, key):
@@ -84,7 +81,7 @@ class ResilientRedisCache(RedisCache):
 
     @property
     def available(self) -> bool:
-        return time.monotonic() >= self._broken_until
+        return breaker.redis.closed
 
     def get(self, key, default=None, version=None):
         return self._guard(super().get, default, key, default, version)

@@ -14,6 +14,7 @@ import time
 
 from django.core.cache import cache
 
+from core import breaker
 from core.cache import count, later
 from core.memo import Memo, register
 
@@ -112,6 +113,9 @@ class Watcher:
         a request, sent with the request's other writes after commit (core.cache.after_commit)."""
         from core.cache import after_commit
 
+        if not breaker.redis.closed:  # Redis failed a moment ago: the pages expire within TTL
+            self.forget(article_id)
+            return
         try:
             if self.publisher is None:
                 import redis
@@ -146,7 +150,7 @@ class Watcher:
 
     def _raised(self, article_id: int, gen, error) -> None:
         if error is not None:  # the pages expire within TTL; the change itself is saved
-            log.warning("page generation not raised: %s", error)
+            breaker.redis.failed("page generation not raised", error)
             self.forget(article_id)
             return
         with self.lock:

@@ -120,7 +120,7 @@ def comment_added(comment: Comment, parent: Comment | None = None) -> None:
         return {
             "type": "comment.new", "article": comment.article_id, "comment": comment.pk,
             "parent": comment.parent_id, "number": node.index, "depth": node.depth,
-            "author": comment.author_id, "html": _public_html(node),
+            "author": comment.author_id, "html": _filled(new_comment_markup(comment), comment.author_id),
         }
 
     publish_on_commit(LazyEvent(event, "comment.new", comment.article_id))
@@ -146,13 +146,26 @@ def vote_changed(comment: Comment, plus: int, minus: int) -> None:
                        "plus": plus, "minus": minus})
 
 
-def _public_html(node) -> str:
-    """The fragment as any reader gets it: presence filled, the CSRF token left empty for
-    the page's script to fill from its own form."""
+def new_comment_markup(comment: Comment) -> str:
+    """A comment just posted (comment_added gave it its node), rendered once for both its
+    live event and its poster's answer: a new comment has nothing only its author may read,
+    so the two are the same markup, with slots for presence and the CSRF token."""
+    html = getattr(comment, "published_markup", None)
+    if html is None:
+        html = comment.published_markup = render.render_comment(comment.published_node) + "</li>"
+    return html
+
+
+def _filled(html: str, author_id: int) -> str:
+    """A comment's markup as any reader gets it: its author's presence filled, the CSRF token
+    left empty for the page's script to fill from its own form."""
     from accounts.presence import online_until
 
-    html = render.render_comment(node) + "</li>"
-    return render.fill_one(html, "", online_until([node.comment.author_id]))
+    return render.fill_one(html, "", online_until([author_id]))
+
+
+def _public_html(node) -> str:
+    return _filled(render.render_comment(node) + "</li>", node.comment.author_id)
 
 
 class LazyEvent(dict):

@@ -57,7 +57,7 @@ def shared_parts(article, order: str, page: int = 1) -> tuple[list[str], int, st
     hit = cache.get(key) if shared else None
     if hit is None:
         nodes, number, count, summary = _load(article, order, page, None)
-        hit = (render.split_slots(render.render_thread_bytes(nodes)), len(nodes), summary, number, count)
+        hit = (render.Split(render.render_thread_bytes(nodes)), len(nodes), summary, number, count)
         if shared:
             later.set(key, hit, timeout=CACHE_SECONDS)
     _local.put(key, hit)
@@ -148,12 +148,12 @@ def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: b
         nodes, number, count, summary = _load(article, order, page, viewer.pk)
         held_ids = frozenset(n.comment.pk for n in nodes if n.comment.status == Comment.Status.HELD)
         html = render.render_thread_bytes(nodes, held_ids, frozenset(mine.noted))
-        parts, shown = render.split_slots(html), len(nodes)
+        parts, shown = render.Split(html), len(nodes)
     else:
         parts, shown, summary, number, count = shared_parts(article, order, page)
     if token is None:
         token = "" if shared else get_token(request)
-    html = render.fill(parts, token, online_until(render.slot_members(parts)))
+    html = parts.fill(token, online_until(parts.members))
     return {
         "thread_html": html,
         "shown": shown,
@@ -182,12 +182,6 @@ def viewer_style(own_ids, editable, votes) -> str:
     if downs:
         rules.append(",".join(downs) + "{background:var(--minus-bg);color:var(--minus-fg);font-weight:700}")
     return "\n".join(rules)
-
-
-def fresh_fragment(article, viewer_id=None) -> str:
-    """The thread without the cache (for tests)."""
-    nodes = threads.build(threads.load_comments(article.pk), "oldest", viewer_id=viewer_id)
-    return render.render_thread(nodes)
 
 
 def clear_caches() -> None:

@@ -230,19 +230,5 @@ class Split:
         return b"".join(filled)
 
 
-def split_slots(html: bytes) -> Split:
-    return Split(html)
-
-
-def fill(split: "Split", token: str, online: dict[int, float]) -> bytes:
-    """Fill a split thread's slots for one request: the CSRF token, and presence from
-    `online` (member id → until when they are Online)."""
-    return split.fill(token, online)
-
-
-def slot_members(split: "Split") -> set[int]:
-    return split.members
-
-
 def fill_one(html: str, token: str, online: dict[int, float]) -> str:
     return Split(html.encode()).fill(token, online).decode()

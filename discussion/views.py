@@ -64,11 +64,16 @@ def _partial(model, alias: str, values: dict):
 def _comment_json(comment: Comment, request) -> dict:
     from django.middleware.csrf import get_token
 
-    from discussion.live import node_for
+    from discussion.live import new_comment_markup, node_for
 
     data = {"id": comment.pk, "parent": comment.parent_id, "status": comment.status,
             "url": comment.get_absolute_url()}
-    node = comment.published_node if hasattr(comment, "published_node") else node_for(comment)
+    if hasattr(comment, "published_node"):  # just posted: the markup its live event carries
+        node = comment.published_node
+        data.update(number=node.index, depth=node.depth, html=thread_render.fill_one(
+            new_comment_markup(comment), get_token(request), online_until([comment.author_id])))
+        return data
+    node = node_for(comment)
     if node is None and comment.status == Comment.Status.HELD:
         c = Comment.objects.select_related("author").get(pk=comment.pk)
         node = threads.Node(c, 0, None, c.depth)  # only its author sees it: no number yet

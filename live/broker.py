@@ -20,6 +20,8 @@ from functools import cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from core import breaker
+
 log = logging.getLogger(__name__)
 
 REPLAY_WINDOW = 2000  # events kept for readers that reconnect
@@ -150,14 +152,13 @@ class RedisBroker(BaseBroker):
         self.redis = redis.Redis.from_url(self.url, socket_timeout=1, socket_connect_timeout=1)
         self._reader: threading.Thread | None = None
         self._stop = threading.Event()
-        self._down_until = 0.0
 
     def publish(self, event: dict) -> str | None:
         """The event's id; None when it waits to go with the request's other writes after
         commit (core.cache.after_commit), or was dropped because Redis is away."""
         from core.cache import after_commit
 
-        if time.monotonic() < self._down_until:
+        if not breaker.redis.closed:
             return None  # Redis failed a moment ago: do not make every write wait for it
         try:
             raw = json.dumps(event, ensure_ascii=False)
@@ -177,8 +178,7 @@ class RedisBroker(BaseBroker):
             return None
 
     def _failed(self, event: dict, exc: Exception) -> None:
-        log.warning("live event not published (%s): %s", event.get("type"), exc)
-        self._down_until = time.monotonic() + 2
+        breaker.redis.failed(f"live event {event.get('type')} not published", exc)
 
     def since(self, article: int | None, last_id: str) -> list[dict] | None:
         try:

@@ -169,7 +169,6 @@ def test_the_live_node_matches_the_thread(alice, bob, article, post):
 def test_kept_comment_fragments_never_show_a_comment_as_it_was(alice, bob, article, post, moderator):
     """Each change a comment can undergo must miss the fragment memo: a render that uses it
     equals one from nothing."""
-    from discussion.page import fresh_fragment
     from moderation import actions as moderation_actions
 
     def both() -> tuple[str, str]:
@@ -278,3 +277,9 @@ def test_a_built_thread_leaves_no_reference_cycles(alice, bob, article, post):
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def fresh_fragment(article, viewer_id=None) -> str:
+    """The thread rendered from the rows, without the thread caches."""
+    nodes = threads.build(threads.load_comments(article.pk), "oldest", viewer_id=viewer_id)
+    return render.render_thread(nodes)

@@ -209,13 +209,8 @@ def test_behind_a_trusted_proxy_the_forwarded_address_counts(slug):
 
 
 @pytest.mark.django_db
-def test_the_django_view_takes_the_same_ids(client, article, monkeypatch):
-    """The view that answers where the front does not (the test client, WSGI)."""
-    from live import views
-
-    seen = []
-    monkeypatch.setattr(views, "last_event_id", lambda h, q: seen.append(stream.last_event_id(h, q)) or "")
+def test_the_stream_has_one_handler_and_django_says_so(client, article):
+    """The front serves the stream (live.stream); Django's route only names the address."""
     r = client.get(f"/articles/{article.slug}/events/", {"last": "x\nevent: y"})
-    assert r.status_code == 200 and seen == [""]
-    r.close()
-    assert stream.streams.open == {}
+    assert r.status_code == 404 and r["Content-Type"].startswith("application/json")
+    assert b"event:" not in r.content and stream.streams.open == {}
