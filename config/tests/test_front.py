@@ -223,3 +223,28 @@ def test_a_member_seen_moments_ago_is_served_from_memory_yet_sees_every_change(
     bob_client.logout()
     status, headers, html = asgi_get(article.get_absolute_url(), bob_cookies)
     assert not from_front(headers) and f'data-me="{bob.pk}"' not in html
+
+
+SECURITY = ("content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy",
+            "cross-origin-opener-policy", "permissions-policy", "strict-transport-security")
+
+
+def _security(headers: dict) -> dict:
+    found = {k: v for k, v in headers.items() if k in SECURITY}
+    if "content-security-policy" in found:  # a nonce differs per answer (Django gives every page one)
+        found["content-security-policy"] = re.sub(r" 'nonce-[^']+'", "", found["content-security-policy"])
+    return found
+
+
+def test_a_page_carries_the_same_security_headers_from_django_and_from_the_front(scene, alice, article):
+    """The headers are written in one place (core.headers): a page Django renders and the same
+    page the front serves from the cache carry the same ones, for a visitor and a member."""
+    status, rendered, _ = asgi_get(article.get_absolute_url())  # rendered by Django, kept
+    status2, cached, _ = asgi_get(article.get_absolute_url())  # from the front's cache
+    assert status == status2 == 200 and "set-cookie" not in cached
+    assert _security(rendered) == _security(cached) and len(_security(cached)) >= 6
+    client, cookies = signed_in(alice)
+    django_headers = {k.lower(): v for k, v in client.get(article.get_absolute_url()).items()}
+    status3, front_headers, _ = asgi_get(article.get_absolute_url(), cookies)
+    assert status3 == 200 and from_front(front_headers)
+    assert _security(django_headers) == _security(front_headers)
