@@ -163,7 +163,7 @@ def quote_sources(source: str) -> list[str]:
 def paragraph_anchor(text: str, seen: dict[str, int]) -> str:
     """A stable anchor for a paragraph: from its words, so inserting another paragraph does
     not move it; a repeated paragraph gets a numeric suffix."""
-    digest = hashlib.sha1(collapse_space(text).encode()).hexdigest()[:8]
+    digest = hashlib.sha1(collapse_space(text).encode(), usedforsecurity=False).hexdigest()[:8]
     anchor = f"p-{digest}"
     n = seen.get(anchor, 0)
     seen[anchor] = n + 1

@@ -149,7 +149,7 @@ def short_key(text: str, limit: int = 64) -> str:
     text = str(text)
     if len(text) <= limit and ":" not in text and text.isprintable():
         return text
-    return "h" + hashlib.sha1(text.encode()).hexdigest()[:20]
+    return "h" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:20]
 
 
 def comment_key(source: str, thread: str, comment_id: str) -> str:

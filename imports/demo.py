@@ -110,7 +110,7 @@ ARTICLES = [
     },
 ]
 
-DEMO_PASSWORD = "veche-demo-password"  # demo members only; printed by `make run`
+DEMO_PASSWORD = "veche-demo-password"  # noqa: S105  demo members only; the README prints it
 
 
 @transaction.atomic

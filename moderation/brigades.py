@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from core import statements
 from discussion.models import Vote
+from moderation import sql
 
 WINDOW = timedelta(minutes=10)
 AUTHOR_MINUSES = 10  # the 11th minus to one author within WINDOW is a brigade
@@ -40,7 +41,7 @@ def after_minus(vote: Vote) -> bool:
     comment = vote.comment
     target = comment.author_id
     recent = Vote.objects.filter(voter_id=vote.voter_id, value=-1, counted=True, created__gte=now - WINDOW)
-    case_id, minuses = statements.one(_SCREEN, [BrigadeCase.State.OPEN, target, vote.voter_id,
+    case_id, minuses = statements.one(sql.SCREEN, [BrigadeCase.State.OPEN, target, vote.voter_id,
                                           vote.voter_id, True, statements.time(now - WINDOW)])
     if case_id is not None:
         _quarantine(BrigadeCase.objects.get(pk=case_id), [vote])
@@ -75,33 +76,12 @@ class _VoteIds:
         self.id, self.comment_id, self.voter_id = id, comment_id, voter_id
 
 
-def _tables():
-    from accounts.models import Member
-    from discussion.models import Comment
-    from moderation.models import BrigadeCase
-
-    through = BrigadeCase.votes.through._meta.db_table
-    return BrigadeCase._meta.db_table, through, Vote._meta.db_table, Comment._meta.db_table, Member._meta.db_table
-
-
-_B, _BV, _V, _C, _M = _tables()
-# Every minus is screened inside its vote's transaction: the usual case, one statement written
-# out — an open case against this author holding this voter, and the voter's recent minuses.
-_SCREEN = (f"SELECT (SELECT b.id FROM {_B} b JOIN {_BV} bv ON bv.brigadecase_id = b.id "
-           f"JOIN {_V} v ON v.id = bv.vote_id WHERE b.state = %s AND b.target_id = %s AND v.voter_id = %s "
-           f"ORDER BY b.id LIMIT 1), "
-           f"(SELECT COUNT(*) FROM {_V} WHERE voter_id = %s AND value = -1 AND counted = %s AND created >= %s)")
-_YOUNG = (f"SELECT v.id, v.comment_id, v.voter_id FROM {_V} v JOIN {_C} c ON c.id = v.comment_id "
-          f"JOIN {_M} m ON m.id = v.voter_id WHERE v.value = -1 AND v.counted = %s AND v.created >= %s "
-          f"AND c.author_id = %s AND m.date_joined >= %s")
-
-
 def _young_in_step(vote: Vote, target: int, now) -> bool:
     """Young accounts that minused the same comments of one author within STEP_WINDOW: at
     least two comments each minused by YOUNG_VOTERS of them, and the voters who minused two
     or more of those comments number YOUNG_VOTERS or more."""
     # Read as bare ids first: nearly always nothing is found, and only a case loads votes.
-    rows = [_VoteIds(*r) for r in statements.rows(_YOUNG, [True, statements.time(now - STEP_WINDOW), target,
+    rows = [_VoteIds(*r) for r in statements.rows(sql.YOUNG, [True, statements.time(now - STEP_WINDOW), target,
                                                     statements.time(now - YOUNG_AGE)])]
     by_comment: dict[int, set[int]] = {}
     for v in rows:

@@ -1,6 +1,10 @@
 """Every statement the newsroom writes out by hand, in one place (portable SQL: SQLite and
 PostgreSQL alike), and the one condition that says which articles a reader may see."""
 
+# Table and column names come from the models' metadata and conditions from this module;
+# every value is a parameter. Nothing a request wrote is ever part of a statement's text.
+# ruff: noqa: S608
+
 from newsroom.models import Article, Author, Section, Tag
 
 A, S, AU, T = (m._meta.db_table for m in (Article, Section, Author, Tag))
@@ -24,6 +28,9 @@ ARTICLE = (f'SELECT a.*, s.name AS section_name, s.slug AS section_slug, au.name
            f'LEFT JOIN "{AU}" au ON au.id = a.author_id WHERE a.slug = %s AND {shown("a")}')
 TAGS = (f'SELECT t.id, t.name, t.slug FROM "{T}" t JOIN "{Article.tags.through._meta.db_table}" at '
         "ON at.tag_id = t.id WHERE at.article_id = %s ORDER BY t.name")
+
+# Page views counted in a process, written every few seconds (newsroom.viewcount).
+ADD_VIEWS = f"UPDATE {A} SET views = views + %s WHERE id = %s"
 
 # The article's versions (newsroom.versions): the thread version always, the order version
 # and the public comment count where `more` adds them.

@@ -34,7 +34,8 @@ class Command(BaseCommand):
         elif connection.vendor == "postgresql":
             if not shutil.which("pg_dump"):
                 raise CommandError("pg_dump is not installed (Debian: postgresql-client).")
-            done = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--dbname={pg_url()}",
+            # The operator's own tool, found on PATH as they installed it; arguments, no shell.
+            done = subprocess.run(["pg_dump",  # noqa: S603, S607 "--format=custom", "--no-owner", f"--dbname={pg_url()}",
                                    f"--file={file}"], capture_output=True, text=True)
             if done.returncode:
                 raise CommandError(f"pg_dump failed: {done.stderr.strip()}")

@@ -29,7 +29,8 @@ class Command(BaseCommand):
             if not shutil.which("pg_restore"):
                 raise CommandError("pg_restore is not installed (Debian: postgresql-client).")
             connection.close()
-            done = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner",
+            # The operator's own tool, found on PATH as they installed it; arguments, no shell.
+            done = subprocess.run(["pg_restore",  # noqa: S603, S607 "--clean", "--if-exists", "--no-owner",
                                    f"--dbname={pg_url()}", file], capture_output=True, text=True)
             if done.returncode:
                 raise CommandError(f"pg_restore failed: {done.stderr.strip()}")
