@@ -6,9 +6,11 @@ from accounts import signin
 from config import openapi
 from core.params import register_id_converter
 from moderation import views as moderation_views
+from newsroom import sitemaps
 
 register_id_converter()  # <id:pk>: a row id, else 404
 urlpatterns = [
+    path("robots.txt", sitemaps.robots, name="robots"),
     path("", include("newsroom.urls")),
     path("", include("discussion.urls")),
     path("", include("accounts.urls")),

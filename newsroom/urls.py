@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsroom import api, views
+from newsroom import api, sitemaps, views
 
 app_name = "newsroom"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("articles/<str:slug>/", views.article, name="article"),
     path("api/v1/articles/", api.articles, name="api-articles"),
     path("api/v1/articles/<str:slug>/", api.article, name="api-article"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),  # before the sections' pattern
+    path("sitemap-<str:section>.xml", sitemaps.part, name="sitemap-section"),
 ]

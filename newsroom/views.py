@@ -12,18 +12,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from core import pagecache, params, statements
 from core.text import drop_nul
 from discussion import page as discussion_page
-from newsroom import memberpage, sql, variations
+from newsroom import memberpage, seo, sql, variations
 from newsroom.actions import do_record_view
 from newsroom.models import Article, Author, Section, Tag
 
 PER_PAGE = 20
 
 
-def _listing(request, queryset, template: str, context: dict):
+def _listing(request, queryset, template: str, context: dict, about: tuple[str, str] | None = None):
+    """A page of articles; `about` is its (title, description) for search engines and previews."""
     paginator = Paginator(
         queryset.select_related("section", "author").only(
             "title", "slug", "lead", "published_at", "views", "comment_count",
@@ -32,31 +34,39 @@ def _listing(request, queryset, template: str, context: dict):
         PER_PAGE,
     )
     page = paginator.get_page(params.page(request.GET.get("page")))
+    if about is not None:
+        context = {**context, "seo": seo.listing_head(request, page, *about)}
     return render(request, template, {**context, "page_obj": page, "articles": page.object_list,
                                       "sections": Section.objects.all()})
 
 
 def front(request):
-    return _listing(request, Article.objects.published(), "newsroom/front.html", {})
+    site = settings.VECHE_SITE_NAME
+    return _listing(request, Article.objects.published(), "newsroom/front.html", {},
+                    (site, _("The latest publications of %(site)s and their readers’ discussions.")
+                     % {"site": site}))
 
 
 def section(request, slug):
     obj = get_object_or_404(Section, slug=slug)
     return _listing(request, Article.objects.published().filter(section=obj),
                     "newsroom/listing.html", {"heading": obj.name, "kind": "Section", "obj": obj,
-                                              "feed_url": f"/section/{obj.slug}/feed/"})
+                                              "feed_url": f"/section/{obj.slug}/feed/"},
+                    (obj.name, obj.description.strip() or _("Publications in %(name)s.") % {"name": obj.name}))
 
 
 def tag(request, slug):
     obj = get_object_or_404(Tag, slug=slug)
     return _listing(request, Article.objects.published().filter(tags=obj),
-                    "newsroom/listing.html", {"heading": obj.name, "kind": "Tag", "obj": obj})
+                    "newsroom/listing.html", {"heading": obj.name, "kind": "Tag", "obj": obj},
+                    (obj.name, _("Publications tagged %(name)s.") % {"name": obj.name}))
 
 
 def author(request, slug):
     obj = get_object_or_404(Author, slug=slug)
     return _listing(request, Article.objects.published().filter(author=obj),
-                    "newsroom/listing.html", {"heading": obj.name, "kind": "Author", "obj": obj})
+                    "newsroom/listing.html", {"heading": obj.name, "kind": "Author", "obj": obj},
+                    (obj.name, obj.bio.strip() or _("Publications by %(name)s.") % {"name": obj.name}))
 
 
 SEARCH_WORDS = 8  # words of a query looked for; each is a scan of every published text
@@ -132,10 +142,13 @@ def article(request, slug):
         draft = None
     if draft:  # a session kept before drafts lost their NULs may still hold some
         draft = {**draft, "body": drop_nul(str(draft.get("body") or ""))}
+    tags = article_tags(obj)
+    head, structured = seo.article_head(obj, tags, discussion["page"], discussion["order"])
     response = render(request, "newsroom/article.html", {
         "article": obj,
         "views": views,
-        "tags": article_tags(obj),
+        "tags": tags,
+        "seo": head,
         "discussion": discussion,
         "closed_reason": obj.comments_closed_reason(),
         "draft": draft,
@@ -146,7 +159,8 @@ def article(request, slug):
             "csrf_token": memberpage.MARKERS["token"], "idempotency_key": memberpage.MARKERS["idem"]}
            if member else {"idempotency_key": uuid.uuid4().hex}),
     })
-    html = response.content.replace(b"<!--veche:thread-->", thread_html, 1)
+    html = (response.content.replace(seo.JSON_LD_SLOT.encode(), structured, 1)
+            .replace(b"<!--veche:thread-->", thread_html, 1))
     if member is None:
         response.content = html
         if variant and response.status_code == 200 and not response.cookies:

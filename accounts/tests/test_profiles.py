@@ -138,7 +138,8 @@ def test_a_deleted_account_says_so_and_shows_nothing_from_before(client, alice, 
     reader = Client()
     reader.force_login(bob)
     page = reader.get(article.get_absolute_url()).content.decode()
-    head = page.split("my last words")[0].rsplit('<li id="c', 1)[1]
+    thread = page[page.index('id="thread"'):]  # the page's head lists the words too (its JSON-LD)
+    head = thread.split("my last words")[0].rsplit('<li id="c', 1)[1]
     assert '<span class="gone-note">deleted account</span>' in head
     assert "/members/alice/" not in page and "Online" not in head and "presence" not in head
     assert presence.online_ids([alice.pk]) == set()

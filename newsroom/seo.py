@@ -1,0 +1,212 @@
+"""What search engines and link previews read of a page: its canonical address, a description,
+OpenGraph and Twitter card tags, and schema.org structured data (JSON-LD).
+
+All of it is the same for every reader of a page. The article page is kept whole for anonymous
+readers and as a member skeleton under the article's page generation (docs/caching.md), so
+nothing of one reader's goes in here, and everything here changes only with the article or its
+discussion. The structured data lists public comments only (`Comment.objects.public()`:
+visible, on a published article): a held, removed or deleted comment's text never appears,
+whoever asks — an editor previewing a draft included."""
+
+import json
+from html import unescape
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from core.memo import Memo
+
+# What result pages and link previews show of a description before they cut it themselves.
+DESCRIPTION_CHARS = 160
+# A comment's text in the structured data: enough to say what it says; the page has the rest.
+COMMENT_TEXT_CHARS = 500
+# Comments listed in a page's structured data. A very long discussion page holds thousands;
+# listing them all would make the page's head larger than its text for what a search engine
+# reads of it, so the first this many public comments of the page are listed (oldest first),
+# and commentCount still says how many there are.
+STRUCTURED_COMMENTS = 100
+
+
+def site_url() -> str:
+    return settings.VECHE_SITE_URL.rstrip("/")
+
+
+def absolute(path: str) -> str:
+    """An address of this site as the world knows it (VECHE_SITE_URL), whatever host the
+    request came by."""
+    return site_url() + path
+
+
+def site_parts() -> tuple[str, str]:
+    """(scheme, host with any path prefix) of VECHE_SITE_URL, as Django's sitemaps want them."""
+    parts = urlsplit(site_url())
+    return parts.scheme or "https", parts.netloc + parts.path
+
+
+def paged_url(path: str, page: int, name: str = "p") -> str:
+    """The canonical address of a page of something: page 1 is the bare address; every other
+    page is its own, so what it alone shows (comments, older articles) stays findable."""
+    return absolute(path) + (f"?{name}={page}" if page > 1 else "")
+
+
+def plain_text(html: str) -> str:
+    """Markup as the words a reader sees, on one line."""
+    return " ".join(unescape(strip_tags(html or "")).split())
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters at a word's end, with an ellipsis."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:—–-") + "…"
+
+
+def iso(moment) -> str:
+    return timezone.localtime(moment).replace(microsecond=0).isoformat()
+
+
+def modified_at(article):
+    """When the article itself last changed. Articles keep no time of their last edit, so this
+    is their publication time; the one place to change when they do."""
+    return article.published_at
+
+
+def json_ld(data: dict) -> SafeString:
+    """A <script type="application/ld+json"> element holding `data`. <, > and & are written as
+    JSON escapes (as Django's json_script does), so no text in it — a comment's, a title's —
+    can close the element or open another: "</script>" becomes "\\u003C/script\\u003E".
+    The element is data, never run, so the Content-Security-Policy's script-src 'self' is kept."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026",
+            # Valid in JSON, but line ends to an older JavaScript parser reading the page.
+            0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def publisher() -> dict:
+    return {"@type": "Organization", "name": settings.VECHE_SITE_NAME, "url": absolute("/")}
+
+
+def head(*, title: str, description: str, canonical: str, kind: str = "website",
+         noindex: bool = False, **extra) -> dict:
+    """What the head's tags say of a page (newsroom/_head.html)."""
+    return {"title": title, "description": description, "canonical": canonical, "type": kind,
+            "site_name": settings.VECHE_SITE_NAME, "locale": settings.LANGUAGE_CODE.replace("-", "_"),
+            "noindex": noindex, **extra}
+
+
+# Where the article page's JSON-LD goes: spliced into the rendered page (newsroom.views), as
+# the thread is, so its comments' text is not held by the template's context, whose
+# dictionaries refer to each other and wait for the collector's next full pass. It is the
+# page's first occurrence: nothing before it in the head is written unescaped.
+JSON_LD_SLOT = "<!--veche:json-ld-->"
+
+
+def article_head(article, tags, page: int, order: str = "oldest") -> tuple[dict, bytes]:
+    """The head of an article page showing page `page` of its discussion in `order`. Every
+    discussion page is canonical to itself (page 1 to the bare address), so comments on later
+    pages of a long discussion stay in search; the order a reader chose is not in it (the
+    oldest-first pages hold every comment once). The structured data lists the comments this
+    very page shows, as search engines want it to say what the page says.
+    (What the head's tags say, the JSON-LD element to put at JSON_LD_SLOT.)"""
+    path = article.get_absolute_url()
+    canonical = paged_url(path, page)
+    here = canonical if order == "oldest" else absolute(path) + "?" + urlencode(
+        {"order": order, **({"p": page} if page > 1 else {})})
+    description = shorten(article.lead, DESCRIPTION_CHARS) if article.lead.strip() else \
+        shorten(plain_text(article.body_html), DESCRIPTION_CHARS)
+    published, modified = iso(article.published_at), iso(modified_at(article))
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": description,
+        "url": absolute(article.get_absolute_url()),
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+        "datePublished": published,
+        "dateModified": modified,
+        "author": ({"@type": "Person", "name": article.author.name,
+                    "url": absolute(article.author.get_absolute_url())}
+                   if article.author else publisher()),
+        "publisher": publisher(),
+        "articleSection": article.section.name,
+        "keywords": [t.name for t in tags],
+        "inLanguage": settings.LANGUAGE_CODE,
+        "isAccessibleForFree": True,
+        "discussionUrl": canonical + "#comments",
+        "commentCount": article.comment_count,
+        "comment": [_comment_item(c, here) for c in public_comments(article, page, order)],
+    }
+    return head(title=article.title, description=description, canonical=canonical, kind="article",
+                noindex=not article.is_visible(), published=published, modified=modified,
+                section=article.section.name, tags=[t.name for t in tags],
+                json_ld=mark_safe(JSON_LD_SLOT)), json_ld(data).encode()
+
+
+def _comment_item(c: tuple, page_url: str) -> dict:
+    pk, name, created, text, plus, minus = c
+    return {"@type": "Comment", "@id": f"{page_url}#c{pk}", "url": f"{page_url}#c{pk}",
+            "author": {"@type": "Person", "name": name}, "dateCreated": created, "text": text,
+            "upvoteCount": plus, "downvoteCount": minus}
+
+
+def public_comments(article, page: int, order: str = "oldest") -> tuple[tuple, ...]:
+    """(id, author's login, created, plain text, plus, minus) of the public comments on page
+    `page` of the article's discussion in `order`, oldest first, at most STRUCTURED_COMMENTS.
+    Nothing for an article readers may not see yet (an editor's preview): its comments are
+    nobody's to read, and that answer is not kept, since the article's publication moves its
+    page generation but not its thread version."""
+    from discussion import page as discussion_page
+
+    if not article.is_visible():
+        return ()
+    if not discussion_page.paged(article):
+        order, page = "oldest", 1  # the whole discussion, whatever its order
+    return _comments.get_or_make((article.pk, article.thread_version, order, page),
+                                 lambda: _load_public(article, page, order))
+
+
+def _load_public(article, page: int, order: str) -> tuple[tuple, ...]:
+    from discussion import page as discussion_page
+    from discussion import threads
+    from discussion.models import Comment
+
+    if discussion_page.paged(article):
+        # The page's comments as the shared thread shows them (a placeholder's replies
+        # included), then only the public ones among them: by status, the same rule as public().
+        rp = threads.root_page(article.pk, order, page)
+        rows = sorted((n.comment for n in threads.build(rp.comments, order, root_numbers=rp.root_numbers)
+                       if n.comment.status == Comment.Status.VISIBLE), key=lambda c: c.pk)
+        rows = rows[:STRUCTURED_COMMENTS]
+    else:
+        rows = list(Comment.objects.public().filter(article_id=article.pk).select_related("author")
+                    .only("id", "created", "body_html", "plus", "minus", "author__login")
+                    .order_by("id")[:STRUCTURED_COMMENTS])
+    return tuple((c.pk, c.author.login, iso(c.created),
+                  shorten(plain_text(c.body_html), COMMENT_TEXT_CHARS), c.plus, c.minus) for c in rows)
+
+
+def _weight(value: tuple) -> int:
+    return sum(len(c[3]) + 100 for c in value)
+
+
+# (article, thread version, order, page) → its public comments for the structured data. The thread
+# version names every change a comment's text, votes, status or author's name may make.
+_comments: Memo[tuple] = Memo("structured-comments", items=2_000, max_bytes=64 * 2**20, weigh=_weight)
+
+
+def listing_head(request, page_obj, title: str, description: str) -> dict:
+    """The head of a listing (the front, a section, a tag, an author): each of its pages is
+    canonical to itself, page 1 to the bare address."""
+    return head(title=title, description=shorten(description, DESCRIPTION_CHARS),
+                canonical=paged_url(request.path, page_obj.number, "page"))
