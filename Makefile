@@ -47,6 +47,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 audit: install
 	bash scripts/audit.sh

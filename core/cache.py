@@ -7,17 +7,28 @@ Redis is left alone for a moment by every caller in the process (core.breaker), 
 server does not add a timeout to every call.
 """
 
+from __future__ import annotations
+
 import logging
 import queue
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 from core import breaker
 
+if TYPE_CHECKING:
+    from redis import Redis
+    from redis.client import Pipeline
+    from redis.commands.core import Script
+
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+D = TypeVar("D")
 
 
 class CacheUnavailable(Exception):
@@ -29,12 +40,12 @@ class KeptClient(RedisCacheClient):
     cost as much as the round trip itself; a Redis client is safe to share between threads,
     so one is kept per pool. The scripts registered with run_script are kept here too."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._kept = {}
-        self.scripts: dict = {}
+        self._kept: dict[int, Redis] = {}  # id of a connection pool → its client
+        self.scripts: dict[str, Script] = {}
 
-    def get_client(self, key=None, *, write=False):
+    def get_client(self, key: str | None = None, *, write: bool = False) -> Redis:
         pool = self._get_connection_pool(write)
         client = self._kept.get(id(pool))
         if client is None:
@@ -42,18 +53,19 @@ class KeptClient(RedisCacheClient):
         return client
 
 
-_clients: dict = {}  # (servers, options) → the KeptClient of this process
+# (servers, options) → the KeptClient of this process
+_clients: dict[tuple[tuple[str, ...], str], KeptClient] = {}
 _clients_lock = threading.Lock()
 
 
 class ResilientRedisCache(RedisCache):
-    def __init__(self, server, params):
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = KeptClient
         self._client_key = (tuple(self._servers), repr(sorted(self._options.items())))
 
     @property
-    def _cache(self):
+    def _cache(self) -> KeptClient:
         """One client, and so one connection pool, for the whole process. Django keeps a cache
         backend per async context, which under ASGI is per request: each request opened a new
         pool and a new connection to Redis (a connect and its handshake, every time)."""
@@ -65,7 +77,7 @@ class ResilientRedisCache(RedisCache):
                     client = _clients[self._client_key] = self._class(self._servers, **self._options)
         return client
 
-    def _guard(self, fn, default, *args, **kwargs):
+    def _guard(self, fn: Callable[..., T], default: D, *args: Any, **kwargs: Any) -> T | D:
         if not breaker.redis.closed:
             return default
         try:
@@ -74,7 +86,7 @@ class ResilientRedisCache(RedisCache):
             breaker.redis.failed("cache", exc)
             return default
 
-    def validate_key(self, key):
+    def validate_key(self, key: str) -> None:
         """Django checks every key, character by character, against memcached's limits,
         which Redis does not have: for the hundreds of keys of a page's presence that cost
         more than the round trip."""
@@ -83,45 +95,48 @@ class ResilientRedisCache(RedisCache):
     def available(self) -> bool:
         return breaker.redis.closed
 
-    def get(self, key, default=None, version=None):
+    def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
         return self._guard(super().get, default, key, default, version)
 
-    def get_many(self, keys, version=None):
+    def get_many(self, keys: Iterable[str], version: int | None = None) -> dict[str, Any]:
         return self._guard(super().get_many, {}, keys, version)
 
-    def set(self, key, value, timeout=None, version=None):
-        return self._guard(super().set, None, key, value, timeout, version)
+    def set(self, key: str, value: Any, timeout: float | None = None,
+            version: int | None = None) -> None:
+        self._guard(super().set, None, key, value, timeout, version)
 
-    def add(self, key, value, timeout=None, version=None):
+    def add(self, key: str, value: Any, timeout: float | None = None,
+            version: int | None = None) -> bool:
         return self._guard(super().add, False, key, value, timeout, version)
 
-    def set_many(self, data, timeout=None, version=None):
+    def set_many(self, data: dict[str, Any], timeout: float | None = None,
+                 version: int | None = None) -> list[str]:
         return self._guard(super().set_many, list(data), data, timeout, version)
 
-    def delete(self, key, version=None):
+    def delete(self, key: str, version: int | None = None) -> bool:
         return self._guard(super().delete, False, key, version)
 
-    def delete_many(self, keys, version=None):
-        return self._guard(super().delete_many, None, keys, version)
+    def delete_many(self, keys: Iterable[str], version: int | None = None) -> None:
+        self._guard(super().delete_many, None, keys, version)
 
-    def touch(self, key, timeout=None, version=None):
+    def touch(self, key: str, timeout: float | None = None, version: int | None = None) -> bool:
         return self._guard(super().touch, False, key, timeout, version)
 
-    def has_key(self, key, version=None):
+    def has_key(self, key: str, version: int | None = None) -> bool:
         return self._guard(super().has_key, False, key, version)
 
-    def clear(self):
+    def clear(self) -> bool:
         return self._guard(super().clear, False)
 
-    def count(self, key, delta=1, version=None) -> int:
+    def count(self, key: str, delta: int = 1, version: int | None = None) -> int:
         """Add to a counter that starts at 0, in one round trip (incr checks first that the
         key exists, a second one). Raises CacheUnavailable."""
         key = self.make_and_validate_key(key, version=version)
         return self._counted(lambda: self._cache.get_client(key, write=True).incrby(key, delta))
 
-    def run_script(self, source: str, keys: list[str], args: list):
+    def run_script(self, source: str, keys: list[str], args: list[Any]) -> Any:
         """Run a Lua script, its keys made as the cache makes them. Raises CacheUnavailable."""
-        def run():
+        def run() -> Any:  # a script answers whatever it returns
             kept = self._cache
             script = kept.scripts.get(source)
             if script is None:
@@ -130,16 +145,17 @@ class ResilientRedisCache(RedisCache):
 
         return self._counted(run)
 
-    def _counted(self, fn, *args):
+    def _counted(self, fn: Callable[..., T], *args: Any) -> T:
         """_guard for what must not silently default (counters): raises CacheUnavailable."""
         missing = object()
         result = self._guard(fn, missing, *args)
         if result is missing:
             raise CacheUnavailable("Redis is unavailable")
-        return result
+        return cast(T, result)  # not `missing`: what fn returned
 
-    def incr(self, key, delta=1, version=None):
-        return self._counted(super().incr, key, delta, version)
+    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
+        value: int = self._counted(super().incr, key, delta, version)
+        return value
 
 
 def count(key: str, delta: int = 1) -> int:
@@ -150,11 +166,13 @@ def count(key: str, delta: int = 1) -> int:
     backend = caches["default"]
     if isinstance(backend, ResilientRedisCache):
         return backend.count(key, delta)
+    value: int
     try:
-        return cache.incr(key, delta)
+        value = cache.incr(key, delta)
     except ValueError:
         cache.add(key, 0, timeout=None)
-        return cache.incr(key, delta)
+        value = cache.incr(key, delta)
+    return value
 
 
 def scripts_run() -> bool:
@@ -165,7 +183,7 @@ def scripts_run() -> bool:
     return isinstance(backend, ResilientRedisCache) and backend.available
 
 
-def run_script(source: str, keys: list[str], args: list):
+def run_script(source: str, keys: list[str], args: list[Any]) -> Any:
     from django.core.cache import caches
 
     return caches["default"].run_script(source, keys, args)
@@ -183,13 +201,13 @@ class Later:
 
     HOLD = 0.1
 
-    def __init__(self, size: int = 8):
-        self.queue: queue.Queue = queue.Queue(maxsize=size)
+    def __init__(self, size: int = 8) -> None:
+        self.queue: queue.Queue[tuple[str, Any, int]] = queue.Queue(maxsize=size)
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
         self.go = threading.Event()
 
-    def set(self, key: str, value, timeout: int) -> None:
+    def set(self, key: str, value: Any, timeout: int) -> None:
         try:
             self.queue.put_nowait((key, value, timeout))
         except queue.Full:
@@ -201,7 +219,7 @@ class Later:
                     self.thread = threading.Thread(target=self._run, name="veche-cache-later", daemon=True)
                     self.thread.start()
 
-    def release(self, **_signal) -> None:
+    def release(self, **_signal: Any) -> None:
         """The response is out: write what waits."""
         self.go.set()
 
@@ -229,6 +247,11 @@ class Later:
 later = Later()
 
 
+# What an after-commit item is told: its commands' replies (an error reply in its place), or
+# the error that failed the whole pipeline.
+Done = Callable[[list[Any] | None, Exception | None], None]
+
+
 class AfterCommit:
     """Redis writes that follow a commit — a page generation raised, a live event added —
     gathered while a request runs and sent in one pipeline before its response leaves
@@ -238,14 +261,14 @@ class AfterCommit:
     `queue(pipe)` puts an item's commands on the pipeline; `done(replies, error)` gets their
     replies (an error reply in its place) or the error that failed the whole pipeline."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._local = threading.local()
 
     def gathering(self) -> bool:
         return getattr(self._local, "items", None) is not None
 
     @contextmanager
-    def gathered(self):
+    def gathered(self) -> Iterator[None]:
         if self.gathering():
             yield
             return
@@ -257,12 +280,12 @@ class AfterCommit:
             if items:
                 _send_together(items)
 
-    def add(self, client, queue_fn, done) -> None:
+    def add(self, client: Redis, queue_fn: Callable[[Pipeline], object], done: Done) -> None:
         """Gather an item (a gathering is open: see gathering())."""
         self._local.items.append((client, queue_fn, done))
 
 
-def _send_together(items: list) -> None:
+def _send_together(items: list[tuple[Redis, Callable[[Pipeline], object], Done]]) -> None:
     pipe = items[0][0].pipeline(transaction=False)
     spans = []
     for _client, queue_fn, _done in items:

@@ -23,9 +23,10 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast, overload
 
 V = TypeVar("V")
+D = TypeVar("D")
 
 _registry: dict[str, Callable[[], None]] = {}
 _registry_lock = threading.Lock()
@@ -73,7 +74,13 @@ class Memo(Generic[V]):
         if registered:  # unregistered only when it belongs to a value of a registered memo
             register(name, self.clear)
 
-    def get(self, key: Hashable, default=None):
+    @overload
+    def get(self, key: Hashable) -> V | None: ...
+
+    @overload
+    def get(self, key: Hashable, default: D) -> V | D: ...
+
+    def get(self, key: Hashable, default: object = None) -> object:
         entry = self.data.get(key)
         if entry is None:
             return default
@@ -90,7 +97,7 @@ class Memo(Generic[V]):
         if value is _MISSING:
             value = make()
             self.put(key, value)
-        return value  # type: ignore[return-value]
+        return cast(V, value)  # not _MISSING: a kept value or the one just made
 
     def put(self, key: Hashable, value: V) -> None:
         size = self.weigh(value) if self.weigh is not None else 0

@@ -7,16 +7,24 @@ it shows. Entries also expire after TTL seconds, which bounds how stale presence
 counts can be. Nothing here is the only copy of anything.
 """
 
+from __future__ import annotations
+
 import contextlib
 import logging
 import threading
 import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.core.cache import cache
 
 from core import breaker
 from core.cache import count, later
 from core.memo import Memo, register
+
+if TYPE_CHECKING:
+    from redis import Redis
+    from redis.commands.core import Script
 
 log = logging.getLogger(__name__)
 TTL = 5  # seconds: presence ("Online") and view counts on a cached page are at most this old
@@ -37,7 +45,7 @@ def generation(article_id: int) -> int:
     if known is not None:
         return known
     epoch = watcher.epoch
-    gen = cache.get(_gen_key(article_id), 0)
+    gen: int = cache.get(_gen_key(article_id), 0)
     watcher.learn(article_id, gen, epoch)
     return gen
 
@@ -65,13 +73,13 @@ class Watcher:
 
     MAX_AGE = 2.0
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.known: dict[int, tuple[int, float]] = {}  # article → (generation, read at)
         self.epoch = 0  # subscriptions made; a value read under an older one is not kept
         self.live = False
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
-        self.publisher = None
+        self.publisher: Script | None = None  # the _RAISE script, registered on first use
 
     def enabled(self) -> bool:
         from django.conf import settings
@@ -79,7 +87,8 @@ class Watcher:
         return bool(settings.REDIS_URL)
 
     def channel(self) -> str:
-        return cache.make_key("fpgen-changes")
+        key: str = cache.make_key("fpgen-changes")
+        return key
 
     def get(self, article_id: int) -> int | None:
         if not self.live:
@@ -123,39 +132,46 @@ class Watcher:
 
                 client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
                 self.publisher = client.register_script(self._RAISE)
-            keys, args = [cache.make_key(_gen_key(article_id))], [self.channel(), article_id]
+            publisher = self.publisher
+            keys: list[str] = [cache.make_key(_gen_key(article_id))]
+            args: list[str | int] = [self.channel(), article_id]
             if after_commit.gathering():
-                def done(replies, error):
-                    if error is None and isinstance(replies[0], Exception):  # the script unknown to Redis yet
+                def done(replies: list[Any] | None, error: Exception | None) -> None:
+                    got = cast("list[Any]", replies)  # given whenever error is None
+                    if error is None and isinstance(got[0], Exception):  # the script unknown to Redis yet
                         self._raise_now(article_id, keys, args)
                     else:
-                        self._raised(article_id, None if error is not None else replies[0], error)
+                        self._raised(article_id, None if error is not None else got[0], error)
 
-                after_commit.add(self.publisher.registered_client,
-                                 lambda pipe: pipe.evalsha(self.publisher.sha, len(keys), *keys, *args), done)
+                # registered on the plain Redis client made above
+                client = cast("Redis", publisher.registered_client)
+                after_commit.add(client, lambda pipe: pipe.evalsha(publisher.sha, len(keys), *keys, *args),
+                                 done)
                 return
         except Exception as exc:  # the pages expire within TTL; the change itself is saved
             self._raised(article_id, None, exc)
             return
         self._raise_now(article_id, keys, args)
 
-    def _raise_now(self, article_id: int, keys: list, args: list) -> bool:
+    def _raise_now(self, article_id: int, keys: list[str], args: list[str | int]) -> bool:
+        publisher = cast("Script", self.publisher)  # registered by raise_generation, its caller
         try:
-            gen = self.publisher(keys=keys, args=args)  # loads the script when Redis lacks it
+            gen = publisher(keys=keys, args=args)  # loads the script when Redis lacks it
         except Exception as exc:
             self._raised(article_id, None, exc)
             return False
         self._raised(article_id, gen, None)
         return True
 
-    def _raised(self, article_id: int, gen, error) -> None:
+    def _raised(self, article_id: int, gen: int | None, error: Exception | None) -> None:
         if error is not None:  # the pages expire within TTL; the change itself is saved
             breaker.redis.failed("page generation not raised", error)
             self.forget(article_id)
             return
         with self.lock:
             if self.live:
-                self.known[article_id] = (int(gen), time.monotonic())  # this worker knows at once
+                # this worker knows at once; gen is the script's reply whenever error is None
+                self.known[article_id] = (int(cast(int, gen)), time.monotonic())
 
     def _start(self) -> None:
         if not self.enabled():
@@ -219,7 +235,18 @@ def _key(kind: str, article_id: int, gen: int, variant: str) -> str:
     return f"fp:{kind}:{article_id}:{gen}:{variant}"
 
 
-def _size(value) -> int:
+class Skeleton(Protocol):
+    """A member page's skeleton (newsroom.memberpage.Skeleton), as this module weighs it."""
+
+    @property
+    def parts(self) -> Sequence[bytes]: ...
+
+
+# What is kept: an anonymous page's (or comments JSON's) bytes, or a member page's skeleton.
+Page = bytes | Skeleton
+
+
+def _size(value: tuple[Page, str]) -> int:
     """Bytes held by a page, or by a member page's skeleton (its literal parts)."""
     body = value[0]
     return len(body) if isinstance(body, bytes | bytearray) else sum(len(p) for p in body.parts)
@@ -229,10 +256,10 @@ def _size(value) -> int:
 # for every reader: keyed like the shared entries (generation included), kept ≤ TTL seconds,
 # and bounded by count and by bytes (a long discussion's page is megabytes).
 NEAR_BYTES = 64 * 2**20
-_near: Memo[tuple] = Memo("pages", items=256, max_bytes=NEAR_BYTES, weigh=_size, ttl=TTL)
+_near: Memo[tuple[Page, str]] = Memo("pages", items=256, max_bytes=NEAR_BYTES, weigh=_size, ttl=TTL)
 
 
-def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: bytes, content_type: str) -> None:
+def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: Page, content_type: str) -> None:
     """Keep a finished anonymous response. `gen` must be read before the content was loaded,
     so a change committed meanwhile leaves this entry unreachable."""
     SLUGS.put(slug, article_id)
@@ -242,7 +269,7 @@ def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: b
     _near.put(key, (body, content_type))
 
 
-def lookup(kind: str, slug: str, variant: str):
+def lookup(kind: str, slug: str, variant: str) -> tuple[int, Page, str] | None:
     """(article id, body, content type) of a cached anonymous response, or None."""
     article_id = SLUGS.get(slug)
     if article_id is None:

@@ -1,7 +1,9 @@
 """The discussion's live events, each carrying the very fragment the page renders."""
 
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from core.memo import Memo
 from discussion import render, sql, threads
@@ -49,9 +51,10 @@ def sibling_index(c: Comment) -> int:
         kept = None  # an older comment (released from moderation, edited): counted from the start
     query = sql.SIBLINGS + ("parent_id IS NULL" if top else "parent_id = %s")
 
-    def count(after: int):
+    def count(after: int) -> tuple[int, int, int]:  # (shown, deleted, the order version)
         params = [Status.VISIBLE, Status.REMOVED, Status.DELETED, c.article_id, c.article_id, after, c.pk]
-        return statements.one(query, params if top else [*params, c.parent_id])
+        row: tuple[int, int, int] = statements.one(query, params if top else [*params, c.parent_id])
+        return row
 
     after, known = (kept[1], kept[2]) if kept is not None else (0, 0)
     shown, deleted, version = count(after)
@@ -91,7 +94,7 @@ _quiet = threading.local()
 
 
 @contextmanager
-def quiet():
+def quiet() -> Iterator[None]:
     """No per-comment events inside: for bulk writers (importers), which send one `resync`
     of the article instead of n events that each reload the whole thread."""
     before = getattr(_quiet, "on", False)
@@ -116,7 +119,7 @@ def comment_added(comment: Comment, parent: Comment | None = None) -> None:
     node = threads.Node(comment, sibling_index(comment), parent_node, comment.depth)
     comment.published_node = node  # the poster's answer shows the same node
 
-    def event():
+    def event() -> dict[str, Any]:
         return {
             "type": "comment.new", "article": comment.article_id, "comment": comment.pk,
             "parent": comment.parent_id, "number": node.index, "depth": node.depth,
@@ -130,7 +133,7 @@ def comment_changed(comment: Comment, kind: str) -> None:
     if _muted():
         return
 
-    def event():
+    def event() -> dict[str, Any]:
         node = node_for(comment)
         html = _public_html(node) if node is not None else ""
         return {"type": kind, "article": comment.article_id, "comment": comment.pk, "html": html}
@@ -164,13 +167,13 @@ def _filled(html: str, author_id: int) -> str:
     return render.fill_one(html, "", online_until([author_id]))
 
 
-def _public_html(node) -> str:
+def _public_html(node: threads.Node) -> str:
     return _filled(render.render_comment(node) + "</li>", node.comment.author_id)
 
 
 class LazyEvent(dict):
     """An event whose payload is computed after commit, when the thread is final."""
 
-    def __init__(self, build, kind: str, article: int):
+    def __init__(self, build: Callable[[], dict[str, Any] | None], kind: str, article: int) -> None:
         super().__init__(type=kind, article=article)
         self.build = build

@@ -6,15 +6,22 @@ chain thousands deep neither recurses nor nests HTML past what a browser keeps.
 This is the only module that may hold database-specific SQL for threads.
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import itemgetter
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db.models import Q
 
 from discussion import sql
 from discussion.models import Comment
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 MAX_INDENT = 6  # levels of indentation; deeper replies say "in reply to <login>"
 ORDERS = ("oldest", "newest", "best")
@@ -23,6 +30,9 @@ PAGE_ROOTS = 100  # …of this many top-level comments, each with all its replie
 
 Status = Comment.Status
 
+# A comment in a thread: a row of load_comments, or a model instance (a live event's node).
+ThreadComment: TypeAlias = "Comment | CommentRow"
+
 
 class Node:
     """A shown comment in the tree: `index` is 1-based among its shown siblings, oldest first.
@@ -30,7 +40,7 @@ class Node:
 
     __slots__ = ("comment", "index", "parent", "depth")
 
-    def __init__(self, comment: Comment, index: int, parent: "Node | None", depth: int):
+    def __init__(self, comment: ThreadComment, index: int, parent: Node | None, depth: int) -> None:
         self.comment, self.index, self.parent, self.depth = comment, index, parent, depth
 
     @property
@@ -67,7 +77,7 @@ class AuthorRow:
 
     __slots__ = ("pk", "login", "real_name", "is_deleted")
 
-    def __init__(self, pk, login, real_name, is_deleted):
+    def __init__(self, pk: int, login: str, real_name: str, is_deleted: bool) -> None:
         self.pk, self.login, self.real_name, self.is_deleted = pk, login, real_name, is_deleted
 
 
@@ -80,7 +90,7 @@ class CommentRow:
     __slots__ = ("pk", "id", "parent_id", "article_id", "depth", "body_html", "status", "_created", "_edited",
                  "plus", "minus", "moderation_reason", "moderator_note", "removal_category", "author_id", "author")
 
-    def __init__(self, row, authors: dict):
+    def __init__(self, row: Sequence[Any], authors: dict[int, AuthorRow]) -> None:
         (self.pk, self.parent_id, self.article_id, self.depth, self.body_html, self.status, self._created,
          self._edited, self.plus, self.minus, self.moderation_reason, self.moderator_note, self.removal_category,
          self.author_id, login, real_name, is_deleted) = row
@@ -91,15 +101,15 @@ class CommentRow:
         self.author = author
 
     @property
-    def created(self):
+    def created(self) -> datetime:
         value = self._created
         if not isinstance(value, datetime):
             value = self._created = _aware(value)
         return value
 
     @property
-    def edited(self):
-        value = self._edited
+    def edited(self) -> datetime | None:
+        value: str | datetime | None = self._edited
         if value is not None and not isinstance(value, datetime):
             value = self._edited = _aware(value)
         return value
@@ -110,7 +120,7 @@ class CommentRow:
         return self._created, self._edited
 
 
-def _aware(value) -> datetime:
+def _aware(value: str) -> datetime:
     """A time read as UTC text (see _TIMES_AS_TEXT); parsed in C."""
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
@@ -126,7 +136,7 @@ def load_comments(article_id: int, using: str | None = None, roots: list[int] | 
     from django.db import connections, router
 
     alias = using or router.db_for_read(Comment)
-    authors: dict = {}
+    authors: dict[int, AuthorRow] = {}
     times = _times_as_text(connections[alias])
     if times is not None:
         return [CommentRow(row, authors) for row in _rows(alias, times, article_id, roots)]
@@ -136,7 +146,7 @@ def load_comments(article_id: int, using: str | None = None, roots: list[int] | 
     return [CommentRow(row, authors) for row in qs.values_list(*_FIELDS)]
 
 
-def _times_as_text(connection) -> str | None:
+def _times_as_text(connection: BaseDatabaseWrapper) -> str | None:
     vendor = connection.vendor
     if vendor == "postgresql":
         connection.ensure_connection()
@@ -146,14 +156,14 @@ def _times_as_text(connection) -> str | None:
     return sql.TIMES_AS_TEXT.get(vendor)
 
 
-def _rows(alias: str, times: str, article_id: int, roots: list[int] | None):
+def _rows(alias: str, times: str, article_id: int, roots: list[int] | None) -> list[tuple[Any, ...]]:
     """The thread's columns read directly, without the ORM's per-value converters."""
     from django.db import connections
 
     query = sql.THREAD_ROWS.format(created=times.format(col="c.created"), edited=times.format(col="c.edited"))
     if roots is None:
         query += "WHERE c.article_id = %s"
-        params: list = [article_id]
+        params: list[int] = [article_id]
     else:
         if not roots:
             return []
@@ -164,7 +174,7 @@ def _rows(alias: str, times: str, article_id: int, roots: list[int] | None):
         params = list(roots) * 2
     with connections[alias].cursor() as cursor:
         cursor.execute(query, params)
-        rows = cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
     # In id order, sorted here: the rows come nearly in order already, and the database would
     # sort them whole (half a megabyte for a thousand comments) before sending the first.
     rows.sort(key=_first)
@@ -190,7 +200,7 @@ def _roots(article_id: int, order: str, viewer_id: int | None) -> list[tuple]:
     return [(i, st, viewer_id if i in own else None, 0, 0) for i, st in rows]
 
 
-def _shown(comments: list[Comment], viewer_id: int | None) -> set[int]:
+def _shown(comments: Sequence[ThreadComment], viewer_id: int | None) -> set[int]:
     """Ids of the comments a viewer sees: public ones, their own held ones, and placeholders
     for removed comments and for deleted comments that still have shown replies."""
     shown: set[int] = set()
@@ -208,7 +218,7 @@ def _shown(comments: list[Comment], viewer_id: int | None) -> set[int]:
     return shown
 
 
-def build(comments: list[Comment], order: str = "oldest", viewer_id: int | None = None,
+def build(comments: Sequence[ThreadComment], order: str = "oldest", viewer_id: int | None = None,
           root_numbers: dict[int, int] | None = None) -> list[Node]:
     """The shown comments as a flat list in display order (depth-first), each numbered.
     `root_numbers` gives top-level comments their numbers when only a page of them is here."""
@@ -218,6 +228,7 @@ def build(comments: list[Comment], order: str = "oldest", viewer_id: int | None 
     # parent only, so a thousand nodes are no thousand reference cycles for the collector.
     children: dict[int, list[Node]] = {}
     roots: list[Node] = []
+    siblings: list[Node] | None
     for c in comments:  # by id, so a parent is met before its replies
         if c.pk not in shown:
             continue
@@ -249,7 +260,7 @@ def build(comments: list[Comment], order: str = "oldest", viewer_id: int | None 
     return flat
 
 
-def _sort_key(order: str):
+def _sort_key(order: str) -> Callable[[Node], int | tuple[float, int, int]] | None:
     if order == "newest":
         return lambda n: -n.comment.pk
     if order == "best":
@@ -260,7 +271,7 @@ def _sort_key(order: str):
 
 @dataclass
 class RootPage:
-    comments: list[Comment]
+    comments: list[CommentRow]
     root_numbers: dict[int, int]
     number: int
     count: int

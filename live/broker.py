@@ -16,6 +16,7 @@ import threading
 import time
 from collections import deque
 from functools import cache
+from typing import Any, Protocol, cast
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -28,6 +29,10 @@ REPLAY_WINDOW = 2000  # events kept for readers that reconnect
 
 # Both brokers' event ids: "<boot ms>-<seq>" in memory, "<ms>-<seq>" as Redis stream ids.
 EVENT_ID = re.compile(r"[0-9]{1,20}-[0-9]{1,20}")
+
+# A stream's entries as the Redis clients here answer them: made without decode_responses,
+# they answer bytes (redis-py's types say bytes | str, for either kind of client).
+Entries = list[tuple[bytes, dict[bytes, bytes]]]
 
 
 def well_formed_id(value: str) -> bool:
@@ -42,15 +47,16 @@ class Subscription:
     def __init__(self, article: int | None, maxsize: int = 256):
         self.article = article
         self.loop = asyncio.get_running_loop()
-        self.queue: asyncio.Queue = asyncio.Queue(maxsize=maxsize)
+        # None: no event, a wake-up (the stream's reader left)
+        self.queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(maxsize=maxsize)
         self.overflowed = False
 
-    def offer(self, event: dict) -> None:
+    def offer(self, event: dict[str, Any]) -> None:
         if self.article is not None and event.get("article") not in (None, self.article):
             return
         self.loop.call_soon_threadsafe(self._put, event)
 
-    def _put(self, event: dict) -> None:
+    def _put(self, event: dict[str, Any]) -> None:
         try:
             self.queue.put_nowait(event)
         except asyncio.QueueFull:
@@ -58,13 +64,13 @@ class Subscription:
             self.overflowed = True
 
 
-def _deliver(group: list, event: dict) -> None:
+def _deliver(group: list[Subscription], event: dict[str, Any]) -> None:
     for sub in group:
         sub._put(event)
 
 
 class BaseBroker:
-    def __init__(self):
+    def __init__(self) -> None:
         self._subs: set[Subscription] = set()
         self._lock = threading.Lock()
 
@@ -79,12 +85,12 @@ class BaseBroker:
         with self._lock:
             self._subs.discard(sub)
 
-    def _fan_out(self, event: dict) -> None:
+    def _fan_out(self, event: dict[str, Any]) -> None:
         """Hand `event` to every subscriber: one wake-up per event loop, not per reader, so
         thousands of open pages cost one thread hop."""
         with self._lock:
             subs = list(self._subs)
-        by_loop: dict = {}
+        by_loop: dict[asyncio.AbstractEventLoop, list[Subscription]] = {}
         for sub in subs:
             if sub.article is None or event.get("article") in (None, sub.article):
                 by_loop.setdefault(sub.loop, []).append(sub)
@@ -107,20 +113,21 @@ class MemoryBroker(BaseBroker):
     """One process: events go straight to local subscribers. Ids are "<boot>-<seq>", so an
     id from before a restart is recognised as out of the window."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.boot = str(int(time.time() * 1000))
         self._seq = itertools.count(1)
-        self._recent: deque[dict] = deque(maxlen=REPLAY_WINDOW)
+        self._recent: deque[dict[str, Any]] = deque(maxlen=REPLAY_WINDOW)
 
-    def publish(self, event: dict) -> str:
+    def publish(self, event: dict[str, Any]) -> str:
         with self._lock:
             event = {**event, "id": f"{self.boot}-{next(self._seq)}"}
             self._recent.append(event)
         self._fan_out(event)
-        return event["id"]
+        event_id: str = event["id"]
+        return event_id
 
-    def since(self, article: int | None, last_id: str) -> list[dict] | None:
+    def since(self, article: int | None, last_id: str) -> list[dict[str, Any]] | None:
         """Events after `last_id` for `article`, or None when `last_id` is out of the window."""
         boot, _, seq = last_id.partition("-")
         if boot != self.boot or not seq.isdigit():
@@ -153,7 +160,7 @@ class RedisBroker(BaseBroker):
         self._reader: threading.Thread | None = None
         self._stop = threading.Event()
 
-    def publish(self, event: dict) -> str | None:
+    def publish(self, event: dict[str, Any]) -> str | None:
         """The event's id; None when it waits to go with the request's other writes after
         commit (core.cache.after_commit), or was dropped because Redis is away."""
         from core.cache import after_commit
@@ -163,29 +170,32 @@ class RedisBroker(BaseBroker):
         try:
             raw = json.dumps(event, ensure_ascii=False)
             if after_commit.gathering():
-                def done(replies, error):
-                    failed = error if error is not None else replies[0] if isinstance(replies[0], Exception) else None
+                def done(replies: list[Any] | None, error: Exception | None) -> None:
+                    got = cast("list[Any]", replies)  # given whenever error is None
+                    failed = error if error is not None else got[0] if isinstance(got[0], Exception) else None
                     if failed is not None:
                         self._failed(event, failed)
 
                 after_commit.add(self.redis, lambda pipe: pipe.xadd(self.STREAM, {"e": raw}, maxlen=REPLAY_WINDOW,
                                                                    approximate=True), done)
                 return None
-            event_id = self.redis.xadd(self.STREAM, {"e": raw}, maxlen=REPLAY_WINDOW, approximate=True)
+            event_id = cast(bytes, self.redis.xadd(self.STREAM, {"e": raw}, maxlen=REPLAY_WINDOW,
+                                                   approximate=True))
             return event_id.decode()
         except Exception as exc:  # Redis down: the change is saved; readers resync later
             self._failed(event, exc)
             return None
 
-    def _failed(self, event: dict, exc: Exception) -> None:
+    def _failed(self, event: dict[str, Any], exc: Exception) -> None:
         breaker.redis.failed(f"live event {event.get('type')} not published", exc)
 
-    def since(self, article: int | None, last_id: str) -> list[dict] | None:
+    def since(self, article: int | None, last_id: str) -> list[dict[str, Any]] | None:
         try:
-            first = self.redis.xrange(self.STREAM, count=1)
+            first = cast(Entries | None, self.redis.xrange(self.STREAM, count=1))
             if not first or _stream_id_lt(last_id, first[0][0].decode()):
                 return None
-            entries = self.redis.xrange(self.STREAM, min="(" + last_id, count=REPLAY_WINDOW)
+            entries = cast(Entries, self.redis.xrange(self.STREAM, min="(" + last_id,
+                                                      count=REPLAY_WINDOW))
         except Exception:
             return None
         out = []
@@ -215,7 +225,9 @@ class RedisBroker(BaseBroker):
                 if failed:
                     failed = False
                     self._fan_out({"type": "resync", "article": None, "id": last})
-                result = reader.xread({self.STREAM: last}, block=2000, count=500)
+                # [stream name, its entries] per stream read (one here)
+                result = cast(list[tuple[bytes, Entries]] | None,
+                              reader.xread({self.STREAM: last}, block=2000, count=500))
                 for _stream, entries in result or []:
                     for entry_id, fields in entries:
                         last = entry_id.decode()
@@ -232,13 +244,30 @@ class RedisBroker(BaseBroker):
 
 
 def _stream_id_lt(a: str, b: str) -> bool:
-    def parts(x):
+    def parts(x: str) -> tuple[int, int]:
         ms, _, seq = x.partition("-")
         return (int(ms) if ms.isdigit() else 0, int(seq) if seq.isdigit() else 0)
 
     return parts(a) < parts(b)
 
 
+class Broker(Protocol):
+    """A broker as its users see it, whichever class LIVE_BROKER names: BaseBroker's
+    subscriptions, with publishing and replaying of its own."""
+
+    def subscribe(self, article: int | None) -> Subscription: ...
+
+    def unsubscribe(self, sub: Subscription) -> None: ...
+
+    def publish(self, event: dict[str, Any]) -> str | None: ...
+
+    def since(self, article: int | None, last_id: str) -> list[dict[str, Any]] | None: ...
+
+    @property
+    def subscriber_count(self) -> int: ...
+
+
 @cache
-def get_broker() -> BaseBroker:
-    return import_string(settings.LIVE_BROKER)()
+def get_broker() -> Broker:
+    broker: Broker = import_string(settings.LIVE_BROKER)()
+    return broker

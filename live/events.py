@@ -7,6 +7,7 @@ belongs to (None: every page); the broker adds its `id`. An event may be built l
 """
 
 import logging
+from typing import Any
 
 from django.db import transaction
 
@@ -24,7 +25,7 @@ EVENT_TYPES = {
 }
 
 
-def validate(event: dict) -> dict:
+def validate(event: dict[str, Any]) -> dict[str, Any]:
     kind = event.get("type")
     if kind not in EVENT_TYPES:
         raise ValueError(f"unknown live event type {kind!r}")
@@ -34,7 +35,7 @@ def validate(event: dict) -> dict:
     return event
 
 
-def _send(event) -> None:
+def _send(event: dict[str, Any]) -> None:
     from live.broker import get_broker
 
     try:
@@ -47,7 +48,7 @@ def _send(event) -> None:
         log.exception("live event failed")
 
 
-def publish_on_commit(event, using: str | None = None) -> None:
+def publish_on_commit(event: dict[str, Any], using: str | None = None) -> None:
     """Publish `event` once the current transaction commits (at once outside one)."""
     if not hasattr(event, "build"):
         validate(event)

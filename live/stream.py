@@ -16,6 +16,8 @@ import asyncio
 import contextlib
 import json
 import threading
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
@@ -31,6 +33,12 @@ from live.broker import get_broker, well_formed_id
 HEARTBEAT_SECONDS = 15
 RETRY_MS = 1000
 BUSY_RETRY_SECONDS = 30  # Retry-After for an address at its limit of streams
+
+# The ASGI server's side of a connection.
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
 HEADERS = [
     (b"content-type", b"text/event-stream; charset=utf-8"),
     (b"cache-control", b"no-cache, no-transform"),
@@ -38,12 +46,12 @@ HEADERS = [
 ]
 
 
-def _field(value) -> str:
+def _field(value: object) -> str:
     """A value for one line of the stream: a line break would end the field and start another."""
     return str(value).replace("\r", "").replace("\n", "").replace("\x00", "")
 
 
-def frame(event: dict) -> str:
+def frame(event: dict[str, Any]) -> str:
     # The data is JSON, which escapes line breaks; the id and type come from the broker and
     # the actions, and are kept to one line all the same.
     data = json.dumps({k: v for k, v in event.items() if k not in ("id", "_frame")}, ensure_ascii=False,
@@ -63,7 +71,7 @@ def last_event_id(header: str | None, query: str | None) -> str:
 class Streams:
     """Streams open per client address in this process."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.open: dict[str, int] = {}
         self.lock = threading.Lock()  # the Django view's streams may run on other threads' loops
 
@@ -89,15 +97,15 @@ class Streams:
 streams = Streams()
 
 
-def scope_address(scope) -> str:
+def scope_address(scope: Scope) -> str:
     forwarded = ", ".join(v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"x-forwarded-for")
     client = scope.get("client")
     return client_address(client[0] if client else None, forwarded, settings.VECHE_TRUSTED_PROXY_HOPS)
 
 
-def frame_bytes(event: dict) -> bytes:
+def frame_bytes(event: dict[str, Any]) -> bytes:
     """The encoded frame, made once per event and shared by every reader it goes to."""
-    encoded = event.get("_frame")
+    encoded: bytes | None = event.get("_frame")
     if encoded is None:
         encoded = event["_frame"] = frame(event).encode()
     return encoded
@@ -107,7 +115,9 @@ def frame_bytes(event: dict) -> bytes:
 def _article_id(slug: str) -> int | None:
     from newsroom.models import Article
 
-    return Article.objects.published().filter(slug=slug).values_list("id", flat=True).first()
+    found: int | None = (Article.objects.published().filter(slug=slug)
+                         .values_list("id", flat=True).first())
+    return found
 
 
 # slug → id of a published article, for opening streams. Not the front's slugs memo: that one
@@ -126,7 +136,8 @@ async def article_id_for(slug: str) -> int | None:
     return found
 
 
-async def _answer(scope, send, refusal: tuple[int, str, str], https: bool, extra=()) -> None:
+async def _answer(scope: Scope, send: Send, refusal: tuple[int, str, str], https: bool,
+                  extra: Sequence[tuple[bytes, bytes]] = ()) -> None:
     status, code, message = refusal
     accept = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"accept"), "")
     body, content_type = refusals.body(status, code, message, refusals.wants_json(accept))
@@ -136,7 +147,7 @@ async def _answer(scope, send, refusal: tuple[int, str, str], https: bool, extra
     await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
 
-async def serve(scope, receive, send, slug: str, https: bool = False) -> None:
+async def serve(scope: Scope, receive: Receive, send: Send, slug: str, https: bool = False) -> None:
     """The stream of the article at `slug`. `https`: whether the request came over https (the
     front knows, behind a proxy too), for the security headers."""
     article_id = await article_id_for(slug)
@@ -154,7 +165,7 @@ async def serve(scope, receive, send, slug: str, https: bool = False) -> None:
         streams.give_back(address)
 
 
-async def _stream(scope, receive, send, article_id: int, https: bool) -> None:
+async def _stream(scope: Scope, receive: Receive, send: Send, article_id: int, https: bool) -> None:
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     last_id = last_event_id(headers.get("last-event-id"), (query.get("last") or [""])[0])
@@ -162,7 +173,7 @@ async def _stream(scope, receive, send, article_id: int, https: bool) -> None:
     sub = broker.subscribe(article_id)
     gone = asyncio.Event()
 
-    async def watch_disconnect():
+    async def watch_disconnect() -> None:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
@@ -178,6 +189,7 @@ async def _stream(scope, receive, send, article_id: int, https: bool) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": [*HEADERS, *security.raw(https)]})
         await send({"type": "http.response.body", "body": f"retry: {RETRY_MS}\n: connected\n\n".encode(),
                     "more_body": True})
+        event: dict[str, Any] | None
         if last_id:
             missed = await sync_to_async(broker.since, thread_sensitive=False)(article_id, last_id)
             if missed is None:

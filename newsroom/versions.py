@@ -24,7 +24,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -60,8 +60,8 @@ class Together(NamedTuple):
     `{article}` (PostgreSQL's data-modifying WITH), so both go in one round trip."""
 
     template: str
-    before: list  # the caller's parameters before the article's
-    after: list  # and after them
+    before: list[Any]  # the caller's parameters before the article's
+    after: list[Any]  # and after them
     returns: bool = False  # the statement ends in a SELECT whose first row the caller wants
 
 
@@ -73,7 +73,7 @@ def statement(what: Change, comment_delta: int = 0) -> tuple[str, int]:
 
 
 def changed(article_id: int, what: Change, *, comment_delta: int = 0,
-            together: Together | None = None):
+            together: Together | None = None) -> tuple[Any, ...] | None:
     """Record that `what` changed on the article's page. The caller holds a transaction (the
     article's lock, for discussion changes). `comment_delta` moves the article's public
     comment count in the same statement.
@@ -92,7 +92,7 @@ def changed(article_id: int, what: Change, *, comment_delta: int = 0,
         return None
     sql, n = statement(what, comment_delta)
     params = [comment_delta, article_id] if n == 2 else [article_id]
-    row = None
+    row: tuple[Any, ...] | None = None
     if together is not None:
         run = statements.one if together.returns else statements.run
         row = run(together.template.format(article=sql), [*together.before, *params, *together.after])

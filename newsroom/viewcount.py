@@ -93,7 +93,7 @@ class Flusher:
     With VECHE_VIEW_FLUSH_SECONDS at 0 (the test settings) there is none: flush() is called
     when wanted."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.thread: threading.Thread | None = None
         self.stopping = threading.Event()
         self.lock = threading.Lock()

@@ -1,6 +1,8 @@
 """Many comments written at once, for importers."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
@@ -28,11 +30,11 @@ class BulkPost:
     def __init__(self, article: Article):
         self.article = article
         self._pending: list[Comment] = []
-        self._quotes: list[tuple[Comment, list]] = []
+        self._quotes: list[tuple[Comment, list[tuple[Comment | None, str, str]]]] = []
         self._public_by_author: dict[int, int] = {}
 
-    def add(self, member, draft: Draft, *, created=None, source_key: str | None = None,
-            edited=None, reason: str = "") -> Comment:
+    def add(self, member: Member, draft: Draft, *, created: datetime | None = None,
+            source_key: str | None = None, edited: datetime | None = None, reason: str = "") -> Comment:
         """The comment, unsaved until the batch is flushed; a later draft may reply to it."""
         parent = draft.parent
         if parent is not None and parent.pk is None:
@@ -75,7 +77,7 @@ class BulkPost:
 
 
 @contextmanager
-def bulk_post(article: Article):
+def bulk_post(article: Article) -> Iterator[BulkPost]:
     """`with bulk_post(article) as batch: batch.add(...)` — all of it or nothing."""
     with transaction.atomic():
         lock_article(article.pk)

@@ -1,6 +1,9 @@
 """What every change to a discussion shares: the article's lock, and the counters and
 versions that follow a comment becoming public or not."""
 
+from contextlib import AbstractContextManager
+from typing import Any, Protocol, cast
+
 from django.db import connection
 
 from core import statements
@@ -9,7 +12,19 @@ from discussion.models import Comment
 from newsroom import versions
 from newsroom.versions import Change
 
-Status = Comment.Status
+
+class Statuses(Protocol):
+    """Comment.Status as the type checker is to read it. Each member is a str (a TextChoices
+    member is its value), but without Django's types mypy reads each as the (value, label)
+    pair it is written as. A test keeps these names and Comment.Status's in step."""
+
+    VISIBLE: str
+    HELD: str
+    DELETED: str
+    REMOVED: str
+
+
+Status = cast(Statuses, Comment.Status)
 
 
 def lock_article(article_id: int) -> None:
@@ -20,7 +35,7 @@ def lock_article(article_id: int) -> None:
         statements.run(statement, params)
 
 
-def article_lock(article_id: int) -> list[tuple[str, list]]:
+def article_lock(article_id: int) -> list[tuple[str, list[Any]]]:
     """The statement taking the article's row lock; none on SQLite, which has no row locks (its
     writers queue on BEGIN IMMEDIATE)."""
     if connection.features.has_select_for_update:
@@ -47,6 +62,6 @@ def author_changed(member_id: int) -> None:
     versions.changed_many(article_ids, Change.BYLINE)
 
 
-def one_thread_change():
+def one_thread_change() -> AbstractContextManager[None]:
     """Many discussion changes in one transaction counted as one (see versions.one_change)."""
     return versions.one_change()

@@ -1,6 +1,10 @@
 """A comment's text and status after it is posted: edits, deletion by its author, and the
 status changes moderators make (moderation.actions comes through here)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -15,8 +19,11 @@ from discussion.models import Comment, Quote
 from newsroom import versions
 from newsroom.versions import Change
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def check_edit(member, comment: Comment, body: str) -> str:
+
+def check_edit(member: Member | AnonymousUser, comment: Comment, body: str) -> str:
     if not member.is_authenticated or member.pk != comment.author_id:
         raise ActionError("You can edit only your own comments.", status=403, code="not_yours")
     if not comment.is_editable_by(member):
@@ -31,7 +38,7 @@ def check_edit(member, comment: Comment, body: str) -> str:
 MODERATOR_NOTE_MAX = 300  # characters: Comment.moderator_note
 
 
-def do_edit(member, comment: Comment, body: str, *, note: str | None = None) -> Comment:
+def do_edit(member: Member, comment: Comment, body: str, *, note: str | None = None) -> Comment:
     """Replace a comment's text (by its author, or by a moderator through moderation.actions,
     whose `note` to the author goes with it)."""
     article = comment.article
@@ -54,11 +61,11 @@ def do_edit(member, comment: Comment, body: str, *, note: str | None = None) -> 
     return comment
 
 
-def edit_comment(member, comment: Comment, body: str) -> Comment:
+def edit_comment(member: Member | AnonymousUser, comment: Comment, body: str) -> Comment:
     return do_edit(member, comment, check_edit(member, comment, body))
 
 
-def delete_comment(member, comment: Comment) -> Comment:
+def delete_comment(member: Member | AnonymousUser, comment: Comment) -> Comment:
     """The author deletes their comment; with replies it stays as a placeholder."""
     if not comment.is_deletable_by(member):
         raise ActionError("You can delete only your own comments.", status=403, code="not_yours")
@@ -74,7 +81,8 @@ def do_set_status(comment: Comment, status: str, reason: str = "", *, category: 
     removed = status == Status.REMOVED
     with transaction.atomic():
         lock_article(comment.article_id)
-        locked = Comment.objects.select_for_update().select_related("author", "article").get(pk=comment.pk)
+        locked: Comment = (Comment.objects.select_for_update().select_related("author", "article")
+                           .get(pk=comment.pk))
         was_public = locked.status == Status.VISIBLE
         locked.status = status
         locked.moderation_reason = reason if removed else ""

@@ -1,6 +1,11 @@
 """Posting: a comment checked (`check_post`, `check_import`) and written (`do_post`)."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,6 +21,15 @@ from discussion.models import BODY_MAX, Comment, Quote
 from newsroom import versions
 from newsroom.models import Article
 from newsroom.versions import Change
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import Member
+
+# What names and links a quote's source while a comment is rendered: (its link, its caption),
+# or None when the source is not public.
+Describe = Callable[[str], tuple[str, str] | None]
 
 
 @dataclass
@@ -41,9 +55,9 @@ def clean_body(body: str) -> str:
     return body
 
 
-def describe_source(article: Article):
+def describe_source(article: Article) -> Describe:
     """The function that names and links a quote's source while a comment is rendered."""
-    def describe(ref: str):
+    def describe(ref: str) -> tuple[str, str] | None:
         base = article.get_absolute_url()
         if ref.startswith("c"):
             # The rendered text is public: it names the author of a public comment only.
@@ -60,7 +74,7 @@ def describe_source(article: Article):
 
 
 def quotes_in(article: Article, body: str) -> list[tuple[Comment | None, str, str]]:
-    out = []
+    out: list[tuple[Comment | None, str, str]] = []
     refs = quote_sources(body)
     for ref in refs:
         if ref.startswith("c"):
@@ -86,7 +100,8 @@ def _quoted_text(body: str, ref: str) -> str:
     return ""
 
 
-def check_post(member, article: Article, body: str, parent_id: int | None = None) -> Draft:
+def check_post(member: Member | AnonymousUser, article: Article, body: str,
+               parent_id: int | None = None) -> Draft:
     """Validate a new comment; raises ActionError with a reason a person can act on."""
     from moderation import policy
 
@@ -99,7 +114,7 @@ def check_post(member, article: Article, body: str, parent_id: int | None = None
         raise ActionError(reason, status=403, code="closed")
     policy.check_may_comment(member)
     body = clean_body(body)
-    parent = None
+    parent: Comment | None = None
     if parent_id is not None:
         parent = Comment.objects.select_related("author", "article").filter(pk=parent_id).first()
         if parent is None or not parent.is_readable_by(member):  # a hidden one is not told apart
@@ -130,14 +145,16 @@ def check_import(article: Article, body: str, parent: Comment | None, status: st
     return Draft(body, html, parent, status, quotes_in(article, body))
 
 
-def _sent_before(member, article: Article, idempotency_key: str) -> Comment | None:
+def _sent_before(member: Member, article: Article, idempotency_key: str) -> Comment | None:
     """The comment this member already posted on this article with this key (a retried post),
     through the key's unique index."""
-    return Comment.objects.filter(author=member, article=article, idempotency_key=idempotency_key).first()
+    sent: Comment | None = Comment.objects.filter(author=member, article=article,
+                                                  idempotency_key=idempotency_key).first()
+    return sent
 
 
-def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | None = None,
-            created=None, source_key: str | None = None) -> Comment:
+def do_post(member: Member, article: Article, draft: Draft, *, idempotency_key: str | None = None,
+            created: datetime | None = None, source_key: str | None = None) -> Comment:
     """Write a checked comment. Caller may hold a transaction; this opens its own savepoint.
     A repeated `idempotency_key` returns the comment stored the first time."""
     if idempotency_key:
@@ -147,7 +164,7 @@ def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | No
     try:
         with transaction.atomic():
             lock_article(article.pk)
-            comment = Comment.objects.create(
+            comment: Comment = Comment.objects.create(
                 article=article,
                 parent=draft.parent,
                 root_id=(draft.parent.root_id or draft.parent.pk) if draft.parent else None,
@@ -185,7 +202,8 @@ def do_post(member, article: Article, draft: Draft, *, idempotency_key: str | No
     return comment
 
 
-def post_comment(member, article: Article, body: str, parent_id: int | None = None, **kw) -> Comment:
+def post_comment(member: Member | AnonymousUser, article: Article, body: str,
+                 parent_id: int | None = None, **kw: Any) -> Comment:
     """check_post then do_post: what views and the API call."""
     from moderation import limits
 

@@ -1,6 +1,10 @@
 """Votes: plus, minus, taken back; quarantined and released by brigade screening."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -14,6 +18,10 @@ from discussion.models import Comment, Vote
 from newsroom import versions
 from newsroom.versions import Change
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import Member
 
 #   old \ new |  +1               |  −1               |  0 (retract)
 #   ----------+-------------------+-------------------+-----------------
@@ -27,7 +35,7 @@ def vote_delta(old: int, new: int) -> tuple[int, int]:
     return (int(new == 1) - int(old == 1), int(new == -1) - int(old == -1))
 
 
-def check_vote(member, comment: Comment, value: int) -> None:
+def check_vote(member: Member | AnonymousUser, comment: Comment, value: int) -> None:
     if not member.is_authenticated:
         raise ActionError("Sign in to vote.", status=401, code="signin")
     if value not in (1, -1, 0):
@@ -47,8 +55,8 @@ def check_vote(member, comment: Comment, value: int) -> None:
 MINUS_SCREENS: list[Callable[[Vote], bool]] = []
 
 
-def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool = True,
-            toggle: bool = False) -> tuple[int, int, int]:
+def do_vote(member: Member, comment: Comment, value: int, *, created: datetime | None = None,
+            screen: bool = True, toggle: bool = False) -> tuple[int, int, int]:
     """Set `member`'s vote on `comment` to `value` (0 retracts). Returns (plus, minus, value).
     With `toggle`, the member's current value given again takes the vote back (as the page's
     buttons do).
@@ -100,14 +108,14 @@ def do_vote(member, comment: Comment, value: int, *, created=None, screen: bool 
     return *counted_now, value
 
 
-def _vote_steps(article_id: int, outermost: bool) -> list[tuple[str, list]]:
+def _vote_steps(article_id: int, outermost: bool) -> list[tuple[str, list[Any]]]:
     """What a vote's transaction runs before reading the vote: sent with the read in one round
     trip. Only a transaction of the vote's own commits asynchronously, not one it joined."""
     lock = article_lock(article_id)
     return [sql.VOTE_COMMIT, *lock] if outermost and connection.vendor == "postgresql" else lock
 
 
-def _write_vote_counted(comment: Comment, change: str, params: list, old: int, new: int,
+def _write_vote_counted(comment: Comment, change: str, params: list[Any], old: int, new: int,
                         vote_id: int | None) -> tuple[int | None, tuple[int, int] | None]:
     """The vote row's change and, when the vote moves them, the counters, in one statement.
     Returns (the vote's id, the comment's counts) as _apply_vote does."""
@@ -115,9 +123,11 @@ def _write_vote_counted(comment: Comment, change: str, params: list, old: int, n
     if dp == 0 and dm == 0:
         row = statements.one(change, params)
         return (row[0] if row else vote_id), None
-    row = versions.changed(comment.article_id, Change.VOTES, together=versions.Together(
+    together = versions.Together(
         sql.VOTE_COUNTED.replace("{change}", change), [*params, dp, dm, comment.pk, dp - dm, comment.author_id],
-        [], returns=True))
+        [], returns=True)
+    # returns=True: the statement's row comes back
+    row = cast("tuple[Any, ...]", versions.changed(comment.article_id, Change.VOTES, together=together))
     return (row[0] if row[0] is not None else vote_id), _counts_moved(comment, row[1], row[2])
 
 
@@ -152,7 +162,8 @@ def do_count_vote(vote: Vote, counted: bool) -> tuple[int, int] | None:
     return _apply_vote(comment, vote.value, 0)
 
 
-def vote(member, comment: Comment, value: int, *, toggle: bool = False) -> tuple[int, int, int]:
+def vote(member: Member | AnonymousUser, comment: Comment, value: int, *,
+         toggle: bool = False) -> tuple[int, int, int]:
     from moderation import limits
 
     check_vote(member, comment, value)
