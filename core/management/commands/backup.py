@@ -35,8 +35,8 @@ class Command(BaseCommand):
             if not shutil.which("pg_dump"):
                 raise CommandError("pg_dump is not installed (Debian: postgresql-client).")
             # The operator's own tool, found on PATH as they installed it; arguments, no shell.
-            done = subprocess.run(["pg_dump",  # noqa: S603, S607 "--format=custom", "--no-owner", f"--dbname={pg_url()}",
-                                   f"--file={file}"], capture_output=True, text=True)
+            args = ["pg_dump", "--format=custom", "--no-owner", f"--dbname={pg_url()}", f"--file={file}"]
+            done = subprocess.run(args, capture_output=True, text=True)  # noqa: S603
             if done.returncode:
                 raise CommandError(f"pg_dump failed: {done.stderr.strip()}")
         else:

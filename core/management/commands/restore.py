@@ -30,8 +30,8 @@ class Command(BaseCommand):
                 raise CommandError("pg_restore is not installed (Debian: postgresql-client).")
             connection.close()
             # The operator's own tool, found on PATH as they installed it; arguments, no shell.
-            done = subprocess.run(["pg_restore",  # noqa: S603, S607 "--clean", "--if-exists", "--no-owner",
-                                   f"--dbname={pg_url()}", file], capture_output=True, text=True)
+            args = ["pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={pg_url()}", file]
+            done = subprocess.run(args, capture_output=True, text=True)  # noqa: S603
             if done.returncode:
                 raise CommandError(f"pg_restore failed: {done.stderr.strip()}")
         else:
