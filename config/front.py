@@ -23,7 +23,7 @@ from django.http.request import split_domain_port, validate_host
 from django.middleware.csrf import CSRF_ALLOWED_CHARS as CSRF_CHARS
 from django.middleware.csrf import CSRF_SECRET_LENGTH
 
-from core import headers, pagecache, refusals
+from core import compress, headers, pagecache, refusals
 from core.memo import Memo
 from core.middleware import PrimaryPinMiddleware
 from newsroom import viewcount
@@ -162,7 +162,7 @@ class Front:
         the database); False when Django must answer instead."""
         from newsroom import memberpage
 
-        article_id, skeleton, content_type = hit
+        article_id, skeleton, content_type, _forms = hit
         args = (skeleton, article_id, cookies[self.session_cookie], cookies[settings.CSRF_COOKIE_NAME])
         filled = memberpage.personalise_from_memory(*args)
         if filled is None:
@@ -171,7 +171,7 @@ class Front:
             return False
         body, nonce = filled
         await self._send(scope, send, "page", article_id, body, content_type,
-                         security_headers(self._https(scope), nonce=nonce, private=True))
+                         extra=security_headers(self._https(scope), nonce=nonce, private=True))
         return True
 
     def _host_ok(self, scope) -> bool:
@@ -194,15 +194,27 @@ class Front:
     def _scheme_ok(self, scope) -> bool:
         return not settings.SECURE_SSL_REDIRECT or self._https(scope)
 
-    async def _send(self, scope, send, kind, article_id, body, content_type, extra=None):
-        """One response in one piece; a page view is counted. `extra`: the security headers
-        when they are not the shared ones (a member page's nonce)."""
+    async def _send(self, scope, send, kind, article_id, body, content_type, forms=None, extra=None):
+        """One response in one piece; a page view is counted. `forms`: the body compressed,
+        by encoding (a cached page's, made once: core.pagecache), sent to a client that takes
+        one. `extra`: the security headers when they are not the shared ones (a member page's
+        nonce)."""
         if kind == "page":
             viewcount.count(article_id)
-        sent = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
+        encoding = compress.accepted(_header(scope, b"accept-encoding")) if forms else None
+        if forms and encoding in forms:
+            body = forms[encoding]
+            coded = [(b"content-encoding", encoding.encode()), (b"vary", b"Accept-Encoding")]
+        else:
+            coded = [(b"vary", b"Accept-Encoding")] if forms is not None else []
+        sent = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()), *coded,
                 *(extra if extra is not None else _shared_headers(self._https(scope)))]
         await send({"type": "http.response.start", "status": 200, "headers": sent})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+
+def _header(scope, name: bytes) -> str:
+    return next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == name), "")
 
 
 _headers: Memo[tuple] = Memo("front-headers", items=2)  # over https or not → a page's headers

@@ -136,3 +136,38 @@ class PrivateToMembersMiddleware:
                 patch_cache_control(response, private=True)
             patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class CompressionMiddleware:
+    """Django's answers compressed when the client takes it (core.compress: brotli, else
+    gzip, at the quick levels), with `Vary: Accept-Encoding`. Not streams (the live stream
+    must flush each event), not small answers, not what is compressed already.
+
+    BREACH: a page compressed with a secret in it and text an attacker controls can leak the
+    secret by size. Django masks the CSRF token anew in every response, so its compressed size
+    says nothing across requests; the other per-member parts of a page are the member's own
+    (docs/serving.md)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.cache import patch_vary_headers
+
+        from core import compress
+
+        response = self.get_response(request)
+        if response.streaming or response.has_header("Content-Encoding"):
+            return response
+        if not compress.compressible(response.get("Content-Type", "")):
+            return response
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if len(response.content) < compress.MIN_BYTES:
+            return response
+        encoding = compress.accepted(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        if encoding is None:
+            return response
+        response.content = compress.compress(response.content, encoding)
+        response["Content-Length"] = str(len(response.content))
+        response["Content-Encoding"] = encoding
+        return response

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import queue
 import threading
 import time
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.core.cache import cache
 
-from core import breaker
+from core import breaker, compress
 from core.cache import count, later
 from core.memo import Memo, register
 
@@ -246,31 +247,83 @@ class Skeleton(Protocol):
 Page = bytes | Skeleton
 
 
-def _size(value: tuple[Page, str]) -> int:
-    """Bytes held by a page, or by a member page's skeleton (its literal parts)."""
+def _size(value: tuple[Page, str, dict[str, bytes]]) -> int:
+    """Bytes held by a page (with its compressed forms), or by a member page's skeleton."""
     body = value[0]
-    return len(body) if isinstance(body, bytes | bytearray) else sum(len(p) for p in body.parts)
+    plain = len(body) if isinstance(body, bytes | bytearray) else sum(len(p) for p in body.parts)
+    return plain + sum(len(b) for b in value[2].values())
 
 
 # This process's copy of recent pages, so a worker does not fetch hundreds of KB from Redis
 # for every reader: keyed like the shared entries (generation included), kept ≤ TTL seconds,
 # and bounded by count and by bytes (a long discussion's page is megabytes).
 NEAR_BYTES = 64 * 2**20
-_near: Memo[tuple[Page, str]] = Memo("pages", items=256, max_bytes=NEAR_BYTES, weigh=_size, ttl=TTL)
+_near: Memo[tuple[Page, str, dict[str, bytes]]] = Memo("pages", items=256, max_bytes=NEAR_BYTES, weigh=_size,
+                                                        ttl=TTL)
 
 
 def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: Page, content_type: str) -> None:
     """Keep a finished anonymous response. `gen` must be read before the content was loaded,
-    so a change committed meanwhile leaves this entry unreachable."""
+    so a change committed meanwhile leaves this entry unreachable. A page or JSON body is
+    compressed once, after the answer, by `compressor`; until then it is served plain."""
     SLUGS.put(slug, article_id)
     key = _key(kind, article_id, gen, variant)
+    entry: tuple[Page, str, dict[str, bytes]] = (body, content_type, {})
     if watcher.enabled():  # other workers may serve it; embedded, this process's copy is all
-        later.set(key, (body, content_type), timeout=TTL)
-    _near.put(key, (body, content_type))
+        later.set(key, entry, timeout=TTL)
+    _near.put(key, entry)
+    if isinstance(body, bytes) and compress.compressible(content_type) and len(body) >= compress.MIN_BYTES:
+        compressor.submit(key, entry)
 
 
-def lookup(kind: str, slug: str, variant: str) -> tuple[int, Page, str] | None:
-    """(article id, body, content type) of a cached anonymous response, or None."""
+class Compressor:
+    """Compresses cached pages in a thread of this process, once per page generation (the key
+    holds it), so neither a reader nor the render that made the page waits for it: the forms
+    replace the entry when ready, here and in Redis. Bounded: when pages come faster than they
+    compress, the new ones stay plain (served uncompressed) rather than queue up."""
+
+    def __init__(self, size: int = 8):
+        self.queue: queue.Queue = queue.Queue(maxsize=size)
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def submit(self, key: str, entry: tuple[Page, str, dict[str, bytes]]) -> None:
+        try:
+            self.queue.put_nowait((key, entry))
+        except queue.Full:
+            return
+        if self.thread is None or not self.thread.is_alive():
+            with self.lock:
+                if self.thread is None or not self.thread.is_alive():
+                    self.thread = threading.Thread(target=self._run, name="veche-compress", daemon=True)
+                    self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            key, (body, content_type, _none) = self.queue.get()
+            try:
+                done = (body, content_type, compress.forms(body))
+                kept = _near.get(key)
+                if kept is not None and kept[0] is body:  # still the page kept under this key
+                    _near.put(key, done)
+                if watcher.enabled():
+                    later.set(key, done, timeout=TTL)
+            except Exception:  # a page served plain is still a page
+                log.exception("page not compressed: %s", key)
+            finally:
+                self.queue.task_done()
+
+    def flush(self) -> None:
+        """Wait until every page handed over is compressed (tests, benchmarks)."""
+        self.queue.join()
+
+
+compressor = Compressor()
+
+
+def lookup(kind: str, slug: str, variant: str) -> tuple[int, Page, str, dict[str, bytes]] | None:
+    """(article id, body, content type, compressed forms by encoding) of a cached anonymous
+    response, or None."""
     article_id = SLUGS.get(slug)
     if article_id is None:
         return None
@@ -282,4 +335,4 @@ def lookup(kind: str, slug: str, variant: str) -> tuple[int, Page, str] | None:
             _near.put(key, hit)
     if hit is None:
         return None
-    return article_id, hit[0], hit[1]
+    return article_id, hit[0], hit[1], hit[2] if len(hit) > 2 else {}

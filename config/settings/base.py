@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every answer, those of the middleware below included, carries the headers.
     "core.middleware.SecurityHeadersMiddleware",
+    # Next, so that it compresses what everything below made.
+    "core.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.BodySizeLimitMiddleware",
     "core.middleware.PrimaryPinMiddleware",
