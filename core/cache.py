@@ -13,10 +13,14 @@ import time
 from contextlib import contextmanager
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.dispatch import Signal
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 BREAK_SECONDS = 2.0
+# Sent for every Redis error the cache absorbs, so the operator's metrics can count them
+# (ops connects to it; core imports no app).
+redis_failed = Signal()
 
 
 class CacheUnavailable(Exception):
@@ -72,6 +76,7 @@ class ResilientRedisCache(RedisCache):
         try:
             return fn(*args, **kwargs)
         except (RedisError, OSError) as exc:  # connection refused, timeouts, a dying server
+            redis_failed.send(sender=type(self))
             if time.monotonic() >= self._broken_until:
                 log.warning("cache unavailable: %s", exc)
             type(self)._broken_until = time.monotonic() + BREAK_SECONDS
