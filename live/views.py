@@ -23,6 +23,7 @@ from live.stream import (
 )
 from moderation.limits import client_ip
 from newsroom.models import Article
+from ops import metrics
 
 
 @sync_to_async
@@ -43,11 +44,13 @@ async def events(request, slug):
         return response
     broker = get_broker()
     sub = broker.subscribe(article_id)
+    metrics.SSE_OPEN.inc()
     released = []
 
     def release():
         if not released:
             released.append(True)
+            metrics.SSE_OPEN.dec()
             streams.give_back(address)
 
     async def stream():
@@ -57,9 +60,11 @@ async def events(request, slug):
                 missed = await sync_to_async(broker.since)(article_id, last_id)
                 if missed is None:
                     yield frame({"type": "resync", "id": last_id, "article": article_id})
+                    metrics.SSE_EVENTS.inc()
                 else:
                     for event in missed:
                         yield frame(event)
+                        metrics.SSE_EVENTS.inc()
             while True:
                 try:
                     event = await asyncio.wait_for(sub.queue.get(), timeout=HEARTBEAT_SECONDS)
@@ -69,8 +74,10 @@ async def events(request, slug):
                 if sub.overflowed:
                     sub.overflowed = False
                     yield frame({"type": "resync", "id": event["id"], "article": article_id})
+                    metrics.SSE_EVENTS.inc()
                     continue
                 yield frame(event)
+                metrics.SSE_EVENTS.inc()
         finally:
             broker.unsubscribe(sub)
             release()

@@ -16,6 +16,7 @@ from discussion.models import BODY_MAX, Comment, Quote
 from newsroom import versions
 from newsroom.models import Article
 from newsroom.versions import Change
+from ops import metrics
 
 
 @dataclass
@@ -190,6 +191,10 @@ def post_comment(member, article: Article, body: str, parent_id: int | None = No
     from moderation import limits
 
     draft = check_post(member, article, body, parent_id)
-    if not (kw.get("idempotency_key") and _sent_before(member, article, kw["idempotency_key"])):
+    retried = bool(kw.get("idempotency_key") and _sent_before(member, article, kw["idempotency_key"]))
+    if not retried:
         limits.hit_comment(member)  # a retried post is not a second comment
-    return do_post(member, article, draft, **kw)
+    comment = do_post(member, article, draft, **kw)
+    if not retried:
+        metrics.COMMENTS.labels(comment.status).inc()
+    return comment

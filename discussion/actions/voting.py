@@ -13,6 +13,9 @@ from discussion.actions.common import Status, article_lock
 from discussion.models import Comment, Vote
 from newsroom import versions
 from newsroom.versions import Change
+from ops import metrics
+
+VOTE_RESULTS = {1: "up", -1: "down"}  # the metrics' label of what a vote became; 0: "withdrawn"
 
 
 #   old \ new |  +1               |  −1               |  0 (retract)
@@ -157,4 +160,6 @@ def vote(member, comment: Comment, value: int, *, toggle: bool = False) -> tuple
 
     check_vote(member, comment, value)
     limits.hit_vote(member)
-    return do_vote(member, comment, value, toggle=toggle)
+    counts = do_vote(member, comment, value, toggle=toggle)
+    metrics.VOTES.labels(VOTE_RESULTS.get(counts[2], "withdrawn")).inc()
+    return counts
