@@ -232,7 +232,8 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Its own place when VAR_DIR is a volume that would hide what an image collected (Dockerfile).
+STATIC_ROOT = Path(os.environ.get("VECHE_STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 STORAGES = {
