@@ -21,13 +21,13 @@ from ops.tests.helpers import value
 
 
 @pytest.fixture(autouse=True)
-def _executor_connections_closed():
+def _executor_connections_closed(request):
     """The front reads in the event loop's executor threads, whose database connections
     outlive a test; on PostgreSQL they would keep the test database from being dropped."""
     yield
     from django.db import connection
 
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and request.node.get_closest_marker("django_db"):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
