@@ -90,7 +90,8 @@ class Front:
                     hit = pagecache.lookup(kind, slug, var)
                     if hit is not None:
                         metrics.page_hit(kind)
-                        send = ops_front.observed(scope, send, ops_front.ARTICLE if page else ops_front.API, started)
+                        route = ops_front.ARTICLE if page else ops_front.API
+                        send = ops_front.observed(scope, send, route, started)
                         return await self._send(scope, send, kind, *hit)
                 elif var and page and self._member_page_possible(cookies):
                     hit = pagecache.lookup("member", slug, var)
@@ -182,7 +183,8 @@ class Front:
         if filled is None:
             return False
         body, nonce = filled
-        send = ops_front.observed(scope, send, ops_front.ARTICLE, started, member=memberpage.viewer_id(args[2]))
+        member = memberpage.viewer_id(cookies[self.session_cookie])
+        send = ops_front.observed(scope, send, ops_front.ARTICLE, started, member=member)
         await self._send(scope, send, "page", article_id, body, content_type,
                          security_headers(self._https(scope), nonce=nonce, private=True))
         return True

@@ -71,7 +71,8 @@ def _connection():
     from django.db import connections
     from django.db.utils import load_backend
 
-    params = connections.configure_settings({"default": copy.deepcopy(settings.DATABASES["default"])})["default"]
+    given = {"default": copy.deepcopy(settings.DATABASES["default"])}
+    params = connections.configure_settings(given)["default"]
     params = {**params, "CONN_MAX_AGE": 0, "CONN_HEALTH_CHECKS": False}
     if params["ENGINE"] == "django.db.backends.postgresql":
         params["OPTIONS"] = {**params.get("OPTIONS", {}), "connect_timeout": CONNECT_SECONDS}

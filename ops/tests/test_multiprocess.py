@@ -64,9 +64,11 @@ if {last}:
 
 
 def _worker(directory: Path, n: int, streams: int, last: bool) -> str:
-    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(directory), "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    done = subprocess.run([sys.executable, "-c", WORKER.format(n=n, streams=streams, last=last)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(directory),
+           "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    code = WORKER.format(n=n, streams=streams, last=last)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
