@@ -11,10 +11,13 @@ Django would refuse, plain http where https is required), goes to Django unchang
 a body larger than Django would accept: it is refused here with 413 before it is read (on its
 Content-Length at once; without one, as soon as the bytes received pass the limit), where
 Django's handler would first spool all of it to a temporary file. Every answer carries the
-security headers of core.headers, those Django's handler sends outside its middleware too."""
+security headers of core.headers, those Django's handler sends outside its middleware too.
+The front's own answers are counted, logged and given an X-Request-ID by ops.front, as
+ops.middleware does for Django's."""
 
 import asyncio
 import re
+from time import perf_counter
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -28,6 +31,8 @@ from core.memo import Memo
 from core.middleware import PrimaryPinMiddleware
 from newsroom import viewcount
 from newsroom.variations import variant
+from ops import front as ops_front
+from ops import metrics
 
 ARTICLE = re.compile(r"^/articles/([^/]+)/$")
 API = re.compile(r"^/api/v1/articles/([^/]+)/comments/$")
@@ -61,9 +66,11 @@ class Front:
             return await self._lifespan(receive, send)
         if scope["type"] != "http":
             return await self.django(scope, receive, send)
+        started = perf_counter()
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         length = _declared_length(scope)
         if length is not None and length > limit:
+            send = ops_front.observed(scope, send, ops_front.UNMATCHED, started)
             return await self._refuse(scope, send, refusals.too_large(length, limit))
         if scope["method"] in ("GET", "HEAD"):
             path = scope["path"]
@@ -71,6 +78,7 @@ class Front:
             if m and self._host_ok(scope):
                 from live import stream
 
+                send = ops_front.observed(scope, send, ops_front.EVENTS, started)
                 return await stream.serve(scope, receive, send, m.group(1), https=self._https(scope))
             page, api = ARTICLE.match(path), API.match(path)
             if (page or api) and self._host_ok(scope) and self._scheme_ok(scope):
@@ -81,14 +89,18 @@ class Front:
                 if var and not (self.session_cookie in cookies or "messages" in cookies):
                     hit = pagecache.lookup(kind, slug, var)
                     if hit is not None:
+                        metrics.page_hit(kind)
+                        route = ops_front.ARTICLE if page else ops_front.API
+                        send = ops_front.observed(scope, send, route, started)
                         return await self._send(scope, send, kind, *hit)
                 elif var and page and self._member_page_possible(cookies):
                     hit = pagecache.lookup("member", slug, var)
-                    if hit is not None and await self._send_member_page(scope, send, hit, cookies):
+                    if hit is not None and await self._send_member_page(scope, send, hit, cookies, started):
+                        metrics.page_hit("member")
                         return None
-        return await self._to_django(scope, receive, send, limit)
+        return await self._to_django(scope, receive, send, limit, started)
 
-    async def _to_django(self, scope, receive, send, limit: int) -> None:
+    async def _to_django(self, scope, receive, send, limit: int, since: float) -> None:
         """Django's handler, fed at most `limit` bytes of body: past them it is told the client
         left (so it stops reading and answers nothing) and the 413 is sent from here. Its
         answers get whichever security headers they lack (see core.headers)."""
@@ -115,8 +127,9 @@ class Front:
             await send(message)
 
         await self.django(scope, bounded_receive, secured_send)
-        if over and not started:
-            await self._refuse(scope, send, refusals.too_large(None, limit))
+        if over and not started:  # Django answered nothing: nor counted nor logged it
+            refused = ops_front.observed(scope, send, ops_front.UNMATCHED, since)
+            await self._refuse(scope, refused, refusals.too_large(None, limit))
 
     async def _refuse(self, scope, send, refusal: tuple[int, str, str]) -> None:
         """A refusal made before Django: the connection is closed after it, since the rest of
@@ -157,7 +170,7 @@ class Front:
                 and not secret.strip(CSRF_CHARS) and "messages" not in cookies
                 and PrimaryPinMiddleware.COOKIE not in cookies)
 
-    async def _send_member_page(self, scope, send, hit, cookies) -> bool:
+    async def _send_member_page(self, scope, send, hit, cookies, started: float) -> bool:
         """Fill the member page skeleton for this member (in a thread: it reads the session and
         the database); False when Django must answer instead."""
         from newsroom import memberpage
@@ -170,6 +183,8 @@ class Front:
         if filled is None:
             return False
         body, nonce = filled
+        member = memberpage.viewer_id(cookies[self.session_cookie])
+        send = ops_front.observed(scope, send, ops_front.ARTICLE, started, member=member)
         await self._send(scope, send, "page", article_id, body, content_type,
                          extra=security_headers(self._https(scope), nonce=nonce, private=True))
         return True

@@ -10,8 +10,13 @@ timeout to every request, once per kind of call."""
 import logging
 import time
 
+from django.dispatch import Signal
+
 log = logging.getLogger(__name__)
 BREAK_SECONDS = 2.0
+# Sent for every Redis failure a caller absorbs, so the operator's metrics can count them
+# (ops connects to it; core imports no app).
+redis_failed = Signal()
 
 
 class Breaker:
@@ -26,6 +31,7 @@ class Breaker:
 
     def failed(self, what: str, exc: BaseException) -> None:
         """A call failed: say so once per break, and keep every caller away for a while."""
+        redis_failed.send(sender=Breaker, what=what)
         if self.closed:
             log.warning("Redis unavailable (%s): %s", what, exc)
         self.open_until = time.monotonic() + self.seconds

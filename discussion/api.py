@@ -20,6 +20,7 @@ from discussion import threads
 from discussion.models import Comment
 from newsroom import variations
 from newsroom.models import Article
+from ops import metrics
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 SLOT = "\x00"
@@ -116,5 +117,6 @@ def comments(request, slug):
     body = fill(parts, online_until(members))
     response = HttpResponse(body, content_type="application/json")
     if variant:
+        metrics.page_miss("api")  # the page cache could have answered, had it held this
         pagecache.store("api", article.pk, article.slug, gen, variant, response.content, response["Content-Type"])
     return response

@@ -29,6 +29,7 @@ from core import refusals
 from core.http import client_address
 from core.memo import Memo
 from live.broker import get_broker, well_formed_id
+from ops import metrics
 
 HEARTBEAT_SECONDS = 15
 RETRY_MS = 1000
@@ -159,9 +160,11 @@ async def serve(scope: Scope, receive: Receive, send: Send, slug: str, https: bo
         await _answer(scope, send, refusals.too_many_streams(settings.VECHE_SSE_STREAMS_PER_ADDRESS), https,
                       [(b"retry-after", str(BUSY_RETRY_SECONDS).encode())])
         return
+    metrics.SSE_OPEN.inc()
     try:
         await _stream(scope, receive, send, article_id, https)
     finally:
+        metrics.SSE_OPEN.dec()
         streams.give_back(address)
 
 
@@ -196,6 +199,7 @@ async def _stream(scope: Scope, receive: Receive, send: Send, article_id: int, h
                 missed = [{"type": "resync", "id": last_id, "article": article_id}]
             for event in missed:
                 await send({"type": "http.response.body", "body": frame(event).encode(), "more_body": True})
+                metrics.SSE_EVENTS.inc()
         while not gone.is_set():
             try:
                 event = await asyncio.wait_for(sub.queue.get(), timeout=HEARTBEAT_SECONDS)
@@ -208,6 +212,7 @@ async def _stream(scope: Scope, receive: Receive, send: Send, article_id: int, h
                 sub.overflowed = False
                 event = {"type": "resync", "id": event["id"], "article": article_id}
             await send({"type": "http.response.body", "body": frame_bytes(event), "more_body": True})
+            metrics.SSE_EVENTS.inc()
     except (OSError, RuntimeError):
         pass  # the reader went away mid-send
     finally:

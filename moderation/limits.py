@@ -24,6 +24,7 @@ from django.utils import timezone
 from core.cache import CacheUnavailable
 from core.errors import ActionError
 from core.memo import register
+from ops import metrics
 
 _local = LocMemCache("veche-limits-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
 register("limits-fallback", _local.clear)
@@ -106,8 +107,10 @@ def _shared_hit(limit: Limit, ident: str, now: float, peek: bool) -> tuple[int, 
     return int(n), end_ms / 1000
 
 
-def _hit(limit: Limit, ident: str, *, peek: bool = False) -> None:
-    """Count one hit (or only look, with peek); raise 429 past the limit."""
+def _hit(limit: Limit, ident: str, *, peek: bool = False, refuses: bool = True) -> None:
+    """Count one hit (or only look, with peek); raise 429 past the limit. The refusal is
+    counted in the metrics unless only looked at (peek) or to be ignored (not `refuses`)."""
+    counted = refuses and not peek
     if not _enabled():
         return
     now = _now()
@@ -119,7 +122,7 @@ def _hit(limit: Limit, ident: str, *, peek: bool = False) -> None:
             store = _local  # Redis failed just now: count in this process instead
         else:
             if n > limit.count or (peek and n >= limit.count):
-                _refuse(limit, end - now)
+                _refuse(limit, end - now, counted)
             return
     key = f"rl:{limit.name}:{ident}"
     end = store.get(key + ":end")
@@ -139,10 +142,12 @@ def _hit(limit: Limit, ident: str, *, peek: bool = False) -> None:
             n = 1
         if n <= limit.count:
             return
-    _refuse(limit, end - now)
+    _refuse(limit, end - now, counted)
 
 
-def _refuse(limit: Limit, seconds_left: float):
+def _refuse(limit: Limit, seconds_left: float, counted: bool):
+    if counted:
+        metrics.RATE_LIMITED.labels(limit.name).inc()
     wait = max(1, math.ceil(seconds_left))
     raise ActionError(f"{limit.message} Try again in {_wait_words(wait)}.", status=429,
                       code="rate_limited", retry_after=wait)
@@ -191,7 +196,7 @@ def hit_comment(member) -> None:
             _hit(limit, str(member.pk))
         else:
             with contextlib.suppress(ActionError):  # counted all the same (see NEW_ACCOUNT_FREE_COMMENTS)
-                _hit(limit, str(member.pk))
+                _hit(limit, str(member.pk), refuses=False)
 
 
 def comment_wait(member) -> int | None:

@@ -168,6 +168,12 @@ def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: st
     return _fill(skeleton, member, m, csrf_secret, account)
 
 
+def viewer_id(session_key: str) -> int | None:
+    """The id of the member whose page was last filled for this session (the request log)."""
+    viewer = _viewers.get(session_key)
+    return viewer[0].pk if viewer is not None else None
+
+
 def _cached_session(session_key: str) -> dict | None:
     """The session's data as the cached_db engine keeps it in the cache, or None (not cached,
     or another engine: the thread path reads it properly)."""

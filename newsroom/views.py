@@ -1,6 +1,7 @@
 """Reading the publication: front page, archives, the article with its discussion, feeds."""
 
 import uuid
+from time import perf_counter
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -20,6 +21,7 @@ from discussion import page as discussion_page
 from newsroom import memberpage, seo, sql, variations
 from newsroom.actions import do_record_view
 from newsroom.models import Article, Author, Section, Tag
+from ops import metrics
 
 PER_PAGE = 20
 
@@ -111,6 +113,7 @@ def article_tags(obj: Article) -> list[Tag]:
 
 
 def article(request, slug):
+    started = perf_counter()
     if request.user.has_perm("newsroom.change_article"):  # editors preview drafts and scheduled articles
         obj = get_object_or_404(Article.objects.select_related("section", "author"), slug=slug)
     else:
@@ -163,14 +166,20 @@ def article(request, slug):
             .replace(b"<!--veche:thread-->", thread_html, 1))
     if member is None:
         response.content = html
-        if variant and response.status_code == 200 and not response.cookies:
-            pagecache.store("page", obj.pk, obj.slug, gen, variant, html, response["Content-Type"])
+        if variant:  # the page cache could have answered, had it held this page
+            metrics.page_miss("page")
+            if response.status_code == 200 and not response.cookies:
+                pagecache.store("page", obj.pk, obj.slug, gen, variant, html, response["Content-Type"])
+        metrics.ARTICLE_RENDER.labels("anonymous").observe(perf_counter() - started)
         return response
     skeleton = memberpage.Skeleton(html, gen)
     marks = discussion["marks"]
-    if variant and obj.is_visible() and memberpage.shareable(request, member, marks, draft):
-        pagecache.store("member", obj.pk, obj.slug, gen, variant, skeleton, response["Content-Type"])
+    if variant and obj.is_visible():  # (a draft an editor previews is never in the cache)
+        metrics.page_miss("member")
+        if memberpage.shareable(request, member, marks, draft):
+            pagecache.store("member", obj.pk, obj.slug, gen, variant, skeleton, response["Content-Type"])
     response.content = skeleton.fill(memberpage.values(member, marks, get_token(request), request.csp_nonce))
+    metrics.ARTICLE_RENDER.labels("member").observe(perf_counter() - started)
     return response
 
 

@@ -48,11 +48,17 @@ INSTALLED_APPS = [
     "moderation",
     "live",
     "imports",
+    "ops",
 ]
 
 MIDDLEWARE = [
-    # First, so that every answer, those of the middleware below included, carries the headers.
+    # First: every answer, those of the middleware below included, is counted and logged once
+    # and carries its X-Request-ID (ops.middleware; the ASGI front's own answers: ops.front).
+    "ops.middleware.RequestMiddleware",
+    # Then, so that every answer, those of the middleware below included, carries the headers.
     "core.middleware.SecurityHeadersMiddleware",
+    # The load balancer's probes and the metrics, before the host check and the https redirect.
+    "ops.middleware.ProbeMiddleware",
     # Next, so that it compresses what everything below made.
     "core.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -229,7 +235,8 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Its own place when VAR_DIR is a volume that would hide what an image collected (Dockerfile).
+STATIC_ROOT = Path(os.environ.get("VECHE_STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 STORAGES = {
@@ -243,9 +250,30 @@ VECHE_SITE_NAME = os.environ.get("VECHE_SITE_NAME", "Veche")
 VECHE_SITE_URL = os.environ.get("VECHE_SITE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # a comment is at most 10,000 characters
 
+# --- Operations (docs/deploy.md: health checks, metrics, logs) ---------------------------
+# /metrics answers a request with `Authorization: Bearer <token>` or from these networks
+# (comma-separated CIDRs); anyone else gets a 404. Neither set: no one.
+VECHE_METRICS_TOKEN = os.environ.get("VECHE_METRICS_TOKEN", "")
+VECHE_METRICS_ALLOW = env_list("VECHE_METRICS_ALLOW")
+# Log lines as text for a person (default) or as one JSON object a line for a shipper (json);
+# one line per request (logger veche.requests) unless VECHE_LOG_REQUESTS is off.
+VECHE_LOG_FORMAT = "json" if os.environ.get("VECHE_LOG_FORMAT", "text").strip().lower() == "json" else "text"
+VECHE_LOG_REQUESTS = env_bool("VECHE_LOG_REQUESTS", True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "formatters": {"text": {"()": "ops.logs.TextFormatter"}, "json": {"()": "ops.logs.JsonFormatter"}},
+    # stderr, which journald and Docker collect as they do stdout, and which leaves stdout to
+    # commands whose output is data (`veche dumpdata`).
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": VECHE_LOG_FORMAT,
+                             "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("VECHE_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "veche.requests": {"level": "INFO" if VECHE_LOG_REQUESTS else "WARNING"},
+        # Its 4xx warnings repeat the request's own line, with the path (which may hold a
+        # token) instead of the route; its 5xx errors, with their traceback, stay.
+        "django.request": {"level": "ERROR"},
+    },
 }

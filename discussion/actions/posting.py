@@ -21,6 +21,7 @@ from discussion.models import BODY_MAX, Comment, Quote
 from newsroom import versions
 from newsroom.models import Article
 from newsroom.versions import Change
+from ops import metrics
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -208,6 +209,10 @@ def post_comment(member: Member | AnonymousUser, article: Article, body: str,
     from moderation import limits
 
     draft = check_post(member, article, body, parent_id)
-    if not (kw.get("idempotency_key") and _sent_before(member, article, kw["idempotency_key"])):
+    retried = bool(kw.get("idempotency_key") and _sent_before(member, article, kw["idempotency_key"]))
+    if not retried:
         limits.hit_comment(member)  # a retried post is not a second comment
-    return do_post(member, article, draft, **kw)
+    comment = do_post(member, article, draft, **kw)
+    if not retried:
+        metrics.COMMENTS.labels(comment.status).inc()
+    return comment

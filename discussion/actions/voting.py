@@ -17,6 +17,9 @@ from discussion.actions.common import Status, article_lock
 from discussion.models import Comment, Vote
 from newsroom import versions
 from newsroom.versions import Change
+from ops import metrics
+
+VOTE_RESULTS = {1: "up", -1: "down"}  # the metrics' label of what a vote became; 0: "withdrawn"
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -168,4 +171,6 @@ def vote(member: Member | AnonymousUser, comment: Comment, value: int, *,
 
     check_vote(member, comment, value)
     limits.hit_vote(member)
-    return do_vote(member, comment, value, toggle=toggle)
+    counts = do_vote(member, comment, value, toggle=toggle)
+    metrics.VOTES.labels(VOTE_RESULTS.get(counts[2], "withdrawn")).inc()
+    return counts

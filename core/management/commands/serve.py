@@ -5,9 +5,15 @@ at most VECHE_MAX_HEADER_BYTES, heads and bodies that must arrive in time, at mo
 VECHE_MAX_CONNECTIONS connections when set; the live streams one address may hold are
 bounded in live.stream. Forwarded headers are believed only with VECHE_TRUSTED_PROXY_HOPS
 > 0: uvicorn would otherwise take the client's address from X-Forwarded-For whenever the
-peer is 127.0.0.1, and any local client could then claim any address past the limits."""
+peer is 127.0.0.1, and any local client could then claim any address past the limits.
+
+Several workers count their metrics in files (prometheus-client's multiprocess mode): a
+directory of this run's, emptied at start so a restart does not add the last run's counts
+twice, unless PROMETHEUS_MULTIPROC_DIR names one already (then its owner empties it)."""
 
 import os
+import shutil
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -27,7 +33,26 @@ def uvicorn_options(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
         "timeout_keep_alive": 5,
         "limit_concurrency": settings.VECHE_MAX_CONNECTIONS or None,
         "proxy_headers": settings.VECHE_TRUSTED_PROXY_HOPS > 0,
+        # uvicorn's own lines (start, stop, an application's error) through Django's LOGGING,
+        # so they come in the same format as the rest (JSON with VECHE_LOG_FORMAT=json).
+        "log_config": None,
     }
+
+
+def metrics_dir(workers: int, port: int) -> Path | None:
+    """For several workers, the directory where each keeps its metrics, made empty, and set in
+    PROMETHEUS_MULTIPROC_DIR for the workers to inherit (it must be set before they import
+    the library); None for one worker, which keeps them in its memory."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        return Path(given)
+    if workers <= 1:
+        return None
+    path = Path(settings.VAR_DIR) / "metrics" / f"serve-{port}"
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    return path
 
 
 class Command(BaseCommand):
@@ -57,4 +82,5 @@ class Command(BaseCommand):
         if workers > 1 and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             self.stderr.write("Note: several workers on SQLite share one writer; PostgreSQL scales further.")
         os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+        metrics_dir(workers, port)
         uvicorn.run("config.asgi:application", **uvicorn_options(host, port, workers, log_level))
