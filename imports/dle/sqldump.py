@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from imports.errors import ImportFormatError
 
 CHUNK = 1 << 20  # characters read at a time
+LOOKAHEAD = 64  # characters a token's first part needs, at most
 ENCODING_PEEK = 1 << 16  # bytes looked at for "SET NAMES …" at the top of the file
 # MySQL character sets as Python codecs; "latin1" in MySQL is Windows-1252.
 CHARSETS = {"utf8": "utf-8", "utf8mb3": "utf-8", "utf8mb4": "utf-8", "cp1251": "cp1251",
@@ -35,8 +36,7 @@ _NAME = re.compile(r"`((?:[^`]|``)+)`|([A-Za-z0-9_$]+)")
 _STRING_BODY = {"'": re.compile(r"(?:[^'\\]+|\\.|'')*", re.S),
                 '"': re.compile(r'(?:[^"\\]+|\\.|"")*', re.S)}
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-_HEX = re.compile(r"0x([0-9A-Fa-f]*)|[xX]'([0-9A-Fa-f]*)'")
-_BITS = re.compile(r"[bB]'([01]*)'")
+_HEX = re.compile(r"0x[0-9A-Fa-f]*")
 _ESCAPE = re.compile(r"\\(.)|''|\"\"", re.S)
 _UNESCAPED = {"0": "\x00", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a",
               "%": "\\%", "_": "\\_"}  # \% and \_ keep their backslash, as MySQL does
@@ -190,11 +190,14 @@ class DumpReader:
 
     def _match(self, pattern: re.Pattern, margin: int = 1) -> re.Match | None:
         """A token that must end at least `margin` characters before the end of the buffer
-        (else it may go on in the text not read yet): read more until it does."""
+        (else it may go on in the text not read yet): read more until it does. No match with
+        LOOKAHEAD characters left is no match: every pattern here fails on its first few."""
         while True:
             m = pattern.match(self.buf, self.pos)
             if m and (m.end() + margin <= len(self.buf) or self.eof):
                 return m
+            if m is None and len(self.buf) - self.pos >= LOOKAHEAD:
+                return None
             if not self._fill(len(self.buf)):
                 return pattern.match(self.buf, self.pos)
 
@@ -392,15 +395,21 @@ class DumpReader:
         if head == "NULL":
             self.pos += 4
             return None
+        pair = self._peek(2)
+        if pair[:1] in "xXbB" and pair[1:] == "'":  # X'4f6b', b'101': quoted like a string
+            self.pos += 1
+            digits = self._string("'")
+            try:
+                if pair[0] in "xX":
+                    return bytes.fromhex(digits).decode(self.encoding, errors="replace")
+                return str(int(digits or "0", 2))
+            except ValueError:
+                self._fail(f"table {table}, row {number} of the INSERT: {pair[0]}'{digits[:20]}' is "
+                           "not a literal", line)
         m = self._match(_HEX)
         if m:
             self.pos = m.end()
-            raw = bytes.fromhex(m.group(1) if m.group(1) is not None else m.group(2))
-            return raw.decode(self.encoding, errors="replace")
-        m = self._match(_BITS)
-        if m:
-            self.pos = m.end()
-            return str(int(m.group(1) or "0", 2))
+            return bytes.fromhex(m.group(0)[2:]).decode(self.encoding, errors="replace")
         m = self._match(_NUMBER)
         if m:
             self.pos = m.end()

@@ -102,3 +102,21 @@ def test_other_tables_are_stepped_over_unread(tmp_path):
     text = "INSERT INTO `huge` VALUES (1,'a;b'),(2,'\\';');\nCREATE TABLE t (`id` int);\nINSERT INTO t VALUES (1);"
     rows, reader = _rows(tmp_path, text)
     assert [r for _t, r, _l in rows] == [{"id": "1"}] and "huge" not in reader.columns
+
+
+def test_the_reader_holds_a_chunk_and_a_row_never_the_file(tmp_path):
+    from imports.dle.generate import generate_dle_dump
+
+    path = tmp_path / "big.sql"
+    generate_dle_dump(path, 3000, seed=3)
+    sizes = []
+
+    class Watched(DumpReader):
+        def _fill(self, at_least=None):
+            more = super()._fill(at_least)
+            sizes.append(len(self.buf))
+            return more
+
+    reader = Watched(path, {"dle_comments"}, chunk=4096)
+    assert sum(1 for _ in reader.rows()) == 3000
+    assert path.stat().st_size > 100 * 4096 and max(sizes) < 4 * 4096
