@@ -130,3 +130,16 @@ def test_plain_text_for_leads_and_profiles():
 def test_deep_markup_does_not_recurse_away():
     html = "<div>" * 5000 + "глубоко" + "</div>" * 5000 + "[quote]" * 50 + "x" + "[/quote]" * 50
     assert "глубоко" in md(html)
+
+
+def test_the_smiley_table_in_the_guide_is_the_mapping():
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "import-dle.md").read_text(encoding="utf-8")
+    documented = {}
+    for line in guide.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 2 and (cells[1].startswith("`:") or cells[1].startswith("the Veche smiley")):
+            for name in cells[0].split(", "):
+                documented[name] = cells[1].strip("`:") if cells[1].startswith("`") else name
+    assert documented == SMILIES
