@@ -108,7 +108,7 @@ class Posts:
             body=body.markdown, lead=plain_text(short, LEAD_MAX) if full.strip() else "",
             section=section, author=self.author(post["autor"] or ""), state=state,
             published_at=info.created, source_url=info.url[:500], comments_open=bool(post["allow_comm"]),
-            views=max(post["views"] or 0, post["news_read"] or 0),
+            views=max(post["views"] or 0, post["news_read"] or 0, 0),
         )
         do_save_article(article)
         for tag in (post["tags"] or "").split(","):
