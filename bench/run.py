@@ -287,6 +287,7 @@ def run_mode(mode: str, args, peers: dict) -> None:
     if mode == "embedded" and not smoke and args.servers:
         compare_servers(env, m, args)
     import_rate(env, mode, args)
+    dle_import_rate(env, mode, args)
 
 
 def live_delivery(server: Server, m: dict, n: int) -> dict:
@@ -367,6 +368,31 @@ def import_rate(env: dict, mode: str, args) -> None:
     peak = next((int(line) for line in reversed(proc.stderr.strip().splitlines()) if line.strip().isdigit()), 0)
     record(f"[{mode}] import of a generated Disqus export, {n:,} comments",
            f"{n / seconds:,.0f} comments/s", f"peak {peak / 1024:.0f} MB resident", "bounded memory")
+def dle_import_rate(env: dict, mode: str, args) -> None:
+    """A generated DataLife Engine dump (imports.dle.generate) imported in one run: comments per
+    second (members, articles and votes included) and peak memory."""
+    n = 1000 if args.smoke else args.dle_comments
+    path = Path(tempfile.mkdtemp(prefix="veche-bench-dle-")) / "dle.sql"
+    subprocess.run([sys.executable, "-c", "import django; django.setup(); "
+                    "from imports.dle.generate import generate_dle_dump; "
+                    f"generate_dle_dump({str(path)!r}, {n}, seed=1)"],
+                   env=env, cwd=ROOT, check=True, capture_output=True, timeout=600)
+    started = time.perf_counter()
+    code = ("import resource, sys; from config.cli import main; "
+            f"main(['import', 'dle', {str(path)!r}, '--site-url', 'https://dle.example.org']); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=7200)
+    seconds = time.perf_counter() - started
+    shutil.rmtree(path.parent, ignore_errors=True)
+    if proc.returncode:
+        NOTES.append(f"the DLE import failed: {proc.stderr[-500:]}")
+        return
+    peak = next((int(line) for line in reversed(proc.stderr.strip().splitlines()) if line.strip().isdigit()), 0)
+    record(f"[{mode}] DLE import, {n:,} comments (a generated mysqldump file)",
+           f"{n / seconds:,.0f} comments/s", f"peak {peak / 1024:.0f} MB resident", "bounded memory")
+
+
 def run_peers(args) -> dict:
     """Isso serving the same 1,000-comment discussion, measured once for the run."""
     if not (PEERS / "isso-serve.sh").exists():
@@ -415,6 +441,8 @@ def main() -> int:
                         help="comments in the generated Disqus export imported in embedded mode")
     parser.add_argument("--import-comments-scaleout", type=int, default=100_000,
                         help="the same in scale-out mode (the million once per run is enough to show memory stays flat)")
+    parser.add_argument("--dle-comments", type=int, default=100_000,
+                        help="comments in the generated DLE dump imported in each mode")
     parser.add_argument("--servers", action="store_true", help="also compare uvicorn and granian")
     parser.add_argument("--write", help="write the table and notes to this markdown file")
     args = parser.parse_args()

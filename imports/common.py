@@ -26,6 +26,10 @@ from live.events import publish_on_commit
 from newsroom.models import Article
 
 EMPTY_BODY = "(empty comment)"
+# Where a converter wants a quote linked to a comment of the same thread, whose Veche id exists
+# only once that comment is written: a Unicode noncharacter, which no text exchanged between
+# systems holds (a converter that uses it removes it from its source text first).
+QUOTE_SLOT = "\ufdd0"
 TRUNCATED = "\n\n[…]"
 WARNINGS_KEPT = 200  # warnings past this are counted, not stored: a bad file may have millions
 MEMBER_CACHE_MAX = 50_000  # members kept between threads; past it the cache starts over
@@ -296,7 +300,7 @@ def write_thread(run: Run, thread: str, article: ArticleSource,
                         summary.comments_existing += 1
                         continue
                     parent = None if orphan or sc.parent is None else made.get(sc.parent)
-                    made[sc.id] = _add_comment(run, batch, art, sc, parent, key)
+                    made[sc.id] = _add_comment(run, batch, art, sc, parent, key, made)
                     run.tick()
         run._committed()
     except BaseException:
@@ -316,10 +320,34 @@ def _existing(keys: list[str]) -> dict[str, Comment]:
     return found
 
 
+def link_quotes(body: str, quotes, made: dict[str, Comment], batch) -> str:
+    """Each line holding only a QUOTE_SLOT (after its "> " markers) becomes the head of a Veche
+    quote, "[quote=c<id>]", of the comment it names when that comment was written; otherwise
+    the fallback Markdown given with it ("Name wrote:"), and the line goes when that is empty."""
+    slots = iter(quotes)
+    out = []
+    for line in body.split("\n"):
+        if QUOTE_SLOT not in line:
+            out.append(line)
+            continue
+        source_id, fallback = next(slots, (None, ""))
+        head = line[: line.index(QUOTE_SLOT)]
+        found = made.get(source_id) if source_id is not None else None
+        if found is not None and found.pk is None:
+            batch.flush()  # written in this batch but not yet inserted: its id is needed now
+        if found is not None and found.pk is not None:
+            out.append(f"{head}[quote=c{found.pk}]")
+        elif fallback:
+            out.append(head + fallback)
+    return "\n".join(out)
+
+
 def _add_comment(run: Run, batch, article: Article, sc: SourceComment, parent: Comment | None,
-                 key: str) -> Comment:
+                 key: str, made: dict[str, Comment]) -> Comment:
     summary = run.summary
     body = prepare_body(sc.body, summary, sc.line)
+    if sc.quotes:
+        body = truncate(link_quotes(body, sc.quotes, made, batch), summary, sc.line)
     draft = discussion_actions.check_import(article, body, parent, status=sc.status)
     edited = sc.edited if sc.edited and sc.edited > sc.created else None
     author = run.member(sc.author)

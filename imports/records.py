@@ -65,6 +65,9 @@ class SourceComment:
     edited: datetime | None = None
     line: int | None = None
     seq: int = 0  # position in the source, to keep its order among equal times
+    # For each QUOTE_SLOT in `body`, in order: (id of the quoted comment in this thread or None,
+    # the Markdown shown instead when that comment was not written). See common.link_quotes.
+    quotes: tuple[tuple[str | None, str], ...] = ()
 
 
 # --- Times ------------------------------------------------------------------------------

@@ -89,3 +89,24 @@ def test_members_of_a_failed_thread_are_not_reused(db, tmp_path, monkeypatch):
     monkeypatch.setattr(common.discussion_actions.BulkPost, "finish", original)
     disqus.load(path)
     assert Comment.objects.get().author.login == "Solo"
+
+
+def test_quote_slots_link_comments_written_before_else_fall_back(db, make_article):
+    from discussion.models import Quote
+
+    article = make_article()
+    slot = common.QUOTE_SLOT
+    comments = [
+        SourceComment("1", None, person(name="Anna"), T0, "Bridges are late."),
+        SourceComment("2", None, person(name="Boris"), T0 + timedelta(minutes=1),
+                      f"> {slot}\n> Bridges are late.\n\n> {slot}\n> Never said\n\n> {slot}\n> Nameless\n\nTrue.",
+                      quotes=(("1", ""), ("404", "**Vera** wrote:"), (None, ""))),
+        # A slot in a body without quotes (any other importer's text) is left as it is.
+        SourceComment("3", None, person(name="Anna"), T0 + timedelta(minutes=2), f"odd {slot} char"),
+    ]
+    common.write_thread(Run("test"), "t", article, comments)
+    first, second, third = Comment.objects.order_by("id")
+    assert second.body == (f"> [quote=c{first.pk}]\n> Bridges are late.\n\n> **Vera** wrote:\n"
+                           "> Never said\n\n> Nameless\n\nTrue.")
+    assert [q.source_comment for q in Quote.objects.filter(comment=second)] == [first]
+    assert third.body == f"odd {slot} char"

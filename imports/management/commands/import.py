@@ -2,11 +2,15 @@
 
     veche import disqus|wordpress|isso|remark42|commento|veche FILE
                  [--dry-run] [--article-map url|title|create] [--skip-removed]
+    veche import dle [DUMP.sql | --database-url mysql://user:pass@host:3306/db]
+                 --site-url https://old.site [--prefix dle_] [--time-zone ZONE] [--encoding E]
+                 [--editor-groups 1,2] [--moderator-groups IDS] [--dry-run]
 
 The converters live in imports/<source>.py; this command only reports. Each thread is
 committed on its own, so after an error the threads before it stay and a re-run resumes.
 """
 
+import argparse
 import importlib
 import json
 import time
@@ -18,7 +22,7 @@ from django.db import transaction
 from imports.common import ARTICLE_MAPS, Options, Summary
 from imports.errors import DEEP_JSON, ImportFormatError
 
-SOURCES = ("disqus", "wordpress", "isso", "remark42", "commento", "veche")
+SOURCES = ("disqus", "wordpress", "isso", "remark42", "commento", "veche", "dle")
 PROGRESS_EVERY = 0.5  # seconds between progress lines
 
 
@@ -52,22 +56,49 @@ class Progress:
 
 
 class Command(BaseCommand):
-    help = "Import comments from Disqus, WordPress, Isso, Remark42, Commento or a Veche export."
+    help = ("Import comments from Disqus, WordPress, Isso, Remark42, Commento or a Veche export, "
+            "or a whole DataLife Engine site.")
 
     def add_arguments(self, parser):
         parser.add_argument("source", choices=SOURCES)
-        parser.add_argument("file")
+        parser.add_argument("file", nargs="?", help="The export (for dle: a mysqldump file, or none "
+                                                    "with --database-url).")
         parser.add_argument("--dry-run", action="store_true",
                             help="Read and write everything inside a transaction, then roll it back.")
         parser.add_argument("--article-map", choices=ARTICLE_MAPS, default="url",
                             help="How a thread finds its article (default: url).")
         parser.add_argument("--skip-removed", action="store_true",
                             help="Leave out deleted and spam comments that no kept reply needs.")
+        dle = parser.add_argument_group("dle (docs/import-dle.md)")
+        dle.add_argument("--database-url", default="",
+                         help="Read the DLE database itself: mysql://user:password@host:3306/database")
+        dle.add_argument("--site-url", default="", help="The DLE site's address, https://…")
+        dle.add_argument("--prefix", default="dle_", help="The DLE tables' prefix (default: dle_).")
+        dle.add_argument("--time-zone", default="",
+                         help="The zone DLE's dates are in (default: Veche's TIME_ZONE).")
+        dle.add_argument("--encoding", default=None,
+                         help="A dump's character set, when it does not declare it (e.g. cp1251).")
+        dle.add_argument("--editor-groups", default="1,2", type=_ids,
+                         help="DLE group ids whose members become editors (default: 1,2).")
+        dle.add_argument("--moderator-groups", default=None, type=_ids,
+                         help="DLE group ids whose members become moderators (default: the groups "
+                              "that may edit or delete every comment).")
 
     def handle(self, source, file, dry_run, article_map, skip_removed, **options):
         loader = importlib.import_module(f"imports.{source}").load
         progress = Progress(self.stderr)
-        opts = Options(article_map=article_map, skip_removed=skip_removed, progress=progress.update)
+        common = {"article_map": article_map, "skip_removed": skip_removed, "progress": progress.update}
+        if source == "dle":
+            from imports.dle import DleOptions
+
+            opts = DleOptions(**common, database_url=options["database_url"], site_url=options["site_url"],
+                              prefix=options["prefix"], time_zone=options["time_zone"],
+                              encoding=options["encoding"], editor_groups=options["editor_groups"],
+                              moderator_groups=options["moderator_groups"])
+        elif not file:
+            raise CommandError(f"Name the {source} export to import.")
+        else:
+            opts = Options(**common)
         try:
             if dry_run:
                 with transaction.atomic():
@@ -81,6 +112,7 @@ class Command(BaseCommand):
             if reason is None:
                 raise
             line, text = reason
+            file = file or "the database"
             where = f"{file}:{line}" if line else file
             if progress.summary and progress.summary.comments_created and not dry_run:
                 s = progress.summary
@@ -96,6 +128,13 @@ class Command(BaseCommand):
         self.stdout.write(summary.as_text())
         if dry_run:
             self.stdout.write("Dry run: everything was rolled back; nothing was saved.")
+
+
+def _ids(value: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(v) for v in value.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a list of group ids like 1,2") from None
 
 
 def _reason(exc: Exception) -> tuple[int | None, str] | None:
