@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from accounts.actions import check_login_available
 from accounts.validators import PASSWORD_MAX
@@ -54,3 +54,15 @@ class ProfileForm(forms.Form):
     real_name = forms.CharField(max_length=64, required=False)
     email = forms.EmailField(required=False)
     about = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ClaimingPasswordResetForm(PasswordResetForm):
+    """Django's reset form, which also reaches members an import created: they have no usable
+    password until they claim their account through this very link (Django's form skips
+    them). Deleted accounts and deactivated ones get nothing."""
+
+    def get_users(self, email):
+        from accounts.models import Member
+
+        found = Member.objects.filter(email__iexact=email, is_active=True, is_deleted=False)
+        return (m for m in found if m.has_usable_password() or m.is_imported)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import actions
-from accounts.forms import SignInForm, SignUpForm
+from accounts.forms import ClaimingPasswordResetForm, SignInForm, SignUpForm
 from core.errors import ActionError
 from core.http import safe_next
 
@@ -101,6 +101,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     nothing about whether an account has the address."""
 
     template_name = "accounts/password_reset.html"
+    form_class = ClaimingPasswordResetForm
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-sent")

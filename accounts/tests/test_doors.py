@@ -180,3 +180,25 @@ def test_password_reset_requests_are_limited_per_client_address(clock, client, m
     assert r.status_code == 429 and r["Retry-After"] == "3600"
     assert "Too many password-reset requests from your network" in r.content.decode()
     assert len(mail.outbox) == limits.PASSWORD_RESET_IP.count
+
+
+def test_an_imported_member_claims_the_account_by_the_reset_link(client, db):
+    """An import creates members without a usable password; the reset link is how they claim
+    the account. A deleted account gets no link."""
+    from accounts.models import Member
+
+    imported = Member.objects.create_user("старожил", email="old@example.org", password=None, is_imported=True)
+    gone = Member.objects.create_user("gone", email="gone@example.org", password=None, is_imported=True,
+                                      is_deleted=True, is_active=False)
+    assert not imported.has_usable_password()
+    assert client.post("/password-reset/", {"email": "OLD@example.org"}).status_code == 302
+    client.post("/password-reset/", {"email": gone.email})
+    assert [m.to for m in mail.outbox] == [["old@example.org"]]
+    link = re.search(r"https?://[^\s]+/password-reset/[^\s]+/", mail.outbox[0].body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    r = client.get("/" + path, follow=True)
+    form_url = r.redirect_chain[-1][0] if r.redirect_chain else "/" + path
+    r = client.post(form_url, {"new_password1": "a claimed passphrase", "new_password2": "a claimed passphrase"})
+    assert r.status_code == 302
+    imported.refresh_from_db()
+    assert imported.check_password("a claimed passphrase")
