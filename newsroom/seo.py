@@ -9,6 +9,7 @@ visible, on a published article): a held, removed or deleted comment's text neve
 whoever asks — an editor previewing a draft included."""
 
 import json
+import re
 from html import unescape
 from urllib.parse import urlencode, urlsplit
 
@@ -193,7 +194,17 @@ def _load_public(article, page: int, order: str) -> tuple[tuple, ...]:
                     .only("id", "created", "body_html", "plus", "minus", "author__login")
                     .order_by("id")[:STRUCTURED_COMMENTS])
     return tuple((c.pk, c.author.login, iso(c.created),
-                  shorten(plain_text(c.body_html), COMMENT_TEXT_CHARS), c.plus, c.minus) for c in rows)
+                  shorten(_comment_text(c.body_html), COMMENT_TEXT_CHARS), c.plus, c.minus) for c in rows)
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _comment_text(html: str) -> str:
+    """A comment's words, quickly: its markup is the sanitiser's own output, so tags are cut
+    by a pattern rather than parsed (Django's strip_tags cost 8 ms for a hundred comments of a
+    page rendered from nothing); only the start is read, as only COMMENT_TEXT_CHARS are kept."""
+    return " ".join(unescape(_TAG.sub(" ", (html or "")[: COMMENT_TEXT_CHARS * 8])).split())
 
 
 def _weight(value: tuple) -> int:
