@@ -100,6 +100,9 @@ class Memo(Generic[V]):
         return cast(V, value)  # not _MISSING: a kept value or the one just made
 
     def put(self, key: Hashable, value: V) -> None:
+        if self.weigh is None and not self.ttl:
+            self._put_plain(key, value)
+            return
         size = self.weigh(value) if self.weigh is not None else 0
         if self.max_bytes is not None and size > self.max_bytes // 4:
             self.pop(key)
@@ -112,6 +115,20 @@ class Memo(Generic[V]):
             self._make_room(size)
             self.data[key] = (value, expires, size)
             self.bytes += size
+
+    def _put_plain(self, key: Hashable, value: V) -> None:
+        """put() for a memo bounded by entries alone, without expiry — the ones a render fills a
+        thousand times (fragments, bylines, clock hours): a dict's own operations are atomic,
+        so only eviction takes the lock. (Through the general path, a render from nothing
+        spent 2.8 ms in put.)"""
+        data = self.data
+        if key in data:
+            data.pop(key, None)  # put again at the young end
+        elif len(data) >= self.items:
+            with self.lock:
+                while data and len(data) >= self.items:
+                    data.popitem(last=False)
+        data[key] = (value, 0.0, 0)
 
     def _make_room(self, size: int) -> None:
         """Evict, oldest first, until one more entry of `size` bytes fits. Holds the lock."""

@@ -112,3 +112,19 @@ def test_the_site_caches_are_bounded():
     assert pagecache._near.max_bytes == pagecache.NEAR_BYTES and pagecache._near.ttl == pagecache.TTL
     assert page._local.max_bytes == 128 * 2**20 and page._local.lru
     assert render.fragments.items == 20_000
+
+
+def test_threads_filling_a_plain_memo_keep_its_bound(fresh):
+    m = Memo("t", items=50)
+
+    def work(n):
+        for i in range(3000):
+            m.put((n, i % 120), i)
+            m.get((n, (i * 7) % 120))
+
+    workers = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert len(m) <= 50 and m.bytes == 0
