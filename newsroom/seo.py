@@ -190,9 +190,11 @@ def _load_public(article, page: int, order: str) -> tuple[tuple, ...]:
                        if n.comment.status == Comment.Status.VISIBLE), key=lambda c: c.pk)
         rows = rows[:STRUCTURED_COMMENTS]
     else:
-        rows = list(Comment.objects.public().filter(article_id=article.pk).select_related("author")
-                    .only("id", "created", "body_html", "plus", "minus", "author__login")
-                    .order_by("id")[:STRUCTURED_COMMENTS])
+        # As values, not model instances: half the time of this, on a page rendered anew.
+        return tuple((pk, login, iso(created), shorten(_comment_text(html), COMMENT_TEXT_CHARS), plus, minus)
+                     for pk, login, created, html, plus, minus in Comment.objects.public()
+                     .filter(article_id=article.pk).order_by("id")
+                     .values_list("id", "author__login", "created", "body_html", "plus", "minus")[:STRUCTURED_COMMENTS])
     return tuple((c.pk, c.author.login, iso(c.created),
                   shorten(_comment_text(c.body_html), COMMENT_TEXT_CHARS), c.plus, c.minus) for c in rows)
 
