@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Member
+from discussion import signals
 from discussion.actions.common import Status, lock_article
 from discussion.actions.posting import Draft
 from discussion.models import Comment, Quote
@@ -58,6 +59,8 @@ class BulkPost:
     def flush(self) -> None:
         if self._pending:
             Comment.objects.bulk_create(self._pending)
+            signals.comments_imported.send(Comment, article_id=self.article.pk,
+                                           comment_ids=[c.pk for c in self._pending])
             self._pending = []
         if self._quotes:
             Quote.objects.bulk_create([Quote(comment=c, source_comment=src, source_anchor=anchor, text=text)

@@ -13,6 +13,7 @@ from accounts.models import Member
 from core.errors import ActionError
 from core.markup import render_comment
 from discussion import live as discussion_live
+from discussion import signals
 from discussion.actions.common import Status, count_public, lock_article
 from discussion.actions.posting import clean_body, describe_source, quotes_in
 from discussion.models import Comment, Quote
@@ -56,6 +57,7 @@ def do_edit(member: Member, comment: Comment, body: str, *, note: str | None = N
         for src, anchor, text in quotes_in(article, body):
             Quote.objects.create(comment=comment, source_comment=src, source_anchor=anchor, text=text)
         versions.changed(comment.article_id, Change.TEXT)
+        signals.comment_written.send(Comment, comment=comment, what=signals.EDITED, old_status=comment.status)
         if comment.status == Status.VISIBLE:
             discussion_live.comment_changed(comment, "comment.edit")
     return comment
@@ -84,6 +86,7 @@ def do_set_status(comment: Comment, status: str, reason: str = "", *, category: 
         locked: Comment = (Comment.objects.select_for_update().select_related("author", "article")
                            .get(pk=comment.pk))
         was_public = locked.status == Status.VISIBLE
+        old_status = locked.status
         locked.status = status
         locked.moderation_reason = reason if removed else ""
         locked.removal_category = category if removed else ""
@@ -102,6 +105,7 @@ def do_set_status(comment: Comment, status: str, reason: str = "", *, category: 
             )
         else:
             versions.changed(locked.article_id, Change.STATUS)
+        signals.comment_written.send(Comment, comment=locked, what=signals.STATUS, old_status=old_status)
         if now_public and not was_public and locked.status == Status.VISIBLE:
             discussion_live.comment_added(locked)
         elif was_public and not now_public:

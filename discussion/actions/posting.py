@@ -15,7 +15,7 @@ from core.errors import ActionError
 from core.markup import quote_sources, render_comment
 from core.text import strip_invisible
 from discussion import live as discussion_live
-from discussion import sql
+from discussion import signals, sql
 from discussion.actions.common import Status, count_public, lock_article
 from discussion.models import BODY_MAX, Comment, Quote
 from newsroom import versions
@@ -189,6 +189,7 @@ def do_post(member: Member, article: Article, draft: Draft, *, idempotency_key: 
                 count_public(comment, +1, Change.ORDER if brings_back else Change.NEW_COMMENT)
             else:
                 versions.changed(article.pk, Change.HELD_COMMENT)
+            signals.comment_written.send(Comment, comment=comment, what=signals.POSTED, old_status=None)
     except IntegrityError:
         if idempotency_key:
             existing = _sent_before(member, article, idempotency_key)
