@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django_tasks",
     "config",
     "core",
     "accounts",
@@ -226,6 +227,10 @@ EMAIL_HOST_USER = os.environ.get("VECHE_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("VECHE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("VECHE_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("VECHE_EMAIL_FROM", "Veche <noreply@localhost>")
+
+# --- Background tasks -------------------------------------------------------------------
+# Enqueue through core.tasks.enqueue_on_commit (never from inside a transaction).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # --- Time and language ------------------------------------------------------------------
 LANGUAGE_CODE = "en"
