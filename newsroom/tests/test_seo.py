@@ -102,7 +102,9 @@ def test_an_article_without_author_is_by_the_publication(client, article):
 
 
 def test_comment_text_is_truncated_and_the_list_limited(client, article, alice, post, monkeypatch):
-    monkeypatch.setattr(seo, "STRUCTURED_COMMENTS", 3)
+    from discussion import page as discussion_page
+
+    monkeypatch.setattr(discussion_page, "STRUCTURED_COMMENTS", 3)
     long = post(alice, article, "long " * 400)
     for i in range(4):
         post(alice, article, f"comment {i}")
