@@ -70,8 +70,10 @@ def iso(moment) -> str:
 
 
 def modified_at(article):
-    """When the article itself last changed. Articles keep no time of their last edit, so this
-    is their publication time; the one place to change when they do."""
+    """When the article itself last changed: its last edit, or its publication when it was
+    never edited (or was edited before it came out, as a scheduled article is)."""
+    if article.updated_at and article.updated_at > article.published_at:
+        return article.updated_at
     return article.published_at
 
 

@@ -76,7 +76,7 @@ class _OurSite(Sitemap):
 
 class ArticleSitemap(_OurSite):
     def items(self):
-        return (Article.objects.published().only("slug", "published_at")
+        return (Article.objects.published().only("slug", "published_at", "updated_at")
                 .annotate(latest_comment=_latest_public_comment()).order_by("-published_at", "-id"))
 
     def lastmod(self, item):
