@@ -52,6 +52,15 @@ def do_update_profile(member: Member, *, real_name: str, about: str, email: str)
     return member
 
 
+def do_set_language(member: Member, language: str) -> Member:
+    """Save the member's chosen language ("" for none: their browser's). The caller checked it
+    is an enabled one (core.languages.supported)."""
+    if member.language != language:
+        member.language = language
+        member.save(update_fields=["language"])
+    return member
+
+
 def do_change_password(request, member: Member, new_password: str) -> None:
     """Set a new password, keep this session and end the member's other sessions."""
     member.set_password(new_password)

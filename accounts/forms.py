@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from accounts.actions import check_login_available
 from accounts.validators import PASSWORD_MAX
@@ -50,10 +51,18 @@ class SignInForm(AuthenticationForm):
     }
 
 
+def _language_choices():
+    from django.conf import settings
+
+    return [("", _("Your browser’s language")), *settings.LANGUAGES]
+
+
 class ProfileForm(forms.Form):
-    real_name = forms.CharField(max_length=64, required=False)
-    email = forms.EmailField(required=False)
-    about = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    real_name = forms.CharField(max_length=64, required=False, label=_("Real name"))
+    email = forms.EmailField(required=False, label=_("E-mail"))
+    about = forms.CharField(max_length=2000, required=False, label=_("About you"),
+                            widget=forms.Textarea(attrs={"rows": 4}))
+    language = forms.ChoiceField(choices=_language_choices, required=False, label=_("Language"))
 
 
 class ClaimingPasswordResetForm(PasswordResetForm):

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserM
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.text import fold, skeleton
 
@@ -71,6 +72,10 @@ class Member(AbstractBaseUser, PermissionsMixin):
                                       help_text="A ban not lifted exists (it may have run out): only then is it looked up.")
     import_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False,
                                   help_text="Who this member is in the source an import read.")
+    # The member's chosen language ("" : none chosen — the browser's, as for a visitor).
+    # Any known code is kept, so a language an operator disables and enables again returns.
+    language = models.CharField(_("language"), max_length=8, blank=True, default="",
+                                choices=[(c, n) for c, n in settings.KNOWN_LANGUAGES.items()])
 
     USERNAME_FIELD = "login"
     EMAIL_FIELD = "email"

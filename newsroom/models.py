@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.languages import site_language
+
 COMMENTS_CLOSE_AFTER_DAYS = 30  # default; an article may override it
 
 
@@ -97,6 +99,10 @@ class Article(models.Model):
         null=True, blank=True, help_text=f"Empty: {COMMENTS_CLOSE_AFTER_DAYS} days."
     )
     premoderated = models.BooleanField(default=False, help_text="Hold every new comment for moderation.")
+    # The language the article is written in: the `lang` of its body on the page (and the
+    # search configuration its text is indexed with). New articles take the site's.
+    language = models.CharField(max_length=8, default=site_language,
+                                choices=[(c, n) for c, n in settings.KNOWN_LANGUAGES.items()])
     thread_version = models.PositiveIntegerField(default=0, editable=False)
     # Raised with every change to the discussion but a new comment and a vote: what may
     # renumber comments already there (one shown, hidden, deleted, imported). New comments are
