@@ -9,15 +9,15 @@ from core.errors import ActionError
 
 
 class SignUpForm(forms.Form):
-    login = forms.CharField(max_length=64, help_text="2 to 32 letters, digits, spaces, - _ .",
+    login = forms.CharField(max_length=64, help_text=_("2 to 32 letters, digits, spaces, - _ ."),
                             widget=forms.TextInput(attrs={"autocomplete": "username"}))
-    real_name = forms.CharField(max_length=64, required=False, label="Real name (optional)",
-                                help_text="Shown in parentheses after your login.")
-    email = forms.EmailField(required=False, help_text="For password reset. Never shown.",
+    real_name = forms.CharField(max_length=64, required=False, label=_("Real name (optional)"),
+                                help_text=_("Shown in parentheses after your login."))
+    email = forms.EmailField(required=False, help_text=_("For password reset. Never shown."),
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "maxlength": PASSWORD_MAX}),
-        strip=False, help_text="At least 10 characters, not a common password.",
+        strip=False, help_text=_("At least 10 characters, not a common password."),
     )
 
     def clean_login(self):

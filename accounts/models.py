@@ -55,23 +55,23 @@ class Member(AbstractBaseUser, PermissionsMixin):
     about = models.TextField(blank=True, max_length=2000)
     date_joined = models.DateTimeField(default=timezone.now)
     last_seen = models.DateTimeField(null=True, blank=True)
-    rating = models.IntegerField(default=0, help_text="Sum of plus minus minus over the member's comments.")
+    rating = models.IntegerField(default=0, help_text=_("Sum of plus minus minus over the member's comments."))
     comment_count = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     is_deleted = models.BooleanField(
-        default=False, help_text="A deleted account: its comments stay, without presence or profile."
+        default=False, help_text=_("A deleted account: its comments stay, without presence or profile.")
     )
     is_imported = models.BooleanField(
-        default=False, help_text="Created by an import; cannot sign in until claimed."
+        default=False, help_text=_("Created by an import; cannot sign in until claimed.")
     )
     replies_seen_at = models.DateTimeField(null=True, blank=True)
     session_epoch = models.PositiveIntegerField(default=0, editable=False,
-                                                help_text="Raised to end every session of the member.")
+                                                help_text=_("Raised to end every session of the member."))
     ban_on_file = models.BooleanField(default=False, editable=False,
-                                      help_text="A ban not lifted exists (it may have run out): only then is it looked up.")
+                                      help_text=_("A ban not lifted exists (it may have run out): only then is it looked up."))
     import_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False,
-                                  help_text="Who this member is in the source an import read.")
+                                  help_text=_("Who this member is in the source an import read."))
     # The member's chosen language ("" : none chosen — the browser's, as for a visitor).
     # Any known code is kept, so a language an operator disables and enables again returns.
     language = models.CharField(_("language"), max_length=8, blank=True, default="",

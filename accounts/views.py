@@ -188,7 +188,7 @@ def delete_account(request):
         from django.contrib.auth import logout
 
         logout(request)
-        messages.info(request, "Your account was deleted. Your comments stay, without your profile.")
+        messages.info(request, _("Your account was deleted. Your comments stay, without your profile."))
         return redirect("newsroom:front")
     return render(request, "accounts/delete.html", {})
 

@@ -26,7 +26,7 @@ from django.http.request import split_domain_port, validate_host
 from django.middleware.csrf import CSRF_ALLOWED_CHARS as CSRF_CHARS
 from django.middleware.csrf import CSRF_SECRET_LENGTH
 
-from core import compress, headers, pagecache, refusals
+from core import compress, headers, languages, pagecache, refusals
 from core.memo import Memo
 from core.middleware import PrimaryPinMiddleware
 from newsroom import viewcount
@@ -44,7 +44,7 @@ def security_headers(https: bool, nonce: str = "", private: bool = False) -> lis
     ones. A member page's one inline style block carries `nonce`; it is `private` to its reader."""
     return [*headers.raw(https, nonce),
             (b"cache-control", b"private, no-cache" if private else b"no-cache"),
-            (b"vary", b"Cookie")]
+            (b"vary", b"Accept-Language, Cookie")]
 
 
 def _declared_length(scope) -> int | None:
@@ -79,13 +79,15 @@ class Front:
                 from live import stream
 
                 send = ops_front.observed(scope, send, ops_front.EVENTS, started)
-                return await stream.serve(scope, receive, send, m.group(1), https=self._https(scope))
+                return await stream.serve(scope, receive, send, m.group(1), https=self._https(scope),
+                                          language=self._language(scope, self._cookies(scope)))
             page, api = ARTICLE.match(path), API.match(path)
             if (page or api) and self._host_ok(scope) and self._scheme_ok(scope):
                 kind = "page" if page else "api"
                 slug = (page or api).group(1)
-                var = variant(scope.get("query_string", b""), allow_page=kind == "page")
                 cookies = self._cookies(scope)
+                language = self._language(scope, cookies)
+                var = variant(scope.get("query_string", b""), allow_page=kind == "page", language=language)
                 if var and not (self.session_cookie in cookies or "messages" in cookies):
                     hit = pagecache.lookup(kind, slug, var)
                     if hit is not None:
@@ -95,7 +97,8 @@ class Front:
                         return await self._send(scope, send, kind, *hit)
                 elif var and page and self._member_page_possible(cookies):
                     hit = pagecache.lookup("member", slug, var)
-                    if hit is not None and await self._send_member_page(scope, send, hit, cookies, started):
+                    if hit is not None and await self._send_member_page(scope, send, hit, cookies, started,
+                                                                        language):
                         metrics.page_hit("member")
                         return None
         return await self._to_django(scope, receive, send, limit, started)
@@ -156,6 +159,13 @@ class Front:
                 return
 
     @staticmethod
+    def _language(scope, cookies: dict[str, str]) -> str:
+        """The reader's language, decided as Django decides it (core.languages.choose; a
+        member's saved choice reaches the front as the cookie Django sets from it)."""
+        return languages.choose(languages.query_language(scope.get("query_string", b"")),
+                                cookies.get(settings.LANGUAGE_COOKIE_NAME), _header(scope, b"accept-language"))
+
+    @staticmethod
     def _cookies(scope) -> dict[str, str]:
         for name, value in scope.get("headers", []):
             if name == b"cookie":
@@ -164,26 +174,29 @@ class Front:
 
     def _member_page_possible(self, cookies: dict[str, str]) -> bool:
         """A member with a session and a CSRF cookie, nothing to show once (messages), and not
-        pinned to the primary database (the front reads wherever the router sends it)."""
+        pinned to the primary database (the front reads wherever the router sends it); with
+        the language cookie, which Django sets from a member's saved choice (without it the
+        front could not know that choice)."""
         secret = cookies.get(settings.CSRF_COOKIE_NAME, "")
         return (self.session_cookie in cookies and len(secret) == CSRF_SECRET_LENGTH
                 and not secret.strip(CSRF_CHARS) and "messages" not in cookies
-                and PrimaryPinMiddleware.COOKIE not in cookies)
+                and PrimaryPinMiddleware.COOKIE not in cookies
+                and languages.supported(cookies.get(settings.LANGUAGE_COOKIE_NAME)) is not None)
 
-    async def _send_member_page(self, scope, send, hit, cookies, started: float) -> bool:
+    async def _send_member_page(self, scope, send, hit, cookies, started: float, language: str) -> bool:
         """Fill the member page skeleton for this member (in a thread: it reads the session and
-        the database); False when Django must answer instead."""
+        the database) in their language; False when Django must answer instead."""
         from newsroom import memberpage
 
         article_id, skeleton, content_type, _forms = hit
-        args = (skeleton, article_id, cookies[self.session_cookie], cookies[settings.CSRF_COOKIE_NAME])
+        args = (skeleton, article_id, cookies[self.session_cookie], cookies[settings.CSRF_COOKIE_NAME], language)
         filled = memberpage.personalise_from_memory(*args)
         if filled is None:
             filled = await asyncio.get_running_loop().run_in_executor(None, memberpage.personalise, *args)
         if filled is None:
             return False
         body, nonce = filled
-        member = memberpage.viewer_id(cookies[self.session_cookie])
+        member = memberpage.viewer_id(cookies[self.session_cookie], language)
         send = ops_front.observed(scope, send, ops_front.ARTICLE, started, member=member)
         await self._send(scope, send, "page", article_id, body, content_type,
                          extra=security_headers(self._https(scope), nonce=nonce, private=True))

@@ -90,7 +90,7 @@ def _keep_draft_and_sign_in(request, article: Article, body: str, parent: int | 
     # The body is the raw form field when the form refused it: keep it as the comment would be
     # kept, without NUL (which the request layer refuses anyway).
     request.session[DRAFT_SESSION_KEY] = {"article": article.pk, "body": drop_nul(body)[:20000], "parent": parent}
-    messages.info(request, "Sign in to publish your comment: your text is kept.")
+    messages.info(request, _("Sign in to publish your comment: your text is kept."))
     back = article.get_absolute_url() + "#comment-form"
     # Encoded, or the browser would take "#comment-form" for the sign-in page's own anchor.
     return HttpResponseRedirect(f"{reverse('accounts:signin')}?{urlencode({'next': back})}")
@@ -134,7 +134,7 @@ def post_comment(request, slug):
         return _form_again(request, article, body, None, error)
     if not request.user.is_authenticated:
         if wants_json(request):
-            return json_error(ActionError("Sign in to comment.", status=401, code="signin"))
+            return json_error(ActionError(_("Sign in to comment."), status=401, code="signin"))
         return _keep_draft_and_sign_in(request, article, body, parent)
     try:
         comment = actions.post_comment(request.user, article, body, parent,
@@ -147,7 +147,7 @@ def post_comment(request, slug):
     if wants_json(request):
         return JsonResponse(_comment_json(comment, request), status=201)
     if comment.status == Comment.Status.HELD:
-        messages.info(request, "Your comment awaits moderation; only you see it until then.")
+        messages.info(request, _("Your comment awaits moderation; only you see it until then."))
     return redirect(comment.get_absolute_url())
 
 
@@ -230,10 +230,10 @@ def edit(request, pk):
             return redirect(comment.get_absolute_url())
     elif not comment.is_editable_by(request.user):
         if wants_json(request):
-            return json_error(ActionError("You can edit only your own comments, for 15 minutes after "
-                                          "posting.", status=403, code="not_editable"))
+            return json_error(ActionError(_("You can edit only your own comments, for 15 minutes after "
+                                          "posting."), status=403, code="not_editable"))
         error = ActionError(
-            "You can edit only your own comments, for 15 minutes after posting." , status=403)
+            _("You can edit only your own comments, for 15 minutes after posting.") , status=403)
     if wants_json(request) and request.method == "GET":
         return JsonResponse({"id": comment.pk, "body": comment.body})
     return render(request, "discussion/edit.html",
@@ -258,10 +258,10 @@ def delete(request, pk):
         else:
             if wants_json(request):
                 return JsonResponse({"id": comment.pk, "status": comment.status})
-            messages.info(request, "Your comment was deleted.")
+            messages.info(request, _("Your comment was deleted."))
             return redirect(comment.article.get_absolute_url() + "#comments")
     elif not comment.is_deletable_by(request.user):
-        error = ActionError("You can delete only your own comments.", status=403)
+        error = ActionError(_("You can delete only your own comments."), status=403)
     return render(request, "discussion/delete.html",
                   {"comment": comment, "article": comment.article,
                    "error": error.message if error else None},

@@ -37,7 +37,7 @@ def report(request, pk):
         else:
             if wants_json(request):
                 return JsonResponse({"id": comment.pk, "reported": True}, status=201)
-            messages.success(request, "Thank you: the moderators will look at this comment.")
+            messages.success(request, _("Thank you: the moderators will look at this comment."))
             return redirect(comment.get_absolute_url())
     return render(request, "moderation/report.html", {
         "comment": comment, "reasons": Reason.choices, "error": error.message if error else None,

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.languages import site_language
 
@@ -17,7 +20,7 @@ class Section(models.Model):
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-    premoderated = models.BooleanField(default=False, help_text="Hold every new comment for moderation.")
+    premoderated = models.BooleanField(default=False, help_text=_("Hold every new comment for moderation."))
 
     class Meta:
         ordering = ["position", "name"]
@@ -70,9 +73,9 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
 
     # What a reader may see, once its time has come: the one rule, for the ORM (published(),
     # is_visible()) and for statements written by hand (newsroom.sql.shown).
@@ -81,8 +84,8 @@ class Article(models.Model):
     title = models.CharField(max_length=250)
     slug = models.SlugField(max_length=250, unique=True, allow_unicode=True)
     lead = models.TextField(blank=True)
-    body = models.TextField(help_text="Markdown. A block quote whose last paragraph starts with "
-                            "\"—\" is an attributed quotation.")
+    body = models.TextField(help_text=_("Markdown. A block quote whose last paragraph starts with "
+                            "\"—\" is an attributed quotation."))
     body_html = models.TextField(blank=True, editable=False)
     author = models.ForeignKey(Author, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="articles")
@@ -91,14 +94,14 @@ class Article(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     published_at = models.DateTimeField(default=timezone.now, db_index=True)
     source_url = models.URLField(blank=True, max_length=500,
-                                 help_text="Where an imported article came from.")
+                                 help_text=_("Where an imported article came from."))
     views = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
     comments_open = models.BooleanField(default=True)
     comments_close_after_days = models.PositiveIntegerField(
-        null=True, blank=True, help_text=f"Empty: {COMMENTS_CLOSE_AFTER_DAYS} days."
+        null=True, blank=True, help_text=format_lazy(_("Empty: {days} days."), days=COMMENTS_CLOSE_AFTER_DAYS)
     )
-    premoderated = models.BooleanField(default=False, help_text="Hold every new comment for moderation.")
+    premoderated = models.BooleanField(default=False, help_text=_("Hold every new comment for moderation."))
     # The language the article is written in: the `lang` of its body on the page (and the
     # search configuration its text is indexed with). New articles take the site's.
     language = models.CharField(max_length=8, default=site_language,
@@ -135,8 +138,8 @@ class Article(models.Model):
     def comments_closed_reason(self, now=None) -> str | None:
         """Why comments are closed, or None when they are open."""
         if not self.comments_open:
-            return "Comments on this publication are closed by the editors."
+            return gettext("Comments on this publication are closed by the editors.")
         close_at = self.comments_close_at
         if close_at and (now or timezone.now()) >= close_at:
-            return "Comments on this publication closed automatically after its discussion period."
+            return gettext("Comments on this publication closed automatically after its discussion period.")
         return None

@@ -155,7 +155,8 @@ def article(request, slug):
         "discussion": discussion,
         "closed_reason": obj.comments_closed_reason(),
         "draft": draft,
-        "orders": discussion_page.ORDERS,
+        "orders": discussion_page.order_choices(),
+        "js_words": discussion_page.js_words(),
         "post_url": reverse("discussion:post", args=[obj.slug]),
         # The skeleton's slot markers, written by memberpage itself (no reader's text in them).
         **({"skeleton": {k: mark_safe(v) for k, v in memberpage.MARKERS.items()},  # noqa: S308
