@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
+from django.utils import translation
 from django.middleware.csrf import CSRF_ALLOWED_CHARS as CSRF_CHARS
 from django.middleware.csrf import CSRF_SECRET_LENGTH
 
@@ -71,7 +72,8 @@ class Front:
         length = _declared_length(scope)
         if length is not None and length > limit:
             send = ops_front.observed(scope, send, ops_front.UNMATCHED, started)
-            return await self._refuse(scope, send, refusals.too_large(length, limit))
+            with translation.override(self._language(scope, self._cookies(scope))):
+                return await self._refuse(scope, send, refusals.too_large(length, limit))
         if scope["method"] in ("GET", "HEAD"):
             path = scope["path"]
             m = EVENTS.match(path)
@@ -132,7 +134,8 @@ class Front:
         await self.django(scope, bounded_receive, secured_send)
         if over and not started:  # Django answered nothing: nor counted nor logged it
             refused = ops_front.observed(scope, send, ops_front.UNMATCHED, since)
-            await self._refuse(scope, refused, refusals.too_large(None, limit))
+            with translation.override(self._language(scope, self._cookies(scope))):
+                await self._refuse(scope, refused, refusals.too_large(None, limit))
 
     async def _refuse(self, scope, send, refusal: tuple[int, str, str]) -> None:
         """A refusal made before Django: the connection is closed after it, since the rest of
@@ -174,14 +177,11 @@ class Front:
 
     def _member_page_possible(self, cookies: dict[str, str]) -> bool:
         """A member with a session and a CSRF cookie, nothing to show once (messages), and not
-        pinned to the primary database (the front reads wherever the router sends it); with
-        the language cookie, which Django sets from a member's saved choice (without it the
-        front could not know that choice)."""
+        pinned to the primary database (the front reads wherever the router sends it)."""
         secret = cookies.get(settings.CSRF_COOKIE_NAME, "")
         return (self.session_cookie in cookies and len(secret) == CSRF_SECRET_LENGTH
                 and not secret.strip(CSRF_CHARS) and "messages" not in cookies
-                and PrimaryPinMiddleware.COOKIE not in cookies
-                and languages.supported(cookies.get(settings.LANGUAGE_COOKIE_NAME)) is not None)
+                and PrimaryPinMiddleware.COOKIE not in cookies)
 
     async def _send_member_page(self, scope, send, hit, cookies, started: float, language: str) -> bool:
         """Fill the member page skeleton for this member (in a thread: it reads the session and
@@ -189,7 +189,11 @@ class Front:
         from newsroom import memberpage
 
         article_id, skeleton, content_type, _forms = hit
-        args = (skeleton, article_id, cookies[self.session_cookie], cookies[settings.CSRF_COOKIE_NAME], language)
+        # Chosen on the address or by the cookie: a member's saved choice does not override it.
+        explicit = bool(languages.query_language(scope.get("query_string", b""))
+                        or languages.supported(cookies.get(settings.LANGUAGE_COOKIE_NAME)))
+        args = (skeleton, article_id, cookies[self.session_cookie], cookies[settings.CSRF_COOKIE_NAME], language,
+                explicit)
         filled = memberpage.personalise_from_memory(*args)
         if filled is None:
             filled = await asyncio.get_running_loop().run_in_executor(None, memberpage.personalise, *args)

@@ -162,7 +162,15 @@ async def serve(scope: Scope, receive: Receive, send: Send, slug: str, https: bo
                 language: str | None = None) -> None:
     """The stream of the article at `slug`. `https`: whether the request came over https (the
     front knows, behind a proxy too), for the security headers. `language`: the reader's
-    (decided by the front as for pages: core.languages), that of the markup sent."""
+    (decided by the front as for pages: core.languages), that of the markup sent and of a
+    refusal."""
+    from django.utils import translation
+
+    with translation.override(language or settings.LANGUAGE_CODE):
+        await _serve(scope, receive, send, slug, https, language)
+
+
+async def _serve(scope: Scope, receive: Receive, send: Send, slug: str, https: bool, language: str | None) -> None:
     article_id = await article_id_for(slug)
     if article_id is None:
         await _answer(scope, send, (404, "not_found", _("No such publication.")), https)

@@ -113,24 +113,28 @@ _marks: Memo = Memo("member-marks", items=50_000, ttl=MEMO_SECONDS)  # (member, 
 
 
 
-def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str, language: str):
+def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str, language: str,
+                explicit: bool = True):
     """(body, nonce) of the member's page, or None when Django must answer: the session is
     not a signed-in member's, or it holds something this page would show (a message, a draft),
     or the page would not be the shared one (a comment awaiting moderation, a ban).
     Runs in a worker thread: it reads the session, the member and their marks, and keeps
     them for personalise_from_memory. `language`: the reader's (the skeleton is in it); the
-    account links are written in it."""
+    account links are written in it. Not `explicit` (neither ?lang= nor the language cookie
+    chose it: the browser's), a member who saved another language gets Django's answer, in
+    theirs (core.middleware.LanguageMiddleware then sets the cookie)."""
     from django.db import close_old_connections
 
     close_old_connections()
     try:
         with translation.override(language):
-            return _personalise(skeleton, article_id, session_key, csrf_secret, language)
+            return _personalise(skeleton, article_id, session_key, csrf_secret, language, explicit)
     finally:
         close_old_connections()
 
 
-def _personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str, language: str):
+def _personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str, language: str,
+                 explicit: bool):
     from django.contrib import auth
 
     from accounts import presence
@@ -140,7 +144,7 @@ def _personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_sec
     if session.is_empty() or "_messages" in session or "comment_draft" in session:
         return None
     member = auth.get_user(SimpleNamespace(session=session))
-    if not member.is_authenticated or active_ban(member):
+    if not member.is_authenticated or active_ban(member) or not _speaks(member, language, explicit):
         return None
     m = discussion_page.marks(member.pk, article_id)
     if m.personal:
@@ -152,8 +156,15 @@ def _personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_sec
     return _fill(skeleton, member, m, csrf_secret, account)
 
 
+def _speaks(member, language: str, explicit: bool) -> bool:
+    """Whether the page in `language` is the one Django would give this member."""
+    from core.languages import supported
+
+    return explicit or not supported(member.language) or member.language == language
+
+
 def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str,
-                            language: str):
+                            language: str, explicit: bool = True):
     """personalise for a member whose session, account links and marks on this state of the
     article were read within MEMO_SECONDS: no database, one cache read (the session, which
     must still say the same member with the same password), so it runs on the event loop.
@@ -168,6 +179,8 @@ def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: st
     if viewer is None or skeleton.generation is None:
         return None
     member, auth_hash, account = viewer
+    if not _speaks(member, language, explicit):
+        return None
     m = _marks.get((member.pk, article_id, skeleton.generation))
     if m is None:
         return None
