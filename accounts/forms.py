@@ -45,9 +45,9 @@ class SignUpForm(forms.Form):
 
 class SignInForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "That login and password do not match an account. Logins are not "
-                         "case-sensitive; passwords are.",
-        "inactive": "This account cannot sign in.",
+        "invalid_login": _("That login and password do not match an account. Logins are not "
+                           "case-sensitive; passwords are."),
+        "inactive": _("This account cannot sign in."),
     }
 
 

@@ -82,7 +82,8 @@ def _summary(removed: Counter) -> str:
     if not total:
         return ""
     labels = dict(Reason.choices)
-    parts = ", ".join(f"{n} {str(labels.get(k, k)).lower()}" for k, n in removed.most_common())
+    parts = ", ".join(gettext("%(count)d %(reason)s") % {"count": n, "reason": str(labels.get(k, k)).lower()}
+                      for k, n in removed.most_common())
     return ngettext("%(count)d comment removed by moderators: %(reasons)s.",
                     "%(count)d comments removed by moderators: %(reasons)s.", total) % {
         "count": total, "reasons": parts}

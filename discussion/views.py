@@ -47,7 +47,7 @@ def _vote_target(pk: int) -> Comment:
 
     row = statements.one(sql.VOTE_TARGET, [pk, *articles.shown_params(statements.time(timezone.now()))])
     if row is None:
-        raise Http404("No such comment.")
+        raise Http404(_("No such comment."))
     comment = _partial(Comment, connection.alias, dict(zip(("id", "article_id", "author_id", "status", "plus", "minus"),
                                                            row, strict=False)))
     comment.article = _partial(Article, connection.alias, {"id": row[1], "slug": row[6]})
@@ -106,7 +106,7 @@ def _post_target(slug: str) -> Article:
 
     row = statements.one(sql.POST_TARGET, [slug, *articles.shown_params(statements.time(timezone.now()))])
     if row is None:
-        raise Http404("No such publication.")
+        raise Http404(_("No such publication."))
     row = list(row)
     if row[4].tzinfo is None:  # SQLite's driver gives the stored UTC time without its zone
         row[4] = row[4].replace(tzinfo=UTC)
@@ -213,7 +213,7 @@ def quote_markdown(comment: Comment, text: str | None = None) -> str:
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     comment = _comment(request, pk)
-    if (refused := sign_in_first(request, "Sign in to edit.")) is not None:
+    if (refused := sign_in_first(request, _("Sign in to edit."))) is not None:
         return refused
     body = request.POST.get("body", comment.body)
     error = None
@@ -273,8 +273,8 @@ def vote(request, pk):
     """+1 / −1; the same value again takes the vote back (a toggle, as the buttons show)."""
     comment = _vote_target(pk)
     if not comment.text_is_readable_by(request.user):  # _vote_target checked the article
-        raise Http404("No such comment.")
-    if (refused := sign_in_first(request, "Sign in to vote.", comment.get_absolute_url())) is not None:
+        raise Http404(_("No such comment."))
+    if (refused := sign_in_first(request, _("Sign in to vote."), comment.get_absolute_url())) is not None:
         return refused
     try:
         value = params.number(request.POST.get("value", ""), field="value", low=-1, high=1,
