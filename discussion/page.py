@@ -212,8 +212,9 @@ def order_choices() -> list[tuple[str, str]]:
 _PLURAL_SAMPLES = {"one": 1, "few": 2, "many": 5, "other": 5}
 
 
-def _plural_forms(singular: str, plural: str) -> dict[str, str]:
-    return {cat: ngettext(singular, plural, n).replace("%(count)s", "{n}") for cat, n in _PLURAL_SAMPLES.items()}
+def _plural_forms(say) -> dict[str, str]:
+    """`say(n)`: the ngettext of a message for n; its forms by category, "{n}" for the number."""
+    return {cat: say(n).replace("%(count)s", "{n}") for cat, n in _PLURAL_SAMPLES.items()}
 
 
 def js_words() -> dict:
@@ -222,9 +223,9 @@ def js_words() -> dict:
     return {
         "online": pgettext("presence", "Online"), "offline": pgettext("presence", "Offline"),
         "deleted": gettext("Comment deleted by its author."),
-        "new_comments": _plural_forms("%(count)s new comment", "%(count)s new comments"),
-        "new_elsewhere": _plural_forms("%(count)s new comment on another page",
-                                       "%(count)s new comments on another page"),
+        "new_comments": _plural_forms(lambda n: ngettext("%(count)s new comment", "%(count)s new comments", n)),
+        "new_elsewhere": _plural_forms(lambda n: ngettext("%(count)s new comment on another page",
+                                                          "%(count)s new comments on another page", n)),
         "vote_failed": gettext("The vote was not counted."),
         "post_failed": gettext("The comment could not be published."),
         "network": gettext("The network failed; your text is still here. Try again."),
