@@ -61,19 +61,24 @@ def clean_body(body: str) -> str:
 
 
 def describe_source(article: Article) -> Describe:
-    """The function that names and links a quote's source while a comment is rendered."""
+    """The function that names and links a quote's source while a comment is rendered. The
+    words ("… wrote:") become part of the comment's stored text, shown to every reader: they
+    are in the article's language (Article.language), whoever writes and reads it."""
+    from django.utils import translation
+
     def describe(ref: str) -> tuple[str, str] | None:
         base = article.get_absolute_url()
-        if ref.startswith("c"):
-            # The rendered text is public: it names the author of a public comment only.
-            src = (Comment.objects.filter(pk=int(ref[1:]), article=article, status=Comment.Status.VISIBLE)
-                   .select_related("author").only("id", "author__login").first())
-            if src is None:
-                return None
-            return f"{base}#c{src.pk}", f"{src.author.login} wrote:"
-        if ref == "title":
-            return f"{base}#article-title", "From the article:"
-        return f"{base}#{ref}", "From the article:"
+        with translation.override(getattr(article, "language", None) or translation.get_language()):
+            if ref.startswith("c"):
+                # The rendered text is public: it names the author of a public comment only.
+                src = (Comment.objects.filter(pk=int(ref[1:]), article=article, status=Comment.Status.VISIBLE)
+                       .select_related("author").only("id", "author__login").first())
+                if src is None:
+                    return None
+                return f"{base}#c{src.pk}", _("%(login)s wrote:") % {"login": src.author.login}
+            if ref == "title":
+                return f"{base}#article-title", _("From the article:")
+            return f"{base}#{ref}", _("From the article:")
 
     return describe
 

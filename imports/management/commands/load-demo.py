@@ -16,8 +16,12 @@ def seed_dir() -> Path:
 class Command(BaseCommand):
     help = "Load demo content: the seed capture, if present, and demo articles with discussions."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--russian", action="store_true",
+                            help="Also the Russian demo articles (loaded anyway when VECHE_LANGUAGE=ru).")
+
     def handle(self, **options):
-        articles = demo.load()
+        articles = demo.load(russian=True if options["russian"] else None)
         self.stdout.write(f"Demo: {len(articles)} articles with discussions.")
         folder = seed_dir()
         captures = sorted(folder.glob("*.txt")) if folder.is_dir() else []
@@ -28,4 +32,4 @@ class Command(BaseCommand):
                                       keep_open=True)
             self.stdout.write(f"Seed: {result.article.title} ({result.created} new comments)")
         self.stdout.write(f"Demo members sign in with the password “{demo.DEMO_PASSWORD}” "
-                          "(for example “Marina K”).")
+                          "(for example “Marina K”, or “Марина_К” on a Russian site).")
