@@ -3,6 +3,7 @@ accounts.signin)."""
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -11,10 +12,8 @@ from django.db.models import Min
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.conf import settings
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -26,9 +25,9 @@ from accounts.models import Member, real_name_shown
 from accounts.presence import online_ids
 from accounts.signin import too_many
 from core import languages, params
-from core.middleware import set_language_cookie
 from core.display import avatar_hue, initials
 from core.errors import ActionError
+from core.middleware import set_language_cookie
 from discussion.models import Comment
 from newsroom.models import Article
 
@@ -45,7 +44,7 @@ def set_language(request):
     another offered language). A member's saved choice is changed only by a post that passes
     the check (their pages carry their token)."""
     language = languages.supported(request.POST.get("language"))
-    back = request.POST.get("next", "")
+    back = request.POST.get("back", "")  # the page the switcher was on (not "next": no sign-in flow)
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
         back = "/"

@@ -23,9 +23,9 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
-from django.utils import translation
 from django.middleware.csrf import CSRF_ALLOWED_CHARS as CSRF_CHARS
 from django.middleware.csrf import CSRF_SECRET_LENGTH
+from django.utils import translation
 
 from core import compress, headers, languages, pagecache, refusals
 from core.memo import Memo

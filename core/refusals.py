@@ -4,9 +4,8 @@ page's script (JSON). Django's middleware and the ASGI front answer them alike f
 import json
 from html import escape
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 
 def wants_json(accept: str) -> bool:

@@ -311,25 +311,25 @@ def test_a_member_s_saved_language_wins_over_the_browser_and_the_front_follows_i
 def test_the_switcher_keeps_the_choice_and_a_member_s_settings_save_it(scene, bob):
     url = scene.get_absolute_url()
     visitor = Client()
-    r = visitor.post("/account/language/", {"language": "ru", "next": url})
+    r = visitor.post("/account/language/", {"language": "ru", "back": url})
     assert r.status_code == 302 and r["Location"] == url
     assert visitor.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ru"
     assert in_russian(visitor.get(url).content.decode())
     # Elsewhere than this site, or a language not offered: nothing taken from it.
-    r = Client().post("/account/language/", {"language": "de", "next": "https://evil.example/"})
+    r = Client().post("/account/language/", {"language": "de", "back": "https://evil.example/"})
     assert r["Location"] == "/" and settings.LANGUAGE_COOKIE_NAME not in r.cookies
     assert Client().get("/account/language/").status_code == 405
     # A member's choice is saved only by a post that passes the CSRF check.
     forger = Client(enforce_csrf_checks=True)
     forger.force_login(bob)
-    forger.post("/account/language/", {"language": "ru", "next": "/"})
+    forger.post("/account/language/", {"language": "ru", "back": "/"})
     bob.refresh_from_db()
     assert bob.language == ""
     member = Client(enforce_csrf_checks=True)
     member.force_login(bob)
     member.get("/")
     token = member.cookies[settings.CSRF_COOKIE_NAME].value
-    member.post("/account/language/", {"language": "ru", "next": "/", "csrfmiddlewaretoken": token})
+    member.post("/account/language/", {"language": "ru", "back": "/", "csrfmiddlewaretoken": token})
     bob.refresh_from_db()
     assert bob.language == "ru"
     # The settings page: the choice, or none (the browser's).

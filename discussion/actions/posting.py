@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from core import statements
 from core.errors import ActionError
