@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Member
 from core.errors import ActionError
@@ -130,8 +130,8 @@ def delete(moderator, comment: Comment, reason: str, note: str = "") -> Comment:
 COMMENT_ACTIONS = {"approve", "hide", "restore", "delete"}
 # The author is told why their comment went: the moderator chooses the reason, no default
 # ("Spam", "Other") speaks for them.
-REASON_NEEDED = {"hide": _lazy("Choose a reason for hiding: the author is told why."),
-                 "delete": _lazy("Choose a reason for deleting: the author is told why.")}
+REASON_NEEDED = {"hide": gettext_lazy("Choose a reason for hiding: the author is told why."),
+                 "delete": gettext_lazy("Choose a reason for deleting: the author is told why.")}
 
 
 def check_comment_action(action: str, reason: str) -> None:
