@@ -9,14 +9,14 @@ from core.errors import ActionError
 
 
 class SignUpForm(forms.Form):
-    login = forms.CharField(max_length=64, help_text=_("2 to 32 letters, digits, spaces, - _ ."),
+    login = forms.CharField(max_length=64, label=_("Login"), help_text=_("2 to 32 letters, digits, spaces, - _ ."),
                             widget=forms.TextInput(attrs={"autocomplete": "username"}))
     real_name = forms.CharField(max_length=64, required=False, label=_("Real name (optional)"),
                                 help_text=_("Shown in parentheses after your login."))
-    email = forms.EmailField(required=False, help_text=_("For password reset. Never shown."),
+    email = forms.EmailField(required=False, label=_("Email"), help_text=_("For password reset. Never shown."),
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "maxlength": PASSWORD_MAX}),
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "maxlength": PASSWORD_MAX}),
         strip=False, help_text=_("At least 10 characters, not a common password."),
     )
 
@@ -59,7 +59,7 @@ def _language_choices():
 
 class ProfileForm(forms.Form):
     real_name = forms.CharField(max_length=64, required=False, label=_("Real name"))
-    email = forms.EmailField(required=False, label=_("E-mail"))
+    email = forms.EmailField(required=False, label=_("Email"))
     about = forms.CharField(max_length=2000, required=False, label=_("About you"),
                             widget=forms.Textarea(attrs={"rows": 4}))
     language = forms.ChoiceField(choices=_language_choices, required=False, label=_("Language"))

@@ -116,18 +116,25 @@ DEMO_PASSWORD = "veche-demo-password"  # noqa: S105  demo members only; the READ
 
 @transaction.atomic
 def load(russian: bool | None = None) -> list[Article]:
-    """The demo articles; with `russian` (by default when the site's language is Russian,
-    VECHE_LANGUAGE=ru) the Russian ones of imports.demo_ru too."""
+    """The demo articles: the English ones, and with `russian` the Russian ones of
+    imports.demo_ru. By default a Russian site (VECHE_LANGUAGE=ru) gets the Russian ones
+    only, an English site the English ones only."""
     from django.conf import settings
 
     from imports import demo_ru
 
+    site_russian = settings.LANGUAGE_CODE == "ru"
+    english = russian is not None or not site_russian
+    russian = site_russian if russian is None else russian
     sections = {}
-    for i, name in enumerate(SECTIONS):
-        sections[name], _ = Section.objects.get_or_create(slug=slugify(name), defaults={"name": name, "position": i})
-    specs = [{**spec, "slug": slugify(spec["title"]), "author": (slugify(spec["author"]), spec["author"]),
-              "tags": [(slugify(t), t) for t in spec["tags"]], "language": "en"} for spec in ARTICLES]
-    if russian if russian is not None else settings.LANGUAGE_CODE == "ru":
+    specs = []
+    if english:
+        for i, name in enumerate(SECTIONS):
+            sections[name], _ = Section.objects.get_or_create(slug=slugify(name),
+                                                              defaults={"name": name, "position": i})
+        specs = [{**spec, "slug": slugify(spec["title"]), "author": (slugify(spec["author"]), spec["author"]),
+                  "tags": [(slugify(t), t) for t in spec["tags"]], "language": "en"} for spec in ARTICLES]
+    if russian:
         for i, (slug, name) in enumerate(demo_ru.SECTIONS):
             sections[slug], _ = Section.objects.get_or_create(slug=slug, defaults={"name": name,
                                                                                    "position": len(SECTIONS) + i})
@@ -141,8 +148,7 @@ def load(russian: bool | None = None) -> list[Article]:
             continue
         author, _ = Author.objects.get_or_create(slug=spec["author"][0], defaults={"name": spec["author"][1]})
         # The Russian ones are the newest: they lead a Russian site's front page.
-        published = now - (timedelta(days=n, hours=3) if spec["language"] == "en"
-                           else timedelta(days=n - len(ARTICLES), hours=1))
+        published = now - (timedelta(days=n, hours=3) if spec["language"] == "en" else timedelta(hours=1 + n))
         article = Article(title=spec["title"], slug=slug, lead=spec["lead"], body=spec["body"],
                           section=sections[spec["section"]], author=author, language=spec["language"],
                           state=Article.State.PUBLISHED, published_at=published)

@@ -19,8 +19,7 @@ def test_an_english_site_gets_no_russian_demo():
 def test_a_russian_site_gets_russian_articles_and_discussions(settings):
     settings.LANGUAGE_CODE = "ru"
     made = demo.load()
-    russian = [a for a in made if a.language == "ru"]
-    assert len(russian) == 3 and len(made) == len(demo.ARTICLES) + 3
+    assert len(made) == 3 and all(a.language == "ru" for a in made)  # no English demo on a Russian site
     assert Article.objects.published().order_by("-published_at").first().language == "ru"  # they lead
     comments = Comment.objects.filter(article__language="ru").select_related("author")
     logins = {c.author.login for c in comments}
@@ -33,4 +32,5 @@ def test_a_russian_site_gets_russian_articles_and_discussions(settings):
     assert 'class="smiley' in html
     # Loading again adds nothing.
     assert len(demo.load()) == len(made)
+    assert len(demo.load(russian=True)) == len(demo.ARTICLES) + 3  # both, when asked
     assert Comment.objects.filter(article__language="ru").count() == comments.count()
