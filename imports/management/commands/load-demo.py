@@ -30,7 +30,7 @@ class Command(BaseCommand):
         for path in captures:
             section = demo_ru.SEED_SECTION if settings.LANGUAGE_CODE == "ru" else "Analytics"
             result = pagewriter.write(page.parse(path.read_text(encoding="utf-8")), section=section,
-                                      keep_open=True)
+                                      keep_open=True, language="en")  # the capture is in English
             self.stdout.write(f"Seed: {result.article.title} ({result.created} new comments)")
         self.stdout.write(f"Demo members sign in with the password “{demo.DEMO_PASSWORD}” "
                           "(for example “Marina K”, or “Марина_К” on a Russian site).")
