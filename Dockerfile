@@ -19,7 +19,12 @@ COPY . .
 # static files collected into the image, outside VECHE_VAR_DIR, so a volume mounted there
 # does not hide them (the production settings want a key and hosts even for this: throwaway
 # ones, for this command only); then the user Veche runs as, owning only its var directory.
-RUN pip install -c constraints.txt . \
+# The translation catalogs compiled (.po → .mo) before the install copies them, by polib:
+# the slim image has no gettext, and the compiled catalogs are never committed.
+RUN pip install -c constraints.txt polib \
+ && python -c "import glob, polib; [polib.pofile(p).save_as_mofile(p[:-3] + '.mo') for p in glob.glob('*/locale/*/LC_MESSAGES/django.po')]" \
+ && pip uninstall -y polib \
+ && pip install -c constraints.txt . \
  && VECHE_SECRET_KEY=collectstatic-only VECHE_ALLOWED_HOSTS=localhost veche collectstatic --noinput -v0 \
  && useradd --system --uid 10001 --user-group --home-dir /var/lib/veche --shell /usr/sbin/nologin veche \
  && mkdir -p /var/lib/veche \

@@ -13,7 +13,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 
-.PHONY: run setup install serve test lint audit bench bench-smoke fuzz clean
+.PHONY: run setup install serve test lint audit bench bench-smoke fuzz clean messages catalogs
+# Every app's translation catalog: <app>/locale/<language>/LC_MESSAGES/django.po
+CATALOGS := $(wildcard */locale/*/LC_MESSAGES/django.po)
 
 $(BIN)/python:
 	@test -n "$(PY)" || { echo "Veche needs Python >= 3.11: none of $(PY_CANDIDATES) on PATH is 3.11 or later."; \
@@ -27,7 +29,20 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e ".[test]"
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(CATALOGS:.po=.mo)
+
+# Compiled catalogs are built, never committed (msgfmt is gettext's: apt-get install gettext).
+%/LC_MESSAGES/django.mo: %/LC_MESSAGES/django.po
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: apt-get install gettext"; exit 1; }
+	msgfmt --check-format -o $@ $<
+
+catalogs: $(CATALOGS:.po=.mo)
+
+# Gather the messages of every app's source into its catalogs (then translate what is new).
+messages: install
+	for app in $(sort $(foreach c,$(CATALOGS),$(firstword $(subst /, ,$(c))))); do \
+	  (cd $$app && PYTHONPATH=.. ../$(BIN)/django-admin makemessages -l ru --settings=config.settings.dev \
+	    -i "tests/*" -i "migrations/*" -v0) || exit 1; done
 
 setup: install
 	$(BIN)/veche migrate --noinput -v0

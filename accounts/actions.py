@@ -2,6 +2,7 @@
 
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Member
 from core.errors import ActionError
@@ -20,13 +21,14 @@ def check_login_available(login: str, exclude_pk: int | None = None) -> None:
         raise ActionError(exc.messages[0], field="login", code="login_shape") from exc
     others = Member.objects.exclude(pk=exclude_pk) if exclude_pk else Member.objects.all()
     if others.filter(login_folded=fold(login)).exists():
-        raise ActionError(f"The login “{login}” is taken. Choose another.", field="login",
+        raise ActionError(_("The login “%(login)s” is taken. Choose another.") % {"login": login}, field="login",
                           code="login_taken", status=409)
     twin = others.filter(login_skeleton=skeleton(login)).only("login").first()
     if twin is not None:
         raise ActionError(
-            f"The login “{login}” looks like the existing login “{twin.login}” (letters from another "
-            "alphabet or look-alike signs). Choose one that readers cannot confuse with it.",
+            _("The login “%(login)s” looks like the existing login “%(twin)s” (letters from another "
+              "alphabet or look-alike signs). Choose one that readers cannot confuse with it.")
+            % {"login": login, "twin": twin.login},
             field="login", code="login_confusable", status=409,
         )
 
@@ -49,6 +51,15 @@ def do_update_profile(member: Member, *, real_name: str, about: str, email: str)
         member.save(update_fields=["real_name", "about", "email"])
         if renamed:
             author_changed(member.pk)  # comment headers show "login (Real name)"
+    return member
+
+
+def do_set_language(member: Member, language: str) -> Member:
+    """Save the member's chosen language ("" for none: their browser's). The caller checked it
+    is an enabled one (core.languages.supported)."""
+    if member.language != language:
+        member.language = language
+        member.save(update_fields=["language"])
     return member
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from accounts.actions import check_login_available
 from accounts.validators import PASSWORD_MAX
@@ -8,15 +9,15 @@ from core.errors import ActionError
 
 
 class SignUpForm(forms.Form):
-    login = forms.CharField(max_length=64, help_text="2 to 32 letters, digits, spaces, - _ .",
+    login = forms.CharField(max_length=64, label=_("Login"), help_text=_("2 to 32 letters, digits, spaces, - _ ."),
                             widget=forms.TextInput(attrs={"autocomplete": "username"}))
-    real_name = forms.CharField(max_length=64, required=False, label="Real name (optional)",
-                                help_text="Shown in parentheses after your login.")
-    email = forms.EmailField(required=False, help_text="For password reset. Never shown.",
+    real_name = forms.CharField(max_length=64, required=False, label=_("Real name (optional)"),
+                                help_text=_("Shown in parentheses after your login."))
+    email = forms.EmailField(required=False, label=_("Email"), help_text=_("For password reset. Never shown."),
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "maxlength": PASSWORD_MAX}),
-        strip=False, help_text="At least 10 characters, not a common password.",
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "maxlength": PASSWORD_MAX}),
+        strip=False, help_text=_("At least 10 characters, not a common password."),
     )
 
     def clean_login(self):
@@ -44,16 +45,24 @@ class SignUpForm(forms.Form):
 
 class SignInForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "That login and password do not match an account. Logins are not "
-                         "case-sensitive; passwords are.",
-        "inactive": "This account cannot sign in.",
+        "invalid_login": _("That login and password do not match an account. Logins are not "
+                           "case-sensitive; passwords are."),
+        "inactive": _("This account cannot sign in."),
     }
 
 
+def _language_choices():
+    from django.conf import settings
+
+    return [("", _("Your browser’s language")), *settings.LANGUAGES]
+
+
 class ProfileForm(forms.Form):
-    real_name = forms.CharField(max_length=64, required=False)
-    email = forms.EmailField(required=False)
-    about = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    real_name = forms.CharField(max_length=64, required=False, label=_("Real name"))
+    email = forms.EmailField(required=False, label=_("Email"))
+    about = forms.CharField(max_length=2000, required=False, label=_("About you"),
+                            widget=forms.Textarea(attrs={"rows": 4}))
+    language = forms.ChoiceField(choices=_language_choices, required=False, label=_("Language"))
 
 
 class ClaimingPasswordResetForm(PasswordResetForm):

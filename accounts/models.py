@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserM
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.text import fold, skeleton
 
@@ -46,31 +47,35 @@ class Member(AbstractBaseUser, PermissionsMixin):
     """A member of the site. `login` is shown; `login_folded` makes it unique
     case-insensitively after NFKC; `login_skeleton` refuses look-alikes."""
 
-    login = models.CharField(max_length=LOGIN_MAX, unique=True)
+    login = models.CharField(_("login"), max_length=LOGIN_MAX, unique=True)
     login_folded = models.CharField(max_length=4 * LOGIN_MAX, unique=True, editable=False)
     login_skeleton = models.CharField(max_length=4 * LOGIN_MAX, db_index=True, editable=False)
-    real_name = models.CharField(max_length=64, blank=True)
-    email = models.EmailField(blank=True)
-    about = models.TextField(blank=True, max_length=2000)
-    date_joined = models.DateTimeField(default=timezone.now)
-    last_seen = models.DateTimeField(null=True, blank=True)
-    rating = models.IntegerField(default=0, help_text="Sum of plus minus minus over the member's comments.")
-    comment_count = models.PositiveIntegerField(default=0)
-    is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False)
-    is_deleted = models.BooleanField(
-        default=False, help_text="A deleted account: its comments stay, without presence or profile."
+    real_name = models.CharField(_("real name"), max_length=64, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    about = models.TextField(_("about"), blank=True, max_length=2000)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    rating = models.IntegerField(_("rating"), default=0, help_text=_("Sum of plus minus minus over the member's comments."))
+    comment_count = models.PositiveIntegerField(_("comments"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff"), default=False)
+    is_deleted = models.BooleanField(_("deleted"),
+        default=False, help_text=_("A deleted account: its comments stay, without presence or profile.")
     )
-    is_imported = models.BooleanField(
-        default=False, help_text="Created by an import; cannot sign in until claimed."
+    is_imported = models.BooleanField(_("imported"),
+        default=False, help_text=_("Created by an import; cannot sign in until claimed.")
     )
-    replies_seen_at = models.DateTimeField(null=True, blank=True)
+    replies_seen_at = models.DateTimeField(_("replies seen at"), null=True, blank=True)
     session_epoch = models.PositiveIntegerField(default=0, editable=False,
-                                                help_text="Raised to end every session of the member.")
+                                                help_text=_("Raised to end every session of the member."))
     ban_on_file = models.BooleanField(default=False, editable=False,
-                                      help_text="A ban not lifted exists (it may have run out): only then is it looked up.")
+                                      help_text=_("A ban not lifted exists (it may have run out): only then is it looked up."))
     import_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False,
-                                  help_text="Who this member is in the source an import read.")
+                                  help_text=_("Who this member is in the source an import read."))
+    # The member's chosen language ("" : none chosen — the browser's, as for a visitor).
+    # Any known code is kept, so a language an operator disables and enables again returns.
+    language = models.CharField(_("language"), max_length=8, blank=True, default="",
+                                choices=[(c, n) for c, n in settings.KNOWN_LANGUAGES.items()])
 
     USERNAME_FIELD = "login"
     EMAIL_FIELD = "email"
@@ -80,6 +85,8 @@ class Member(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["login"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
 
     def __str__(self):
         return self.login

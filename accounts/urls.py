@@ -16,6 +16,7 @@ urlpatterns = [
     path("members/<str:login>/", views.profile, name="profile"),
     path("replies/", never_cache(views.replies_page), name="replies"),
     path("account/", never_cache(views.settings_page), name="settings"),
+    path("account/language/", never_cache(views.set_language), name="language"),
     path("account/password/", never_cache(views.PasswordChangeView.as_view()), name="password-change"),
     path("account/delete/", never_cache(views.delete_account), name="delete"),
     path("account/data.json", never_cache(views.my_data), name="data"),

@@ -3,6 +3,7 @@ accounts.signin)."""
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -11,9 +12,11 @@ from django.db.models import Min
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts import actions, replies
@@ -21,11 +24,42 @@ from accounts.forms import ProfileForm
 from accounts.models import Member, real_name_shown
 from accounts.presence import online_ids
 from accounts.signin import too_many
-from core import params
+from core import languages, params
 from core.display import avatar_hue, initials
 from core.errors import ActionError
+from core.middleware import set_language_cookie
 from discussion.models import Comment
 from newsroom.models import Article
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def set_language(request):
+    """The footer's language switcher (a plain form): the choice is kept in a cookie, and for
+    a member saved with their settings; then back to the page they were on. A language the
+    site does not offer changes nothing.
+
+    Exempt from the CSRF check because the anonymous page that carries the form is shared by
+    every reader and has no token (what a forged post could do is set a reader's cookie to
+    another offered language). A member's saved choice is changed only by a post that passes
+    the check (their pages carry their token)."""
+    language = languages.supported(request.POST.get("language"))
+    back = request.POST.get("back", "")  # the page the switcher was on (not "next": no sign-in flow)
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = "/"
+    response = redirect(back)
+    if language:
+        set_language_cookie(response, language, request.is_secure())
+        if request.user.is_authenticated and _csrf_passed(request):
+            actions.do_set_language(request.user, language)
+    return response
+
+
+def _csrf_passed(request) -> bool:
+    from django.middleware.csrf import CsrfViewMiddleware
+
+    return CsrfViewMiddleware(lambda r: None).process_view(request, lambda r: None, (), {}) is None
 
 
 def _password_check_refused(request) -> ActionError | None:
@@ -119,11 +153,22 @@ def replies_page(request):
 def settings_page(request):
     member = request.user
     form = ProfileForm(request.POST or None, initial={
-        "real_name": member.real_name, "email": member.email, "about": member.about})
+        "real_name": member.real_name, "email": member.email, "about": member.about,
+        "language": member.language})
     if request.method == "POST" and form.is_valid():
-        actions.do_update_profile(member, **form.cleaned_data)
-        messages.success(request, "Your profile was saved.")
-        return redirect("accounts:settings")
+        data = dict(form.cleaned_data)
+        language = data.pop("language", "")
+        actions.do_update_profile(member, **data)
+        actions.do_set_language(member, language)
+        if language:
+            translation.activate(language)  # the message below speaks the language just chosen
+        messages.success(request, _("Your profile was saved."))
+        response = redirect("accounts:settings")
+        if language:
+            set_language_cookie(response, language, request.is_secure())
+        else:
+            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+        return response
     return render(request, "accounts/settings.html", {"form": form})
 
 
@@ -142,7 +187,7 @@ def delete_account(request):
         from django.contrib.auth import logout
 
         logout(request)
-        messages.info(request, "Your account was deleted. Your comments stay, without your profile.")
+        messages.info(request, _("Your account was deleted. Your comments stay, without your profile."))
         return redirect("newsroom:front")
     return render(request, "accounts/delete.html", {})
 

@@ -132,7 +132,7 @@ def main(cfg: dict) -> dict:
         c.force_login(reader)
         c.get("/")
         t = time.perf_counter()
-        assert memberpage.personalise(hit[1], hit[0], c.cookies["sessionid"].value, "x" * 32) is not None
+        assert memberpage.personalise(hit[1], hit[0], c.cookies["sessionid"].value, "x" * 32, "en") is not None
         fills.append((time.perf_counter() - t) * 1000)
     out["member_fill_ms"] = statistics.median(fills)
 

@@ -5,7 +5,8 @@ from core.memo import Memo
 
 def site(request):
     data = {"site_name": settings.VECHE_SITE_NAME, "csp_nonce": getattr(request, "csp_nonce", ""),
-            "nav_sections": nav_sections}
+            "nav_sections": nav_sections, "language_choices": settings.LANGUAGES,
+            "language_alternates": lambda: language_alternates(request)}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from accounts.replies import unread_count
@@ -18,6 +19,20 @@ def site(request):
         data["ban_notice"] = ban.describe() if ban else ""
         data["can_moderate"] = can_moderate(user)
     return data
+
+
+def language_alternates(request) -> list[tuple[str, str]]:
+    """The page's addresses in each offered language (?lang=, which core.languages puts first)
+    as (hreflang, address), with "x-default": the address without it. None with one language."""
+    from urllib.parse import urlencode
+
+    if len(settings.LANGUAGES) < 2:
+        return []
+    base = settings.VECHE_SITE_URL.rstrip("/") + request.path
+    kept = [(k, v) for k, v in request.GET.items() if k != "lang"]
+    out = [(code, f"{base}?{urlencode([*kept, ('lang', code)])}") for code, _name in settings.LANGUAGES]
+    out.append(("x-default", f"{base}?{urlencode(kept)}" if kept else base))
+    return out
 
 
 def nav_sections():

@@ -25,8 +25,9 @@ from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
 from django.middleware.csrf import CSRF_ALLOWED_CHARS as CSRF_CHARS
 from django.middleware.csrf import CSRF_SECRET_LENGTH
+from django.utils import translation
 
-from core import compress, headers, pagecache, refusals
+from core import compress, headers, languages, pagecache, refusals
 from core.memo import Memo
 from core.middleware import PrimaryPinMiddleware
 from newsroom import viewcount
@@ -44,7 +45,7 @@ def security_headers(https: bool, nonce: str = "", private: bool = False) -> lis
     ones. A member page's one inline style block carries `nonce`; it is `private` to its reader."""
     return [*headers.raw(https, nonce),
             (b"cache-control", b"private, no-cache" if private else b"no-cache"),
-            (b"vary", b"Cookie")]
+            (b"vary", b"Accept-Language, Cookie")]
 
 
 def _declared_length(scope) -> int | None:
@@ -71,7 +72,8 @@ class Front:
         length = _declared_length(scope)
         if length is not None and length > limit:
             send = ops_front.observed(scope, send, ops_front.UNMATCHED, started)
-            return await self._refuse(scope, send, refusals.too_large(length, limit))
+            with translation.override(self._language(scope, self._cookies(scope))):
+                return await self._refuse(scope, send, refusals.too_large(length, limit))
         if scope["method"] in ("GET", "HEAD"):
             path = scope["path"]
             m = EVENTS.match(path)
@@ -79,13 +81,15 @@ class Front:
                 from live import stream
 
                 send = ops_front.observed(scope, send, ops_front.EVENTS, started)
-                return await stream.serve(scope, receive, send, m.group(1), https=self._https(scope))
+                return await stream.serve(scope, receive, send, m.group(1), https=self._https(scope),
+                                          language=self._language(scope, self._cookies(scope)))
             page, api = ARTICLE.match(path), API.match(path)
             if (page or api) and self._host_ok(scope) and self._scheme_ok(scope):
                 kind = "page" if page else "api"
                 slug = (page or api).group(1)
-                var = variant(scope.get("query_string", b""), allow_page=kind == "page")
                 cookies = self._cookies(scope)
+                language = self._language(scope, cookies)
+                var = variant(scope.get("query_string", b""), allow_page=kind == "page", language=language)
                 if var and not (self.session_cookie in cookies or "messages" in cookies):
                     hit = pagecache.lookup(kind, slug, var)
                     if hit is not None:
@@ -95,7 +99,8 @@ class Front:
                         return await self._send(scope, send, kind, *hit)
                 elif var and page and self._member_page_possible(cookies):
                     hit = pagecache.lookup("member", slug, var)
-                    if hit is not None and await self._send_member_page(scope, send, hit, cookies, started):
+                    if hit is not None and await self._send_member_page(scope, send, hit, cookies, started,
+                                                                        language):
                         metrics.page_hit("member")
                         return None
         return await self._to_django(scope, receive, send, limit, started)
@@ -129,7 +134,8 @@ class Front:
         await self.django(scope, bounded_receive, secured_send)
         if over and not started:  # Django answered nothing: nor counted nor logged it
             refused = ops_front.observed(scope, send, ops_front.UNMATCHED, since)
-            await self._refuse(scope, refused, refusals.too_large(None, limit))
+            with translation.override(self._language(scope, self._cookies(scope))):
+                await self._refuse(scope, refused, refusals.too_large(None, limit))
 
     async def _refuse(self, scope, send, refusal: tuple[int, str, str]) -> None:
         """A refusal made before Django: the connection is closed after it, since the rest of
@@ -156,6 +162,13 @@ class Front:
                 return
 
     @staticmethod
+    def _language(scope, cookies: dict[str, str]) -> str:
+        """The reader's language, decided as Django decides it (core.languages.choose; a
+        member's saved choice reaches the front as the cookie Django sets from it)."""
+        return languages.choose(languages.query_language(scope.get("query_string", b"")),
+                                cookies.get(settings.LANGUAGE_COOKIE_NAME), _header(scope, b"accept-language"))
+
+    @staticmethod
     def _cookies(scope) -> dict[str, str]:
         for name, value in scope.get("headers", []):
             if name == b"cookie":
@@ -170,23 +183,27 @@ class Front:
                 and not secret.strip(CSRF_CHARS) and "messages" not in cookies
                 and PrimaryPinMiddleware.COOKIE not in cookies)
 
-    async def _send_member_page(self, scope, send, hit, cookies, started: float) -> bool:
+    async def _send_member_page(self, scope, send, hit, cookies, started: float, language: str) -> bool:
         """Fill the member page skeleton for this member (in a thread: it reads the session and
-        the database); False when Django must answer instead."""
+        the database) in their language; False when Django must answer instead."""
         from newsroom import memberpage
 
         article_id, skeleton, content_type, _forms = hit
+        # Chosen on the address or by the cookie: a member's saved choice does not override it.
+        explicit = bool(languages.query_language(scope.get("query_string", b""))
+                        or languages.supported(cookies.get(settings.LANGUAGE_COOKIE_NAME)))
         # gzip, not brotli: a member page is joined from the skeleton's parts deflated once and
         # the member's own values stored between them (core.compress), which brotli cannot do.
         gzip = compress.accepts(_header(scope, b"accept-encoding"), "gzip")
-        args = (skeleton, article_id, cookies[self.session_cookie], cookies[settings.CSRF_COOKIE_NAME], gzip)
+        args = (skeleton, article_id, cookies[self.session_cookie], cookies[settings.CSRF_COOKIE_NAME], language,
+                explicit, gzip)
         filled = memberpage.personalise_from_memory(*args)
         if filled is None:
             filled = await asyncio.get_running_loop().run_in_executor(None, memberpage.personalise, *args)
         if filled is None:
             return False
         body, nonce, encoding = filled
-        member = memberpage.viewer_id(cookies[self.session_cookie])
+        member = memberpage.viewer_id(cookies[self.session_cookie], language)
         send = ops_front.observed(scope, send, ops_front.ARTICLE, started, member=member)
         await self._send(scope, send, "page", article_id, body, content_type, encoded=encoding,
                          extra=security_headers(self._https(scope), nonce=nonce, private=True))

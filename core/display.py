@@ -1,17 +1,19 @@
 """How Veche writes times and draws members, the same on every page, in the API and in the
-live stream: comment times in the site's zone, a member's initials and avatar colour.
+live stream: comment times in the site's zone and the reader's language («14 мая 2021 13:49»,
+"14 May 2021 13:49": the day, the month's name as a date says it — the genitive in Russian —
+the year, the time), a member's initials and avatar colour.
 
-Framework-neutral apart from reading the site's zone from the settings; no app's code."""
+Framework-neutral apart from reading the site's zone and Django's month names; no app's code."""
 
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.dates import MONTHS_ALT
 
 from core.memo import Memo
 
-MONTHS = ["", "January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
 AVATAR_HUES = 12
 
 _zones: Memo[ZoneInfo] = Memo("zones", items=64)
@@ -21,14 +23,21 @@ def site_tz() -> ZoneInfo:
     return _zones.get_or_make(settings.TIME_ZONE, lambda: ZoneInfo(settings.TIME_ZONE))
 
 
-def _local_time(dt, tz: ZoneInfo) -> tuple[str, str]:
+def month_names(language: str) -> list[str]:
+    """["", "January", …] as a date writes them in `language` (Django's "alt. month" names:
+    the genitive in Russian, «мая»)."""
+    with translation.override(language):
+        return ["", *(str(MONTHS_ALT[m]) for m in range(1, 13))]
+
+
+def _local_time(dt, tz: ZoneInfo, months: list[str]) -> tuple[str, str]:
     local = dt.astimezone(tz)
     return (local.isoformat(timespec="seconds"),
-            f"{local.day} {MONTHS[local.month]} {local.year} {local.hour:02d}:{local.minute:02d}")
+            f"{local.day} {months[local.month]} {local.year} {local.hour:02d}:{local.minute:02d}")
 
 
 def format_time(dt) -> tuple[str, str]:
-    """(ISO 8601 with offset, "14 May 2021 13:49") in the site time zone."""
+    """(ISO 8601 with offset, "14 May 2021 13:49") in the site time zone and the active language."""
     return clock().format(dt)
 
 
@@ -43,8 +52,9 @@ class Clock:
 
     HOURS = 100_000  # hours kept (about 11 years of comments)
 
-    def __init__(self, tz: ZoneInfo):
+    def __init__(self, tz: ZoneInfo, language: str = "en"):
         self.tz = tz
+        self.months = month_names(language)
         # The clock's own hours: forgotten with the clock (the "clocks" memo holds it).
         self.hours: Memo = Memo("clock-hours", items=self.HOURS, registered=False)
 
@@ -55,7 +65,7 @@ class Clock:
         entry = None
         if offset == (start + timedelta(seconds=3599)).astimezone(self.tz).utcoffset() and not offset.seconds % 60:
             rolled = (start + timedelta(minutes=60 - first.minute)).astimezone(self.tz)
-            entry = (first.minute, _heads(first), _heads(rolled))
+            entry = (first.minute, _heads(first, self.months), _heads(rolled, self.months))
         self.hours.put(key, entry)
         return entry
 
@@ -64,13 +74,13 @@ class Clock:
         hours = self.hours.data  # read directly: this memo has no expiry and no use order
         if type(value) is str:
             if len(value) < 19 or value[10] != " ":
-                return _local_time(datetime.fromisoformat(value).replace(tzinfo=UTC), self.tz)
+                return _local_time(datetime.fromisoformat(value).replace(tzinfo=UTC), self.tz, self.months)
             key = value[:13]
             kept = hours.get(key)
             entry = kept[0] if kept is not None else self._hour(
                 key, int(value[:4]), int(value[5:7]), int(value[8:10]), int(value[11:13]))
             if entry is None:
-                return _local_time(datetime.fromisoformat(value).replace(tzinfo=UTC), self.tz)
+                return _local_time(datetime.fromisoformat(value).replace(tzinfo=UTC), self.tz, self.months)
             minute, second = int(value[14:16]), value[17:19]
         else:
             if value.utcoffset():
@@ -79,7 +89,7 @@ class Clock:
             kept = hours.get(key)
             entry = kept[0] if kept is not None else self._hour(key, *key)
             if entry is None:
-                return _local_time(value, self.tz)
+                return _local_time(value, self.tz, self.months)
             minute, second = value.minute, _TWO[value.second]
         minute += entry[0]
         iso_head, human_head, offset = entry[1] if minute < 60 else entry[2]
@@ -91,15 +101,17 @@ _TWO = [f"{i:02d}" for i in range(120)]
 _clocks: Memo[Clock] = Memo("clocks", items=64)
 
 
-def _heads(local: datetime) -> tuple[str, str, str]:
+def _heads(local: datetime, months: list[str]) -> tuple[str, str, str]:
     """("2021-05-14T13:", "14 May 2021 13:", "+03:00") for a local time."""
     iso = local.isoformat(timespec="minutes")
-    return iso[:14], f"{local.day} {MONTHS[local.month]} {local.year} {local.hour:02d}:", iso[16:]
+    return iso[:14], f"{local.day} {months[local.month]} {local.year} {local.hour:02d}:", iso[16:]
 
 
-def clock() -> Clock:
-    """The site zone's clock (per zone name, so a changed setting takes effect)."""
-    return _clocks.get_or_make(settings.TIME_ZONE, lambda: Clock(site_tz()))
+def clock(language: str | None = None) -> Clock:
+    """The site zone's clock in `language` (the active one when None), per zone name and
+    language, so a changed setting takes effect and no language gets another's month names."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    return _clocks.get_or_make((settings.TIME_ZONE, language), lambda: Clock(site_tz(), language))
 
 
 def initials(login: str) -> str:

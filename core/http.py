@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext
 
 from core.errors import ActionError
 
@@ -25,13 +26,13 @@ def json_message(status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse({"error": code, "message": message}, status=status)
 
 
-def sign_in_first(request, message: str = "Sign in first.", next_url: str | None = None):
+def sign_in_first(request, message: str | None = None, next_url: str | None = None):
     """None for a signed-in member; for a visitor, the answer that sends them to sign in
     and back (a 401 with the reason for the page's script)."""
     if request.user.is_authenticated:
         return None
     if wants_json(request):
-        return json_error(ActionError(message, status=401, code="signin"))
+        return json_error(ActionError(message or gettext("Sign in first."), status=401, code="signin"))
     return redirect(f"{reverse('accounts:signin')}?{urlencode({'next': next_url or request.path})}")
 
 

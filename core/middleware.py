@@ -171,3 +171,48 @@ class CompressionMiddleware:
         response["Content-Length"] = str(len(response.content))
         response["Content-Encoding"] = encoding
         return response
+
+
+class LanguageMiddleware:
+    """The request's language, decided by core.languages.choose exactly as the ASGI front
+    decides it (so the pages kept per language are the pages Django would render): ?lang=,
+    else the language cookie, else — for a signed-in member without that cookie — their saved
+    choice, which is then set as the cookie (the front serves member pages only to a member
+    who has it), else Accept-Language. Comes after the authentication middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        from core import languages
+
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        user = getattr(request, "user", None)
+        member = user is not None and user.is_authenticated
+        saved = getattr(user, "language", "") if member else ""
+        chosen = languages.supported(cookie) or languages.supported(saved)
+        language = languages.choose(languages.query_language(request.META.get("QUERY_STRING", "")), chosen,
+                                    request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
+        if member and chosen and languages.supported(cookie) != chosen \
+                and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
+            set_language_cookie(response, chosen, request.is_secure())
+        return response
+
+
+def set_language_cookie(response, language: str, secure: bool) -> None:
+    from django.conf import settings
+
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                        samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=secure, httponly=True)

@@ -4,8 +4,8 @@ page's script (JSON). Django's middleware and the ASGI front answer them alike f
 import json
 from html import escape
 
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 
 def wants_json(accept: str) -> bool:
@@ -16,11 +16,19 @@ def too_large(length: int | None, limit: int) -> tuple[int, str, str]:
     """(status, code, message) for a body past `limit` bytes (`length` when it was declared)."""
     if length is None:
         message = _("This request is too large (more than %(limit)s bytes). "
-                    "A comment has at most 10,000 characters.") % {"limit": f"{limit:,}"}
+                    "A comment has at most %(max)s characters.") % {"limit": _n(limit), "max": _n(10_000)}
     else:
         message = _("This request is too large (%(length)s bytes; at most %(limit)s). "
-                    "A comment has at most 10,000 characters.") % {"length": f"{length:,}", "limit": f"{limit:,}"}
+                    "A comment has at most %(max)s characters.") % {"length": _n(length), "limit": _n(limit),
+                                                            "max": _n(10_000)}
     return 413, "too_large", message
+
+
+def _n(number: int) -> str:
+    """A number grouped as the reader's language groups it ("10,000", «10 000»)."""
+    from django.utils.formats import number_format
+
+    return number_format(number, force_grouping=True)
 
 
 def nul_character() -> tuple[int, str, str]:
@@ -43,7 +51,7 @@ def body(status: int, code: str, message: str, as_json: bool) -> tuple[bytes, st
         return (json.dumps({"error": code, "message": message}, ensure_ascii=False).encode(),
                 "application/json")
     title = escape(_(_TITLES.get(status, gettext_noop("Refused"))))
-    html = (f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{title}</title>'
+    html = (f'<!doctype html><html lang="{escape(get_language() or "en")}"><meta charset="utf-8"><title>{title}</title>'
             f"<h1>{title}</h1><p>{escape(message)}</p></html>")
     return html.encode(), "text/html; charset=utf-8"
 

@@ -61,6 +61,6 @@ def csrf_failure(request, reason=""):
         if "application/json" in request.headers.get("Accept", ""):
             from django.http import JsonResponse
 
-            return JsonResponse({"error": "signin", "message": "Sign in first."}, status=401)
+            return JsonResponse({"error": "signin", "message": _("Sign in first.")}, status=401)
         return redirect_to_login(back)
     return default(request, reason)

@@ -1,11 +1,12 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from discussion.models import BODY_MAX
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Your comment", widget=forms.Textarea(attrs={"rows": 5, "maxlength": BODY_MAX}),
+        label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 5, "maxlength": BODY_MAX}),
         required=False,  # the action gives the precise message for empty or long bodies
         strip=False,
     )

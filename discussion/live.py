@@ -123,7 +123,8 @@ def comment_added(comment: Comment, parent: Comment | None = None) -> None:
         return {
             "type": "comment.new", "article": comment.article_id, "comment": comment.pk,
             "parent": comment.parent_id, "number": node.index, "depth": node.depth,
-            "author": comment.author_id, "html": _filled(new_comment_markup(comment), comment.author_id),
+            "author": comment.author_id,
+            **_in_languages(lambda: _filled(new_comment_markup(comment), comment.author_id)),
         }
 
     publish_on_commit(LazyEvent(event, "comment.new", comment.article_id))
@@ -135,8 +136,8 @@ def comment_changed(comment: Comment, kind: str) -> None:
 
     def event() -> dict[str, Any]:
         node = node_for(comment)
-        html = _public_html(node) if node is not None else ""
-        return {"type": kind, "article": comment.article_id, "comment": comment.pk, "html": html}
+        html = _in_languages(lambda: _public_html(node)) if node is not None else {"html": ""}
+        return {"type": kind, "article": comment.article_id, "comment": comment.pk, **html}
 
     publish_on_commit(LazyEvent(event, kind, comment.article_id))
 
@@ -149,13 +150,36 @@ def vote_changed(comment: Comment, plus: int, minus: int) -> None:
                        "plus": plus, "minus": minus})
 
 
+def _in_languages(make: Callable[[], str]) -> dict[str, Any]:
+    """An event's markup, made once per language the site offers: "html" in the site's own,
+    and with more than one language "html_by_language" — each stream sends its reader the
+    markup in their language (live.stream.frame_bytes), like the pages kept per language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from core.languages import enabled
+
+    made = {}
+    for code in enabled():
+        with translation.override(code):
+            made[code] = make()
+    site = made.get(settings.LANGUAGE_CODE) or next(iter(made.values()))
+    return {"html": site, "html_by_language": made} if len(made) > 1 else {"html": site}
+
+
 def new_comment_markup(comment: Comment) -> str:
-    """A comment just posted (comment_added gave it its node), rendered once for both its
-    live event and its poster's answer: a new comment has nothing only its author may read,
-    so the two are the same markup, with slots for presence and the CSRF token."""
-    html = getattr(comment, "published_markup", None)
+    """A comment just posted (comment_added gave it its node), rendered once per language for
+    both its live event and its poster's answer: a new comment has nothing only its author
+    may read, so the two are the same markup, with slots for presence and the CSRF token."""
+    from django.utils.translation import get_language
+
+    made = getattr(comment, "published_markup", None)
+    if made is None:
+        made = comment.published_markup = {}
+    language = get_language()
+    html = made.get(language)
     if html is None:
-        html = comment.published_markup = render.render_comment(comment.published_node) + "</li>"
+        html = made[language] = render.render_comment(comment.published_node) + "</li>"
     return html
 
 

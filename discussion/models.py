@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 EDIT_WINDOW = timedelta(minutes=15)  # a member may edit their comment this long after posting
 BODY_MAX = 10_000  # characters of Markdown source
@@ -51,10 +52,10 @@ class CommentQuerySet(models.QuerySet):
 
 class Comment(models.Model):
     class Status(models.TextChoices):
-        VISIBLE = "visible", "Visible"
-        HELD = "held", "Awaiting moderation"
-        DELETED = "deleted", "Deleted by its author"
-        REMOVED = "removed", "Removed by a moderator"
+        VISIBLE = "visible", _("Visible")
+        HELD = "held", _("Awaiting moderation")
+        DELETED = "deleted", _("Deleted by its author")
+        REMOVED = "removed", _("Removed by a moderator")
 
     # Indexes are kept to those a query needs (each is written on every post). The article's
     # own index stays: the thread is read through it in the order the rows were written.
@@ -64,7 +65,7 @@ class Comment(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="comments", db_index=False)  # see (author, -id)
     root = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-                             help_text="The top-level comment of its subthread; empty for a top-level one.")
+                             help_text=_("The top-level comment of its subthread; empty for a top-level one."))
     depth = models.PositiveIntegerField(default=0)
     body = models.TextField(max_length=BODY_MAX)
     body_html = models.TextField()
@@ -74,11 +75,11 @@ class Comment(models.Model):
     plus = models.PositiveIntegerField(default=0)
     minus = models.PositiveIntegerField(default=0)
     moderation_reason = models.CharField(max_length=200, blank=True)
-    removal_category = models.CharField(max_length=10, blank=True, help_text="Why a moderator removed it.")
-    moderator_note = models.CharField(max_length=300, blank=True, help_text="Shown when a moderator edited it.")
+    removal_category = models.CharField(max_length=10, blank=True, help_text=_("Why a moderator removed it."))
+    moderator_note = models.CharField(max_length=300, blank=True, help_text=_("Shown when a moderator edited it."))
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
     source_key = models.CharField(max_length=200, null=True, blank=True,
-                                  help_text="The id of an imported comment in its source.")
+                                  help_text=_("The id of an imported comment in its source."))
 
     class Meta:
         ordering = ["id"]
@@ -172,7 +173,7 @@ class Quote(models.Model):
     source_comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="quoted_by")
     source_anchor = models.CharField(max_length=40, blank=True,
-                                     help_text="Article paragraph anchor, such as p-3fa9c1.")
+                                     help_text=_("Article paragraph anchor, such as p-3fa9c1."))
     text = models.TextField()
 
     def __str__(self):

@@ -14,6 +14,7 @@ from django.db import connections, router
 from django.db.models import Count
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from accounts.presence import online_until
 from core.cache import later
@@ -25,8 +26,9 @@ ORDERS = threads.ORDERS
 CACHE_SECONDS = 24 * 3600
 
 
-def thread_key(article, order: str, page: int) -> str:
-    return f"thread:{article.pk}:{article.thread_version}:{order}:{page}"
+def thread_key(article, order: str, page: int, language: str | None = None) -> str:
+    """The rendered thread's key: its words and times are in the reader's language."""
+    return f"thread:{article.pk}:{article.thread_version}:{order}:{page}:{language or get_language()}"
 
 
 def paged(article) -> bool:
@@ -98,8 +100,11 @@ def _summary(removed: Counter) -> str:
     if not total:
         return ""
     labels = dict(Reason.choices)
-    parts = ", ".join(f"{n} {labels.get(k, k).lower()}" for k, n in removed.most_common())
-    return f"{total} comment{'s' if total != 1 else ''} removed by moderators: {parts}."
+    parts = ", ".join(gettext("%(count)d %(reason)s") % {"count": n, "reason": str(labels.get(k, k)).lower()}
+                      for k, n in removed.most_common())
+    return ngettext("%(count)d comment removed by moderators: %(reasons)s.",
+                    "%(count)d comments removed by moderators: %(reasons)s.", total) % {
+        "count": total, "reasons": parts}
 
 
 def summary_of(comments) -> str:
@@ -211,3 +216,44 @@ def clear_caches() -> None:
     cache.clear()
     memo.forget_all()
     viewcount.forget()  # not a cache: counts not written yet, which a test must not inherit
+
+
+def order_choices() -> list[tuple[str, str]]:
+    """The discussion's orders with their names in the active language."""
+    names = {"oldest": pgettext("order of comments", "Oldest"), "newest": pgettext("order of comments", "Newest"),
+             "best": pgettext("order of comments", "Best")}
+    return [(o, names.get(o, o.capitalize())) for o in ORDERS]
+
+
+# The plural categories a browser's Intl.PluralRules names, with a number of each for ngettext
+# (gettext's rules and these agree on whole numbers: Russian 1, 21 "one"; 2–4, 22 "few"; …).
+_PLURAL_SAMPLES = {"one": 1, "few": 2, "many": 5, "other": 5}
+
+
+def _plural_forms(say) -> dict[str, str]:
+    """`say(n)`: the ngettext of a message for n; its forms by category, "{n}" for the number."""
+    return {cat: say(n).replace("%(count)s", "{n}") for cat, n in _PLURAL_SAMPLES.items()}
+
+
+def js_words() -> dict:
+    """The words the page's script writes, in the active language (the page carries them as
+    JSON: no build step, no catalog to fetch). "{n}" and "{login}" are filled by the script."""
+    return {
+        "online": pgettext("presence", "Online"), "offline": pgettext("presence", "Offline"),
+        "deleted": gettext("Comment deleted by its author."),
+        "new_comments": _plural_forms(lambda n: ngettext("%(count)s new comment", "%(count)s new comments", n)),
+        "new_elsewhere": _plural_forms(lambda n: ngettext("%(count)s new comment on another page",
+                                                          "%(count)s new comments on another page", n)),
+        "vote_failed": gettext("The vote was not counted."),
+        "post_failed": gettext("The comment could not be published."),
+        "network": gettext("The network failed; your text is still here. Try again."),
+        "not_saved": gettext("Not saved."), "not_deleted": gettext("Not deleted."),
+        "reply_to": gettext("Your reply to %(login)s").replace("%(login)s", "{login}"),
+        "reply_this": gettext("Your reply to this comment"),
+        "cancel": gettext("Cancel"), "save": gettext("Save"), "quote": gettext("Quote"),
+        "no_edit": gettext("This comment can no longer be edited."),
+        "edit": gettext("Edit your comment"),
+        "confirm_delete": gettext("Delete your comment? If it has replies, it stays as a placeholder."),
+        "collapse": gettext("Collapse this comment and its replies"),
+        "expand": gettext("Expand this comment and its replies"),
+    }

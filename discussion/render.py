@@ -15,7 +15,7 @@ rendered for them alone (discussion.page.for_viewer).
 from html import escape
 from urllib.parse import quote as urlquote
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from core import slots
 from core.display import Clock, avatar_hue, clock, initials
@@ -33,10 +33,35 @@ def presence_slot(member_id: int) -> str:
 
 
 def render_presence(until: float | None) -> str:
-    """Online (with the time it lapses, for the page's script) or Offline."""
+    """Online (with the time it lapses, for the page's script) or Offline, in the active language."""
+    w = words()
     if until:
-        return f'<span class="presence on" title="Online" data-until="{int(until)}">Online</span>'
-    return '<span class="presence" title="Offline">Offline</span>'
+        return f'<span class="presence on" title="{w["online"]}" data-until="{int(until)}">{w["online"]}</span>'
+    return f'<span class="presence" title="{w["offline"]}">{w["offline"]}</span>'
+
+
+def _words() -> dict[str, str]:
+    """The discussion markup's words in the active language, escaped for HTML."""
+    return {k: escape(v) for k, v in {
+        "online": pgettext("presence", "Online"), "offline": pgettext("presence", "Offline"),
+        "deleted": gettext("Comment deleted by its author."),
+        "removed": gettext("Comment removed by a moderator."),
+        "reason": gettext("Reason:"), "in_reply_to": gettext("in reply to"),
+        "edited": gettext("edited"), "edited_by_mod": gettext("edited by a moderator"),
+        "held": gettext("awaiting moderation"),
+        "reply": gettext("Reply"), "quote": gettext("Quote"), "link": gettext("Link"),
+        "report": gettext("Report"), "edit": gettext("Edit"), "delete": gettext("Delete"),
+    }.items()}
+
+
+def words() -> dict[str, str]:
+    language = get_language()
+    return _comment_words.get_or_make(language, _words)
+
+
+# The discussion markup's words per language: a comment is rendered a thousand times a render,
+# and a dozen catalogue lookups each cost more than the rest of it.
+_comment_words: Memo[dict[str, str]] = Memo("comment-words", items=16)
 
 
 def _author_bits(a) -> tuple[str, str, str]:
@@ -70,7 +95,7 @@ def _write_author_bits(a) -> tuple[str, str, str]:
     return avatar, who, f"<bdi>{byline}</bdi>"
 
 
-_GONE = {Comment.Status.DELETED: "Comment deleted by its author.", Comment.Status.REMOVED: "Comment removed by a moderator."}
+_GONE = {Comment.Status.DELETED: "deleted", Comment.Status.REMOVED: "removed"}  # their words (words())
 _REMOVED = Comment.Status.REMOVED
 
 
@@ -84,17 +109,19 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
     render from nothing (a thousand calls): its id is written out once, not at each use."""
     c = node.comment
     cid = str(c.pk)
+    w = words()
     iso, human = (times or clock()).format(c._created if type(c) is CommentRow else c.created)
     head_extra = ""
     if node.flattened and node.parent is not None:
         p = node.parent.comment
-        head_extra = (f' <span class="reply-to">in reply to <a href="#c{p.pk}"><bdi>'
+        head_extra = (f' <span class="reply-to">{w["in_reply_to"]} <a href="#c{p.pk}"><bdi>'
                       f'{escape(p.author.login)}</bdi></a></span>')
     gone = _GONE.get(c.status)
     if gone is not None:
+        gone = w[gone]
         reason = ""
         if private and c.status == _REMOVED and c.moderation_reason:
-            reason = f' <span class="mod-reason">Reason: {escape(c.moderation_reason)}</span>'
+            reason = f' <span class="mod-reason">{w["reason"]} {escape(c.moderation_reason)}</span>'
         return (
             f'<li id="c{cid}" class="comment gone" data-id="{cid}" data-depth="{node.depth}">'
             f'<div class="c c-gone"><span class="num">{node.index}.</span> <em>{gone}</em>{reason}'
@@ -107,11 +134,11 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
         if bits is None:
             bits = authors[c.author_id] = _author_bits(c.author)
     avatar, who, byline = bits
-    edited = ' <span class="edited">edited</span>' if c.edited else ""
+    edited = f' <span class="edited">{w["edited"]}</span>' if c.edited else ""
     if c.moderator_note:
         note = f": {escape(c.moderator_note)}" if private else ""
-        edited = f' <span class="edited mod-note">edited by a moderator{note}</span>'
-    held_mark = ' <strong class="held-mark">awaiting moderation</strong>' if held else ""
+        edited = f' <span class="edited mod-note">{w["edited_by_mod"]}{note}</span>'
+    held_mark = f' <strong class="held-mark">{w["held"]}</strong>' if held else ""
     # The vote buttons belong to the thread's one vote form (form="vote-form"), each posting
     # to its comment's address: one CSRF token per page instead of one per comment.
     return (
@@ -124,16 +151,16 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
         f'{edited}{held_mark}{head_extra}</span></header>'
         f'<div class="c-text" dir="auto">{c.body_html}</div>'
         f'<footer class="c-actions">'
-        f'<a class="act" href="/comments/{cid}/reply/" data-act="reply">Reply</a>'
-        f'<a class="act" href="/comments/{cid}/reply/?quote=1" data-act="quote">Quote</a>'
-        f'<a class="act" href="#c{cid}">Link</a>'
+        f'<a class="act" href="/comments/{cid}/reply/" data-act="reply">{w["reply"]}</a>'
+        f'<a class="act" href="/comments/{cid}/reply/?quote=1" data-act="quote">{w["quote"]}</a>'
+        f'<a class="act" href="#c{cid}">{w["link"]}</a>'
         f'<span class="vote"><button form="vote-form" formaction="/comments/{cid}/vote/" class="plus" name="value" '
         f'value="1">+<span class="n">{c.plus}</span></button>'
         f'<button form="vote-form" formaction="/comments/{cid}/vote/" class="minus" name="value" '
         f'value="-1">&#8722;<span class="n">{c.minus}</span></button></span>'
-        f'<a class="act report" href="/comments/{cid}/report/">Report</a>'
-        f'<a class="act own-edit" href="/comments/{cid}/edit/" data-act="edit">Edit</a>'
-        f'<a class="act own-only" href="/comments/{cid}/delete/" data-act="delete">Delete</a>'
+        f'<a class="act report" href="/comments/{cid}/report/">{w["report"]}</a>'
+        f'<a class="act own-edit" href="/comments/{cid}/edit/" data-act="edit">{w["edit"]}</a>'
+        f'<a class="act own-only" href="/comments/{cid}/delete/" data-act="delete">{w["delete"]}</a>'
         f'</footer></article>'
     )
 
@@ -142,10 +169,12 @@ VOTE_FORM = ('<form id="vote-form" class="vote-form" method="post" action="">'
              f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN_SLOT}"></form>')
 
 
-def fragment_key(node: Node, held: bool, private: bool = False) -> tuple:
+def fragment_key(node: Node, held: bool, private: bool = False, language: str | None = None) -> tuple:
     """Everything a comment's markup depends on (its row, its author, its place in the tree,
-    whether it is drawn for its author alone): a changed comment simply misses the fragments
-    memo, and nothing has to be invalidated."""
+    whether it is drawn for its author alone, the language its words and time are in): a
+    changed comment simply misses the fragments memo, and nothing has to be invalidated."""
+    if language is None:
+        language = get_language()
     c, a = node.comment, node.comment.author
     reply_to = node.parent.comment.author.login if node.flattened and node.parent is not None else None
     stamp = c.stamp if type(c) is CommentRow else (c.created, c.edited)
@@ -153,7 +182,7 @@ def fragment_key(node: Node, held: bool, private: bool = False) -> tuple:
     # keeping the text itself in every key would double what the memo holds.
     return (c.pk, c.status, c.plus, c.minus, stamp, c.moderator_note, c.moderation_reason,
             hash(c.body_html), a.login, a.real_name, a.is_deleted, node.index, node.depth, reply_to, held,
-            private)
+            private, language)
 
 
 # Rendered comments: a discussion that changed (a new comment, a vote) is re-rendered from the
@@ -179,7 +208,8 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
     cur = 0
     first = True
     authors: dict = {}
-    times = clock()
+    language = get_language()
+    times = clock(language)
     kept = fragments.data  # read directly: no expiry, no use order (see core.memo)
     for node in nodes:
         d = node.display_depth
@@ -193,7 +223,7 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
             out.append(b"</li>")
         pk = node.comment.pk
         held, private = pk in held_ids, pk in private_ids
-        key = fragment_key(node, held, private)
+        key = fragment_key(node, held, private, language)
         hit = kept.get(key)
         if hit is None:
             html = render_comment(node, held=held, private=private, authors=authors, times=times).encode()

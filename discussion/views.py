@@ -47,7 +47,7 @@ def _vote_target(pk: int) -> Comment:
 
     row = statements.one(sql.VOTE_TARGET, [pk, *articles.shown_params(statements.time(timezone.now()))])
     if row is None:
-        raise Http404("No such comment.")
+        raise Http404(_("No such comment."))
     comment = _partial(Comment, connection.alias, dict(zip(("id", "article_id", "author_id", "status", "plus", "minus"),
                                                            row, strict=False)))
     comment.article = _partial(Article, connection.alias, {"id": row[1], "slug": row[6]})
@@ -90,7 +90,7 @@ def _keep_draft_and_sign_in(request, article: Article, body: str, parent: int | 
     # The body is the raw form field when the form refused it: keep it as the comment would be
     # kept, without NUL (which the request layer refuses anyway).
     request.session[DRAFT_SESSION_KEY] = {"article": article.pk, "body": drop_nul(body)[:20000], "parent": parent}
-    messages.info(request, "Sign in to publish your comment: your text is kept.")
+    messages.info(request, _("Sign in to publish your comment: your text is kept."))
     back = article.get_absolute_url() + "#comment-form"
     # Encoded, or the browser would take "#comment-form" for the sign-in page's own anchor.
     return HttpResponseRedirect(f"{reverse('accounts:signin')}?{urlencode({'next': back})}")
@@ -106,7 +106,7 @@ def _post_target(slug: str) -> Article:
 
     row = statements.one(sql.POST_TARGET, [slug, *articles.shown_params(statements.time(timezone.now()))])
     if row is None:
-        raise Http404("No such publication.")
+        raise Http404(_("No such publication."))
     row = list(row)
     if row[4].tzinfo is None:  # SQLite's driver gives the stored UTC time without its zone
         row[4] = row[4].replace(tzinfo=UTC)
@@ -134,7 +134,7 @@ def post_comment(request, slug):
         return _form_again(request, article, body, None, error)
     if not request.user.is_authenticated:
         if wants_json(request):
-            return json_error(ActionError("Sign in to comment.", status=401, code="signin"))
+            return json_error(ActionError(_("Sign in to comment."), status=401, code="signin"))
         return _keep_draft_and_sign_in(request, article, body, parent)
     try:
         comment = actions.post_comment(request.user, article, body, parent,
@@ -147,7 +147,7 @@ def post_comment(request, slug):
     if wants_json(request):
         return JsonResponse(_comment_json(comment, request), status=201)
     if comment.status == Comment.Status.HELD:
-        messages.info(request, "Your comment awaits moderation; only you see it until then.")
+        messages.info(request, _("Your comment awaits moderation; only you see it until then."))
     return redirect(comment.get_absolute_url())
 
 
@@ -213,7 +213,7 @@ def quote_markdown(comment: Comment, text: str | None = None) -> str:
 @require_http_methods(["GET", "POST"])
 def edit(request, pk):
     comment = _comment(request, pk)
-    if (refused := sign_in_first(request, "Sign in to edit.")) is not None:
+    if (refused := sign_in_first(request, _("Sign in to edit."))) is not None:
         return refused
     body = request.POST.get("body", comment.body)
     error = None
@@ -230,10 +230,10 @@ def edit(request, pk):
             return redirect(comment.get_absolute_url())
     elif not comment.is_editable_by(request.user):
         if wants_json(request):
-            return json_error(ActionError("You can edit only your own comments, for 15 minutes after "
-                                          "posting.", status=403, code="not_editable"))
+            return json_error(ActionError(_("You can edit only your own comments, for 15 minutes after "
+                                          "posting."), status=403, code="not_editable"))
         error = ActionError(
-            "You can edit only your own comments, for 15 minutes after posting." , status=403)
+            _("You can edit only your own comments, for 15 minutes after posting.") , status=403)
     if wants_json(request) and request.method == "GET":
         return JsonResponse({"id": comment.pk, "body": comment.body})
     return render(request, "discussion/edit.html",
@@ -258,10 +258,10 @@ def delete(request, pk):
         else:
             if wants_json(request):
                 return JsonResponse({"id": comment.pk, "status": comment.status})
-            messages.info(request, "Your comment was deleted.")
+            messages.info(request, _("Your comment was deleted."))
             return redirect(comment.article.get_absolute_url() + "#comments")
     elif not comment.is_deletable_by(request.user):
-        error = ActionError("You can delete only your own comments.", status=403)
+        error = ActionError(_("You can delete only your own comments."), status=403)
     return render(request, "discussion/delete.html",
                   {"comment": comment, "article": comment.article,
                    "error": error.message if error else None},
@@ -273,8 +273,8 @@ def vote(request, pk):
     """+1 / −1; the same value again takes the vote back (a toggle, as the buttons show)."""
     comment = _vote_target(pk)
     if not comment.text_is_readable_by(request.user):  # _vote_target checked the article
-        raise Http404("No such comment.")
-    if (refused := sign_in_first(request, "Sign in to vote.", comment.get_absolute_url())) is not None:
+        raise Http404(_("No such comment."))
+    if (refused := sign_in_first(request, _("Sign in to vote."), comment.get_absolute_url())) is not None:
         return refused
     try:
         value = params.number(request.POST.get("value", ""), field="value", low=-1, high=1,

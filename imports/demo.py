@@ -1,4 +1,5 @@
-"""Demo content written for Veche: a living site on a machine without the seed capture.
+"""Demo content written for Veche: a living site on a machine without the seed capture (and,
+for a Russian site, the Russian articles of imports.demo_ru).
 
 Several sections, articles with attributed quotations, discussions with deep replies,
 quotes, smilies, votes and a deleted account. Loaded through the same actions as the site.
@@ -114,25 +115,46 @@ DEMO_PASSWORD = "veche-demo-password"  # noqa: S105  demo members only; the READ
 
 
 @transaction.atomic
-def load() -> list[Article]:
+def load(russian: bool | None = None) -> list[Article]:
+    """The demo articles: the English ones, and with `russian` the Russian ones of
+    imports.demo_ru. By default a Russian site (VECHE_LANGUAGE=ru) gets the Russian ones
+    only, an English site the English ones only."""
+    from django.conf import settings
+
+    from imports import demo_ru
+
+    site_russian = settings.LANGUAGE_CODE == "ru"
+    english = russian is not None or not site_russian
+    russian = site_russian if russian is None else russian
     sections = {}
-    for i, name in enumerate(SECTIONS):
-        sections[name], _ = Section.objects.get_or_create(slug=slugify(name), defaults={"name": name, "position": i})
+    specs = []
+    if english:
+        for i, name in enumerate(SECTIONS):
+            sections[name], _ = Section.objects.get_or_create(slug=slugify(name),
+                                                              defaults={"name": name, "position": i})
+        specs = [{**spec, "slug": slugify(spec["title"]), "author": (slugify(spec["author"]), spec["author"]),
+                  "tags": [(slugify(t), t) for t in spec["tags"]], "language": "en"} for spec in ARTICLES]
+    if russian:
+        for i, (slug, name) in enumerate(demo_ru.SECTIONS):
+            sections[slug], _ = Section.objects.get_or_create(slug=slug, defaults={"name": name,
+                                                                                   "position": len(SECTIONS) + i})
+        specs += [{**spec, "language": "ru"} for spec in demo_ru.ARTICLES]
     made = []
     now = timezone.now()
-    for n, spec in enumerate(ARTICLES):
-        slug = slugify(spec["title"])
+    for n, spec in enumerate(specs):
+        slug = spec["slug"]
         if Article.objects.filter(slug=slug).exists():
             made.append(Article.objects.get(slug=slug))
             continue
-        author, _ = Author.objects.get_or_create(slug=slugify(spec["author"]), defaults={"name": spec["author"]})
-        published = now - timedelta(days=n, hours=3)
+        author, _ = Author.objects.get_or_create(slug=spec["author"][0], defaults={"name": spec["author"][1]})
+        # The Russian ones are the newest: they lead a Russian site's front page.
+        published = now - (timedelta(days=n, hours=3) if spec["language"] == "en" else timedelta(hours=1 + n))
         article = Article(title=spec["title"], slug=slug, lead=spec["lead"], body=spec["body"],
-                          section=sections[spec["section"]], author=author,
+                          section=sections[spec["section"]], author=author, language=spec["language"],
                           state=Article.State.PUBLISHED, published_at=published)
         do_save_article(article)
-        for tag in spec["tags"]:
-            t, _ = Tag.objects.get_or_create(slug=slugify(tag), defaults={"name": tag})
+        for tag_slug, tag in spec["tags"]:
+            t, _ = Tag.objects.get_or_create(slug=tag_slug, defaults={"name": tag})
             article.tags.add(t)
         posted: list[Comment] = []
         for i, (login, real, parent_idx, text) in enumerate(spec["thread"]):
@@ -141,7 +163,9 @@ def load() -> list[Article]:
             if not member.is_deleted and not member.has_usable_password():
                 member.set_password(DEMO_PASSWORD)
                 member.is_imported = False
-                member.save(update_fields=["password", "is_imported"])
+                if spec["language"] == "ru":
+                    member.language = "ru"
+                member.save(update_fields=["password", "is_imported", "language"])
             body = text.format(*[c.pk for c in posted])
             parent = posted[parent_idx] if parent_idx is not None else None
             draft = discussion_actions.check_import(article, body, parent)

@@ -73,8 +73,10 @@ def comment_markdown(paragraphs: list[str], sources: list[tuple[str, str]]) -> s
     return "\n\n".join(blocks)
 
 
-def write(page: Page, *, section: str = "News", keep_open: bool = False, source: str = "page") -> Result:
-    """Create (or find) the article and its discussion. One transaction: all or nothing."""
+def write(page: Page, *, section: str = "News", keep_open: bool = False, source: str = "page",
+          language: str | None = None) -> Result:
+    """Create (or find) the article and its discussion. One transaction: all or nothing.
+    `language`: the article's (Article.language), when not the site's."""
     slug = slugify(page.title, allow_unicode=True)[:200] or "imported-page"
     with transaction.atomic():
         sec, _ = Section.objects.get_or_create(slug=slugify(section, allow_unicode=True) or "news",
@@ -84,6 +86,8 @@ def write(page: Page, *, section: str = "News", keep_open: bool = False, source:
         if article is None:
             article = Article(title=page.title, slug=slug, section=sec, body=article_markdown(page),
                               state=Article.State.PUBLISHED, lead="")
+            if language:
+                article.language = language
             if first_time:
                 article.published_at = first_time
             if keep_open:

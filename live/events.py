@@ -15,7 +15,9 @@ log = logging.getLogger(__name__)
 
 EVENT_TYPES = {
     # type: the keys it carries besides "type", "article" and "id"
-    # number: its place among its siblings (the "3." it shows); depth: 0 for top level
+    # number: its place among its siblings (the "3." it shows); depth: 0 for top level.
+    # With more than one language offered, an event with "html" also carries
+    # "html_by_language" (code → markup); each stream sends its reader theirs (live.stream).
     "comment.new": {"comment", "parent", "number", "depth", "html", "author"},
     "comment.edit": {"comment", "html"},
     "comment.remove": {"comment", "html"},

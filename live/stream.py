@@ -52,11 +52,16 @@ def _field(value: object) -> str:
     return str(value).replace("\r", "").replace("\n", "").replace("\x00", "")
 
 
-def frame(event: dict[str, Any]) -> str:
+def frame(event: dict[str, Any], language: str | None = None) -> str:
+    """One event as the stream sends it to a reader of `language`: an event made in several
+    languages (discussion.live) carries its markup in theirs as "html" (or the site's)."""
     # The data is JSON, which escapes line breaks; the id and type come from the broker and
     # the actions, and are kept to one line all the same.
-    data = json.dumps({k: v for k, v in event.items() if k not in ("id", "_frame")}, ensure_ascii=False,
-                      separators=(",", ":"))
+    payload = {k: v for k, v in event.items() if k not in ("id", "_frame", "html_by_language")}
+    by_language = event.get("html_by_language")
+    if by_language and language in by_language:
+        payload["html"] = by_language[language]
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return f"id: {_field(event['id'])}\nevent: {_field(event['type'])}\ndata: {data}\n\n"
 
 
@@ -104,11 +109,16 @@ def scope_address(scope: Scope) -> str:
     return client_address(client[0] if client else None, forwarded, settings.VECHE_TRUSTED_PROXY_HOPS)
 
 
-def frame_bytes(event: dict[str, Any]) -> bytes:
-    """The encoded frame, made once per event and shared by every reader it goes to."""
-    encoded: bytes | None = event.get("_frame")
+def frame_bytes(event: dict[str, Any], language: str | None = None) -> bytes:
+    """The encoded frame, made once per event and language and shared by every reader of that
+    language it goes to."""
+    frames: dict | None = event.get("_frame")
+    if frames is None:
+        frames = event["_frame"] = {}
+    key = language if event.get("html_by_language") else None
+    encoded: bytes | None = frames.get(key)
     if encoded is None:
-        encoded = event["_frame"] = frame(event).encode()
+        encoded = frames[key] = frame(event, language).encode()
     return encoded
 
 
@@ -148,9 +158,19 @@ async def _answer(scope: Scope, send: Send, refusal: tuple[int, str, str], https
     await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
 
-async def serve(scope: Scope, receive: Receive, send: Send, slug: str, https: bool = False) -> None:
+async def serve(scope: Scope, receive: Receive, send: Send, slug: str, https: bool = False,
+                language: str | None = None) -> None:
     """The stream of the article at `slug`. `https`: whether the request came over https (the
-    front knows, behind a proxy too), for the security headers."""
+    front knows, behind a proxy too), for the security headers. `language`: the reader's
+    (decided by the front as for pages: core.languages), that of the markup sent and of a
+    refusal."""
+    from django.utils import translation
+
+    with translation.override(language or settings.LANGUAGE_CODE):
+        await _serve(scope, receive, send, slug, https, language)
+
+
+async def _serve(scope: Scope, receive: Receive, send: Send, slug: str, https: bool, language: str | None) -> None:
     article_id = await article_id_for(slug)
     if article_id is None:
         await _answer(scope, send, (404, "not_found", _("No such publication.")), https)
@@ -162,13 +182,14 @@ async def serve(scope: Scope, receive: Receive, send: Send, slug: str, https: bo
         return
     metrics.SSE_OPEN.inc()
     try:
-        await _stream(scope, receive, send, article_id, https)
+        await _stream(scope, receive, send, article_id, https, language)
     finally:
         metrics.SSE_OPEN.dec()
         streams.give_back(address)
 
 
-async def _stream(scope: Scope, receive: Receive, send: Send, article_id: int, https: bool) -> None:
+async def _stream(scope: Scope, receive: Receive, send: Send, article_id: int, https: bool,
+                  language: str | None = None) -> None:
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     last_id = last_event_id(headers.get("last-event-id"), (query.get("last") or [""])[0])
@@ -198,7 +219,8 @@ async def _stream(scope: Scope, receive: Receive, send: Send, article_id: int, h
             if missed is None:
                 missed = [{"type": "resync", "id": last_id, "article": article_id}]
             for event in missed:
-                await send({"type": "http.response.body", "body": frame(event).encode(), "more_body": True})
+                await send({"type": "http.response.body", "body": frame(event, language).encode(),
+                            "more_body": True})
                 metrics.SSE_EVENTS.inc()
         while not gone.is_set():
             try:
@@ -211,7 +233,7 @@ async def _stream(scope: Scope, receive: Receive, send: Send, article_id: int, h
             if sub.overflowed:
                 sub.overflowed = False
                 event = {"type": "resync", "id": event["id"], "article": article_id}
-            await send({"type": "http.response.body", "body": frame_bytes(event), "more_body": True})
+            await send({"type": "http.response.body", "body": frame_bytes(event, language), "more_body": True})
             metrics.SSE_EVENTS.inc()
     except (OSError, RuntimeError):
         pass  # the reader went away mid-send

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Member
 from core.errors import ActionError
@@ -30,7 +30,7 @@ def log(moderator, action: str, *, comment=None, member=None, article=None, reas
 
 def check_moderator(member) -> None:
     if not (member.is_authenticated and member.has_perm("moderation.moderate")):
-        raise ActionError("Only moderators can do this.", status=403, code="not_moderator")
+        raise ActionError(_("Only moderators can do this."), status=403, code="not_moderator")
 
 
 # --- reports ---------------------------------------------------------------------------------
@@ -40,19 +40,19 @@ def report(member, comment: Comment, reason: str, text: str = "") -> Report:
     from moderation import limits
 
     if not member.is_authenticated:
-        raise ActionError("Sign in to report a comment.", status=401, code="signin")
+        raise ActionError(_("Sign in to report a comment."), status=401, code="signin")
     policy.check_may_report(member)
     if comment.author_id == member.pk:
-        raise ActionError("You cannot report your own comment.", status=403, code="own_comment")
+        raise ActionError(_("You cannot report your own comment."), status=403, code="own_comment")
     if reason not in Reason.values:
-        raise ActionError("Choose a reason: spam, insult, off-topic, illegal or other.", field="reason")
+        raise ActionError(_("Choose a reason: spam, insult, off-topic, illegal or other."), field="reason")
     text = drop_nul(text or "").strip()  # a NUL cannot be stored (PostgreSQL) nor is ever meant
     if reason == Reason.OTHER and not text:
-        raise ActionError("Say in a few words what is wrong.", field="text", code="text_needed")
+        raise ActionError(_("Say in a few words what is wrong."), field="text", code="text_needed")
     if len(text) > 1000:
-        raise ActionError("Keep the report under 1,000 characters.", field="text")
+        raise ActionError(_("Keep the report under 1,000 characters."), field="text")
     if Report.objects.filter(comment=comment, reporter=member).exists():
-        raise ActionError("You have already reported this comment; the moderators will look at it.",
+        raise ActionError(_("You have already reported this comment; the moderators will look at it."),
                           status=409, code="already_reported")
     limits.hit_report(member)
     return Report.objects.create(comment=comment, reporter=member, reason=reason, text=text)
@@ -79,7 +79,7 @@ def hide(moderator, comment: Comment, reason: str, note: str = "") -> Comment:
     """The comment becomes "removed by a moderator"; its author sees the reason."""
     check_moderator(moderator)
     if reason not in Reason.values:
-        raise ActionError("Choose the reason for removing it.", field="reason")
+        raise ActionError(_("Choose the reason for removing it."), field="reason")
     label = Reason(reason).label + (f": {note}" if note else "")
     with transaction.atomic():
         discussion_actions.do_set_status(comment, Status.REMOVED, reason=label, category=reason)
@@ -91,9 +91,9 @@ def hide(moderator, comment: Comment, reason: str, note: str = "") -> Comment:
 def restore(moderator, comment: Comment, note: str = "") -> Comment:
     check_moderator(moderator)
     if comment.status not in (Status.REMOVED, Status.HELD):
-        raise ActionError("Only removed or held comments can be restored.", status=409)
+        raise ActionError(_("Only removed or held comments can be restored."), status=409)
     if not comment.body:
-        raise ActionError("This comment was deleted for good; there is nothing to restore.", status=409)
+        raise ActionError(_("This comment was deleted for good; there is nothing to restore."), status=409)
     with transaction.atomic():
         discussion_actions.do_set_status(comment, Status.VISIBLE)
         log(moderator, "restore", comment=comment, member=comment.author, note=note)
@@ -105,7 +105,7 @@ def edit(moderator, comment: Comment, body: str, note: str) -> Comment:
     check_moderator(moderator)
     note = (note or "").strip()
     if not note:
-        raise ActionError("Say why you edit it: the note is shown to its author.", field="note")
+        raise ActionError(_("Say why you edit it: the note is shown to its author."), field="note")
     body = discussion_actions.clean_body(body)
     with transaction.atomic():
         discussion_actions.do_edit(moderator, comment, body, note=note)
@@ -118,7 +118,7 @@ def delete(moderator, comment: Comment, reason: str, note: str = "") -> Comment:
     """Remove the text for good (illegal content): unlike hide, nothing can be restored."""
     check_moderator(moderator)
     if reason not in Reason.values:
-        raise ActionError("Choose the reason for deleting it.", field="reason")
+        raise ActionError(_("Choose the reason for deleting it."), field="reason")
     with transaction.atomic():
         discussion_actions.do_set_status(comment, Status.REMOVED, reason=Reason(reason).label, category=reason,
                                          destroy_text=True)
@@ -130,8 +130,8 @@ def delete(moderator, comment: Comment, reason: str, note: str = "") -> Comment:
 COMMENT_ACTIONS = {"approve", "hide", "restore", "delete"}
 # The author is told why their comment went: the moderator chooses the reason, no default
 # ("Spam", "Other") speaks for them.
-REASON_NEEDED = {"hide": _lazy("Choose a reason for hiding: the author is told why."),
-                 "delete": _lazy("Choose a reason for deleting: the author is told why.")}
+REASON_NEEDED = {"hide": gettext_lazy("Choose a reason for hiding: the author is told why."),
+                 "delete": gettext_lazy("Choose a reason for deleting: the author is told why.")}
 
 
 def check_comment_action(action: str, reason: str) -> None:
@@ -164,13 +164,13 @@ def ban(moderator, member: Member, *, days: int | None, scope: str, reason: str,
     check_moderator(moderator)
     reason = (reason or "").strip()
     if not reason:
-        raise ActionError("Give the reason: the member sees it.", field="reason")
+        raise ActionError(_("Give the reason: the member sees it."), field="reason")
     if scope not in Ban.Scope.values:
-        raise ActionError("Choose commenting-only or full.", field="scope")
+        raise ActionError(_("Choose commenting-only or full."), field="scope")
     if days is not None and not (1 <= days <= BAN_DAYS_MAX):
-        raise ActionError("A ban lasts 1 to 3,650 days, or is permanent.", field="days")
+        raise ActionError(_("A ban lasts 1 to 3,650 days, or is permanent."), field="days")
     if member.pk == moderator.pk:
-        raise ActionError("You cannot ban yourself.", status=403)
+        raise ActionError(_("You cannot ban yourself."), status=403)
     with transaction.atomic():
         until = timezone.now() + timedelta(days=days) if days else None
         b = Ban.objects.create(member=member, moderator=moderator, scope=scope, reason=reason,

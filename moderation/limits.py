@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from core.cache import CacheUnavailable
 from core.errors import ActionError
@@ -36,35 +38,35 @@ class Limit:
     name: str
     count: int
     seconds: int
-    message: str
+    message: str  # lazy: said in the reader's language
 
 
 NEW_ACCOUNT_AGE = timedelta(hours=24)  # younger accounts get the stricter comment limits
-COMMENT_BURST = Limit("comment-burst", 1, 15, "You can post one comment every 15 seconds.")
-COMMENT_HOUR = Limit("comment-hour", 60, 3600, "You have posted 60 comments this hour, the limit.")
+COMMENT_BURST = Limit("comment-burst", 1, 15, _("You can post one comment every 15 seconds."))
+COMMENT_HOUR = Limit("comment-hour", 60, 3600, _("You have posted 60 comments this hour, the limit."))
 NEW_COMMENT_BURST = Limit("new-comment-burst", 1, 60,
-                          "After their first comments, new accounts can post one comment a minute "
-                          "during their first day.")
+                          _("After their first comments, new accounts can post one comment a minute "
+                          "during their first day."))
 # A newcomer's first comments come together — their first say, then answers to the replies
 # it draws — and one a minute stopped them seconds after the first. The first three are free
 # of NEW_COMMENT_BURST (still counted, so a fourth within the same minute waits): enough for
 # a person joining a discussion, still a wall for a script; NEW_COMMENT_HOUR holds throughout.
 NEW_ACCOUNT_FREE_COMMENTS = 3
 NEW_COMMENT_HOUR = Limit("new-comment-hour", 10, 3600,
-                         "New accounts can post 10 comments an hour during their first day.")
-VOTE = Limit("vote", 60, 600, "You have voted 60 times in 10 minutes, the limit.")
-REPORT = Limit("report", 20, 86400, "You have sent 20 reports today, the limit.")
-SIGNIN_IP = Limit("signin-ip", 30, 600, "Too many sign-in attempts from your network.")
+                         _("New accounts can post 10 comments an hour during their first day."))
+VOTE = Limit("vote", 60, 600, _("You have voted 60 times in 10 minutes, the limit."))
+REPORT = Limit("report", 20, 86400, _("You have sent 20 reports today, the limit."))
+SIGNIN_IP = Limit("signin-ip", 30, 600, _("Too many sign-in attempts from your network."))
 SIGNIN_ACCOUNT = Limit("signin-account", 5, 900,
-                       "Too many failed sign-ins for this account; it is locked for a while.")
-SIGNUP_IP = Limit("signup-ip", 5, 3600, "Too many new accounts from your network this hour.")
+                       _("Too many failed sign-ins for this account; it is locked for a while."))
+SIGNUP_IP = Limit("signup-ip", 5, 3600, _("Too many new accounts from your network this hour."))
 # Password-reset mails: per target address, so nobody can flood one mailbox (over it no mail
 # goes, and the page says the same as ever: whether an account exists stays unsaid), and per
 # client address, so one network cannot mail many.
 PASSWORD_RESET_EMAIL = Limit("password-reset-email", 3, 3600,
-                             "Enough reset links were sent to that address this hour.")
+                             _("Enough reset links were sent to that address this hour."))
 PASSWORD_RESET_IP = Limit("password-reset-ip", 10, 3600,
-                          "Too many password-reset requests from your network this hour.")
+                          _("Too many password-reset requests from your network this hour."))
 
 ALL = [COMMENT_BURST, COMMENT_HOUR, NEW_COMMENT_BURST, NEW_COMMENT_HOUR, VOTE, REPORT, SIGNIN_IP,
        SIGNIN_ACCOUNT, SIGNUP_IP, PASSWORD_RESET_EMAIL, PASSWORD_RESET_IP]
@@ -72,11 +74,12 @@ ALL = [COMMENT_BURST, COMMENT_HOUR, NEW_COMMENT_BURST, NEW_COMMENT_HOUR, VOTE, R
 
 def _wait_words(seconds: int) -> str:
     if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
     minutes = math.ceil(seconds / 60)
     if minutes < 90:
-        return f"{minutes} minutes"
-    return f"{math.ceil(minutes / 60)} hours"
+        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    hours = math.ceil(minutes / 60)
+    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
 
 
 def _store():
@@ -149,7 +152,8 @@ def _refuse(limit: Limit, seconds_left: float, counted: bool):
     if counted:
         metrics.RATE_LIMITED.labels(limit.name).inc()
     wait = max(1, math.ceil(seconds_left))
-    raise ActionError(f"{limit.message} Try again in {_wait_words(wait)}.", status=429,
+    raise ActionError(gettext("%(limit)s Try again in %(wait)s.") % {"limit": limit.message, "wait": _wait_words(wait)},
+                      status=429,
                       code="rate_limited", retry_after=wait)
 
 

@@ -3,15 +3,28 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class Reason(models.TextChoices):
-    SPAM = "spam", "Spam"
-    INSULT = "insult", "Insult"
-    OFFTOPIC = "offtopic", "Off-topic"
-    ILLEGAL = "illegal", "Illegal content"
-    OTHER = "other", "Other"
+    SPAM = "spam", _("Spam")
+    INSULT = "insult", _("Insult")
+    OFFTOPIC = "offtopic", _("Off-topic")
+    ILLEGAL = "illegal", _("Illegal content")
+    OTHER = "other", _("Other")
+
+
+# The moderation log's actions (LogEntry.action) as the log page names them.
+ACTION_LABELS = {
+    "approve": pgettext_lazy("moderation log", "approve"), "hide": pgettext_lazy("moderation log", "hide"),
+    "restore": pgettext_lazy("moderation log", "restore"), "edit": pgettext_lazy("moderation log", "edit"),
+    "delete": pgettext_lazy("moderation log", "delete"), "ban": pgettext_lazy("moderation log", "ban"),
+    "lift-ban": pgettext_lazy("moderation log", "lift-ban"),
+    "quarantine-votes": pgettext_lazy("moderation log", "quarantine-votes"),
+    "release-votes": pgettext_lazy("moderation log", "release-votes"),
+    "discard-votes": pgettext_lazy("moderation log", "discard-votes"),
+}
 
 
 class Report(models.Model):
@@ -42,8 +55,8 @@ class BanQuerySet(models.QuerySet):
 
 class Ban(models.Model):
     class Scope(models.TextChoices):
-        COMMENTING = "commenting", "Commenting only"
-        FULL = "full", "Full (also signs the member out)"
+        COMMENTING = "commenting", _("Commenting only")
+        FULL = "full", _("Full (also signs the member out)")
 
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bans")
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
@@ -51,7 +64,7 @@ class Ban(models.Model):
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.COMMENTING)
     reason = models.CharField(max_length=300)
     created = models.DateTimeField(default=timezone.now)
-    until = models.DateTimeField(null=True, blank=True, help_text="Empty: permanent.")
+    until = models.DateTimeField(null=True, blank=True, help_text=_("Empty: permanent."))
     lifted = models.DateTimeField(null=True, blank=True)
     hid_comments = models.BooleanField(default=False)
 
@@ -62,21 +75,28 @@ class Ban(models.Model):
         return self.until is None
 
     def describe(self) -> str:
-        until = "permanently" if self.permanent else f"until {timezone.localtime(self.until):%-d %B %Y %H:%M}"
-        what = "from commenting" if self.scope == self.Scope.COMMENTING else "from taking part"
-        return f"You are banned {what} {until}. Reason: {self.reason}"
+        from core.display import format_time
+
+        commenting = self.scope == self.Scope.COMMENTING
+        if self.permanent:
+            text = (gettext("You are banned from commenting permanently. Reason: %(reason)s") if commenting
+                    else gettext("You are banned from taking part permanently. Reason: %(reason)s"))
+            return text % {"reason": self.reason}
+        text = (gettext("You are banned from commenting until %(until)s. Reason: %(reason)s") if commenting
+                else gettext("You are banned from taking part until %(until)s. Reason: %(reason)s"))
+        return text % {"until": format_time(self.until)[1], "reason": self.reason}
 
 
 class WordRule(models.Model):
     """A banned word refuses the comment (naming the rule, not the word); a suspect word holds it."""
 
     class Kind(models.TextChoices):
-        BANNED = "banned", "Banned: refuse the comment"
-        SUSPECT = "suspect", "Suspect: hold for moderation"
+        BANNED = "banned", _("Banned: refuse the comment")
+        SUSPECT = "suspect", _("Suspect: hold for moderation")
 
-    rule = models.CharField(max_length=80, help_text="Shown to the author, e.g. “no slurs”.")
-    words = models.TextField(help_text="One word or phrase a line. Matched after normalisation: "
-                             "case, look-alike letters, letters split by spaces or signs.")
+    rule = models.CharField(max_length=80, help_text=_("Shown to the author, e.g. “no slurs”."))
+    words = models.TextField(help_text=_("One word or phrase a line. Matched after normalisation: "
+                             "case, look-alike letters, letters split by spaces or signs."))
     kind = models.CharField(max_length=8, choices=Kind.choices)
     created = models.DateTimeField(default=timezone.now)
 
@@ -88,9 +108,9 @@ class BrigadeCase(models.Model):
     """Votes that look like a brigade, quarantined until a moderator decides."""
 
     class State(models.TextChoices):
-        OPEN = "open", "Open"
-        RELEASED = "released", "Released (votes count)"
-        DISCARDED = "discarded", "Discarded (votes removed)"
+        OPEN = "open", _("Open")
+        RELEASED = "released", _("Released (votes count)")
+        DISCARDED = "discarded", _("Discarded (votes removed)")
 
     kind = models.CharField(max_length=40)
     summary = models.CharField(max_length=300)
@@ -109,7 +129,7 @@ class LogEntry(models.Model):
     """One moderation action. Append-only: entries are never changed or deleted."""
 
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                  related_name="+", help_text="Empty: Veche itself.")
+                                  related_name="+", help_text=_("Empty: Veche itself."))
     action = models.CharField(max_length=40)
     comment = models.ForeignKey("discussion.Comment", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+")
@@ -133,3 +153,12 @@ class LogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The moderation log is append-only.")
+
+    @property
+    def action_label(self) -> str:
+        """What was done, in the reader's language (the stored value is a code)."""
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def reason_label(self) -> str:
+        return str(dict(Reason.choices).get(self.reason, self.reason))

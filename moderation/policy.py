@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.roles import ROLE_CACHE_SECONDS
 from core.errors import ActionError
@@ -63,21 +65,23 @@ def _check_not_banned(member) -> None:
 
 def check_may_comment(member) -> None:
     if getattr(member, "is_deleted", False) or not member.is_active:
-        raise ActionError("This account cannot comment.", status=403, code="inactive")
+        raise ActionError(_("This account cannot comment."), status=403, code="inactive")
     _check_not_banned(member)
     quiet = getattr(settings, "VECHE_NEW_ACCOUNT_QUIET_HOURS", 0)
     if quiet:
         opens = member.date_joined + timedelta(hours=quiet)
         if timezone.now() < opens:
-            local = timezone.localtime(opens)
+            from core.display import format_time
+
             raise ActionError(
-                f"New accounts can comment {quiet} hour{'s' if quiet != 1 else ''} after signing up: "
-                f"from {local:%-d %B %Y %H:%M}.", status=403, code="new_account")
+                ngettext("New accounts can comment %(hours)d hour after signing up: from %(time)s.",
+                         "New accounts can comment %(hours)d hours after signing up: from %(time)s.", quiet)
+                % {"hours": quiet, "time": format_time(opens)[1]}, status=403, code="new_account")
 
 
 def check_may_vote(member) -> None:
     if getattr(member, "is_deleted", False) or not member.is_active:
-        raise ActionError("This account cannot vote.", status=403, code="inactive")
+        raise ActionError(_("This account cannot vote."), status=403, code="inactive")
     _check_not_banned(member)
 
 
@@ -91,7 +95,7 @@ def screen_comment(member, article, body: str) -> str:
 
     broken = words.match(body)
     if broken and broken[0] == "banned":
-        raise ActionError(f"Your comment breaks the site's rule “{broken[1]}”. Please rephrase it.",
+        raise ActionError(_("Your comment breaks the site's rule “%(rule)s”. Please rephrase it.") % {"rule": broken[1]},
                           code="word_rule", field="body")
     if broken or article.premoderated or article.section.premoderated:
         return Comment.Status.HELD

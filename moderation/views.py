@@ -24,7 +24,7 @@ def report(request, pk):
     # Only a comment the reader may read (the rule of every address that takes a comment id):
     # the page shows its text and links to its article.
     comment = get_object_or_404(Comment.objects.readable_by(request.user).select_related("author", "article"), pk=pk)
-    if (refused := sign_in_first(request, "Sign in to report a comment.")) is not None:
+    if (refused := sign_in_first(request, _("Sign in to report a comment."))) is not None:
         return refused
     error = None
     if request.method == "POST":
@@ -37,7 +37,7 @@ def report(request, pk):
         else:
             if wants_json(request):
                 return JsonResponse({"id": comment.pk, "reported": True}, status=201)
-            messages.success(request, "Thank you: the moderators will look at this comment.")
+            messages.success(request, _("Thank you: the moderators will look at this comment."))
             return redirect(comment.get_absolute_url())
     return render(request, "moderation/report.html", {
         "comment": comment, "reasons": Reason.choices, "error": error.message if error else None,

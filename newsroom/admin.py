@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.actions import do_save_article
 from newsroom.models import Article, Author, Section, Tag
@@ -24,19 +25,20 @@ class AuthorAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "section", "state", "published_at", "views", "comment_count", "comments_open"]
-    list_filter = ["state", "section", "comments_open"]
+    list_display = ["title", "section", "state", "language", "published_at", "views", "comment_count",
+                    "comments_open"]
+    list_filter = ["state", "section", "language", "comments_open"]
     search_fields = ["title", "lead"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["tags", "author"]
     date_hierarchy = "published_at"
     readonly_fields = ["views", "comment_count"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "section", "author", "tags", "lead", "body"]}),
-        ("Publishing", {"fields": ["state", "published_at", "source_url"],
-                        "description": "Scheduled articles appear at their publication time. "
-                                       "Use “View on site” to preview a draft."}),
-        ("Discussion", {"fields": ["comments_open", "comments_close_after_days", "premoderated",
+        (None, {"fields": ["title", "slug", "section", "author", "tags", "language", "lead", "body"]}),
+        (_("Publishing"), {"fields": ["state", "published_at", "source_url"],
+                           "description": _("Scheduled articles appear at their publication time. "
+                                            "Use “View on site” to preview a draft.")}),
+        (_("Discussion"), {"fields": ["comments_open", "comments_close_after_days", "premoderated",
                                    "views", "comment_count"]}),
     ]
 

@@ -19,7 +19,9 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import json_script
+from django.utils.translation import get_language
 
 from core import compress
 from core.memo import Memo
@@ -101,7 +103,7 @@ _accounts: Memo[bytes] = Memo("account-links", items=10_000)
 def _account(member, unread: int, moderator: bool) -> bytes:
     """The header's account links, rendered once per member and state (with a slot for the
     token): a template render costs more than the rest of a member page."""
-    key = (member.pk, member.login, unread, moderator)
+    key = (member.pk, member.login, unread, moderator, get_language())
     return _accounts.get_or_make(key, lambda: render_to_string("_account.html", {
         "user": member, "csrf_token": MARKERS["token"], "unread_replies": unread,
         "can_moderate": moderator}).encode())
@@ -132,41 +134,59 @@ _marks: Memo = Memo("member-marks", items=50_000, ttl=MEMO_SECONDS)  # (member, 
 
 
 
-def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str, gzip: bool = False):
+def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str, language: str,
+                explicit: bool = True, gzip: bool = False):
     """(body, nonce, content encoding) of the member's page — gzip-encoded when `gzip` asks
     and the skeleton's parts are deflated (see _fill) — or None when Django must answer: the session is
     not a signed-in member's, or it holds something this page would show (a message, a draft),
     or the page would not be the shared one (a comment awaiting moderation, a ban).
     Runs in a worker thread: it reads the session, the member and their marks, and keeps
-    them for personalise_from_memory."""
-    from django.contrib import auth
+    them for personalise_from_memory. `language`: the reader's (the skeleton is in it); the
+    account links are written in it. Not `explicit` (neither ?lang= nor the language cookie
+    chose it: the browser's), a member who saved another language gets Django's answer, in
+    theirs (core.middleware.LanguageMiddleware then sets the cookie)."""
     from django.db import close_old_connections
-
-    from accounts import presence
-    from moderation.policy import active_ban
 
     close_old_connections()
     try:
-        session = _session(session_key)
-        if session.is_empty() or "_messages" in session or "comment_draft" in session:
-            return None
-        member = auth.get_user(SimpleNamespace(session=session))
-        if not member.is_authenticated or active_ban(member):
-            return None
-        m = discussion_page.marks(member.pk, article_id)
-        if m.personal:
-            return None
-        presence.touch(member)
-        account = account_links(member)
-        _viewers.put(session_key, (member, session.get(auth.HASH_SESSION_KEY), account))
-        _marks.put((member.pk, article_id, skeleton.generation), m)
-        return _fill(skeleton, member, m, csrf_secret, account, gzip)
+        with translation.override(language):
+            return _personalise(skeleton, article_id, session_key, csrf_secret, language, explicit, gzip)
     finally:
         close_old_connections()
 
 
+def _personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str, language: str,
+                 explicit: bool, gzip: bool):
+    from django.contrib import auth
+
+    from accounts import presence
+    from moderation.policy import active_ban
+
+    session = _session(session_key)
+    if session.is_empty() or "_messages" in session or "comment_draft" in session:
+        return None
+    member = auth.get_user(SimpleNamespace(session=session))
+    if not member.is_authenticated or active_ban(member) or not _speaks(member, language, explicit):
+        return None
+    m = discussion_page.marks(member.pk, article_id)
+    if m.personal:
+        return None
+    presence.touch(member)
+    account = account_links(member)
+    _viewers.put((session_key, language), (member, session.get(auth.HASH_SESSION_KEY), account))
+    _marks.put((member.pk, article_id, skeleton.generation), m)
+    return _fill(skeleton, member, m, csrf_secret, account, gzip)
+
+
+def _speaks(member, language: str, explicit: bool) -> bool:
+    """Whether the page in `language` is the one Django would give this member."""
+    from core.languages import supported
+
+    return explicit or not supported(member.language) or member.language == language
+
+
 def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str,
-                            gzip: bool = False):
+                            language: str, explicit: bool = True, gzip: bool = False):
     """personalise for a member whose session, account links and marks on this state of the
     article were read within MEMO_SECONDS: no database, one cache read (the session, which
     must still say the same member with the same password), so it runs on the event loop.
@@ -177,10 +197,12 @@ def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: st
     and so the key of the marks."""
     from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 
-    viewer = _viewers.get(session_key)
+    viewer = _viewers.get((session_key, language))  # the account links are in that language
     if viewer is None or skeleton.generation is None:
         return None
     member, auth_hash, account = viewer
+    if not _speaks(member, language, explicit):
+        return None
     m = _marks.get((member.pk, article_id, skeleton.generation))
     if m is None:
         return None
@@ -191,9 +213,9 @@ def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: st
     return _fill(skeleton, member, m, csrf_secret, account, gzip)
 
 
-def viewer_id(session_key: str) -> int | None:
+def viewer_id(session_key: str, language: str) -> int | None:
     """The id of the member whose page was last filled for this session (the request log)."""
-    viewer = _viewers.get(session_key)
+    viewer = _viewers.get((session_key, language))
     return viewer[0].pk if viewer is not None else None
 
 

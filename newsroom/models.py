@@ -6,19 +6,26 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.languages import site_language
 
 COMMENTS_CLOSE_AFTER_DAYS = 30  # default; an article may override it
 
 
 class Section(models.Model):
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
-    description = models.TextField(blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-    premoderated = models.BooleanField(default=False, help_text="Hold every new comment for moderation.")
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("address"), max_length=80, unique=True, allow_unicode=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    premoderated = models.BooleanField(_("premoderated"), default=False, help_text=_("Hold every new comment for moderation."))
 
     class Meta:
         ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
 
     def __str__(self):
         return self.name
@@ -28,11 +35,13 @@ class Section(models.Model):
 
 
 class Tag(models.Model):
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("address"), max_length=80, unique=True, allow_unicode=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
 
     def __str__(self):
         return self.name
@@ -42,15 +51,17 @@ class Tag(models.Model):
 
 
 class Author(models.Model):
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
-    bio = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("address"), max_length=120, unique=True, allow_unicode=True)
+    bio = models.TextField(_("biography"), blank=True)
     member = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("member"), null=True, blank=True, on_delete=models.SET_NULL
     )
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
 
     def __str__(self):
         return self.name
@@ -68,38 +79,42 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
 
     # What a reader may see, once its time has come: the one rule, for the ORM (published(),
     # is_visible()) and for statements written by hand (newsroom.sql.shown).
     SHOWN = (State.PUBLISHED, State.SCHEDULED)
 
-    title = models.CharField(max_length=250)
-    slug = models.SlugField(max_length=250, unique=True, allow_unicode=True)
-    lead = models.TextField(blank=True)
-    body = models.TextField(help_text="Markdown. A block quote whose last paragraph starts with "
-                            "\"—\" is an attributed quotation.")
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(_("address"), max_length=250, unique=True, allow_unicode=True)
+    lead = models.TextField(_("lead"), blank=True)
+    body = models.TextField(_("text"), help_text=_("Markdown. A block quote whose last paragraph starts with "
+                            "\"—\" is an attributed quotation."))
     body_html = models.TextField(blank=True, editable=False)
-    author = models.ForeignKey(Author, null=True, blank=True, on_delete=models.SET_NULL,
+    author = models.ForeignKey(Author, verbose_name=_("author"), null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="articles")
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
-    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
-    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles")
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="articles")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    published_at = models.DateTimeField(_("published"), default=timezone.now, db_index=True)
     # When an editor last changed the article after creating it (newsroom.actions.do_save_article);
     # empty for one never edited, whose modification time is its publication (newsroom.seo).
-    updated_at = models.DateTimeField(null=True, blank=True, editable=False)
-    source_url = models.URLField(blank=True, max_length=500,
-                                 help_text="Where an imported article came from.")
-    views = models.PositiveIntegerField(default=0)
-    comment_count = models.PositiveIntegerField(default=0)
-    comments_open = models.BooleanField(default=True)
-    comments_close_after_days = models.PositiveIntegerField(
-        null=True, blank=True, help_text=f"Empty: {COMMENTS_CLOSE_AFTER_DAYS} days."
+    updated_at = models.DateTimeField(_("last edited"), null=True, blank=True, editable=False)
+    source_url = models.URLField(_("source address"), blank=True, max_length=500,
+                                 help_text=_("Where an imported article came from."))
+    views = models.PositiveIntegerField(_("views"), default=0)
+    comment_count = models.PositiveIntegerField(_("comments"), default=0)
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    comments_close_after_days = models.PositiveIntegerField(_("comments close after (days)"),
+        null=True, blank=True, help_text=format_lazy(_("Empty: {days} days."), days=COMMENTS_CLOSE_AFTER_DAYS)
     )
-    premoderated = models.BooleanField(default=False, help_text="Hold every new comment for moderation.")
+    premoderated = models.BooleanField(_("premoderated"), default=False, help_text=_("Hold every new comment for moderation."))
+    # The language the article is written in: the `lang` of its body on the page (and the
+    # search configuration its text is indexed with). New articles take the site's.
+    language = models.CharField(_("language"), max_length=8, default=site_language,
+                                choices=[(c, n) for c, n in settings.KNOWN_LANGUAGES.items()])
     thread_version = models.PositiveIntegerField(default=0, editable=False)
     # Raised with every change to the discussion but a new comment and a vote: what may
     # renumber comments already there (one shown, hidden, deleted, imported). New comments are
@@ -110,6 +125,8 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         indexes = [models.Index(fields=["state", "-published_at"])]
 
     def __str__(self):
@@ -132,8 +149,8 @@ class Article(models.Model):
     def comments_closed_reason(self, now=None) -> str | None:
         """Why comments are closed, or None when they are open."""
         if not self.comments_open:
-            return "Comments on this publication are closed by the editors."
+            return gettext("Comments on this publication are closed by the editors.")
         close_at = self.comments_close_at
         if close_at and (now or timezone.now()) >= close_at:
-            return "Comments on this publication closed automatically after its discussion period."
+            return gettext("Comments on this publication closed automatically after its discussion period.")
         return None

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, to_locale
 
 from core.memo import Memo
 
@@ -102,7 +103,7 @@ def head(*, title: str, description: str, canonical: str, kind: str = "website",
          noindex: bool = False, **extra) -> dict:
     """What the head's tags say of a page (newsroom/_head.html)."""
     return {"title": title, "description": description, "canonical": canonical, "type": kind,
-            "site_name": settings.VECHE_SITE_NAME, "locale": settings.LANGUAGE_CODE.replace("-", "_"),
+            "site_name": settings.VECHE_SITE_NAME, "locale": to_locale(get_language() or settings.LANGUAGE_CODE),
             "noindex": noindex, **extra}
 
 

@@ -5,9 +5,9 @@ A cached page (core.pagecache) is kept under (kind, article, page generation, va
 - **kind** — who it is for: `page`, the whole page every anonymous reader gets (no session,
   no per-reader state in it); `member`, a skeleton every member shares, whose slots are
   filled per member; `api`, the comments JSON.
-- **variant** — what the address asks for: the discussion's order and page (`variant()`).
-  A difference shared by a class of readers (the reader's language, with the localisation)
-  is a part of the variant, added in `variant()`.
+- **variant** — what the address asks for (the discussion's order and page) and the reader's
+  language (core.languages.choose: ?lang=, the language cookie, Accept-Language), all in
+  `variant()`. A difference shared by a class of readers is a part of the variant, added here.
 - **member slots** — what differs from one member to the next (`MEMBER_SLOTS`): the header's
   account links, the style block marking their own comments and votes, the CSRF token, their
   id and votes for the script, the comment form's idempotency key. A per-member difference
@@ -24,6 +24,9 @@ front looks it up by."""
 
 from urllib.parse import parse_qsl
 
+from django.utils.translation import get_language
+
+from core.languages import supported
 from core.params import is_digits
 from discussion.threads import ORDERS
 
@@ -31,9 +34,13 @@ KINDS = ("page", "member", "api")
 MEMBER_SLOTS = ("account", "style", "token", "me", "votes", "idem")
 
 
-def variant(query: bytes, allow_page: bool = True) -> str | None:
-    """The variant of a query string ("oldest:1"), or None when it holds anything else (such
-    a request is answered by Django and not kept)."""
+def variant(query: bytes, allow_page: bool = True, language: str | None = None) -> str | None:
+    """The variant of a query string in a language ("oldest:1:ru"), or None when it holds
+    anything else (such a request is answered by Django and not kept). `language`: the
+    reader's, as core.languages.choose decided it (the front and Django ask it alike); None
+    is the language active in this thread (Django's request)."""
+    if language is None:
+        language = get_language()
     order, page = "oldest", "1"
     try:
         pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True, strict_parsing=False)
@@ -44,6 +51,8 @@ def variant(query: bytes, allow_page: bool = True) -> str | None:
             order = v
         elif k == "p" and allow_page and is_digits(v, max_length=5):  # not "²": int() refuses it
             page = str(int(v))
+        elif k == "lang" and supported(v) == v:  # the hreflang alternates' addresses
+            continue
         else:
             return None
-    return f"{order}:{page}"
+    return f"{order}:{page}:{language}"

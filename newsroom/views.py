@@ -52,7 +52,7 @@ def front(request):
 def section(request, slug):
     obj = get_object_or_404(Section, slug=slug)
     return _listing(request, Article.objects.published().filter(section=obj),
-                    "newsroom/listing.html", {"heading": obj.name, "kind": "Section", "obj": obj,
+                    "newsroom/listing.html", {"heading": obj.name, "kind": _("Section"), "obj": obj,
                                               "feed_url": f"/section/{obj.slug}/feed/"},
                     (obj.name, obj.description.strip() or _("Publications in %(name)s.") % {"name": obj.name}))
 
@@ -60,14 +60,14 @@ def section(request, slug):
 def tag(request, slug):
     obj = get_object_or_404(Tag, slug=slug)
     return _listing(request, Article.objects.published().filter(tags=obj),
-                    "newsroom/listing.html", {"heading": obj.name, "kind": "Tag", "obj": obj},
+                    "newsroom/listing.html", {"heading": obj.name, "kind": _("Tag"), "obj": obj},
                     (obj.name, _("Publications tagged %(name)s.") % {"name": obj.name}))
 
 
 def author(request, slug):
     obj = get_object_or_404(Author, slug=slug)
     return _listing(request, Article.objects.published().filter(author=obj),
-                    "newsroom/listing.html", {"heading": obj.name, "kind": "Author", "obj": obj},
+                    "newsroom/listing.html", {"heading": obj.name, "kind": _("Author"), "obj": obj},
                     (obj.name, obj.bio.strip() or _("Publications by %(name)s.") % {"name": obj.name}))
 
 
@@ -96,7 +96,7 @@ def published_article(slug: str) -> Article:
     thirds of its time). Raw queries still convert each column as the model's field does."""
     found = list(Article.objects.raw(sql.ARTICLE, [slug, *sql.shown_params(statements.time(timezone.now()))]))
     if not found:
-        raise Http404("No such publication.")
+        raise Http404(_("No such publication."))
     obj = found[0]
     obj.section = Section.from_db(obj._state.db, ["id", "name", "slug"],
                                   [obj.section_id, obj.section_name, obj.section_slug])
@@ -155,7 +155,8 @@ def article(request, slug):
         "discussion": discussion,
         "closed_reason": obj.comments_closed_reason(),
         "draft": draft,
-        "orders": discussion_page.ORDERS,
+        "orders": discussion_page.order_choices(),
+        "js_words": discussion_page.js_words(),
         "post_url": reverse("discussion:post", args=[obj.slug]),
         # The skeleton's slot markers, written by memberpage itself (no reader's text in them).
         **({"skeleton": {k: mark_safe(v) for k, v in memberpage.MARKERS.items()},  # noqa: S308
@@ -184,10 +185,16 @@ def article(request, slug):
 
 
 class LatestFeed(Feed):
+    """The site's Atom feed, titled in the reader's language (the feed is not kept)."""
+
     feed_type = Atom1Feed
-    title = "Veche: latest publications"
     link = "/"
-    subtitle = "The latest publications"
+
+    def title(self):
+        return _("%(site)s: latest publications") % {"site": settings.VECHE_SITE_NAME}
+
+    def subtitle(self):
+        return _("The latest publications")
 
     def items(self):
         return Article.objects.published().select_related("author")[:30]
@@ -210,13 +217,13 @@ class SectionFeed(LatestFeed):
         return get_object_or_404(Section, slug=slug)
 
     def title(self, obj):
-        return f"Veche: {obj.name}"
+        return f"{settings.VECHE_SITE_NAME}: {obj.name}"
 
     def link(self, obj):
         return obj.get_absolute_url()
 
     def subtitle(self, obj):
-        return f"The latest publications in {obj.name}"
+        return _("The latest publications in %(section)s") % {"section": obj.name}
 
     def items(self, obj):
         return Article.objects.published().filter(section=obj).select_related("author")[:30]

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OpsConfig(AppConfig):
     name = "ops"
-    verbose_name = "Operations"
+    verbose_name = _("Operations")
 
     def ready(self):
         from django.core.signals import got_request_exception

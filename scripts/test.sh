@@ -9,6 +9,7 @@ PG_URL=${VECHE_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/veche}
 REDIS_URL=${VECHE_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
 status=0
 mkdir -p test-artifacts
+make -s catalogs || exit 1  # the compiled translation catalogs (.mo), built from the .po files
 
 # The DLE importer's database tests need MariaDB (127.0.0.1:3306, root); they skip without it,
 # and fail under CI=true (.ci/run starts it).

@@ -201,17 +201,17 @@ def test_a_new_real_name_or_a_deleted_account_reaches_pages_already_cached(
     post(alice, article, "cached words")
     reader = type(client)()
     assert "alice (Alice Liddell)" in reader.get(article.get_absolute_url()).content.decode()
-    assert pagecache.lookup("page", article.slug, "oldest:1") is not None  # the front would serve this
+    assert pagecache.lookup("page", article.slug, "oldest:1:en") is not None  # the front would serve this
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
         r = client.post("/account/", {"real_name": "Alice Pleasance", "about": "", "email": "alice@example.org"})
     assert r.status_code in (200, 302)
-    assert pagecache.lookup("page", article.slug, "oldest:1") is None
+    assert pagecache.lookup("page", article.slug, "oldest:1:en") is None
     assert "alice (Alice Pleasance)" in reader.get(article.get_absolute_url()).content.decode()
     reader.get(article.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/account/delete/", {"password": "correct horse battery"})
-    assert pagecache.lookup("page", article.slug, "oldest:1") is None
+    assert pagecache.lookup("page", article.slug, "oldest:1:en") is None
     html = reader.get(article.get_absolute_url()).content.decode()
     assert "gone-account" in html and "/members/alice/" not in html
 

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VECHE_VAR_DIR", BASE_DIR / "var"))
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The reader's language (core.languages): after authentication, for a member's saved choice.
+    "core.middleware.LanguageMiddleware",
     "core.middleware.PrivateToMembersMiddleware",
     "accounts.middleware.PresenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -233,7 +236,24 @@ DEFAULT_FROM_EMAIL = os.environ.get("VECHE_EMAIL_FROM", "Veche <noreply@localhos
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # --- Time and language ------------------------------------------------------------------
-LANGUAGE_CODE = "en"
+# The languages Veche speaks (each app's locale/<code>/ catalog) and those a reader may choose:
+# VECHE_LANGUAGE is the site's own (the default for a reader whose browser names none of the
+# enabled ones, and for articles), VECHE_LANGUAGES the comma-separated choice (the site's is
+# always among them). A reader's language: ?lang= on the address, else their choice (a cookie
+# the footer's switcher sets; a member's saved one), else Accept-Language (core.languages).
+KNOWN_LANGUAGES = {"en": "English", "ru": "Русский"}
+LANGUAGE_CODE = os.environ.get("VECHE_LANGUAGE", "en").strip().lower() or "en"
+if LANGUAGE_CODE not in KNOWN_LANGUAGES:
+    raise ImproperlyConfigured(f"VECHE_LANGUAGE={LANGUAGE_CODE!r}: Veche speaks {', '.join(KNOWN_LANGUAGES)}.")
+_chosen = [c.strip().lower() for c in env_list("VECHE_LANGUAGES", ",".join(KNOWN_LANGUAGES)) if c.strip()]
+_unknown = [c for c in _chosen if c not in KNOWN_LANGUAGES]
+if _unknown:
+    raise ImproperlyConfigured(f"VECHE_LANGUAGES: {', '.join(_unknown)} unknown; Veche speaks {', '.join(KNOWN_LANGUAGES)}.")
+LANGUAGES = [(c, KNOWN_LANGUAGES[c]) for c in dict.fromkeys([LANGUAGE_CODE, *_chosen])]
+LANGUAGE_COOKIE_NAME = "veche_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LOCALE_PATHS: list[Path] = []  # every app's own locale/ directory is found by Django
 TIME_ZONE = os.environ.get("VECHE_TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
 USE_TZ = True

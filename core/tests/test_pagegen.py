@@ -96,7 +96,7 @@ def test_pages_and_threads_reach_the_shared_cache_after_the_response(client, art
     pagecache._near.clear()
     pagecache.watcher.reset()
     page._local.clear()  # what another worker holds: nothing of its own
-    hit = pagecache.lookup("page", article.slug, "oldest:1")
+    hit = pagecache.lookup("page", article.slug, "oldest:1:en")
     assert hit is not None and b"first words" in hit[1]
     # the thread, too, is read from Redis, not rendered again
     with mock.patch.object(page.render, "render_thread_bytes", side_effect=AssertionError("rendered again")):

@@ -81,6 +81,6 @@ def test_the_asgi_front_reads_page_numbers_the_same_way():
     """"²" passed str.isdigit() and then failed int(): a 500 before Django was reached."""
     from newsroom.variations import variant
 
-    assert variant(b"p=2") == "oldest:2"
+    assert variant(b"p=2") == "oldest:2:en"
     for query in (b"p=%C2%B2", b"p=%D9%A1", b"p=%EF%BC%91", b"p=123456"):
         assert variant(query) is None  # not a kept page: Django answers it

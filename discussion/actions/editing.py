@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Member
 from core.errors import ActionError
@@ -26,9 +27,9 @@ if TYPE_CHECKING:
 
 def check_edit(member: Member | AnonymousUser, comment: Comment, body: str) -> str:
     if not member.is_authenticated or member.pk != comment.author_id:
-        raise ActionError("You can edit only your own comments.", status=403, code="not_yours")
+        raise ActionError(_("You can edit only your own comments."), status=403, code="not_yours")
     if not comment.is_editable_by(member):
-        raise ActionError("A comment can be edited for 15 minutes after it is posted; that time has passed.",
+        raise ActionError(_("A comment can be edited for 15 minutes after it is posted; that time has passed."),
                           status=403, code="edit_window")
     from moderation import policy
 
@@ -70,7 +71,7 @@ def edit_comment(member: Member | AnonymousUser, comment: Comment, body: str) ->
 def delete_comment(member: Member | AnonymousUser, comment: Comment) -> Comment:
     """The author deletes their comment; with replies it stays as a placeholder."""
     if not comment.is_deletable_by(member):
-        raise ActionError("You can delete only your own comments.", status=403, code="not_yours")
+        raise ActionError(_("You can delete only your own comments."), status=403, code="not_yours")
     return do_set_status(comment, Status.DELETED)
 
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from core import statements
 from core.errors import ActionError
@@ -47,29 +49,36 @@ class Draft:
 def clean_body(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if not strip_invisible(body).strip():
-        raise ActionError("The comment is empty: write something first.", field="body", code="empty")
+        raise ActionError(_("The comment is empty: write something first."), field="body", code="empty")
     if len(body) > BODY_MAX:
         raise ActionError(
-            f"A comment has at most {BODY_MAX:,} characters; this one has {len(body):,}.",
+            _("A comment has at most %(max)s characters; this one has %(count)s.") % {
+                "max": number_format(BODY_MAX, force_grouping=True),
+                "count": number_format(len(body), force_grouping=True)},
             field="body", code="too_long", status=400,
         )
     return body
 
 
 def describe_source(article: Article) -> Describe:
-    """The function that names and links a quote's source while a comment is rendered."""
+    """The function that names and links a quote's source while a comment is rendered. The
+    words ("… wrote:") become part of the comment's stored text, shown to every reader: they
+    are in the article's language (Article.language), whoever writes and reads it."""
+    from django.utils import translation
+
     def describe(ref: str) -> tuple[str, str] | None:
         base = article.get_absolute_url()
-        if ref.startswith("c"):
-            # The rendered text is public: it names the author of a public comment only.
-            src = (Comment.objects.filter(pk=int(ref[1:]), article=article, status=Comment.Status.VISIBLE)
-                   .select_related("author").only("id", "author__login").first())
-            if src is None:
-                return None
-            return f"{base}#c{src.pk}", f"{src.author.login} wrote:"
-        if ref == "title":
-            return f"{base}#article-title", "From the article:"
-        return f"{base}#{ref}", "From the article:"
+        with translation.override(getattr(article, "language", None) or translation.get_language()):
+            if ref.startswith("c"):
+                # The rendered text is public: it names the author of a public comment only.
+                src = (Comment.objects.filter(pk=int(ref[1:]), article=article, status=Comment.Status.VISIBLE)
+                       .select_related("author").only("id", "author__login").first())
+                if src is None:
+                    return None
+                return f"{base}#c{src.pk}", _("%(login)s wrote:") % {"login": src.author.login}
+            if ref == "title":
+                return f"{base}#article-title", _("From the article:")
+            return f"{base}#{ref}", _("From the article:")
 
     return describe
 
@@ -107,9 +116,9 @@ def check_post(member: Member | AnonymousUser, article: Article, body: str,
     from moderation import policy
 
     if not member.is_authenticated:
-        raise ActionError("Sign in to comment.", status=401, code="signin")
+        raise ActionError(_("Sign in to comment."), status=401, code="signin")
     if not article.is_visible():
-        raise ActionError("This publication does not exist.", status=404, code="not_found")
+        raise ActionError(_("This publication does not exist."), status=404, code="not_found")
     reason = article.comments_closed_reason()
     if reason:
         raise ActionError(reason, status=403, code="closed")
@@ -119,15 +128,15 @@ def check_post(member: Member | AnonymousUser, article: Article, body: str,
     if parent_id is not None:
         parent = Comment.objects.select_related("author", "article").filter(pk=parent_id).first()
         if parent is None or not parent.is_readable_by(member):  # a hidden one is not told apart
-            raise ActionError("The comment you reply to does not exist (any more).", code="no_parent",
+            raise ActionError(_("The comment you reply to does not exist (any more)."), code="no_parent",
                               field="parent")
         if parent.article_id != article.pk:
-            raise ActionError("The comment you reply to belongs to another publication.",
+            raise ActionError(_("The comment you reply to belongs to another publication."),
                               code="wrong_article", field="parent")
         if parent.status not in (Status.VISIBLE,) and not (
             parent.status == Status.HELD and parent.author_id == member.pk
         ):
-            raise ActionError("That comment cannot be replied to: it was removed.", code="parent_gone",
+            raise ActionError(_("That comment cannot be replied to: it was removed."), code="parent_gone",
                               field="parent")
     status = policy.screen_comment(member, article, body)
     if parent is not None and parent.status == Status.HELD:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import statements
 from core.errors import ActionError
@@ -40,13 +41,13 @@ def vote_delta(old: int, new: int) -> tuple[int, int]:
 
 def check_vote(member: Member | AnonymousUser, comment: Comment, value: int) -> None:
     if not member.is_authenticated:
-        raise ActionError("Sign in to vote.", status=401, code="signin")
+        raise ActionError(_("Sign in to vote."), status=401, code="signin")
     if value not in (1, -1, 0):
-        raise ActionError("A vote is +1, −1 or 0 to take it back.", code="bad_value", field="value")
+        raise ActionError(_("A vote is +1, −1 or 0 to take it back."), code="bad_value", field="value")
     if comment.author_id == member.pk:
-        raise ActionError("You cannot vote on your own comment.", status=403, code="own_comment")
+        raise ActionError(_("You cannot vote on your own comment."), status=403, code="own_comment")
     if comment.status != Status.VISIBLE:
-        raise ActionError("This comment was deleted or removed; it takes no votes.", status=409,
+        raise ActionError(_("This comment was deleted or removed; it takes no votes."), status=409,
                           code="comment_gone")
     from moderation import policy
 

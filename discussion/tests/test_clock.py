@@ -15,7 +15,7 @@ ZONES = ["Europe/Moscow", "UTC", "America/New_York", "Australia/Lord_Howe", "Asi
 def _reference(dt, tz):
     local = dt.astimezone(tz)
     return (local.isoformat(timespec="seconds"),
-            f"{local.day} {display.MONTHS[local.month]} {local.year} {local.hour:02d}:{local.minute:02d}")
+            f"{local.day} {display.month_names('en')[local.month]} {local.year} {local.hour:02d}:{local.minute:02d}")
 
 
 def _instants(tz_name: str):

@@ -122,16 +122,16 @@ def test_an_edited_or_withdrawn_article_leaves_the_page_cache_at_once(
     from newsroom.actions import do_save_article
 
     client.get(published.get_absolute_url())
-    assert pagecache.lookup("page", published.slug, "oldest:1") is not None
+    assert pagecache.lookup("page", published.slug, "oldest:1:en") is not None
     published.title = "A corrected headline"
     with django_capture_on_commit_callbacks(execute=True):
         do_save_article(published)
-    assert pagecache.lookup("page", published.slug, "oldest:1") is None
+    assert pagecache.lookup("page", published.slug, "oldest:1:en") is None
     assert "A corrected headline" in client.get(published.get_absolute_url()).content.decode()
     published.state = published.State.DRAFT
     with django_capture_on_commit_callbacks(execute=True):
         do_save_article(published)
-    assert pagecache.lookup("page", published.slug, "oldest:1") is None
+    assert pagecache.lookup("page", published.slug, "oldest:1:en") is None
     assert client.get(published.get_absolute_url()).status_code == 404
 
 

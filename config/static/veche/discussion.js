@@ -9,6 +9,16 @@
   var signedIn = section.dataset.signedIn === "1";
   var maxIndent = parseInt(section.dataset.maxIndent || "6", 10);
   var postUrl = section.dataset.post;
+  // The page's words in its language (newsroom's article view writes them, translated).
+  var words = {};
+  try { words = JSON.parse((document.getElementById("veche-words") || {}).textContent || "{}"); } catch (e) { words = {}; }
+  function w(key, fallback) { return words[key] || fallback; }
+  function plural(key, n, one, other) {
+    var forms = words[key], cat = "other";
+    try { cat = new Intl.PluralRules(document.documentElement.lang || "en").select(n); } catch (e) { cat = n === 1 ? "one" : "other"; }
+    var form = forms ? (forms[cat] || forms.other) : (n === 1 ? one : other);
+    return form.replace("{n}", String(n));
+  }
 
   function token() {
     var el = document.querySelector("input[name=csrfmiddlewaretoken][value]:not([value=''])");
@@ -41,12 +51,12 @@
     if (!head || head.querySelector(".collapse")) return;
     var b = document.createElement("button");
     b.type = "button"; b.className = "collapse"; b.textContent = "−";
-    b.setAttribute("aria-expanded", "true"); b.setAttribute("aria-label", "Collapse this comment and its replies");
+    b.setAttribute("aria-expanded", "true"); b.setAttribute("aria-label", w("collapse", "Collapse this comment and its replies"));
     b.addEventListener("click", function () {
       var closed = el.classList.toggle("collapsed");
       b.textContent = closed ? "+" : "−";
       b.setAttribute("aria-expanded", closed ? "false" : "true");
-      b.setAttribute("aria-label", closed ? "Expand this comment and its replies" : "Collapse this comment and its replies");
+      b.setAttribute("aria-label", closed ? w("expand", "Expand this comment and its replies") : w("collapse", "Collapse this comment and its replies"));
     });
     head.insertBefore(b, head.firstChild);
   }
@@ -103,8 +113,8 @@
     var n = unseen.length + otherPage;
     if (!n) { notice.hidden = true; return; }
     notice.hidden = false;
-    notice.querySelector("button").textContent = (n === 1 ? "1 new comment" : n + " new comments") +
-      (otherPage && !unseen.length ? " on another page" : "");
+    notice.querySelector("button").textContent = plural(otherPage && !unseen.length ? "new_elsewhere" : "new_comments", n,
+      "{n} new comment", "{n} new comments") + (otherPage && !unseen.length && !words.new_elsewhere ? " on another page" : "");
   }
   if (notice) {
     notice.querySelector("button").addEventListener("click", function () {
@@ -268,7 +278,7 @@
   function setPresence(member, until) {
     section.querySelectorAll('li[data-author="' + member + '"] > .c .presence').forEach(function (p) {
       var on = until && until > serverNow();
-      p.textContent = on ? "Online" : "Offline";
+      p.textContent = on ? w("online", "Online") : w("offline", "Offline");
       p.title = p.textContent;
       p.classList.toggle("on", !!on);
       if (on) p.dataset.until = String(until); else delete p.dataset.until;
@@ -317,7 +327,7 @@
     var gone = document.createElement("div");
     gone.className = "c c-gone";
     if (num) gone.append(num.cloneNode(true), " ");
-    var em = document.createElement("em"); em.textContent = "Comment deleted by its author.";
+    var em = document.createElement("em"); em.textContent = w("deleted", "Comment deleted by its author.");
     gone.append(em);
     if (time) gone.append(" ", time.cloneNode(true));
     c.replaceWith(gone);
@@ -354,7 +364,7 @@
           fromAnswer("comment.vote", id, j, moved, function () { setCounts(id, j.plus, j.minus); });
           setMine(id, j.mine);
         }
-        else { alertIn(button.closest(".c-actions"), j.message || "The vote was not counted."); }
+        else { alertIn(button.closest(".c-actions"), j.message || w("vote_failed", "The vote was not counted.")); }
       });
     } else if (form.classList.contains("comment-form") && !form.classList.contains("edit-inline")) {
       e.preventDefault();
@@ -380,10 +390,10 @@
         } else if (j._status === 401) {
           location.href = "/signin/?next=" + encodeURIComponent(location.pathname + "#comment-form");
         } else {
-          alertIn(form, j.message || "The comment could not be published.");
+          alertIn(form, j.message || w("post_failed", "The comment could not be published."));
           if (j._status === 429 && j.retry_after && submit) holdUntil(form, submit, Date.now() / 1000 + j.retry_after);
         }
-      }).catch(function () { if (submit) submit.disabled = false; alertIn(form, "The network failed; your text is still here. Try again."); });
+      }).catch(function () { if (submit) submit.disabled = false; alertIn(form, w("network", "The network failed; your text is still here. Try again.")); });
     } else if (form.classList.contains("edit-inline")) {
       e.preventDefault();
       var cid = form.dataset.id;
@@ -391,7 +401,7 @@
         if (j._status === 200) {
           if (j.status === "visible") fromAnswer("comment.edit", cid, j, true, function () { showEdit(cid, j.html); });
           else replaceBody(cid, j.html);  // held: no one else sees it, no echo comes
-        } else { alertIn(form, j.message || "Not saved."); }
+        } else { alertIn(form, j.message || w("not_saved", "Not saved.")); }
       });
     }
   });
@@ -441,7 +451,7 @@
     var label = f.querySelector("label");
     label.htmlFor = f.id + "-body";
     var who = li(parentId).querySelector(":scope > .c .login");
-    label.textContent = "Your reply to " + (who ? who.textContent : "this comment");
+    label.textContent = who ? w("reply_to", "Your reply to {login}").replace("{login}", who.textContent) : w("reply_this", "Your reply to this comment");
     var ta = f.querySelector("textarea"); ta.value = "";
     var hidden = f.querySelector("input[name=parent]");
     if (!hidden) { hidden = document.createElement("input"); hidden.type = "hidden"; hidden.name = "parent"; f.appendChild(hidden); }
@@ -449,7 +459,7 @@
     f.querySelector("input[name=idempotency_key]").value = newKey();
     clearError(f);
     var cancel = document.createElement("button");
-    cancel.type = "button"; cancel.className = "linklike"; cancel.textContent = "Cancel";
+    cancel.type = "button"; cancel.className = "linklike"; cancel.textContent = w("cancel", "Cancel");
     cancel.addEventListener("click", function () { f.remove(); });
     f.appendChild(cancel);
     li(parentId).querySelector(":scope > .c").after(f);
@@ -483,19 +493,19 @@
       fetch("/comments/" + id + "/edit/", { headers: { "Accept": "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.json().then(function (j) { j._status = r.status; return j; }); })
         .then(function (j) {
-          if (j._status !== 200) { alert(j.message || "This comment can no longer be edited."); return; }
+          if (j._status !== 200) { alert(j.message || w("no_edit", "This comment can no longer be edited.")); return; }
           var form = document.createElement("form");
           form.className = "edit-inline comment-form"; form.dataset.id = id;
-          var label = document.createElement("label"); label.textContent = "Edit your comment"; label.htmlFor = "edit-" + id;
+          var label = document.createElement("label"); label.textContent = w("edit", "Edit your comment"); label.htmlFor = "edit-" + id;
           var ta = document.createElement("textarea"); ta.id = "edit-" + id; ta.value = j.body; ta.rows = 5; ta.maxLength = 10000;
-          var save = document.createElement("button"); save.className = "button"; save.textContent = "Save";
+          var save = document.createElement("button"); save.className = "button"; save.textContent = w("save", "Save");
           form.append(label, ta, save);
           el.querySelector(":scope > .c .c-text").replaceWith(form);
           ta.focus();
         });
     } else if (act === "delete") {
       e.preventDefault();
-      if (!window.confirm("Delete your comment? If it has replies, it stays as a placeholder.")) return;
+      if (!window.confirm(w("confirm_delete", "Delete your comment? If it has replies, it stays as a placeholder."))) return;
       send("/comments/" + id + "/delete/", {}).then(function (j) {
         if (j._status === 200) {
           var wasCounted = isCounted(id) !== false;
@@ -503,7 +513,7 @@
             setCounted(id, false);
             deletedInPlace(el);
           });
-        } else alert(j.message || "Not deleted.");
+        } else alert(j.message || w("not_deleted", "Not deleted."));
       });
     }
   });
@@ -516,7 +526,7 @@
     return s.toString().trim();
   }
   var pop = document.createElement("button");
-  pop.type = "button"; pop.className = "quote-pop"; pop.textContent = "Quote"; pop.hidden = true;
+  pop.type = "button"; pop.className = "quote-pop"; pop.textContent = w("quote", "Quote"); pop.hidden = true;
   document.body.appendChild(pop);
   var pending = null;
   document.addEventListener("selectionchange", function () {
