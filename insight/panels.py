@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
-from django.utils.translation import pgettext_lazy as pl
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from insight import charts, figures
 from insight.figures import ArticleFigures, SiteFigures
@@ -17,11 +16,11 @@ from insight.figures import ArticleFigures, SiteFigures
 ARTICLE_SECONDS = 60  # how stale an article's report and queue figures may be (the key has its thread version)
 SITE_SECONDS = 300  # the site page's figures: thirty days of comments, read at most this often
 
-REASONS = {"spam": pl("removal reason", "spam"), "insult": pl("removal reason", "insult"),
-           "offtopic": pl("removal reason", "off-topic"), "illegal": pl("removal reason", "illegal content"),
-           "other": pl("removal reason", "other")}
-BRIGADE_STATES = {"open": pl("brigade case", "open"), "released": pl("brigade case", "released (votes count)"),
-                  "discarded": pl("brigade case", "discarded (votes removed)")}
+REASONS = {"spam": pgettext_lazy("removal reason", "spam"), "insult": pgettext_lazy("removal reason", "insult"),
+           "offtopic": pgettext_lazy("removal reason", "off-topic"), "illegal": pgettext_lazy("removal reason", "illegal content"),
+           "other": pgettext_lazy("removal reason", "other")}
+BRIGADE_STATES = {"open": pgettext_lazy("brigade case", "open"), "released": pgettext_lazy("brigade case", "released (votes count)"),
+                  "discarded": pgettext_lazy("brigade case", "discarded (votes removed)")}
 
 
 @dataclass

@@ -2,12 +2,14 @@
 
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from insight import panels
 from insight.guard import editor_required
 from newsroom.models import Article
 
 
+@require_safe
 @never_cache
 @editor_required
 def site(request):
@@ -15,6 +17,7 @@ def site(request):
     return render(request, "insight/site.html", {"figures": figures, "sections": sections})
 
 
+@require_safe
 @never_cache
 @editor_required
 def article(request, slug):

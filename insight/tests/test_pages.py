@@ -221,5 +221,23 @@ def test_russian(known, editor):
         titles = [p.title for ps in sections.values() for p in ps]
         assert "Кто кому отвечал" in titles
         removals = sections["time"][1]
-        assert ["удалён: спам", "1", "9.1 %"] in removals.rows or any(r[0] == "удалён: спам" for r in removals.rows)
+        assert ["удалены: спам", "1", "9.1 %"] in removals.rows
+        assert "Какие абзацы читатели цитировали и обсуждали" in titles and "Which paragraphs" not in " ".join(titles)
     assert role("Editors")
+
+
+def test_every_insight_url_is_guarded(client, known, make_member, moderator):
+    """Walked from the URL configuration, so a page added later is guarded or this fails."""
+    from moderation.tests.test_guard import concrete, walk
+
+    found = [concrete(route, known["article"], known["c1"], known["members"][0])
+             for ns, route, _p in walk() if ns == "insight"]
+    assert len(found) == 2 and all(found)
+    for who in (None, make_member("reader"), known["members"][0], moderator):
+        if who is not None:
+            client.force_login(who)
+        for url in found:
+            for method in ("get", "post", "head"):
+                r = getattr(client, method)(url)
+                assert r.status_code in ((302,) if who is None else (403,)) or (method == "post" and r.status_code == 405), \
+                    (who, method, url, r.status_code)
