@@ -210,7 +210,10 @@ def for_site(now: datetime | None = None) -> SiteFigures:
     start = (now - timedelta(days=SITE_DAYS - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
     since = _at(start)
     days = [(start + timedelta(days=i)).strftime("%Y-%m-%d") for i in range(SITE_DAYS)]
-    per_day = {str(d)[:10]: n for d, n in _rows("site_comments_by_day", [since])}
+    bounds = [_at(start + timedelta(days=i + k)) for i in range(SITE_DAYS) for k in (0, 1)]
+    with connection.cursor() as cur:
+        cur.execute(sql.days_counted(connection.vendor, SITE_DAYS), bounds)
+        per_day = {days[i]: n for i, n in cur.fetchall()}
     removed_per_day: Counter = Counter()
     reasons: Counter = Counter()
     for day, reason, n in _rows("site_removals_by_day", [since, "hide", "delete"]):
