@@ -97,8 +97,30 @@ def measure(article, smoke: bool = False) -> dict:
         out[f"{name}_cold_ms"] = statistics.median(cold)
         out[f"{name}_warm_ms"] = statistics.median(warm)
         out[f"{name}_kb"] = len(response.content) // 1024
+    out["article_changed_ms"] = after_a_comment(client, article, reps)
     out.update(parts(article, reps))
     return out
+
+
+def after_a_comment(client, article, reps: int) -> float:
+    """The article's page after each new comment: its figures read again (a new thread
+    version), the charts whose figures did not change kept."""
+    from discussion import actions
+    from discussion import live as discussion_live
+    from newsroom.models import Article
+
+    url = f"/insight/articles/{article.slug}/"
+    client.get(url)
+    poster = staff("bench moderator", "Moderators")
+    times = []
+    for i in range(reps):
+        with discussion_live.quiet():
+            current = Article.objects.get(pk=article.pk)
+            actions.do_post(poster, current, actions.check_import(current, f"{ENRICHED_MARK} change {i}.", None))
+        t = time.perf_counter()
+        assert client.get(url).status_code == 200
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
 
 
 def parts(article, reps: int) -> dict:
@@ -125,7 +147,8 @@ def record(results: dict, mode: str, large: int, total: int, rec) -> None:
     """Rows for bench.run's table."""
     m = results
     rec(f"[{mode}] insight: article page, {large:,}-comment discussion, {total:,} in the database, cold",
-        f"{m['article_cold_ms']:.0f} ms", f"warm {m['article_warm_ms']:.0f} ms; SQL {m['article_sql_ms']:.0f} ms, "
+        f"{m['article_cold_ms']:.0f} ms", f"warm {m['article_warm_ms']:.0f} ms; after a new comment "
+        f"{m['article_changed_ms']:.0f} ms; SQL {m['article_sql_ms']:.0f} ms, "
         f"figures and charts {m['article_panels_ms']:.0f} ms; {m['article_kb']} KB", "≤ 200 ms")
     rec(f"[{mode}] insight: site page, {total:,} comments in the database, cold", f"{m['site_cold_ms']:.0f} ms",
         f"warm {m['site_warm_ms']:.0f} ms; SQL {m['site_sql_ms']:.0f} ms; {m['site_kb']} KB", "≤ 200 ms")
