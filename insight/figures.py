@@ -160,8 +160,10 @@ def for_article(article, now: datetime | None = None) -> ArticleFigures:
     aid, published = article.pk, _at(article.published_at)
     statuses: Counter = Counter()
     comment_hours: Counter = Counter()
-    for hour, status, n in _rows("comments_by_hour", [published, aid]):
+    depth_rows: Counter = Counter()
+    for hour, status, depth, n in _rows("comments_by_hour", [published, aid]):
         statuses[status] += n
+        depth_rows[depth] += n
         if status != Status.HELD:  # a held comment was not (yet) part of the discussion readers saw
             comment_hours[int(hour or 0)] += n
     vote_hours, quarantined = {}, 0
@@ -171,7 +173,6 @@ def for_article(article, now: datetime | None = None) -> ArticleFigures:
     removals = {cat or "other": n for cat, n in _rows("removals", [aid, Status.REMOVED])}
     quotes = dict(_rows("quotes_by_anchor", [aid, Status.VISIBLE]))
     replies = dict(_rows("replies_by_anchor", [aid, Status.VISIBLE, Status.VISIBLE]))
-    depth_rows = dict(_rows("depths", [aid]))
     depths = [depth_rows.get(d, 0) for d in range(max(depth_rows, default=-1) + 1)]
     widest_rows = _rows("widest", [aid])
     subs = _rows("subthreads", [aid, SUBTHREADS])

@@ -64,9 +64,10 @@ def statements(vendor: str) -> dict[str, str]:
     vote_hour = f"({seconds('%s', 'v.created')}) / 3600"
     return {
         # --- one article --------------------------------------------------------------------
-        # Comments by hour since publication and status (the page merges hours into wider bars).
-        "comments_by_hour": (f"SELECT {hour_since}, c.status, COUNT(*) FROM {C} c WHERE c.article_id = %s "
-                             "GROUP BY 1, 2"),
+        # Comments by hour since publication, status and depth, in one pass over the article's
+        # comments (the page merges hours into wider bars, and sums the depths).
+        "comments_by_hour": (f"SELECT {hour_since}, c.status, c.depth, COUNT(*) FROM {C} c "
+                             "WHERE c.article_id = %s GROUP BY 1, 2, 3"),
         # Counted votes by hour since publication, plus and minus; and the quarantined ones.
         "votes_by_hour": (f"SELECT {vote_hour}, SUM(CASE WHEN v.value > 0 AND v.counted THEN 1 ELSE 0 END), "
                           "SUM(CASE WHEN v.value < 0 AND v.counted THEN 1 ELSE 0 END), "
@@ -83,7 +84,6 @@ def statements(vendor: str) -> dict[str, str]:
                               f"JOIN {C} r ON r.parent_id = c.id "
                               "WHERE c.article_id = %s AND c.status = %s AND r.status = %s "
                               "AND q.source_anchor <> '' GROUP BY q.source_anchor"),
-        "depths": f"SELECT depth, COUNT(*) FROM {C} WHERE article_id = %s GROUP BY depth",
         # The comment with most direct replies (the widest point of the tree).
         "widest": (f"SELECT parent_id, COUNT(*) FROM {C} WHERE article_id = %s AND parent_id IS NOT NULL "
                    "GROUP BY parent_id ORDER BY 2 DESC, 1 LIMIT 1"),
