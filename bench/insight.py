@@ -8,11 +8,13 @@ full run); `python -m bench.insight` runs alone on a database of its own, at any
 
 The large discussion is given what the seeded one lacks and the pages draw: comments quoting
 the article's paragraphs, replies to them, reports (some resolved), removals for each reason,
-held comments. Each page is timed cold (every cache emptied: figures read, charts drawn) and
-warm (the figures and charts kept), as an editor through the HTTP stack in process."""
+held comments. Each page is timed cold (every cache emptied: its figures read) and
+warm (the figures kept), as an editor through the HTTP stack in process; then each of its
+pictures, drawn when asked for (insight.views.chart), as a browser would ask after the page."""
 
 import argparse
 import json
+import re
 import statistics
 import time
 
@@ -83,7 +85,7 @@ def measure(article, smoke: bool = False) -> dict:
     out = {}
     for name, url in (("article", f"/insight/articles/{article.slug}/"), ("site", "/insight/")):
         assert client.get(url).status_code == 200
-        cold, warm = [], []
+        cold, warm, charts_max, charts_sum = [], [], [], []
         for _ in range(reps):
             clear_caches()
             client.force_login(editor)  # the session went with the shared cache, embedded
@@ -91,11 +93,22 @@ def measure(article, smoke: bool = False) -> dict:
             response = client.get(url)
             cold.append((time.perf_counter() - t) * 1000)
             assert response.status_code == 200
+            # Then the browser asks for the pictures, each drawn anew (the figures are kept).
+            drawn = []
+            for src in re.findall(r'<img src="([^"]+)"', response.content.decode()):
+                t = time.perf_counter()
+                assert client.get(src).status_code == 200
+                drawn.append((time.perf_counter() - t) * 1000)
+            charts_max.append(max(drawn))
+            charts_sum.append(sum(drawn))
             t = time.perf_counter()
             client.get(url)
             warm.append((time.perf_counter() - t) * 1000)
         out[f"{name}_cold_ms"] = statistics.median(cold)
         out[f"{name}_warm_ms"] = statistics.median(warm)
+        out[f"{name}_chart_max_ms"] = statistics.median(charts_max)
+        out[f"{name}_charts_ms"] = statistics.median(charts_sum)
+        out[f"{name}_charts"] = len(drawn)
         out[f"{name}_kb"] = len(response.content) // 1024
     out["article_changed_ms"] = after_a_comment(client, article, reps)
     out.update(parts(article, reps))
@@ -124,34 +137,31 @@ def after_a_comment(client, article, reps: int) -> float:
 
 
 def parts(article, reps: int) -> dict:
-    """Where a cold article page's time goes: the figures (SQL) and the drawing of the charts."""
-    from core import memo
-    from insight import figures, panels
+    """Where a cold article page's time goes: its figures (SQL); and the site's."""
+    from insight import figures
 
-    sql, drawn = [], []
+    sql = []
     for _ in range(reps):
         t = time.perf_counter()
         figures.for_article(article)
         sql.append((time.perf_counter() - t) * 1000)
-        memo.forget_all()
-        t = time.perf_counter()
-        panels.article_panels(article)  # figures from the shared cache if kept; charts drawn anew
-        drawn.append((time.perf_counter() - t) * 1000)
     t = time.perf_counter()
     figures.for_site()
-    return {"article_sql_ms": statistics.median(sql), "article_panels_ms": statistics.median(drawn),
-            "site_sql_ms": (time.perf_counter() - t) * 1000}
+    return {"article_sql_ms": statistics.median(sql), "site_sql_ms": (time.perf_counter() - t) * 1000}
 
 
 def record(results: dict, mode: str, large: int, total: int, rec) -> None:
     """Rows for bench.run's table."""
     m = results
     rec(f"[{mode}] insight: article page, {large:,}-comment discussion, {total:,} in the database, cold",
-        f"{m['article_cold_ms']:.0f} ms", f"warm {m['article_warm_ms']:.0f} ms; after a new comment "
-        f"{m['article_changed_ms']:.0f} ms; SQL {m['article_sql_ms']:.0f} ms, "
-        f"figures and charts {m['article_panels_ms']:.0f} ms; {m['article_kb']} KB", "≤ 200 ms")
+        f"{m['article_cold_ms']:.0f} ms", f"SQL {m['article_sql_ms']:.0f} ms; warm {m['article_warm_ms']:.0f} ms; "
+        f"after a new comment {m['article_changed_ms']:.0f} ms; {m['article_kb']} KB; its {m['article_charts']} "
+        f"pictures drawn in {m['article_charts_ms']:.0f} ms together, the slowest {m['article_chart_max_ms']:.0f} ms",
+        "≤ 200 ms")
     rec(f"[{mode}] insight: site page, {total:,} comments in the database, cold", f"{m['site_cold_ms']:.0f} ms",
-        f"warm {m['site_warm_ms']:.0f} ms; SQL {m['site_sql_ms']:.0f} ms; {m['site_kb']} KB", "≤ 200 ms")
+        f"SQL {m['site_sql_ms']:.0f} ms; warm {m['site_warm_ms']:.0f} ms; {m['site_kb']} KB; its {m['site_charts']} "
+        f"pictures drawn in {m['site_charts_ms']:.0f} ms together, the slowest {m['site_chart_max_ms']:.0f} ms",
+        "≤ 200 ms")
 
 
 def main() -> int:

@@ -6,21 +6,22 @@ Why pygal: it writes SVG and nothing else, in pure Python (1.3 MB installed, imp
 more than a page of bar charts needs. Hand-written SVG templates would be a chart library of
 our own to keep.
 
-A chart is shown as an `<img>` whose source is the SVG as a data: address. The page's
-Content-Security-Policy allows data: images but no inline styles (pygal's SVG carries its own
-style sheet), and an SVG shown as an image runs nothing and fetches nothing. Every chart has
-a text equivalent on the page (a table beside it); its `alt` says what it shows.
+A chart is an `<img>` whose source is its own address (insight.views.chart), drawn when the
+browser asks for it: the page itself costs its figures only, and the pictures are drawn in
+requests of their own, side by side. The page's Content-Security-Policy allows no inline style
+(pygal's SVG carries its own style sheet, which an image keeps to itself), and an SVG shown as
+an image runs nothing and fetches nothing. Every chart has a text equivalent on the page (a
+table beside it); its `alt` says what it shows.
 
 Charts are kept by what they draw (`insight-charts` memo, docs/caching.md): after a vote only
 the timeline is drawn again."""
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pygal
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from pygal.style import Style
 
@@ -42,23 +43,26 @@ _OPTIONS = {"js": [], "disable_xml_declaration": True, "style": STYLE, "width": 
 _drawn: Memo[str] = Memo("insight-charts", items=512, max_bytes=64 * 2**20, weigh=len)
 
 
-def _data_uri(svg: str) -> str:
-    # Base64 holds no character an HTML attribute must escape: marked safe, the template does
-    # not copy tens of kilobytes a picture to escape nothing.
-    return mark_safe("data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii"))  # noqa: S308
+@dataclass(frozen=True)
+class Chart:
+    """A picture not drawn yet: `svg()` draws it once (kept by its key and the language)."""
 
+    key: tuple
+    make: Callable[[], pygal.graph.graph.Graph]
+    height: int = HEIGHT
+    width: int = WIDTH
 
-def _drawn_once(key: tuple, draw) -> str:
-    full = (get_language(), *key)
-    found = _drawn.get(full)
-    if found is None:
-        found = _data_uri(draw().render(is_unicode=True))
-        _drawn.put(full, found)
-    return found
+    def svg(self) -> str:
+        full = (get_language(), *self.key)
+        found = _drawn.get(full)
+        if found is None:
+            found = self.make().render(is_unicode=True)
+            _drawn.put(full, found)
+        return found
 
 
 def bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], *, horizontal: bool = False,
-         stacked: bool = False, rotate: int = 0, height: int = HEIGHT) -> str:
+         stacked: bool = False, rotate: int = 0, height: int = HEIGHT) -> Chart:
     """A bar chart: one bar a label for each series."""
     key = ("bars", tuple(labels), tuple((n, tuple(v)) for n, v in series), horizontal, stacked, rotate, height)
 
@@ -74,10 +78,10 @@ def bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], *, 
             chart.add(name, list(values))
         return chart
 
-    return _drawn_once(key, draw)
+    return Chart(key, draw, height)
 
 
-def pie(parts: Sequence[tuple[str, int]]) -> str:
+def pie(parts: Sequence[tuple[str, int]]) -> Chart:
     """A ring of shares; parts with nothing in them are left out."""
     parts = [(n, v) for n, v in parts if v]
     key = ("pie", tuple(parts))
@@ -88,20 +92,21 @@ def pie(parts: Sequence[tuple[str, int]]) -> str:
             chart.add(name, value)
         return chart
 
-    return _drawn_once(key, draw)
+    return Chart(key, draw)
 
 
 def matrix(rows: Sequence[str], cols: Sequence[str], cells: dict[tuple[str, str], int], row_title: str,
-           col_title: str) -> str:
+           col_title: str) -> Chart:
     """Dots at (row, column), sized by the count: who answered (rows) whom (columns)."""
     key = ("matrix", tuple(rows), tuple(cols), tuple(sorted(cells.items())), row_title, col_title)
+    height = 120 + 40 * max(1, len(rows))
 
     def draw():
-        chart = pygal.Dot(**{**_OPTIONS, "height": 60 + 40 * max(1, len(rows))}, x_label_rotation=30,
+        chart = pygal.Dot(**{**_OPTIONS, "height": height}, x_label_rotation=30,
                           show_legend=False, x_title=col_title, y_title=row_title)
         chart.x_labels = list(cols)
         for r in rows:
             chart.add(r, [cells.get((r, c)) for c in cols])
         return chart
 
-    return _drawn_once(key, draw)
+    return Chart(key, draw, height)

@@ -1,5 +1,6 @@
 """The insight pages as panels: a picture, what it shows in words, and the same figures as a
-table (its text equivalent). The template renders every panel alike (`_panel.html`)."""
+table (its text equivalent). The template renders every panel alike (`_panel.html`); the pictures are drawn when the
+browser asks for them (insight.views.chart)."""
 
 from __future__ import annotations
 
@@ -27,11 +28,12 @@ BRIGADE_STATES = {"open": pgettext_lazy("brigade case", "open"), "released": pge
 class Panel:
     id: str
     title: str
-    image: str  # a data: address of the SVG, or "" for a panel of words and a table only
+    image: charts.Chart | None  # None: a panel of words and a table only
     alt: str
     headers: list[str]
     rows: list[list[str]]
     notes: list[str] = field(default_factory=list)
+    url: str = ""  # where the browser gets the picture (set by `addressed`)
 
 
 def reason_label(key: str) -> str:
@@ -106,7 +108,7 @@ def removals_panel(f: ArticleFigures) -> Panel:
     summary = ngettext("%(n)s comment removed by moderators (%(share)s of all).",
                        "%(n)s comments removed by moderators (%(share)s of all).", f.removed) % {
         "n": num(f.removed), "share": share(f.removed, f.total)}
-    return Panel("removals", _("What moderators removed, and why"), charts.pie(parts) if f.total else "",
+    return Panel("removals", _("What moderators removed, and why"), charts.pie(parts) if f.total else None,
                  _("Ring chart of the comments by what became of them.") + " " + summary,
                  [_("Comments"), _("How many"), _("Share")],
                  [[name, num(n), share(n, f.total)] for name, n in parts if n], [summary])
@@ -115,7 +117,7 @@ def removals_panel(f: ArticleFigures) -> Panel:
 def heat_panel(f: ArticleFigures) -> Panel:
     paras = f.paragraphs
     labels = [pgettext("paragraph number", "¶ %(n)s") % {"n": i} for i in range(1, len(paras) + 1)]
-    image = ""
+    image = None
     if any(p.quotes or p.replies for p in paras):
         image = charts.bars(labels, [(_("quotes"), [p.quotes for p in paras]),
                                      (_("replies to them"), [p.replies for p in paras])],
@@ -140,7 +142,7 @@ def depth_panel(f: ArticleFigures) -> Panel:
                               "The most answered comment (#%(id)s) has %(n)s direct replies.", f.widest[1])
                      % {"id": f.widest[0], "n": num(f.widest[1])})
     return Panel("depth", _("The thread's depth and breadth"),
-                 charts.bars(labels, [(_("comments"), f.depths)]) if f.depths else "",
+                 charts.bars(labels, [(_("comments"), f.depths)]) if f.depths else None,
                  _("Bar chart of the comments at each depth of the thread, 0 being the top level."),
                  [_("Depth"), _("Comments")], [[lab, num(n)] for lab, n in zip(labels, f.depths, strict=True)], notes)
 
@@ -150,7 +152,7 @@ def subthread_panel(f: ArticleFigures, article_url: str) -> Panel:
     labels = [f"#{s.root_id} {s.login}" for s in subs]
     return Panel("subthreads", _("The busiest sub-threads"),
                  charts.bars(labels, [(_("replies"), [s.replies for s in subs])], horizontal=True,
-                             height=max(HEIGHT_MIN, 40 * len(subs) + 90)) if subs else "",
+                             height=max(HEIGHT_MIN, 40 * len(subs) + 90)) if subs else None,
                  _("Bar chart of the replies under each of the busiest top-level comments."),
                  [_("Top-level comment"), _("Started by"), _("Replies"), _("Deepest reply")],
                  [[f"#{s.root_id}", s.login, num(s.replies), str(s.depth)] for s in subs])
@@ -159,7 +161,7 @@ def subthread_panel(f: ArticleFigures, article_url: str) -> Panel:
 def answers_panel(f: ArticleFigures) -> Panel:
     rows, cols, cells = figures.answer_matrix(f.answers)
     return Panel("answers", _("Who answered whom"),
-                 charts.matrix(rows, cols, cells, _("who answered"), _("whom")) if cells else "",
+                 charts.matrix(rows, cols, cells, _("who answered"), _("whom")) if cells else None,
                  _("Dot matrix: a row for each member who answered, a column for each member answered; "
                    "the larger the dot, the more replies."),
                  [_("Who answered"), _("Whom"), _("Replies")], [[a, b, num(n)] for a, b, n in f.answers[:12]])
@@ -173,7 +175,7 @@ def moderation_panels(reports: dict[str, tuple[int, int]], report_waits: list[in
     still = sum(o for _n, o in reports.values())
     out = [Panel("reports", _("Reports"),
                  charts.bars(labels, [(_("resolved"), [reports[k][0] - reports[k][1] for k in reasons]),
-                                      (_("open"), [reports[k][1] for k in reasons])], stacked=True) if total else "",
+                                      (_("open"), [reports[k][1] for k in reasons])], stacked=True) if total else None,
                  _("Bar chart of readers' reports by reason, resolved and open."),
                  [_("Reason"), _("Reports"), _("Still open")],
                  [[lab, num(reports[k][0]), num(reports[k][1])] for lab, k in zip(labels, reasons, strict=True)],
@@ -183,7 +185,7 @@ def moderation_panels(reports: dict[str, tuple[int, int]], report_waits: list[in
     out.append(Panel("waits", _("Waiting in the moderation queue"),
                      charts.bars(waits, [(_("reports, until resolved"), report_waits),
                                          (_("held comments, waiting now"), held_waits)])
-                     if sum(report_waits) + sum(held_waits) else "",
+                     if sum(report_waits) + sum(held_waits) else None,
                      _("Bar chart of how long reports waited until a moderator resolved them, and how long "
                        "the comments held for moderation have waited so far."),
                      [_("Waited"), _("Reports, until resolved"), _("Held comments, waiting now")],
@@ -192,7 +194,7 @@ def moderation_panels(reports: dict[str, tuple[int, int]], report_waits: list[in
     if quarantined is not None:
         notes.append(ngettext("%(n)s vote quarantined (not counted).", "%(n)s votes quarantined (not counted).",
                               quarantined) % {"n": num(quarantined)})
-    out.append(Panel("brigades", _("Brigade cases"), "", "",
+    out.append(Panel("brigades", _("Brigade cases"), None, "",
                      [_("State"), _("Cases")],
                      [[str(BRIGADE_STATES.get(k, k)), num(brigades.get(k, 0))] for k in BRIGADE_STATES], notes))
     return out
@@ -225,7 +227,7 @@ def site_panels() -> tuple[SiteFigures, dict[str, list[Panel]]]:
                            f.total) % {"n": num(f.total), "days": figures.SITE_DAYS}])
     reasons = sorted(f.removal_reasons.items(), key=lambda kv: (-kv[1], kv[0]))
     why = Panel("site-removals", _("Why moderators removed comments"),
-                charts.pie([(reason_label(k), n) for k, n in reasons]) if reasons else "",
+                charts.pie([(reason_label(k), n) for k, n in reasons]) if reasons else None,
                 _("Ring chart of the removals of the last %(n)s days by reason.") % {"n": figures.SITE_DAYS},
                 [_("Reason"), _("Removals"), _("Share")],
                 [[reason_label(k), num(n), share(n, removed)] for k, n in reasons],
@@ -233,9 +235,23 @@ def site_panels() -> tuple[SiteFigures, dict[str, list[Panel]]]:
     top = Panel("site-top", _("The most discussed articles"),
                 charts.bars([t[:40] for _s, t, _n in f.top_articles], [(_("comments"), [n for _s, _t, n in f.top_articles])],
                             horizontal=True, height=max(HEIGHT_MIN, 34 * len(f.top_articles) + 90))
-                if f.top_articles else "",
+                if f.top_articles else None,
                 _("Bar chart of the shown comments of the articles published in the last %(n)s days.")
                 % {"n": figures.SITE_DAYS},
                 [_("Article"), _("Comments")], [[t, num(n)] for _s, t, n in f.top_articles])
     return f, {"time": [time, why, top],
                "moderation": moderation_panels(f.reports, f.report_waits, f.held_waits, f.brigades)}
+
+
+def addressed(sections: dict[str, list[Panel]], url_of) -> dict[str, list[Panel]]:
+    """Each panel with a picture given its address, `url_of(panel id)`."""
+    for ps in sections.values():
+        for p in ps:
+            if p.image is not None:
+                p.url = url_of(p.id)
+    return sections
+
+
+def find(sections: dict[str, list[Panel]], panel_id: str) -> Panel | None:
+    """The panel `panel_id` if it has a picture."""
+    return next((p for ps in sections.values() for p in ps if p.id == panel_id and p.image is not None), None)

@@ -1,7 +1,6 @@
 """The insight pages on a small known discussion: every figure checked against the data, the
 text equivalents present, no held or removed comment's text anywhere, and who may look."""
 
-import base64
 import re
 
 import pytest
@@ -100,8 +99,14 @@ def test_site_figures_match_the_data(known):
     assert f.top_articles == [("known", "Known discussion", 8)]
 
 
-def _svgs(html: str) -> list[str]:
-    return [base64.b64decode(m).decode() for m in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)]
+def _svgs(client, html: str) -> list[str]:
+    """The page's pictures, each fetched from its address as a browser would."""
+    out = []
+    for src in re.findall(r'<img src="([^"]+)"', html):
+        r = client.get(src)
+        assert r.status_code == 200 and r["Content-Type"].startswith("image/svg+xml"), src
+        out.append(r.content.decode())
+    return out
 
 
 def test_the_article_page_shows_pictures_tables_and_the_shaded_article(client, known, editor):
@@ -110,12 +115,13 @@ def test_the_article_page_shows_pictures_tables_and_the_shaded_article(client, k
     assert r.status_code == 200
     html = r.content.decode()
     assert html.count("<h1>") == 1
-    svgs = _svgs(html)
-    assert len(svgs) >= 7 and all(s.startswith("<svg") for s in svgs)
+    svgs = _svgs(client, html)
+    assert len(svgs) >= 7 and all(s.lstrip().startswith("<svg") for s in svgs)
     assert not any("<script src" in s or "http://kozea" in s.split("-->")[-1] for s in svgs)  # nothing fetched
     # Every picture has its words and its table.
     for img in re.findall(r"<img [^>]+>", html):
         assert re.search(r'alt="[^"]{20,}"', img), img
+        assert re.search(r'width="760" height="\d+"', img), img  # no layout shift
     assert html.count("<table") >= 9
     # The heat map: paragraph 2 darkest, with its counts; paragraphs 3 and 4 unshaded.
     p2 = known["p2"]
@@ -136,7 +142,7 @@ def test_no_held_removed_or_deleted_text_on_any_insight_page(client, known, edit
         client.force_login(who)
         for url in (reverse("insight:article", args=["known"]), reverse("insight:site")):
             html = client.get(url).content.decode()
-            page = html + "".join(_svgs(html))
+            page = html + "".join(_svgs(client, html))
             for secret in ("SPAMTEXT", "HELDTEXT", "DELETEDTEXT", "cheap watches", "held remark"):
                 assert secret not in page, (url, secret)
             # Nor the text of any comment at all: counts only.
@@ -230,9 +236,9 @@ def test_every_insight_url_is_guarded(client, known, make_member, moderator):
     """Walked from the URL configuration, so a page added later is guarded or this fails."""
     from moderation.tests.test_guard import concrete, walk
 
-    found = [concrete(route, known["article"], known["c1"], known["members"][0])
-             for ns, route, _p in walk() if ns == "insight"]
-    assert len(found) == 2 and all(found)
+    routes = [route.replace("<str:name>", "timeline") for ns, route, _p in walk() if ns == "insight"]
+    found = [concrete(route, known["article"], known["c1"], known["members"][0]) for route in routes]
+    assert len(found) == 4 and all(found)
     for who in (None, make_member("reader"), known["members"][0], moderator):
         if who is not None:
             client.force_login(who)
@@ -241,3 +247,17 @@ def test_every_insight_url_is_guarded(client, known, make_member, moderator):
                 r = getattr(client, method)(url)
                 assert r.status_code in ((302,) if who is None else (403,)) or (method == "post" and r.status_code == 405), \
                     (who, method, url, r.status_code)
+
+
+def test_pictures_refuse_unknown_names_and_others(client, known, editor, make_member):
+    client.force_login(editor)
+    assert client.get(reverse("insight:article-chart", args=["known", "timeline"])).status_code == 200
+    assert client.get(reverse("insight:site-chart", args=["site-timeline"])).status_code == 200
+    for url in (reverse("insight:article-chart", args=["known", "nope"]),
+                reverse("insight:article-chart", args=["known", "brigades"]),  # a table, no picture
+                reverse("insight:article-chart", args=["no-such", "timeline"]),
+                reverse("insight:site-chart", args=["timeline"])):  # the article's, not the site's
+        assert client.get(url).status_code == 404, url
+    client.force_login(make_member("reader"))
+    r = client.get(reverse("insight:article-chart", args=["known", "answers"]))
+    assert r.status_code == 403 and b"alice" not in r.content
