@@ -164,10 +164,10 @@ def news(request):
 
 # What no crawler has business reading: forms and a member's own pages, moderation and the
 # editors' insight, the admin, the APIs (the articles are on their pages), actions on comments
-# (replying, editing, voting, reporting: each a form or a POST), the live stream and the thread fragment a page
-# fetches, and search results (endless combinations of the same articles). Member profiles
-# are left out too: a reader's comments are found on the articles they speak on, and a
-# profile gathering all of them into one result is more than they chose to publish.
+# (replying, editing, voting, reporting: each a form or a POST), the live stream and the thread
+# fragment a page fetches, and search results (endless combinations of the same articles).
+# Member profiles are left out too: a reader's comments are found on the articles they speak
+# on, and a profile gathering all of them into one result is more than they chose to publish.
 # Wildcards as RFC 9309 (and every large search engine) read them.
 DISALLOW = (
     "/signin/", "/signup/", "/signout/", "/password-reset/", "/account/", "/replies/",
