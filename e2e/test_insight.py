@@ -27,11 +27,13 @@ def test_the_insight_pages_show_their_pictures(site, browser):
         r = page.goto(f"{site.url}/insight/articles/{SEED_SLUG}/")
         assert r.status == 403  # a member, not yet an editor
         make_editor(site, login)
-        for path, name in ((f"/insight/articles/{SEED_SLUG}/", "insight-article"), ("/insight/", "insight-site")):
+        # The seed's discussion is older than the site page's thirty days: its page has fewer pictures.
+        for path, name, least in ((f"/insight/articles/{SEED_SLUG}/", "insight-article", 6),
+                                  ("/insight/", "insight-site", 1)):
             r = page.goto(site.url + path)
             assert r.status == 200
             images = page.locator("figure.insight-figure img")
-            assert images.count() >= 3
+            assert images.count() >= least
             for i in range(images.count()):
                 img = images.nth(i)
                 img.scroll_into_view_if_needed()
