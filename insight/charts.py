@@ -71,11 +71,14 @@ def bars(labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], *, 
             pygal.StackedBar if stacked else pygal.Bar)
         chart = kind(**{**_OPTIONS, "height": height}, x_label_rotation=rotate, show_legend=len(series) > 1,
                      min_scale=1, max_scale=6, show_minor_x_labels=len(labels) <= 24)
-        chart.x_labels = list(labels)
+        # pygal lays a horizontal chart's first label at the bottom: reversed, the list reads
+        # top down as the table under it does.
+        order = (lambda xs: list(xs)[::-1]) if horizontal else list
+        chart.x_labels = order(labels)
         if len(labels) > 24:
             chart.x_labels_major = list(labels)[:: max(1, len(labels) // 12)]
         for name, values in series:
-            chart.add(name, list(values))
+            chart.add(name, order(values))
         return chart
 
     return Chart(key, draw, height)
