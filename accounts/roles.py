@@ -16,3 +16,11 @@ def can_moderate(member) -> bool:
         value = member.has_perm("moderation.moderate")
         cache.set(key, value, timeout=ROLE_CACHE_SECONDS)
     return value
+
+
+def sees_insight(member) -> bool:
+    """Editors' insight pages (insight/): editors — who hold the article-editing permission, as
+    superusers do — and staff. Moderators alone have their queue, not the newsroom's figures."""
+    if member is None or not member.is_authenticated:
+        return False
+    return bool(member.is_staff or member.has_perm("newsroom.change_article"))

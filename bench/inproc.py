@@ -152,6 +152,12 @@ def main(cfg: dict) -> dict:
     settled()
     out["filler_total"] = Comment.objects.count()
     out["cold_render_big_db_ms"] = statistics.median(timed(cold, reps, before=clear_caches))
+    from bench import insight
+
+    insight.enrich(large, readers, insight.staff("bench moderator", "Moderators"))
+    settled()
+    large.refresh_from_db()
+    out["insight"] = insight.measure(large, smoke)
     return out
 
 

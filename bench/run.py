@@ -237,6 +237,9 @@ def run_mode(mode: str, args, peers: dict) -> None:
     record(f"[{mode}] voting, p50 (server time)", f"{m['vote_p50_ms']:.1f} ms", "", "≤ 5 ms")
     record(f"[{mode}] size: cold render with {m['filler_total']:,} comments in the database",
            f"{m['cold_render_big_db_ms']:.1f} ms", f"vs {m['cold_render_base_ms']:.1f} ms with {m['base_total']:,}, the same page", "the same")
+    from bench import insight
+
+    insight.record(m["insight"], mode, sizes["large"], m["filler_total"], record)
     if m.get("hostile"):
         worst = max(m["hostile"].items(), key=lambda kv: kv[1])
         record(f"[{mode}] slowest hostile input ({worst[0]})", f"{worst[1]:.1f} ms",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("discussion.urls")),
     path("", include("accounts.urls")),
     path("moderation/", include("moderation.urls")),
+    path("insight/", include("insight.urls")),  # editors' insight pages
     path("comments/<id:pk>/report/", moderation_views.report, name="report"),
     path("rules/", moderation_views.rules, name="moderation-rules"),
     path("", include("live.urls")),

@@ -162,17 +162,18 @@ def news(request):
     return HttpResponse(body, content_type="application/xml")
 
 
-# What no crawler has business reading: forms and a member's own pages, moderation, the
-# admin, the APIs (the articles are on their pages), actions on comments (replying, editing,
-# voting, reporting: each a form or a POST), the live stream and the thread fragment a page
-# fetches, and search results (endless combinations of the same articles). Member profiles
-# are left out too: a reader's comments are found on the articles they speak on, and a
-# profile gathering all of them into one result is more than they chose to publish.
-# (That costs a profile Lighthouse's "is crawlable" point, knowingly.) The sign-up page is
-# the publication's invitation and stays crawlable. Wildcards as RFC 9309 (and every large search engine) read them.
+# What no crawler has business reading: forms and a member's own pages, moderation and the
+# editors' insight, the admin, the APIs (the articles are on their pages), actions on comments
+# (replying, editing, voting, reporting: each a form or a POST), the live stream and the thread
+# fragment a page fetches, and search results (endless combinations of the same articles).
+# Member profiles are left out too: a reader's comments are found on the articles they speak
+# on, and a profile gathering all of them into one result is more than they chose to publish
+# (that costs a profile Lighthouse's "is crawlable" point, knowingly). The sign-up page is the
+# publication's invitation and stays crawlable. Wildcards as RFC 9309 (and every large search
+# engine) read them.
 DISALLOW = (
     "/signin/", "/signout/", "/password-reset/", "/account/", "/replies/",
-    "/members/", "/moderation/", "/admin/", "/api/", "/search/", "/comments/",
+    "/members/", "/moderation/", "/insight/", "/admin/", "/api/", "/search/", "/comments/",
     "/articles/*/comments/", "/articles/*/thread/", "/articles/*/events/",
     "/healthz", "/readyz", "/metrics",  # the operator's probes
 )

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "live",
     "imports",
     "ops",
+    "insight",
 ]
 
 MIDDLEWARE = [
