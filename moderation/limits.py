@@ -212,6 +212,11 @@ def comment_wait(member) -> int | None:
     return max(waits) if waits else None
 
 
+def hit(limit: Limit, ident: str) -> None:
+    """Count one hit of another app's limit (its own Limit, named uniquely); 429 past it."""
+    _hit(limit, ident)
+
+
 def hit_vote(member) -> None:
     _hit(VOTE, str(member.pk))
 
