@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.files.storage import default_storage
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from editorial.imaging import MIME
 from editorial.models import ArticleImage
@@ -33,6 +33,9 @@ def _fallback(image: ArticleImage) -> dict:
     return fitting[-1]
 
 
+_LAZY = mark_safe(' loading="lazy" decoding="async"')  # noqa: S308  our own constant
+
+
 def picture(image: ArticleImage, sizes: str, *, lazy: bool, alt: str | None = None) -> SafeString:
     fallback = _fallback(image)
     # Width and height are the image's own proportions, so the box is reserved before it loads.
@@ -42,7 +45,7 @@ def picture(image: ArticleImage, sizes: str, *, lazy: bool, alt: str | None = No
         '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}></picture>',
         webp, default_storage.url(fallback["name"]), _srcset(image, image.format), sizes,
         image.width, image.height, alt if alt is not None else image.alt,
-        format_html(' loading="lazy" decoding="async"') if lazy else "",
+        _LAZY if lazy else "",
     )
 
 

@@ -242,7 +242,7 @@ def media(request, path):
     from django.conf import settings
     from django.views.static import serve
 
-    if not settings.VECHE_SERVE_MEDIA:
+    if not settings.VECHE_SERVE_MEDIA or not path.startswith("images/") or ".." in path.split("/"):
         raise Http404
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     response["Cache-Control"] = "public, max-age=31536000, immutable"
