@@ -11,6 +11,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.errors import ActionError
@@ -98,7 +99,9 @@ def preview(request):
     article_id = int(article_id) if article_id.isdigit() else None
     if article_id is not None and not Article.objects.filter(pk=article_id).exists():
         article_id = None
-    return JsonResponse({"html": preview_html(body, article_id), "words": word_count(body)})
+    words = word_count(body)
+    return JsonResponse({"html": preview_html(body, article_id), "words": words,
+                         "words_text": ngettext("%(n)s word", "%(n)s words", words) % {"n": words}})
 
 
 @editor_required

@@ -173,6 +173,7 @@ DISALLOW = (
     "/signin/", "/signup/", "/signout/", "/password-reset/", "/account/", "/replies/",
     "/members/", "/moderation/", "/admin/", "/api/", "/search/", "/comments/",
     "/articles/*/comments/", "/articles/*/thread/", "/articles/*/events/",
+    "/editorial/",  # the editors' workspace
     "/healthz", "/readyz", "/metrics",  # the operator's probes
 )
 

@@ -38,7 +38,7 @@
         if (!json) return;
         // The server's sanitised rendering, the same the published page stores.
         previewBox.innerHTML = json.html;
-        if (words) words.textContent = words.textContent.replace(/^\d[\d\s,.]*/, json.words + " ");
+        if (words) words.textContent = json.words_text;  // in the page's language, plural included
       })
       .catch(function () {});
   }
