@@ -61,21 +61,34 @@ def do_save_article_as(editor, article: Article, tags: list[Tag] | None = None, 
     check_editor(editor)
     with transaction.atomic():
         was_new = article.pk is None
-        before = None if was_new else (ArticleRevision.objects.filter(article=article)
-                                       .values_list("data", flat=True).first())
-        if before is None and not was_new:  # no history yet: the stored row is the before
-            before = snapshot(Article.objects.get(pk=article.pk))
+        before = None if was_new else state_before(article.pk)
         do_save_article(article)
         if tags is not None:
             article.tags.set(tags)
-        after = snapshot(article)
-        changed = [f for f in REVISION_FIELDS if before is None or before.get(f) != after[f]]
-        ArticleRevision.objects.create(article=article, editor=editor, data=after, changed=changed,
-                                       note=note[:200])
-        EditorDraft.objects.filter(editor=editor, article=article).delete()
+        record_revision(editor, article, before, note)
         if was_new:
             EditorDraft.objects.filter(editor=editor, article__isnull=True).delete()
     return article
+
+
+def state_before(article_id: int) -> dict[str, Any]:
+    """The article as its last revision has it; with no history yet, the stored row."""
+    last = ArticleRevision.objects.filter(article_id=article_id).values_list("data", flat=True).first()
+    return last if last is not None else snapshot(Article.objects.get(pk=article_id))
+
+
+def record_revision(editor, article: Article, before: dict[str, Any] | None = None,
+                    note: str = "") -> ArticleRevision:
+    """Record the article as saved now, against `before` (None: everything is new), and end
+    the editor's draft of it. The caller has saved it (the admin, after its tags too)."""
+    if before is None and ArticleRevision.objects.filter(article=article).exists():
+        before = state_before(article.pk)
+    after = snapshot(article)
+    changed = [f for f in REVISION_FIELDS if before is None or before.get(f) != after[f]]
+    revision = ArticleRevision.objects.create(article=article, editor=editor, data=after,
+                                              changed=changed, note=note[:200])
+    EditorDraft.objects.filter(editor=editor, article=article).delete()
+    return revision
 
 
 def do_restore_revision(editor, revision: ArticleRevision) -> Article:

@@ -198,3 +198,24 @@ def test_history_diff_and_restore(client, editor, section, django_capture_on_com
     third = ArticleRevision.objects.order_by("id").last()
     assert third.note == f"restored revision {first.pk}" and third.changed == ["body"]
     assert "Line two." in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_an_admin_save_is_a_revision_and_the_admin_links_to_the_workspace(client, make_member, make_article):
+    from django.contrib.auth.models import Permission
+
+    article = make_article(title="Admin title", body="Before.")
+    staff = make_member("staffer", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["change_article", "view_article"]))
+    client.force_login(staff)
+    page = client.get(f"/admin/newsroom/article/{article.pk}/change/").content.decode()
+    assert f'href="/editorial/articles/{article.pk}/"' in page and f'href="/editorial/articles/{article.pk}/images/"' in page
+    data = {"title": "Admin title", "slug": article.slug, "section": article.section_id, "lead": "",
+            "body": "After.", "state": "published", "published_at_0": "2026-01-02", "published_at_1": "10:00:00",
+            "source_url": "", "comments_open": "on", "comments_close_after_days": ""}
+    response = client.post(f"/admin/newsroom/article/{article.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    revision = ArticleRevision.objects.get()
+    assert revision.editor == staff and revision.note == "saved in the admin"
+    assert "body" in revision.changed and "title" not in revision.changed
+    article.refresh_from_db()
+    assert "After." in article.body_html
