@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from editorial.actions import state_before, record_revision
+from editorial.actions import record_revision, state_before
 from newsroom.admin import ArticleAdmin
 from newsroom.models import Article
 
