@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.errors import ActionError
 from editorial import imaging
 from editorial.models import ArticleImage, ArticleRevision, EditorDraft
-from moderation.limits import Limit, hit
+from moderation.limits import Limit, hit, register
 from newsroom.actions import do_save_article
 from newsroom.models import Article, Author, Section, Tag
 
@@ -28,7 +28,7 @@ REVISION_FIELDS = ("title", "slug", "lead", "body", "section", "author", "tags",
 DRAFT_FIELDS = {"title": 250, "lead": 5000, "body": 200_000, "slug": 250}
 # The page autosaves every few seconds while an editor types; more than this is a script gone
 # wrong (or someone else's), not writing.
-AUTOSAVE = Limit("editorial-autosave", 30, 60, "Autosaving too often: at most 30 times a minute.")
+AUTOSAVE = register(Limit("editorial-autosave", 30, 60, "Autosaving too often: at most 30 times a minute."))
 
 
 def is_editor(member) -> bool:

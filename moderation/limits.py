@@ -212,8 +212,15 @@ def comment_wait(member) -> int | None:
     return max(waits) if waits else None
 
 
+def register(limit: Limit) -> Limit:
+    """Another app's limit, listed with these (the moderators' page, the metrics' names)."""
+    if all(known.name != limit.name for known in ALL):
+        ALL.append(limit)
+    return limit
+
+
 def hit(limit: Limit, ident: str) -> None:
-    """Count one hit of another app's limit (its own Limit, named uniquely); 429 past it."""
+    """Count one hit of a registered limit (register()); 429 past it."""
     _hit(limit, ident)
 
 
