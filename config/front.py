@@ -68,12 +68,13 @@ class Front:
         if scope["type"] != "http":
             return await self.django(scope, receive, send)
         started = perf_counter()
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = refusals.body_limit(scope["path"])
         length = _declared_length(scope)
         if length is not None and length > limit:
             send = ops_front.observed(scope, send, ops_front.UNMATCHED, started)
+            upload = limit != settings.DATA_UPLOAD_MAX_MEMORY_SIZE
             with translation.override(self._language(scope, self._cookies(scope))):
-                return await self._refuse(scope, send, refusals.too_large(length, limit))
+                return await self._refuse(scope, send, refusals.too_large(length, limit, upload))
         if scope["method"] in ("GET", "HEAD"):
             path = scope["path"]
             m = EVENTS.match(path)
@@ -135,7 +136,8 @@ class Front:
         if over and not started:  # Django answered nothing: nor counted nor logged it
             refused = ops_front.observed(scope, send, ops_front.UNMATCHED, since)
             with translation.override(self._language(scope, self._cookies(scope))):
-                await self._refuse(scope, refused, refusals.too_large(None, limit))
+                await self._refuse(scope, refused, refusals.too_large(
+                    None, limit, limit != settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
 
     async def _refuse(self, scope, send, refusal: tuple[int, str, str]) -> None:
         """A refusal made before Django: the connection is closed after it, since the rest of

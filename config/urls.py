@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from accounts import signin
 from config import openapi
 from core.params import register_id_converter
+from editorial import views as editorial_views
 from moderation import views as moderation_views
 from newsroom import sitemaps
 
@@ -21,6 +22,9 @@ urlpatterns = [
     path("", include("live.urls")),
     path("", include("ops.urls")),  # /healthz, /readyz, /metrics
     path("api/v1/openapi.json", openapi.document, name="openapi"),
+    path("editorial/", include("editorial.urls")),
+    # Uploaded images, when no proxy or bucket serves MEDIA_URL (VECHE_SERVE_MEDIA).
+    path("media/<path:path>", editorial_views.media, name="media"),
     # The admin's sign-in is Veche's, with its limits and lock (found before the admin's own).
     path("admin/login/", signin.admin_sign_in, name="admin-signin"),
     # So is the password change: the admin's own checks the old password with no limit.

@@ -18,7 +18,8 @@ def csp(nonce: str = "") -> str:
     """The Content-Security-Policy: scripts only from our own files; the one inline style block
     a page may have (a member's marks) carries `nonce`."""
     styles = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
-    return (f"default-src 'self'; script-src 'self'; style-src {styles}; img-src 'self' data:; "
+    images = "".join(f" {o}" for o in getattr(settings, "VECHE_IMAGE_ORIGINS", ()))
+    return (f"default-src 'self'; script-src 'self'; style-src {styles}; img-src 'self' data:{images}; "
             "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
             "form-action 'self'; frame-ancestors 'none'")
 

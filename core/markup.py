@@ -21,8 +21,10 @@ URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
 COMMENT_TAGS = {"p", "br", "em", "strong", "a", "blockquote", "img", "code", "cite"}
-ARTICLE_TAGS = COMMENT_TAGS | {"h2", "h3", "h4", "ul", "ol", "li", "figure", "figcaption", "hr", "pre"}
-_CLASSES = {"quote", "quote-source", "smiley", "quotation", "attribution"}
+ARTICLE_TAGS = COMMENT_TAGS | {"h2", "h3", "h4", "ul", "ol", "li", "figure", "figcaption", "hr", "pre",
+                               "picture", "source"}
+_CLASSES = {"quote", "quote-source", "smiley", "quotation", "attribution", "image", "image-caption",
+            "image-credit"}
 
 # Comments: paragraphs, line breaks, emphasis, links, block quotes and inline code.
 _comment_md = (
@@ -38,8 +40,19 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
         kept = [c for c in value.split() if c in _CLASSES]
         return " ".join(kept) or None
     if tag == "img" and attr == "src":
-        return value if _smiley_src_ok(value) else None
+        return value if _smiley_src_ok(value) or _media_src_ok(value) else None
+    if attr == "srcset":  # every candidate one of the site's media files
+        return value if all(_media_src_ok(c.split()[0]) for c in value.split(",") if c.strip()) else None
     return value
+
+
+def _media_src_ok(value: str) -> bool:
+    """An address of the site's uploaded media (MEDIA_URL: local files, or a bucket's base
+    address when the storage is S3-compatible): the only images an article body may show."""
+    from django.conf import settings
+
+    prefix = settings.MEDIA_URL or ""
+    return bool(prefix) and value.startswith(prefix) and ".." not in value and '"' not in value
 
 
 _STATIC_SMILEY_PREFIX: str | None = None
@@ -55,7 +68,9 @@ def _smiley_src_ok(value: str) -> bool:
 def _cleaner(tags: set[str], with_ids: bool) -> Callable[[str], str]:
     attributes = {
         "a": {"href", "class", "title"},
-        "img": {"src", "alt", "class", "width", "height", "title"},
+        "img": {"src", "alt", "class", "width", "height", "title", "srcset", "sizes", "loading",
+                "decoding"},
+        "source": {"srcset", "sizes", "type"},
         "blockquote": {"class", "cite"},
         "p": {"class"},
         "figure": {"class"},
@@ -170,15 +185,42 @@ def paragraph_anchor(text: str, seen: dict[str, int]) -> str:
     return anchor if n == 0 else f"{anchor}-{n}"
 
 
-def render_article(source: str) -> str:
+# An image of the article's own, on a line of its own: `![alt text](image:12)`. The number is
+# the image's id; the alt text written here is used when the image has none of its own.
+IMAGE_REF_RE = re.compile(r"^!\[(?P<alt>[^\]\n]*)\]\(image:(?P<id>\d{1,12})\)$")
+# Resolves an image reference (its id, the alt text written beside it) to the figure's HTML,
+# or None when the article has no such image. Given by the caller (the app keeping images),
+# so this module knows nothing of where images live.
+ImageResolver = Callable[[int, str], str | None]
+
+
+def render_article(source: str, images: ImageResolver | None = None) -> str:
     """An article body: Markdown with ids on every paragraph, and attributed quotations —
-    a block quote whose last paragraph starts with "—" becomes a figure with a caption."""
+    a block quote whose last paragraph starts with "—" becomes a figure with a caption.
+    A paragraph that is only an image reference becomes that image's figure when `images`
+    knows it, and is left out when it does not (an image deleted since)."""
     tokens = _article_md.parse(source)
     seen: dict[str, int] = {}
-    for i, tok in enumerate(tokens):
-        if tok.type == "paragraph_open":
+    out = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "paragraph_open" and tok.level == 0:
             inline = tokens[i + 1]
-            tok.attrSet("id", paragraph_anchor(inline.content, seen))
+            ref = IMAGE_REF_RE.match(inline.content.strip())
+            if ref is not None:
+                figure = images(int(ref.group("id")), ref.group("alt")) if images else None
+                if figure:
+                    block = tokens[i].__class__("html_block", "", 0)
+                    block.content = figure + "\n"
+                    out.append(block)
+                i += 3  # the paragraph's open, inline and close
+                continue
+        if tok.type == "paragraph_open":
+            tok.attrSet("id", paragraph_anchor(tokens[i + 1].content, seen))
+        out.append(tok)
+        i += 1
+    tokens = out
     rendered = _article_md.renderer.render(tokens, _article_md.options, {})
     rendered = _ATTRIBUTION_RE.sub(_attribution, rendered)
     return sanitise_article(rendered)

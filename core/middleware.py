@@ -76,10 +76,11 @@ class BodySizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = refusals.body_limit(request.path)
         accept = request.headers.get("Accept", "")
         if length > limit:
-            return refusals.django_response(refusals.too_large(length, limit), accept)
+            upload = limit != settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            return refusals.django_response(refusals.too_large(length, limit, upload), accept)
         if "\x00" in request.path or _holds_nul(request.GET) or (
                 request.method == "POST" and (_holds_nul(request.POST) or _holds_nul(request.FILES))):
             return refusals.django_response(refusals.nul_character(), accept)

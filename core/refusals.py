@@ -12,8 +12,27 @@ def wants_json(accept: str) -> bool:
     return "application/json" in accept
 
 
-def too_large(length: int | None, limit: int) -> tuple[int, str, str]:
-    """(status, code, message) for a body past `limit` bytes (`length` when it was declared)."""
+def body_limit(path: str) -> int:
+    """The most bytes a request's body to `path` may hold: DATA_UPLOAD_MAX_MEMORY_SIZE, or for
+    the addresses that take uploads (VECHE_UPLOAD_PATHS) an image's limit and room for its form."""
+    from django.conf import settings
+
+    if any(path.startswith(p) for p in getattr(settings, "VECHE_UPLOAD_PATHS", ())):
+        return settings.VECHE_IMAGE_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def too_large(length: int | None, limit: int, upload: bool = False) -> tuple[int, str, str]:
+    """(status, code, message) for a body past `limit` bytes (`length` when it was declared);
+    `upload`: the request carried a file (an image), and the sentence says so."""
+    if upload:
+        mb = f"{limit / (1024 * 1024):.0f}"
+        if length is None:
+            message = _("This upload is too large: an image may have at most %(mb)s MB.") % {"mb": mb}
+        else:
+            message = _("This upload is too large (%(length)s MB): an image may have at most %(mb)s MB.") % {
+                "length": f"{length / (1024 * 1024):.1f}", "mb": mb}
+        return 413, "too_large", message
     if length is None:
         message = _("This request is too large (more than %(limit)s bytes). "
                     "A comment has at most %(max)s characters.") % {"limit": _n(limit), "max": _n(10_000)}

@@ -216,6 +216,18 @@ def comment_wait(member) -> int | None:
     return max(waits) if waits else None
 
 
+def register(limit: Limit) -> Limit:
+    """Another app's limit, listed with these (the moderators' page, the metrics' names)."""
+    if all(known.name != limit.name for known in ALL):
+        ALL.append(limit)
+    return limit
+
+
+def hit(limit: Limit, ident: str) -> None:
+    """Count one hit of a registered limit (register()); 429 past it."""
+    _hit(limit, ident)
+
+
 def hit_vote(member) -> None:
     _hit(VOTE, str(member.pk))
 

@@ -1,7 +1,7 @@
 """Changes to the publication: saving articles (rendering their bodies), counting views."""
 
 from core.markup import render_article
-from newsroom import versions
+from newsroom import images, versions
 from newsroom.models import Article
 
 _COUNTED = {"views", "comment_count", "thread_version", "order_version"}
@@ -9,7 +9,7 @@ _COUNTED = {"views", "comment_count", "thread_version", "order_version"}
 
 def do_save_article(article: Article) -> Article:
     """Render the body and save; the admin and importers both come through here."""
-    article.body_html = render_article(article.body)
+    article.body_html = render_article(article.body, images.resolver(article.pk))
     if article.state == Article.State.PUBLISHED and article.published_at is None:
         from django.utils import timezone
 

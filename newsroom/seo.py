@@ -114,7 +114,12 @@ def head(*, title: str, description: str, canonical: str, kind: str = "website",
 JSON_LD_SLOT = "<!--veche:json-ld-->"
 
 
-def article_head(article, tags, page: int, order: str = "oldest") -> tuple[dict, bytes]:
+def absolute_media(url: str) -> str:
+    """An uploaded file's address as the world knows it: a bucket's is absolute already."""
+    return url if urlsplit(url).scheme else absolute(url)
+
+
+def article_head(article, tags, page: int, order: str = "oldest", lead_image=None) -> tuple[dict, bytes]:
     """The head of an article page showing page `page` of its discussion in `order`. Every
     discussion page is canonical to itself (page 1 to the bare address), so comments on later
     pages of a long discussion stay in search; the order a reader chose is not in it (the
@@ -149,9 +154,15 @@ def article_head(article, tags, page: int, order: str = "oldest") -> tuple[dict,
         "commentCount": article.comment_count,
         "comment": [_comment_item(c, here) for c in public_comments(article, page, order)],
     }
+    image = None
+    if lead_image is not None:  # (newsroom.images.LeadImage)
+        image = {"url": absolute_media(lead_image.url), "width": lead_image.width,
+                 "height": lead_image.height, "alt": lead_image.alt, "type": lead_image.mime}
+        data["image"] = {"@type": "ImageObject", "url": image["url"], "width": image["width"],
+                         "height": image["height"]}
     return head(title=article.title, description=description, canonical=canonical, kind="article",
                 noindex=not article.is_visible(), published=published, modified=modified,
-                section=article.section.name, tags=[t.name for t in tags],
+                section=article.section.name, tags=[t.name for t in tags], image=image,
                 json_ld=mark_safe(JSON_LD_SLOT)), json_ld(data).encode()  # noqa: S308  our marker, no text
 
 

@@ -175,6 +175,7 @@ DISALLOW = (
     "/signin/", "/signout/", "/password-reset/", "/account/", "/replies/",
     "/members/", "/moderation/", "/insight/", "/admin/", "/api/", "/search/", "/comments/",
     "/articles/*/comments/", "/articles/*/thread/", "/articles/*/events/",
+    "/editorial/",  # the editors' workspace
     "/healthz", "/readyz", "/metrics",  # the operator's probes
 )
 

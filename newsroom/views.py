@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from core import pagecache, params, statements
 from core.text import drop_nul
 from discussion import page as discussion_page
-from newsroom import memberpage, seo, sql, variations
+from newsroom import images, memberpage, seo, sql, variations
 from newsroom.actions import do_record_view
 from newsroom.models import Article, Author, Section, Tag
 from ops import metrics
@@ -36,6 +36,7 @@ def _listing(request, queryset, template: str, context: dict, about: tuple[str, 
         PER_PAGE,
     )
     page = paginator.get_page(params.page(request.GET.get("page")))
+    images.attach(page.object_list)  # the first cards' pictures load at once, the rest lazily
     if about is not None:
         context = {**context, "seo": seo.listing_head(request, page, *about)}
     return render(request, template, {**context, "page_obj": page, "articles": page.object_list,
@@ -146,9 +147,11 @@ def article(request, slug):
     if draft:  # a session kept before drafts lost their NULs may still hold some
         draft = {**draft, "body": drop_nul(str(draft.get("body") or ""))}
     tags = article_tags(obj)
-    head, structured = seo.article_head(obj, tags, discussion["page"], discussion["order"])
+    lead_image = images.leads([obj.pk], eager=1).get(obj.pk)
+    head, structured = seo.article_head(obj, tags, discussion["page"], discussion["order"], lead_image)
     response = render(request, "newsroom/article.html", {
         "article": obj,
+        "lead_image": lead_image,
         "views": views,
         "tags": tags,
         "seo": head,
@@ -197,7 +200,16 @@ class LatestFeed(Feed):
         return _("The latest publications")
 
     def items(self):
-        return Article.objects.published().select_related("author")[:30]
+        return _with_leads(Article.objects.published().select_related("author")[:30])
+
+    def item_enclosures(self, item):
+        """The lead image, as an enclosure (what feed readers show beside an entry)."""
+        from django.utils.feedgenerator import Enclosure
+
+        lead = getattr(item, "lead_image", None)
+        if lead is None:
+            return []
+        return [Enclosure(seo.absolute_media(lead.url), str(lead.length), lead.mime)]
 
     def item_title(self, item):
         return item.title
@@ -226,4 +238,10 @@ class SectionFeed(LatestFeed):
         return _("The latest publications in %(section)s") % {"section": obj.name}
 
     def items(self, obj):
-        return Article.objects.published().filter(section=obj).select_related("author")[:30]
+        return _with_leads(Article.objects.published().filter(section=obj).select_related("author")[:30])
+
+
+def _with_leads(articles) -> list[Article]:
+    articles = list(articles)
+    images.attach(articles)
+    return articles

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "imports",
     "ops",
     "insight",
+    "editorial",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +276,26 @@ WHITENOISE_MAX_AGE = 3600
 VECHE_SITE_NAME = os.environ.get("VECHE_SITE_NAME", "Veche")
 VECHE_SITE_URL = os.environ.get("VECHE_SITE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # a comment is at most 10,000 characters
+
+# --- Uploaded media (article images; docs/deploy.md, "Images") ---------------------------
+# Through Django's storage API (STORAGES["default"]): files under VAR_DIR/media by default;
+# an S3-compatible bucket is a settings change (django-storages), documented there.
+MEDIA_ROOT = Path(os.environ.get("VECHE_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = os.environ.get("VECHE_MEDIA_URL", "/media/")
+# Served by Veche itself (embedded mode); off when a proxy or the bucket serves MEDIA_URL.
+VECHE_SERVE_MEDIA = env_bool("VECHE_SERVE_MEDIA", True)
+# Other origins pages may show images from (the bucket's, when MEDIA_URL is absolute).
+VECHE_IMAGE_ORIGINS = env_list("VECHE_IMAGE_ORIGINS")
+# An uploaded image's bytes at most, and the request carrying it: the only requests allowed a
+# body past DATA_UPLOAD_MAX_MEMORY_SIZE are those to these addresses (the ASGI front and
+# core.middleware refuse larger ones before reading them, with a sentence).
+VECHE_IMAGE_MAX_BYTES = int(os.environ.get("VECHE_IMAGE_MAX_BYTES", str(15 * 1024 * 1024)))
+VECHE_UPLOAD_PATHS = ["/editorial/"]
+# An image is decoded only when its width × height, read from its header, is at most this:
+# 40 megapixels (an 8,000 × 5,000 photograph) takes 160 MB decoded.
+VECHE_IMAGE_MAX_PIXELS = int(os.environ.get("VECHE_IMAGE_MAX_PIXELS", str(40_000_000)))
+# Larger uploads go to a temporary file rather than memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Operations (docs/deploy.md: health checks, metrics, logs) ---------------------------
 # /metrics answers a request with `Authorization: Bearer <token>` or from these networks

@@ -165,7 +165,8 @@ def allowed(robots: list[tuple[bool, str]], path: str) -> bool:
 # comment actions, the live stream — must be kept from them.
 PUBLIC = {"newsroom:front", "newsroom:feed", "newsroom:section", "newsroom:section-feed", "newsroom:tag",
           "newsroom:author", "newsroom:article", "newsroom:sitemap", "newsroom:sitemap-news",
-          "newsroom:sitemap-section", "moderation-rules", "robots", "accounts:signup"}
+          "newsroom:sitemap-section", "moderation-rules", "robots", "accounts:signup",
+          "media"}  # media: article images
 
 
 def _samples(patterns, prefix="", namespace=""):

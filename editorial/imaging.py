@@ -1,0 +1,179 @@
+"""Checking an uploaded image and making its versions, with Pillow.
+
+An upload is trusted for nothing: its name only has to agree with what its content is; its
+header is read (Pillow reads only that when opening) and its pixel count checked before a
+single pixel is decoded, so an image bomb — a small file declaring a huge canvas — is refused
+without the memory it would take. The stored files are re-encoded from the decoded pixels,
+which leaves every piece of metadata behind (EXIF with its GPS location, XMP, text chunks),
+after the EXIF orientation has been applied to the pixels themselves."""
+
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.errors import ActionError
+
+# The formats accepted, with the names a file of each may have.
+EXTENSIONS = {"JPEG": {"jpg", "jpeg"}, "PNG": {"png"}, "WEBP": {"webp"}}
+MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+SAVED_EXTENSION = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# The widths made, as far as the image is wide: a phone's column (1x, 2x), a desktop's column
+# and a wide lead. Each in WebP and in the original's format (for browsers without WebP).
+WIDTHS = (320, 640, 1024, 1600)
+# The largest stored version: the original is kept no wider (a 6,000-pixel photograph is
+# shown nowhere at that size).
+MAX_STORED_WIDTH = 2400
+QUALITY = {"JPEG": 82, "WEBP": 80}
+# WebP's effort (0–6): 3 writes files within a few per cent of 4's (Pillow's default) in about
+# two thirds of the time, and every upload waits for its versions.
+WEBP_METHOD = 3
+MIN_SIDE = 16  # pixels: anything smaller is not an illustration
+
+
+@dataclass
+class Checked:
+    """An upload that passed: its format and size, its pixels decoded and upright."""
+
+    format: str
+    width: int
+    height: int
+    image: Image.Image = field(repr=False)
+
+
+def _refuse(message: str, code: str) -> ActionError:
+    return ActionError(message, status=400, code=code, field="file")
+
+
+def _looks_like_svg(head: bytes) -> bool:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return text.startswith((b"<?xml", b"<svg", b"<!doctype svg")) or b"<svg" in text[:1024]
+
+
+def check(upload) -> Checked:
+    """Check an uploaded file (Django's UploadedFile) and decode it, or raise ActionError
+    with a sentence for the editor. Nothing is stored here."""
+    max_bytes = settings.VECHE_IMAGE_MAX_BYTES
+    max_pixels = settings.VECHE_IMAGE_MAX_PIXELS
+    if upload is None:
+        raise _refuse(_("Choose an image file to upload."), "no_file")
+    if upload.size > max_bytes:
+        raise _refuse(_("The file is too large (%(size)s MB): an image may have at most %(max)s MB.") % {
+            "size": f"{upload.size / 2**20:.1f}", "max": f"{max_bytes / 2**20:.0f}"}, "too_large")
+    name = (upload.name or "").lower()
+    extension = name.rsplit(".", 1)[-1] if "." in name else ""
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    if extension == "svg" or _looks_like_svg(head):
+        raise _refuse(_("SVG images are not accepted: they may carry scripts. "
+                        "Upload a JPEG, PNG or WebP image."), "svg")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)  # reads the header only
+            fmt = image.format
+            width, height = image.size
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
+            OSError, ValueError, SyntaxError) as exc:
+        if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
+            raise _refuse(_("The image is too large in pixels: at most %(max)s million.") % {
+                "max": f"{max_pixels / 1e6:g}"}, "too_many_pixels") from exc
+        raise _refuse(_("This file is not an image Veche can read. Upload a JPEG, PNG or WebP image."),
+                      "not_an_image") from exc
+    if fmt not in EXTENSIONS:
+        raise _refuse(_("%(format)s images are not accepted. Upload a JPEG, PNG or WebP image.") % {
+            "format": fmt or "?"}, "format")
+    if extension not in EXTENSIONS[fmt]:
+        raise _refuse(_("The file’s name (“.%(ext)s”) does not match its content, a %(format)s image. "
+                        "Rename it or export it again.") % {"ext": extension or "", "format": fmt},
+                      "extension")
+    if width * height > max_pixels:
+        raise _refuse(_("The image is too large in pixels (%(w)s × %(h)s): at most %(max)s million.") % {
+            "w": width, "h": height, "max": f"{max_pixels / 1e6:g}"}, "too_many_pixels")
+    if min(width, height) < MIN_SIDE:
+        raise _refuse(_("The image is too small (%(w)s × %(h)s pixels).") % {"w": width, "h": height},
+                      "too_small")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image.load()
+            image = ImageOps.exif_transpose(image)  # upright pixels; the EXIF goes with the file
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning) as exc:
+        raise _refuse(_("The image is damaged and cannot be read."), "damaged") from exc
+    return Checked(fmt, image.width, image.height, image)
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    """The pixels in `fmt`, with no metadata: nothing but what Pillow writes by default."""
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        if image.mode not in ("RGB", "L"):
+            image = _flatten(image)
+        image.save(out, "JPEG", quality=QUALITY["JPEG"], optimize=True, progressive=True)
+    elif fmt == "WEBP":
+        if image.mode not in ("RGB", "RGBA"):
+            image = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
+        image.save(out, "WEBP", quality=QUALITY["WEBP"], method=WEBP_METHOD)
+    else:
+        if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+            image = image.convert("RGBA")
+        image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    if "A" in image.getbands() or image.mode == "P":
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def widths_for(width: int) -> list[int]:
+    """The widths made of an image `width` pixels wide: those of WIDTHS below it, and its own
+    (at most MAX_STORED_WIDTH)."""
+    top = min(width, MAX_STORED_WIDTH)
+    return [w for w in WIDTHS if w < top] + [top]
+
+
+def store(checked: Checked, storage: Storage | None = None) -> tuple[str, list[dict]]:
+    """Write every version through the storage API; (folder, renditions). On any failure the
+    files written so far are deleted again before the error goes on."""
+    storage = storage or default_storage
+    folder = f"images/{uuid.uuid4().hex}"
+    formats = ["WEBP"] if checked.format == "WEBP" else ["WEBP", checked.format]
+    made: list[dict] = []
+    source = checked.image
+    try:
+        # Widest first, each made from the one before it: a smaller source for each resize.
+        for width in reversed(widths_for(checked.width)):
+            height = max(1, round(checked.height * width / checked.width))
+            resized = source if width == source.width else source.resize((width, height), Image.Resampling.LANCZOS)
+            source = resized
+            for fmt in formats:
+                data = _encode(resized, fmt)
+                name = storage.save(f"{folder}/{width}.{SAVED_EXTENSION[fmt]}", ContentFile(data))
+                made.append({"width": width, "height": height, "format": fmt, "name": name,
+                             "bytes": len(data)})
+    except Exception:
+        delete([m["name"] for m in made], storage)
+        raise
+    made.sort(key=lambda m: (m["width"], m["format"]))  # narrowest first, as srcset lists them
+    return folder, made
+
+
+def delete(names: list[str], storage: Storage | None = None) -> None:
+    storage = storage or default_storage
+    for name in names:
+        storage.delete(name)
