@@ -18,6 +18,7 @@ urlpatterns = [
     path("comments/<id:pk>/report/", moderation_views.report, name="report"),
     path("rules/", moderation_views.rules, name="moderation-rules"),
     path("", include("live.urls")),
+    path("", include("notify.urls")),
     path("", include("ops.urls")),  # /healthz, /readyz, /metrics
     path("api/v1/openapi.json", openapi.document, name="openapi"),
     # The admin's sign-in is Veche's, with its limits and lock (found before the admin's own).

@@ -54,18 +54,30 @@ class Skeleton:
 
 def account_links(member) -> bytes:
     """The header's account links, with a slot for the token (reads the cache, or the database)."""
-    from accounts.replies import unread_count
     from accounts.roles import can_moderate
+    from notify.unread import unread_count
 
     return _account(member, unread_count(member), can_moderate(member))
 
 
-def values(member, m: Marks, token: str, nonce: str, account: bytes | None = None) -> dict[str, bytes]:
-    """The slots of one member's page."""
+def follow_button(member, article_id: int) -> bytes:
+    """The follow button's form, with a slot for the token (reads the database)."""
+    from notify.follow import button
+
+    return button(member.pk, article_id, MARKERS["token"])
+
+
+def values(member, m: Marks, token: str, nonce: str, account: bytes | None = None,
+           follow: bytes | None = None, article_id: int | None = None) -> dict[str, bytes]:
+    """The slots of one member's page. `follow`: the follow button (made for `article_id`
+    when not given)."""
     rules = m.style
     account = account_links(member) if account is None else account
+    if follow is None:
+        follow = follow_button(member, article_id) if article_id is not None else b""
     return {
         "account": account.replace(MARKERS["token"].encode(), token.encode()),
+        "follow": follow.replace(MARKERS["token"].encode(), token.encode()),
         "style": f'<style nonce="{nonce}">{rules}</style>'.encode() if rules else b"",
         "token": token.encode(),
         "me": str(member.pk).encode(),
@@ -107,7 +119,7 @@ MEMO_SECONDS = 5  # a member seen this recently is served from memory (see perso
 
 
 _viewers: Memo[tuple] = Memo("viewers", items=10_000, ttl=MEMO_SECONDS)  # session key → (member, auth hash, account links)
-_marks: Memo = Memo("member-marks", items=50_000, ttl=MEMO_SECONDS)  # (member, article, generation) → Marks
+_marks: Memo = Memo("member-marks", items=50_000, ttl=MEMO_SECONDS)  # (member, article, generation) → (Marks, follow button)
 
 
 
@@ -136,9 +148,10 @@ def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secr
             return None
         presence.touch(member)
         account = account_links(member)
+        follow = follow_button(member, article_id)
         _viewers.put(session_key, (member, session.get(auth.HASH_SESSION_KEY), account))
-        _marks.put((member.pk, article_id, skeleton.generation), m)
-        return _fill(skeleton, member, m, csrf_secret, account)
+        _marks.put((member.pk, article_id, skeleton.generation), (m, follow))
+        return _fill(skeleton, member, m, csrf_secret, account, follow)
     finally:
         close_old_connections()
 
@@ -148,7 +161,7 @@ def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: st
     article were read within MEMO_SECONDS: no database, one cache read (the session, which
     must still say the same member with the same password), so it runs on the event loop.
     None when personalise must run. What it may show late, by at most MEMO_SECONDS: a new
-    unread-replies count, a ban or a password change made elsewhere (Django, which answers
+    unread-notifications count, a follow button just pressed, a ban or a password change made elsewhere (Django, which answers
     every form, applies those at once); an Edit link just past its window (the edit is then
     refused with a reason). Anything that changes the discussion changes the generation,
     and so the key of the marks."""
@@ -158,14 +171,15 @@ def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: st
     if viewer is None or skeleton.generation is None:
         return None
     member, auth_hash, account = viewer
-    m = _marks.get((member.pk, article_id, skeleton.generation))
-    if m is None:
+    kept = _marks.get((member.pk, article_id, skeleton.generation))
+    if kept is None:
         return None
+    m, follow = kept
     data = _cached_session(session_key)
     if (not data or data.get(SESSION_KEY) != str(member.pk) or data.get(HASH_SESSION_KEY) != auth_hash
             or "_messages" in data or "comment_draft" in data):
         return None
-    return _fill(skeleton, member, m, csrf_secret, account)
+    return _fill(skeleton, member, m, csrf_secret, account, follow)
 
 
 def viewer_id(session_key: str) -> int | None:
@@ -189,8 +203,9 @@ def _cached_session(session_key: str) -> dict | None:
         return None
 
 
-def _fill(skeleton: Skeleton, member, m: Marks, csrf_secret: str, account: bytes) -> tuple[bytes, str]:
+def _fill(skeleton: Skeleton, member, m: Marks, csrf_secret: str, account: bytes,
+          follow: bytes) -> tuple[bytes, str]:
     from django.middleware.csrf import _mask_cipher_secret  # the token Django's forms carry
 
     nonce = secrets.token_urlsafe(12)
-    return skeleton.fill(values(member, m, _mask_cipher_secret(csrf_secret), nonce, account)), nonce
+    return skeleton.fill(values(member, m, _mask_cipher_secret(csrf_secret), nonce, account, follow)), nonce
