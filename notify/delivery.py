@@ -111,8 +111,12 @@ def digest_members(day: date) -> list[int]:
     """Members with something unmailed from before the end of `day` and a confirmed address."""
     ids = (Notification.objects.filter(email=None, read_at=None)
            .values_list("recipient_id", flat=True).distinct())
-    return sorted(Preferences.objects.filter(member_id__in=ids).exclude(confirmed_email="")
+    waiting = set(Preferences.objects.filter(member_id__in=ids).exclude(confirmed_email="")
                   .values_list("member_id", flat=True))
+    # and those whose digest of that day was made but not sent (a worker stopped mid-run)
+    waiting |= set(Email.objects.filter(key=f"digest:{day.isoformat()}", sent_at=None)
+                   .values_list("member_id", flat=True))
+    return sorted(waiting)
 
 
 def send_digest(member_id: int, day: date, connection=None, now=None) -> str:

@@ -115,6 +115,7 @@ def _bad_link(request):
         "Sign in and open your settings to choose your e-mails."))
 
 
+@require_GET
 def confirm(request, token):
     found = links.read_confirm(token)
     if found is None:
