@@ -171,6 +171,7 @@ def news(request):
 # Wildcards as RFC 9309 (and every large search engine) read them.
 DISALLOW = (
     "/signin/", "/signup/", "/signout/", "/password-reset/", "/account/", "/replies/",
+    "/notifications/", "/follow/",
     "/members/", "/moderation/", "/admin/", "/api/", "/search/", "/comments/",
     "/articles/*/comments/", "/articles/*/thread/", "/articles/*/events/",
     "/healthz", "/readyz", "/metrics",  # the operator's probes

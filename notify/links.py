@@ -16,7 +16,7 @@ _CONFIRM, _UNSUBSCRIBE, _UNFOLLOW = "notify.confirm", "notify.unsubscribe", "not
 
 
 def absolute(path: str) -> str:
-    return settings.VECHE_SITE_URL.rstrip("/") + path
+    return str(settings.VECHE_SITE_URL).rstrip("/") + path
 
 
 def confirm_url(member_id: int, address: str) -> str:

@@ -7,7 +7,8 @@ from datetime import date
 
 from django_tasks import task
 
-from notify import actions, delivery
+from core.tasks import enqueue_on_commit
+from notify import delivery, telling
 
 
 @task()
@@ -18,26 +19,48 @@ def fan_out(comment_id: int, what: str) -> int:
     from discussion.signals import EDITED, POSTED
 
     if what == POSTED:
-        comment = Comment.objects.select_related("author").filter(pk=comment_id).first()
+        comment = Comment.objects.filter(pk=comment_id).first()
         if comment is not None:
-            actions.follow_when_commenting(comment)
-    return len(actions.tell_of_comment(comment_id, with_followers=what != EDITED))
+            telling.follow_when_commenting(comment)
+    told = telling.tell_of_comment(comment_id, with_followers=what != EDITED)
+    mail_told(told)
+    return len(told)
+
+
+MAIL_CHUNK = 500  # members per delivery task
+
+
+def mail_told(member_ids: list[int]) -> None:
+    """Enqueue the e-mails of members just told of something who want it at once."""
+    now = telling.confirmed_for_now(member_ids)
+    for i in range(0, len(now), MAIL_CHUNK):
+        enqueue_on_commit(deliver, now[i:i + MAIL_CHUNK])
 
 
 @task()
 def decided(comment_id: int, member_ids: list[int], kind: str, decision: str, key: str,
             actor_id: int | None) -> int:
-    return len(actions.tell_of_decision(comment_id, member_ids, kind, decision, key, actor_id))
+    told = telling.tell_of_decision(comment_id, member_ids, kind, decision, key, actor_id)
+    mail_told(told)
+    return len(told)
 
 
 @task()
 def deliver(member_ids: list[int]) -> None:
-    failed = None
+    """E-mail these members what they want at once. Those mailed less than WINDOW ago wait:
+    a queue that can defer runs this again when the window ends; otherwise `send_due` (the
+    worker's sweep) sends it."""
+    from django.utils import timezone
+
+    failed, waiting = None, []
     for member_id in member_ids:
         try:
-            delivery.deliver_now(member_id)
+            if delivery.deliver_now(member_id) == "wait":
+                waiting.append(member_id)
         except Exception as exc:  # the others still get theirs; the task fails for a retry
             failed = exc
+    if waiting and deliver.get_backend().supports_defer:
+        enqueue_on_commit(deliver.using(run_after=timezone.now() + delivery.WINDOW), waiting)
     if failed is not None:
         raise failed
 

@@ -1,7 +1,10 @@
 from django.urls import path
 from django.views.decorators.cache import never_cache
 
+from core.params import register_id_converter
 from notify import views
+
+register_id_converter()  # <id:article_id>: a row id, else 404
 
 app_name = "notify"
 urlpatterns = [

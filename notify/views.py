@@ -195,8 +195,8 @@ def logins(request):
         took_part = Comment.objects.public().filter(article_id=int(article_id)).values("author_id")
         found += list(members.filter(pk__in=took_part).order_by("login").values_list("login", flat=True)[:COMPLETE_MAX])
     if len(found) < COMPLETE_MAX:
-        found += [x for x in members.exclude(login__in=found).order_by("login")
-                  .values_list("login", flat=True)[:COMPLETE_MAX - len(found)]]
+        found += list(members.exclude(login__in=found).order_by("login")
+                  .values_list("login", flat=True)[:COMPLETE_MAX - len(found)])
     return JsonResponse({"logins": [{"login": x, "insert": _insertable(x)} for x in found]})
 
 
