@@ -231,3 +231,34 @@ def test_settings_page_shows_preferences_and_follows(alice, article, alice_clien
     bad = {**data, "email_reply": "hourly"}
     alice_client.post("/notifications/settings/", bad)
     assert Preferences.objects.get(member=alice).delivery("reply") == "never"  # nothing half-written
+
+
+@pytest.mark.parametrize("role", ["member", "moderator", "editor"])
+@pytest.mark.parametrize("status", ["held", "removed", "deleted"])
+def test_no_role_is_told_of_a_comment_not_public(role, status, make_member, bob, article, post, run, monkeypatch):
+    """A moderator or an editor may read a held or removed comment elsewhere; a notification
+    still never carries one (it goes to the members concerned as any member)."""
+    from conftest import role as group
+    from discussion import actions as discussion_actions
+    from moderation import actions as moderation_actions
+    from moderation import policy
+
+    recipient = make_member("recipient")
+    if role != "member":
+        recipient.groups.add(group({"moderator": "Moderators", "editor": "Editors"}[role]))
+    mod = make_member("mod2")
+    mod.groups.add(group("Moderators"))
+    first = run(post, recipient, article, "Recipient speaks.")
+    if status == "held":
+        monkeypatch.setattr(policy, "screen_comment", lambda *a, **k: Comment.Status.HELD)
+    text = f"@recipient words that are {status}"
+    reply = run(post, bob, article, text, parent=first)
+    if status == "removed":
+        run(moderation_actions.hide, mod, reply, "spam")
+    elif status == "deleted":
+        run(discussion_actions.delete_comment, bob, reply)
+    client = Client()
+    client.force_login(recipient)
+    html = client.get("/notifications/").content.decode()
+    assert f"words that are {status}" not in html and "bob replied" not in html
+    assert client.get("/notifications/unread.json").json() == {"unread": 0}
