@@ -14,12 +14,14 @@ from datetime import date, timedelta
 
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Member
+from discussion.models import Comment
 from notify import kinds, mail
 from notify.models import Email, Notification, Preferences
-from notify.unread import visible
+from notify.unread import TEXT_KINDS, visible
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,45 @@ def send_row(email: Email, connection=None) -> bool:
     return True
 
 
+def send_many(emails: list[Email], connection) -> list[str]:
+    """send_row for many rows, their members, addresses and notifications read in a fixed
+    number of queries; what is said is checked again now (a comment removed since the row
+    was made is left out). A refused message leaves its row unsent and the others go."""
+    if not emails:
+        return []
+    member_ids = [e.member_id for e in emails]
+    members = {m.pk: m for m in Member.objects.filter(pk__in=member_ids, is_active=True, is_deleted=False)}
+    prefs = {p.member_id: p for p in Preferences.objects.filter(member_id__in=member_ids)}
+    by_email: dict[int, list[Notification]] = {}
+    for n in (Notification.objects.filter(email__in=emails, read_at=None)
+              .select_related("comment__article", "actor").order_by("id")):
+        by_email.setdefault(n.email_id, []).append(n)
+    comment_ids = {n.comment_id for ns in by_email.values() for n in ns}
+    public = set(Comment.objects.public().filter(pk__in=comment_ids).values_list("pk", flat=True))
+    out = []
+    for email in emails:
+        member, p = members.get(email.member_id), prefs.get(email.member_id)
+        notes = [n for n in by_email.get(email.pk, []) if n.kind not in TEXT_KINDS or n.comment_id in public]
+        if member is None or p is None or not member.email or p.confirmed_email != member.email or not notes:
+            Email.objects.filter(pk=email.pk).update(sent_at=timezone.now(), error="nothing to send")
+            out.append("none")
+            continue
+        message = mail.notifications_message(member, p.confirmed_email, notes, digest=email.key.startswith("digest:"))
+        message.connection = connection
+        try:
+            message.send()
+        except Exception as exc:
+            log.exception("e-mail %s to member %s failed", email.pk, email.member_id)
+            Email.objects.filter(pk=email.pk).update(attempts=email.attempts + 1, error=mail.one_line(repr(exc))[:300])
+            out.append("failed")
+            connection.close()
+            connection.open()
+            continue
+        Email.objects.filter(pk=email.pk).update(sent_at=timezone.now(), error="")
+        out.append("sent")
+    return out
+
+
 def resend_unsent(member_id: int, connection=None) -> None:
     for email in Email.objects.filter(member_id=member_id, sent_at=None).exclude(key__startswith="confirm:"):
         send_row(email, connection)
@@ -119,53 +160,59 @@ def digest_members(day: date) -> list[int]:
     return sorted(waiting)
 
 
-def send_digest(member_id: int, day: date, connection=None, now=None) -> str:
-    """The member's digest for `day`, once: its row's key is the day."""
-    now = now or timezone.now()
-    found = Address.of(member_id)
-    if found is None:
-        return "none"
+CLAIM = 200  # members whose digests are made in one transaction
+
+
+def _claim_digests(member_ids: list[int], day: date, now) -> None:
+    """Make the day's digest rows of these members, each holding their unmailed notifications
+    of the kinds they want daily, in one transaction (a row per member, at most once a day)."""
     key = f"digest:{day.isoformat()}"
-    email = Email.objects.filter(member_id=member_id, key=key).first()
-    if email is None:
-        with transaction.atomic():
-            prefs = Preferences.objects.select_for_update().get(member_id=member_id)
-            member = found[0]
-            if prefs.last_email_at and now - prefs.last_email_at < WINDOW:
-                return "wait"
-            ids = list(_pending(member, prefs, kinds.DAILY, before=now).order_by("id").values_list("id", flat=True)[:200])
-            if not ids:
-                return "none"
-            try:
-                with transaction.atomic():
-                    email = Email.objects.create(member_id=member_id, key=key)
-            except IntegrityError:
-                return "none"
-            Notification.objects.filter(pk__in=ids, email=None).update(email=email)
-            prefs.last_email_at = now
-            prefs.save(update_fields=["last_email_at"])
-    elif email.sent_at is not None:
-        return "none"  # sent already: a restarted run skips it
-    return "sent" if send_row(email, connection) else "none"
+    with transaction.atomic():
+        prefs = {p.member_id: p for p in Preferences.objects.select_for_update().filter(member_id__in=member_ids)}
+        made = set(Email.objects.filter(member_id__in=member_ids, key=key).values_list("member_id", flat=True))
+        members = {m.pk: m for m in Member.objects.filter(pk__in=member_ids, is_active=True, is_deleted=False)}
+        wanted: dict[int, list[int]] = {}
+        public = Comment.objects.public().values("pk")
+        pending = (Notification.objects.filter(recipient_id__in=list(members), email=None, read_at=None, created__lt=now)
+                   .filter(~Q(kind__in=TEXT_KINDS) | Q(comment__in=public))
+                   .order_by("id").values_list("id", "recipient_id", "kind"))
+        for pk, member_id, kind in pending:
+            p = prefs.get(member_id)
+            if p is None or member_id in made or p.delivery(kind) != kinds.DAILY:
+                continue
+            if p.last_email_at and now - p.last_email_at < WINDOW:
+                continue  # mailed moments ago: send_due sends it later
+            ids = wanted.setdefault(member_id, [])
+            if len(ids) < 200:
+                ids.append(pk)
+        if not wanted:
+            return
+        Email.objects.bulk_create([Email(member_id=m, key=key, created=now) for m in wanted])
+        rows = dict(Email.objects.filter(member_id__in=list(wanted), key=key).values_list("member_id", "id"))
+        for member_id, ids in wanted.items():
+            Notification.objects.filter(pk__in=ids, email=None).update(email_id=rows[member_id])
+            prefs[member_id].last_email_at = now
+        Preferences.objects.bulk_update([prefs[m] for m in wanted], ["last_email_at"])
 
 
-def send_digests(day: date | None = None) -> dict[str, int]:
-    """Every member's digest for `day` (today), over one SMTP connection. Safe to run again
-    (a restarted worker): who has theirs is skipped."""
-    day = day or timezone.localdate()
+def send_digests(day: date | None = None, now=None) -> dict[str, int]:
+    """Every member's digest for `day` (today), over one SMTP connection: made CLAIM members
+    at a time, then sent and marked one by one. Safe to run again (a restarted worker): a
+    digest sent is skipped, one made but not sent is sent."""
+    now = now or timezone.now()
+    day = day or timezone.localdate(now)
+    key = f"digest:{day.isoformat()}"
     counts: dict[str, int] = {}
     connection = get_connection()
     try:
         connection.open()
-        for member_id in digest_members(day):
-            try:
-                what = send_digest(member_id, day, connection)
-            except Exception:  # one refused address does not stop the others; its row waits
-                log.exception("digest to member %s failed", member_id)
-                what = "failed"
-                connection.close()
-                connection.open()
-            counts[what] = counts.get(what, 0) + 1
+        members = digest_members(day)
+        for i in range(0, len(members), CLAIM):
+            chunk = members[i:i + CLAIM]
+            _claim_digests(chunk, day, now)
+            emails = list(Email.objects.filter(member_id__in=chunk, key=key, sent_at=None).order_by("member_id"))
+            for what in send_many(emails, connection):
+                counts[what] = counts.get(what, 0) + 1
     finally:
         connection.close()
     return counts

@@ -39,7 +39,11 @@ def free_port() -> int:
 @pytest.fixture
 def smtp(settings):
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    # Named, so neither side looks its own name up (getfqdn can take seconds without DNS).
+    controller = Controller(box, hostname="127.0.0.1", port=free_port(), server_hostname="localhost")
+    from django.core.mail.utils import DNS_NAME
+
+    DNS_NAME._fqdn = "localhost"
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
