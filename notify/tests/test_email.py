@@ -193,3 +193,17 @@ def test_unconfirmed_get_nothing_but_the_confirmation(smtp, alice, bob, article,
     run(post, bob, article, "Bob answers.", parent=first)
     delivery.send_due(now=(timezone.now() + delivery.WINDOW * 2))
     assert smtp.to(alice.email) == []
+
+
+def test_mail_in_the_members_language_with_russian_plurals(smtp, alice, bob, article, post, run, confirmed, settings):
+    settings.LANGUAGE_CODE = "ru"  # the site's language, until Member.language exists (notify.mail.language_of)
+    confirmed(alice)
+    comments = [run(post, alice, article, f"Alice {i}.") for i in range(2)]
+    for c in comments:
+        run(post, bob, article, "Ответ.", parent=c)
+    delivery.send_due(now=timezone.now() + delivery.WINDOW * 2)
+    subjects = [m["Subject"] for m in smtp.to(alice.email)]
+    assert subjects[0].endswith("1 новое уведомление") and subjects[1].endswith("1 новое уведомление")
+    body = text_of(smtp.to(alice.email)[0], "plain")
+    assert "ответил(а) на ваш комментарий" in body and "Здравствуйте, alice!" in body
+    assert "replied" not in body
