@@ -60,7 +60,8 @@ def recipients_of(comment: Comment, with_followers: bool = True) -> dict[int, st
     if logins:
         add(Member.objects.filter(login__in=logins).values_list("id", flat=True), "mention")
     if with_followers:
-        add(Follow.objects.filter(article_id=comment.article_id).values_list("member_id", flat=True), "followed")
+        add(Follow.objects.filter(article_id=comment.article_id, member__is_active=True, member__is_deleted=False)
+            .values_list("member_id", flat=True), "followed")
     return found
 
 
@@ -73,12 +74,15 @@ def tell_of_comment(comment_id: int, with_followers: bool = True) -> list[int]:
     if comment is None or comment.status != Comment.Status.VISIBLE or not comment.article.is_visible():
         return []
     wanted = recipients_of(comment, with_followers)
-    live = set(Member.objects.filter(pk__in=list(wanted), is_active=True, is_deleted=False)
-               .values_list("id", flat=True)) if len(wanted) < BATCH else None
+    # Followers are read active only; the few others (the parent's author, those quoted or
+    # mentioned) are checked here.
+    direct = [m for m, kind in wanted.items() if kind != "followed"]
+    gone = set(direct) - set(Member.objects.filter(pk__in=direct, is_active=True, is_deleted=False)
+                             .values_list("id", flat=True))
     rows = [Notification(recipient_id=member_id, kind=kind, comment_id=comment.pk, actor_id=comment.author_id,
                          created=comment.created)
             for member_id, kind in wanted.items()
-            if may_notify(comment.author_id, member_id) and (live is None or member_id in live)]
+            if member_id not in gone and may_notify(comment.author_id, member_id)]
     before = set(Notification.objects.filter(comment_id=comment.pk, kind__in=["reply", "quote", "mention",
                                                                                 "followed"])
                  .values_list("recipient_id", flat=True))

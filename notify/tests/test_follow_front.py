@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from config.tests.test_front import asgi_get, from_front, signed_in
+from config.tests.test_front import _executor_connections_closed, asgi_get, from_front, signed_in  # noqa: F401
 from core import pagecache
 
 pytestmark = pytest.mark.django_db(transaction=True)
