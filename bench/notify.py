@@ -1,5 +1,5 @@
 """Notification figures, measured inside one Django process of the mode its environment says
-(`python -m bench.notify '{"members": 10000, "smoke": false}'`, run by bench.run after the
+(`python -m bench.notify '{"members": 10000, "digest_members": 10000, "smoke": false}'`, run by bench.run after the
 database is migrated; prints one JSON line):
 
 - posting p50 with notifications off (the receiver disconnected) and on (the fan-out task
@@ -187,7 +187,7 @@ def main() -> None:
     out = {"members": n}
     out.update(posting(30 if options.get("smoke") else 200))
     out.update(fan_out(n))
-    out.update(digest(n))
+    out.update(digest(int(options.get("digest_members", n))))
     print(json.dumps(out))
 
 

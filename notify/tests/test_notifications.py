@@ -262,3 +262,20 @@ def test_no_role_is_told_of_a_comment_not_public(role, status, make_member, bob,
     html = client.get("/notifications/").content.decode()
     assert f"words that are {status}" not in html and "bob replied" not in html
     assert client.get("/notifications/unread.json").json() == {"unread": 0}
+
+
+@pytest.mark.parametrize(("choice", "reply", "followed"), [("never", "never", "never"), ("daily", "daily", "daily"),
+                                                           ("now", "now", "daily"), ("hourly", "now", "daily")])
+def test_signup_chooses_emails_in_one_step(choice, reply, followed, db):
+    from accounts.models import Member
+    from notify.models import Preferences
+
+    client = Client()
+    form = client.get("/signup/").content.decode()
+    assert 'name="notify_email" value="never"' in form
+    r = client.post("/signup/", {"login": f"new {choice}", "email": "", "password": "a long enough password 42",
+                                 "real_name": "", "notify_email": choice})
+    assert r.status_code == 302
+    prefs = Preferences.objects.filter(member=Member.objects.get(login=f"new {choice}")).first()
+    got = (prefs.delivery("reply"), prefs.delivery("followed")) if prefs else ("now", "daily")
+    assert got == (reply, followed)  # an unknown choice keeps the defaults
