@@ -7,12 +7,12 @@ import re
 from collections.abc import Iterable
 from urllib.parse import unquote
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.urls import Resolver404, resolve
 
 from accounts.models import Member
 from discussion.models import Comment, Quote
-from notify import kinds
+from notify import kinds, sql
 from notify.models import Follow, Notification, Preferences
 from notify.rules import may_notify
 
@@ -79,17 +79,17 @@ def tell_of_comment(comment_id: int, with_followers: bool = True) -> list[int]:
     direct = [m for m, kind in wanted.items() if kind != "followed"]
     gone = set(direct) - set(Member.objects.filter(pk__in=direct, is_active=True, is_deleted=False)
                              .values_list("id", flat=True))
-    rows = [Notification(recipient_id=member_id, kind=kind, comment_id=comment.pk, actor_id=comment.author_id,
-                         created=comment.created)
-            for member_id, kind in wanted.items()
-            if member_id not in gone and may_notify(comment.author_id, member_id)]
     before = set(Notification.objects.filter(comment_id=comment.pk, kind__in=["reply", "quote", "mention",
                                                                                 "followed"])
                  .values_list("recipient_id", flat=True))
-    rows = [r for r in rows if r.recipient_id not in before]
-    for i in range(0, len(rows), BATCH):
-        Notification.objects.bulk_create(rows[i:i + BATCH], ignore_conflicts=True)
-    told = [r.recipient_id for r in rows]
+    created = connections[router.db_for_write(Notification)].ops.adapt_datetimefield_value(comment.created)
+    rows = [(member_id, kind, comment.pk, comment.author_id, created) for member_id, kind in wanted.items()
+            if member_id not in gone and member_id not in before and may_notify(comment.author_id, member_id)]
+    with transaction.atomic(using=router.db_for_write(Notification)), \
+            connections[router.db_for_write(Notification)].cursor() as cursor:
+        for i in range(0, len(rows), BATCH):
+            cursor.executemany(sql.INSERT, rows[i:i + BATCH])
+    told = [r[0] for r in rows]
     after_telling(told)
     return told
 
