@@ -250,14 +250,32 @@ def run_mode(mode: str, args, peers: dict) -> None:
         static_dir.chmod(0o755)  # nginx's workers run as another user
         (static_dir / "page.html").write_bytes(body)
         (static_dir / "page.html").chmod(0o644)
+        # The compressed floor: the same bytes gzip-precompressed beside the file (gzip_static).
+        import gzip
+
+        (static_dir / "page.html.gz").write_bytes(gzip.compress(body, 9))
+        (static_dir / "page.html.gz").chmod(0o644)
+        gz = {"Accept-Encoding": "gzip"}
+        br = {"Accept-Encoding": "br, gzip"}
         nginx = Peer("nginx-static.sh", str(static_dir), str(free_port()))
         try:
             nginx_rps = median_wrk(nginx.url + "page.html", seconds, runs)
+            nginx_gz_rps = median_wrk(nginx.url + "page.html", seconds, runs, headers=gz)
+            if mode == "embedded" and not smoke:
+                browser_side(page, nginx.url + "page.html", server.url, m)
         finally:
             nginx.kill()
         anon = median_wrk(page, seconds, runs)
         record(f"[{mode}] article page, {sizes['small']:,} comments ({len(body) // 1024} KB), anonymous, warm",
                f"{anon:,.0f} req/s", f"{anon / nginx_rps:.2f} × nginx static ({nginx_rps:,.0f} req/s)", "≥ 0.5 × nginx")
+        sizes_on_wire = {enc: len(urllib.request.urlopen(urllib.request.Request(page, headers=h)).read())
+                         for enc, h in (("br", br), ("gzip", gz))}
+        anon_br = median_wrk(page, seconds, runs, headers=br)
+        anon_gz = median_wrk(page, seconds, runs, headers=gz)
+        record(f"[{mode}] the same page compressed, warm: brotli ({sizes_on_wire['br'] // 1024} KB) / gzip "
+               f"({sizes_on_wire['gzip'] // 1024} KB)", f"{anon_br:,.0f} / {anon_gz:,.0f} req/s",
+               f"{min(anon_br, anon_gz) / nginx_gz_rps:.2f} × nginx gzip_static ({nginx_gz_rps:,.0f} req/s, "
+               f"{len(gzip.compress(body, 9)) // 1024} KB)", "≥ 1.0 × nginx gzip_static")
         cookie = {"Cookie": m["session_cookie"]}
         member = median_wrk(page, seconds, runs, headers=cookie)
         record(f"[{mode}] the same page signed in (own votes marked), one member reloading", f"{member:,.0f} req/s",
@@ -306,6 +324,43 @@ def notify_figures(env: dict, mode: str, smoke: bool) -> None:
            f"{m['fanout_tasks']} task, {m['fanout_told']:,} in {m['fanout_seconds']:.2f} s", "", "1 task, ≤ 5 s")
     record(f"[{mode}] daily digest, {n:,} members × 10 notifications, to a local SMTP server",
            f"{m['digest_per_second']:.0f} messages/s, peak RSS {m['digest_peak_rss_mb']:.0f} MB", "", "")
+
+
+def browser_side(page: str, nginx_page: str, base: str, m: dict) -> None:
+    """Rows of what a phone meets (bench.phone): the article page beside nginx serving its
+    very bytes gzip-precompressed, the front and a section page; then Lighthouse's scores."""
+    from bench import phone
+
+    why = phone.available()
+    if why:
+        NOTES.append(f"browser-side rows not measured: {why}")
+        return
+    say("  phone profile: 390×844, 150 ms RTT, 1.6 Mbit/s, CPU ×4, cold cache, median of 5 loads")
+    front, section = f"{base}/", f"{base}/section/{m.get('section_slug', 'bench')}/"
+    got = phone.measure([page, nginx_page, front, section])
+    a, floor = got[page], got[nginx_page]
+    record("[phone] 1,000-comment article page: LCP / DOMContentLoaded", f"{a['lcp'] / 1000:.2f} s / {a['dcl'] / 1000:.2f} s",
+           f"nginx gzip_static, same bytes: {floor['lcp'] / 1000:.2f} s / {floor['dcl'] / 1000:.2f} s "
+           f"(LCP {a['lcp'] / max(floor['lcp'], 1):.2f} ×)", "LCP ≤ 2.0 s and ≤ 1.2 × nginx; DCL ≤ 3 s")
+    record("[phone] the same page: total blocking time / layout shift", f"{a['tbt']:,.0f} ms / {a['cls']:.3f}",
+           f"nginx: {floor['tbt']:,.0f} ms / {floor['cls']:.3f}", "TBT ≤ 200 ms; CLS ≤ 0.05")
+    record("[phone] the same page: elements built / bytes transferred",
+           f"{a['elements']:,.0f} / {a['bytes'] / 1024:,.0f} KB", f"{a['elements'] / 1000:.1f} elements a comment",
+           "≤ 12 elements a comment")
+    for name, url in (("front page", front), ("section page", section)):
+        r = got[url]
+        record(f"[phone] {name}: LCP / TBT", f"{r['lcp'] / 1000:.2f} s / {r['tbt']:,.0f} ms",
+               f"{r['bytes'] / 1024:,.0f} KB, {r['elements']:,.0f} elements", "LCP ≤ 1.5 s")
+    for name, url in (("front page", front), ("1,000-comment article", page),
+                      ("a profile", f"{base}/members/{m.get('profile_login', 'bench%20reader%201')}/"),
+                      ("sign-up", f"{base}/signup/")):
+        scores = phone.lighthouse(url)
+        if scores is None:
+            NOTES.append(f"Lighthouse did not run for {name} (npm registry or Chromium unavailable)")
+            continue
+        record(f"[lighthouse, mobile] {name}: performance / accessibility / best practices / SEO",
+               " / ".join(str(scores.get(k, "–")) for k in ("performance", "accessibility", "best-practices", "seo")),
+               "", "≥ 95 / 100 / 100 / 100")
 
 
 def live_delivery(server: Server, m: dict, n: int) -> dict:

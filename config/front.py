@@ -176,16 +176,19 @@ class Front:
         from newsroom import memberpage
 
         article_id, skeleton, content_type, _forms = hit
-        args = (skeleton, article_id, cookies[self.session_cookie], cookies[settings.CSRF_COOKIE_NAME])
+        # gzip, not brotli: a member page is joined from the skeleton's parts deflated once and
+        # the member's own values stored between them (core.compress), which brotli cannot do.
+        gzip = compress.accepts(_header(scope, b"accept-encoding"), "gzip")
+        args = (skeleton, article_id, cookies[self.session_cookie], cookies[settings.CSRF_COOKIE_NAME], gzip)
         filled = memberpage.personalise_from_memory(*args)
         if filled is None:
             filled = await asyncio.get_running_loop().run_in_executor(None, memberpage.personalise, *args)
         if filled is None:
             return False
-        body, nonce = filled
+        body, nonce, encoding = filled
         member = memberpage.viewer_id(cookies[self.session_cookie])
         send = ops_front.observed(scope, send, ops_front.ARTICLE, started, member=member)
-        await self._send(scope, send, "page", article_id, body, content_type,
+        await self._send(scope, send, "page", article_id, body, content_type, encoded=encoding,
                          extra=security_headers(self._https(scope), nonce=nonce, private=True))
         return True
 
@@ -209,23 +212,32 @@ class Front:
     def _scheme_ok(self, scope) -> bool:
         return not settings.SECURE_SSL_REDIRECT or self._https(scope)
 
-    async def _send(self, scope, send, kind, article_id, body, content_type, forms=None, extra=None):
+    async def _send(self, scope, send, kind, article_id, body, content_type, forms=None, extra=None,
+                    encoded: str | None = None):
         """One response in one piece; a page view is counted. `forms`: the body compressed,
         by encoding (a cached page's, made once: core.pagecache), sent to a client that takes
-        one. `extra`: the security headers when they are not the shared ones (a member page's
-        nonce)."""
+        one. `encoded`: the encoding `body` already has (a member page). `extra`: the security
+        headers when they are not the shared ones (a member page's nonce)."""
         if kind == "page":
             viewcount.count(article_id)
         encoding = compress.accepted(_header(scope, b"accept-encoding")) if forms else None
-        if forms and encoding in forms:
+        if encoded is not None:
+            coded = [(b"content-encoding", encoded.encode()), _VARY_BOTH]
+        elif forms and encoding in forms:
             body = forms[encoding]
-            coded = [(b"content-encoding", encoding.encode()), (b"vary", b"Accept-Encoding")]
+            coded = [(b"content-encoding", encoding.encode()), _VARY_BOTH]
         else:
-            coded = [(b"vary", b"Accept-Encoding")] if forms is not None else []
+            coded = [_VARY_BOTH] if forms is not None else []
+        common = extra if extra is not None else _shared_headers(self._https(scope))
+        if coded:  # one Vary line naming both (the common headers' says Cookie)
+            common = [h for h in common if h[0] != b"vary"]
         sent = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()), *coded,
-                *(extra if extra is not None else _shared_headers(self._https(scope)))]
+                *common]
         await send({"type": "http.response.start", "status": 200, "headers": sent})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+
+_VARY_BOTH = (b"vary", b"Cookie, Accept-Encoding")
 
 
 def _header(scope, name: bytes) -> str:

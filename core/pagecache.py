@@ -237,10 +237,16 @@ def _key(kind: str, article_id: int, gen: int, variant: str) -> str:
 
 
 class Skeleton(Protocol):
-    """A member page's skeleton (newsroom.memberpage.Skeleton), as this module weighs it."""
+    """A member page's skeleton (newsroom.memberpage.Skeleton), as this module weighs and
+    compresses it."""
 
     @property
     def parts(self) -> Sequence[bytes]: ...
+
+    @property
+    def deflated(self) -> Sequence[bytes] | None: ...
+
+    def deflate(self) -> None: ...
 
 
 # What is kept: an anonymous page's (or comments JSON's) bytes, or a member page's skeleton.
@@ -250,8 +256,9 @@ Page = bytes | Skeleton
 def _size(value: tuple[Page, str, dict[str, bytes]]) -> int:
     """Bytes held by a page (with its compressed forms), or by a member page's skeleton."""
     body = value[0]
-    plain = len(body) if isinstance(body, bytes | bytearray) else sum(len(p) for p in body.parts)
-    return plain + sum(len(b) for b in value[2].values())
+    if isinstance(body, bytes | bytearray):
+        return len(body) + sum(len(b) for b in value[2].values())
+    return sum(len(p) for p in body.parts) + sum(len(p) for p in body.deflated or ())
 
 
 # This process's copy of recent pages, so a worker does not fetch hundreds of KB from Redis
@@ -274,6 +281,8 @@ def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: P
     _near.put(key, entry)
     if isinstance(body, bytes) and compress.compressible(content_type) and len(body) >= compress.MIN_BYTES:
         compressor.submit(key, entry)
+    elif not isinstance(body, bytes) and compress.compressible(content_type):
+        compressor.submit(key, entry)  # a member page's skeleton: its parts deflated apart
 
 
 class Compressor:
@@ -302,7 +311,11 @@ class Compressor:
         while True:
             key, (body, content_type, _none) = self.queue.get()
             try:
-                done = (body, content_type, compress.forms(body))
+                if isinstance(body, bytes):
+                    done = (body, content_type, compress.forms(body))
+                else:
+                    body.deflate()  # the kept skeleton itself gains them: nothing to replace here
+                    done = (body, content_type, {})
                 kept = _near.get(key)
                 if kept is not None and kept[0] is body:  # still the page kept under this key
                     _near.put(key, done)

@@ -5,6 +5,7 @@ Cyrillic and Greek letters that look like Latin ones replaced by those Latin let
 logins with the same skeleton are confusable ("Bakht" and "Bаkht" with a Cyrillic "а").
 """
 
+import re
 import unicodedata
 
 # Letters of Cyrillic and Greek that render like a Latin letter in common fonts (lowercase,
@@ -25,13 +26,19 @@ ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
 
 
+_INVISIBLE = re.compile("[" + "".join(sorted(ZERO_WIDTH | BIDI_CONTROLS)) + "]")
+
+
 def strip_invisible(text: str) -> str:
     """Drop zero-width and bidirectional control characters."""
-    return "".join(ch for ch in text if ch not in ZERO_WIDTH and ch not in BIDI_CONTROLS)
+    return text if text.isascii() else _INVISIBLE.sub("", text)
 
 
 def fold(text: str) -> str:
-    """NFKC and case folding: the form in which logins are unique."""
+    """NFKC and case folding: the form in which logins are unique. (ASCII is its own NFKC, and
+    its case folding is lower(): a byline compares its two names on every render.)"""
+    if text.isascii():
+        return text.lower()
     return unicodedata.normalize("NFKC", strip_invisible(text)).casefold()
 
 

@@ -43,9 +43,26 @@ def _load(article, order: str, page: int, viewer_id: int | None):
     return nodes, rp.number, rp.count, summary_of_article(article)
 
 
-def shared_parts(article, order: str, page: int = 1) -> tuple[list[str], int, str, int, int]:
+# Comments listed in a page's structured data (newsroom.seo). A very long discussion page
+# holds thousands; listing them all would make the page's head larger than its text for what
+# a search engine reads of it, so the first this many public comments of the page are listed
+# (oldest first), and commentCount still says how many there are.
+STRUCTURED_COMMENTS = 100
+
+
+def _public_rows(nodes) -> tuple[tuple, ...]:
+    """(id, login, created, body_html, plus, minus) of a thread's first public comments by
+    id: what the page's structured data says of them, taken from the rows the thread was
+    rendered from rather than read again."""
+    public = sorted((n.comment for n in nodes if n.comment.status == Comment.Status.VISIBLE),
+                    key=lambda c: c.pk)[:STRUCTURED_COMMENTS]
+    return tuple((c.pk, c.author.login, c.created, c.body_html, c.plus, c.minus) for c in public)
+
+
+def shared_parts(article, order: str, page: int = 1) -> tuple[render.Split, int, str, int, int, tuple]:
     """The public thread (one page of it), split at its slots, from the cache or rendered
-    afresh: (parts, comments shown, moderation summary, page number, page count).
+    afresh: (parts, comments shown, moderation summary, page number, page count, the first
+    public comments for the structured data — see _public_rows).
 
     Looked up first in this process's memory (no unpickling of a large value), then in the
     shared cache. The key holds the thread version, so no layer can serve a stale thread."""
@@ -57,7 +74,8 @@ def shared_parts(article, order: str, page: int = 1) -> tuple[list[str], int, st
     hit = cache.get(key) if shared else None
     if hit is None:
         nodes, number, count, summary = _load(article, order, page, None)
-        hit = (render.Split(render.render_thread_bytes(nodes)), len(nodes), summary, number, count)
+        hit = (render.Split(render.render_thread_bytes(nodes)), len(nodes), summary, number, count,
+               _public_rows(nodes))
         if shared:
             later.set(key, hit, timeout=CACHE_SECONDS)
     _local.put(key, hit)
@@ -150,7 +168,7 @@ def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: b
         html = render.render_thread_bytes(nodes, held_ids, frozenset(mine.noted))
         parts, shown = render.Split(html), len(nodes)
     else:
-        parts, shown, summary, number, count = shared_parts(article, order, page)
+        parts, shown, summary, number, count, _public = shared_parts(article, order, page)
     if token is None:
         token = "" if shared else get_token(request)
     html = parts.fill(token, online_until(parts.members))

@@ -17,6 +17,9 @@ def do_save_article(article: Article) -> Article:
     if article.pk is None or article._state.adding:
         article.save()
     else:  # counters and versions move by their own updates: an editor's form must not write them back
+        from django.utils import timezone
+
+        article.updated_at = timezone.now()
         article.save(update_fields=[f.name for f in Article._meta.concrete_fields
                                     if not f.primary_key and f.name not in _COUNTED])
     if article.pk is not None:  # its cached pages show the old text or state

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import json_script
 
+from core import compress
 from core.memo import Memo
 from core.slots import cut, cutter, marker
 from discussion import page as discussion_page
@@ -37,12 +38,19 @@ _CUT = cutter(b"|".join(name.encode() for name in SLOTS))
 class Skeleton:
     """A member page cut at its slots: literal bytes and slot names, alternating."""
 
-    __slots__ = ("parts", "slots", "generation")
+    __slots__ = ("parts", "slots", "generation", "deflated")
 
     def __init__(self, html: bytes, generation: int | None = None):
         self.generation = generation  # the article's page generation it was rendered under
         self.parts, names = cut(_CUT, html)
         self.slots = [p.decode() for p in names]
+        # The parts deflated apart (core.compress.deflate_part), once, by the page cache's
+        # compressor after the skeleton is kept; None until then (the page goes plain).
+        self.deflated: list[bytes] | None = None
+
+    def deflate(self) -> None:
+        """Deflate the parts (the page cache's compressor thread calls this, once)."""
+        self.deflated = [compress.deflate_part(p) for p in self.parts]
 
     def fill(self, values: dict[str, bytes]) -> bytes:
         out = [self.parts[0]]
@@ -50,6 +58,19 @@ class Skeleton:
             out.append(values[name])
             out.append(literal)
         return b"".join(out)
+
+    def fill_gzip(self, values: dict[str, bytes]) -> bytes | None:
+        """The filled page gzip-encoded from the deflated parts, the member's values stored
+        between them uncompressed (see core.compress); None until the parts are deflated."""
+        deflated = getattr(self, "deflated", None)  # a skeleton pickled before it had them
+        if deflated is None:
+            return None
+        plain: list[bytes] = [self.parts[0]]
+        coded: list[bytes | None] = [deflated[0]]
+        for name, literal, literal_coded in zip(self.slots, self.parts[1:], deflated[1:], strict=True):
+            plain += (values[name], literal)
+            coded += (None, literal_coded)
+        return compress.gzip_joined(plain, coded)
 
 
 def account_links(member) -> bytes:
@@ -123,8 +144,9 @@ _marks: Memo = Memo("member-marks", items=50_000, ttl=MEMO_SECONDS)  # (member, 
 
 
 
-def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str):
-    """(body, nonce) of the member's page, or None when Django must answer: the session is
+def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str, gzip: bool = False):
+    """(body, nonce, content encoding) of the member's page — gzip-encoded when `gzip` asks
+    and the skeleton's parts are deflated (see _fill) — or None when Django must answer: the session is
     not a signed-in member's, or it holds something this page would show (a message, a draft),
     or the page would not be the shared one (a comment awaiting moderation, a ban).
     Runs in a worker thread: it reads the session, the member and their marks, and keeps
@@ -151,12 +173,13 @@ def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secr
         follow = follow_button(member, article_id)
         _viewers.put(session_key, (member, session.get(auth.HASH_SESSION_KEY), account))
         _marks.put((member.pk, article_id, skeleton.generation), (m, follow))
-        return _fill(skeleton, member, m, csrf_secret, account, follow)
+        return _fill(skeleton, member, m, csrf_secret, account, follow, gzip)
     finally:
         close_old_connections()
 
 
-def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str):
+def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str,
+                            gzip: bool = False):
     """personalise for a member whose session, account links and marks on this state of the
     article were read within MEMO_SECONDS: no database, one cache read (the session, which
     must still say the same member with the same password), so it runs on the event loop.
@@ -179,7 +202,7 @@ def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: st
     if (not data or data.get(SESSION_KEY) != str(member.pk) or data.get(HASH_SESSION_KEY) != auth_hash
             or "_messages" in data or "comment_draft" in data):
         return None
-    return _fill(skeleton, member, m, csrf_secret, account, follow)
+    return _fill(skeleton, member, m, csrf_secret, account, follow, gzip)
 
 
 def viewer_id(session_key: str) -> int | None:
@@ -204,8 +227,15 @@ def _cached_session(session_key: str) -> dict | None:
 
 
 def _fill(skeleton: Skeleton, member, m: Marks, csrf_secret: str, account: bytes,
-          follow: bytes) -> tuple[bytes, str]:
+          follow: bytes, gzip: bool = False) -> tuple[bytes, str, str | None]:
+    """(body, CSP nonce, its content encoding: "gzip" when asked for and the skeleton's
+    parts are deflated, else None)."""
     from django.middleware.csrf import _mask_cipher_secret  # the token Django's forms carry
 
     nonce = secrets.token_urlsafe(12)
-    return skeleton.fill(values(member, m, _mask_cipher_secret(csrf_secret), nonce, account, follow)), nonce
+    filled = values(member, m, _mask_cipher_secret(csrf_secret), nonce, account, follow)
+    if gzip:
+        body = skeleton.fill_gzip(filled)
+        if body is not None:
+            return body, nonce, "gzip"
+    return skeleton.fill(filled), nonce, None

@@ -88,6 +88,9 @@ class Article(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # When an editor last changed the article after creating it (newsroom.actions.do_save_article);
+    # empty for one never edited, whose modification time is its publication (newsroom.seo).
+    updated_at = models.DateTimeField(null=True, blank=True, editable=False)
     source_url = models.URLField(blank=True, max_length=500,
                                  help_text="Where an imported article came from.")
     views = models.PositiveIntegerField(default=0)

@@ -76,7 +76,7 @@ class _OurSite(Sitemap):
 
 class ArticleSitemap(_OurSite):
     def items(self):
-        return (Article.objects.published().only("slug", "published_at")
+        return (Article.objects.published().only("slug", "published_at", "updated_at")
                 .annotate(latest_comment=_latest_public_comment()).order_by("-published_at", "-id"))
 
     def lastmod(self, item):
@@ -168,9 +168,10 @@ def news(request):
 # fetches, and search results (endless combinations of the same articles). Member profiles
 # are left out too: a reader's comments are found on the articles they speak on, and a
 # profile gathering all of them into one result is more than they chose to publish.
-# Wildcards as RFC 9309 (and every large search engine) read them.
+# (That costs a profile Lighthouse's "is crawlable" point, knowingly.) The sign-up page is
+# the publication's invitation and stays crawlable. Wildcards as RFC 9309 (and every large search engine) read them.
 DISALLOW = (
-    "/signin/", "/signup/", "/signout/", "/password-reset/", "/account/", "/replies/",
+    "/signin/", "/signout/", "/password-reset/", "/account/", "/replies/",
     "/notifications/", "/follow/",
     "/members/", "/moderation/", "/admin/", "/api/", "/search/", "/comments/",
     "/articles/*/comments/", "/articles/*/thread/", "/articles/*/events/",

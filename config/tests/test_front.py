@@ -37,10 +37,13 @@ def _executor_connections_closed():
                            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
-def asgi_get(path: str, cookies: dict[str, str] | None = None, query: str = "") -> tuple[int, dict, str]:
+def asgi_get(path: str, cookies: dict[str, str] | None = None, query: str = "", accept: str = ""):
+    """(status, headers, body): the body as text, or as bytes when it came content-encoded."""
     from config.asgi import application
 
     headers = [(b"host", b"testserver")]
+    if accept:
+        headers.append((b"accept-encoding", accept.encode()))
     if cookies:
         headers.append((b"cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()).encode()))
     scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": query.encode(),
@@ -61,7 +64,8 @@ def asgi_get(path: str, cookies: dict[str, str] | None = None, query: str = "") 
     async_to_sync(application)(scope, receive, send)
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}, body.decode()
+    got = {k.decode().lower(): v.decode() for k, v in start["headers"]}
+    return start["status"], got, body if "content-encoding" in got else body.decode()
 
 
 def member_cookies(client: Client) -> dict[str, str]:
@@ -248,3 +252,39 @@ def test_a_page_carries_the_same_security_headers_from_django_and_from_the_front
     status3, front_headers, _ = asgi_get(article.get_absolute_url(), cookies)
     assert status3 == 200 and from_front(front_headers)
     assert _security(django_headers) == _security(front_headers)
+
+
+def test_a_member_page_goes_gzip_with_the_members_own_values_outside_compression(scene, alice, bob, article):
+    """The skeleton's parts are deflated once; each member's values go between them stored,
+    uncompressed: the body is valid gzip, says what the plain page says, and a member's CSRF
+    token stands in it as plain bytes (it shares no compression context with others' text)."""
+    import gzip
+
+    alice_client, _ = signed_in(alice)
+    alice_client.get(article.get_absolute_url())  # Django renders and keeps the skeleton
+    pagecache.compressor.flush()  # its parts deflated by the compressor thread
+    _, bob_cookies = signed_in(bob)
+    status, headers, body = asgi_get(article.get_absolute_url(), bob_cookies, accept="gzip, deflate, br")
+    assert status == 200 and from_front(headers)
+    assert headers["content-encoding"] == "gzip" and headers["vary"] == "Cookie, Accept-Encoding"
+    assert int(headers["content-length"]) == len(body)
+    html = gzip.decompress(body).decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert token.encode() in body  # stored, not compressed
+    nonce = re.search(r"'nonce-([^']+)'", headers["content-security-policy"]).group(1)
+    assert f'<style nonce="{nonce}">' in html and f'data-me="{bob.pk}"' in html
+    _, _, plain = asgi_get(article.get_absolute_url(), bob_cookies)
+    mask = re.compile(r'value="[^"]{64}"|nonce="[^"]+"|value="[0-9a-f]{32}"')  # fresh each response
+    assert mask.sub("", html) == mask.sub("", plain)
+    assert len(body) < len(plain.encode()) / 2
+
+
+@pytest.mark.parametrize("accept", ["", "br", "gzip;q=0, br", "identity", "compress"])
+def test_a_member_page_is_plain_for_a_client_that_does_not_take_gzip(scene, alice, bob, article, accept):
+    alice_client, _ = signed_in(alice)
+    alice_client.get(article.get_absolute_url())
+    pagecache.compressor.flush()
+    _, bob_cookies = signed_in(bob)
+    status, headers, html = asgi_get(article.get_absolute_url(), bob_cookies, accept=accept)
+    assert status == 200 and from_front(headers)
+    assert "content-encoding" not in headers and isinstance(html, str) and f'data-me="{bob.pk}"' in html

@@ -4,6 +4,7 @@ public comments — the same for every reader, never a comment that is not publi
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.test import override_settings
@@ -42,6 +43,24 @@ def page(client, article, **query):
     return r.content.decode()
 
 
+def test_an_edit_moves_the_modified_time_and_nothing_else_does(client, story, alice, post):
+    from datetime import timedelta
+
+    from newsroom.actions import do_save_article
+
+    published = timezone.localtime(story.published_at).replace(microsecond=0).isoformat()
+    post(alice, story, "A comment is not an edit of the article")
+    assert read(page(client, story)).one("article:modified_time") == published
+    later = timezone.now() + timedelta(minutes=5)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        story.title = "Bridge closes for a week"
+        do_save_article(story)
+    head = read(page(client, story))
+    edited = timezone.localtime(later).replace(microsecond=0).isoformat()
+    assert head.one("article:modified_time") == edited and head.one("article:published_time") == published
+    assert head.article["dateModified"] == edited and head.article["datePublished"] == published
+
+
 def test_article_head_canonical_description_opengraph_and_twitter(client, story):
     head = read(page(client, story))
     url = f"{SITE}/articles/bridge/"
@@ -54,7 +73,7 @@ def test_article_head_canonical_description_opengraph_and_twitter(client, story)
     assert head.one("og:site_name") == "The Veche Gazette"
     published = timezone.localtime(story.published_at).replace(microsecond=0).isoformat()
     assert head.one("article:published_time") == published
-    assert head.one("article:modified_time") == published  # articles keep no edit time
+    assert head.one("article:modified_time") == published  # never edited: modified when published
     assert head.one("article:section") == "News" and head.one("article:tag") == "Rivers"
     assert head.one("twitter:card") == "summary" and head.one("twitter:title") == "Bridge closes"
     assert "robots" not in head.meta  # a published article is indexed
@@ -102,7 +121,9 @@ def test_an_article_without_author_is_by_the_publication(client, article):
 
 
 def test_comment_text_is_truncated_and_the_list_limited(client, article, alice, post, monkeypatch):
-    monkeypatch.setattr(seo, "STRUCTURED_COMMENTS", 3)
+    from discussion import page as discussion_page
+
+    monkeypatch.setattr(discussion_page, "STRUCTURED_COMMENTS", 3)
     long = post(alice, article, "long " * 400)
     for i in range(4):
         post(alice, article, f"comment {i}")

@@ -165,7 +165,7 @@ def allowed(robots: list[tuple[bool, str]], path: str) -> bool:
 # comment actions, the live stream — must be kept from them.
 PUBLIC = {"newsroom:front", "newsroom:feed", "newsroom:section", "newsroom:section-feed", "newsroom:tag",
           "newsroom:author", "newsroom:article", "newsroom:sitemap", "newsroom:sitemap-news",
-          "newsroom:sitemap-section", "moderation-rules", "robots"}
+          "newsroom:sitemap-section", "moderation-rules", "robots", "accounts:signup"}
 
 
 def _samples(patterns, prefix="", namespace=""):
@@ -197,9 +197,9 @@ def test_robots_keeps_crawlers_to_the_publication(client):
         else:
             assert not allowed(robots, path), (name, path)
     for path in ("/articles/some-slug/?p=2", "/articles/some-slug/?order=newest", "/static/veche/site.css",
-                 "/section/news/?page=3"):
+                 "/section/news/?page=3", "/signup/"):
         assert allowed(robots, path), path
     for path in ("/members/alice/", "/comments/7/report/", "/articles/x/comments/", "/articles/x/thread/?p=2",
                  "/articles/x/events/", "/api/v1/articles/x/comments/", "/admin/", "/moderation/",
-                 "/password-reset/", "/account/", "/signin/?next=/", "/signup/", "/search/?q=x"):
+                 "/password-reset/", "/account/", "/signin/?next=/", "/search/?q=x"):
         assert not allowed(robots, path), path
