@@ -38,6 +38,9 @@ def signup(request):
             limits.hit_signup(request)
             member = actions.do_sign_up(form.cleaned_data["login"], form.cleaned_data["password"],
                                         form.cleaned_data["email"], form.cleaned_data["real_name"])
+            from notify.actions import choose_at_signup
+
+            choose_at_signup(member, request.POST.get("notify_email", ""))
         except ActionError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             refused = exc if exc.status == 429 else None

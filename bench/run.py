@@ -309,6 +309,24 @@ def run_mode(mode: str, args, peers: dict) -> None:
         compare_servers(env, m, args)
     import_rate(env, mode, args)
     dle_import_rate(env, mode, args)
+    notify_figures(env, mode, smoke)
+
+
+def notify_figures(env: dict, mode: str, smoke: bool) -> None:
+    """bench.notify in its own process (it adds members and notifications to this mode's database)."""
+    n = 500 if smoke else 10_000
+    out = subprocess.run([sys.executable, "-m", "bench.notify", json.dumps({"members": n, "smoke": smoke})],
+                         env=env, cwd=ROOT, capture_output=True, text=True, timeout=7200)
+    if out.returncode:
+        sys.stderr.write(out.stderr[-3000:])
+        raise RuntimeError("notification measurements failed")
+    m = json.loads(out.stdout.strip().splitlines()[-1])
+    record(f"[{mode}] posting p50 with notifications off / on (fan-out enqueued)",
+           f"{m['post_off_ms']:.1f} / {m['post_on_ms']:.1f} ms", "", "on within 1 ms of off")
+    record(f"[{mode}] a reply followed by {n:,} members: tasks enqueued, in-site notifications written",
+           f"{m['fanout_tasks']} task, {m['fanout_told']:,} in {m['fanout_seconds']:.2f} s", "", "1 task, ≤ 5 s")
+    record(f"[{mode}] daily digest, {n:,} members × 10 notifications, to a local SMTP server",
+           f"{m['digest_per_second']:.0f} messages/s, peak RSS {m['digest_peak_rss_mb']:.0f} MB", "", "")
 
 
 def browser_side(page: str, nginx_page: str, base: str, m: dict) -> None:

@@ -9,7 +9,7 @@ def site(request):
             "language_alternates": lambda: language_alternates(request)}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from accounts.replies import unread_count
+        from notify.unread import unread_count
 
         data["unread_replies"] = unread_count(user)
         from accounts.roles import can_moderate

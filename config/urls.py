@@ -20,6 +20,7 @@ urlpatterns = [
     path("comments/<id:pk>/report/", moderation_views.report, name="report"),
     path("rules/", moderation_views.rules, name="moderation-rules"),
     path("", include("live.urls")),
+    path("", include("notify.urls")),
     path("", include("ops.urls")),  # /healthz, /readyz, /metrics
     path("api/v1/openapi.json", openapi.document, name="openapi"),
     path("editorial/", include("editorial.urls")),

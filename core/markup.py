@@ -24,7 +24,7 @@ COMMENT_TAGS = {"p", "br", "em", "strong", "a", "blockquote", "img", "code", "ci
 ARTICLE_TAGS = COMMENT_TAGS | {"h2", "h3", "h4", "ul", "ol", "li", "figure", "figcaption", "hr", "pre",
                                "picture", "source"}
 _CLASSES = {"quote", "quote-source", "smiley", "quotation", "attribution", "image", "image-caption",
-            "image-credit"}
+            "image-credit", "mention"}
 
 # Comments: paragraphs, line breaks, emphasis, links, block quotes and inline code.
 _comment_md = (
@@ -159,12 +159,66 @@ def _quotes(rendered: str, describe: SourceLabel | None) -> str:
     return out.replace("<p></p>", "")
 
 
-def render_comment(source: str, describe_source: SourceLabel | None = None) -> str:
+# A mention: @login, or @"login with spaces" (a login has letters of any script, digits,
+# spaces, - _ .). A bare one ends before a final dot or dash ("thanks @ivan." names ivan).
+MENTION_RE = re.compile(r'(?<![\w@&])@(?:"([^"\n<>&]{2,32})"|(\w[\w.\-]{0,30}\w|\w))')
+MENTIONS_LOOKED_UP = 20  # distinct names a comment's mentions are looked up for, at most
+
+# Who a mention names: (their profile's address, their login), or None (no such member: the
+# mention stays plain text). Core knows no members: the caller passes this in.
+MentionLookup = Callable[[str], tuple[str, str] | None]
+
+
+def mention_names(source: str) -> list[str]:
+    """The distinct names a comment's text mentions, in order (at most MENTIONS_LOOKED_UP)."""
+    seen: dict[str, None] = {}
+    for m in MENTION_RE.finditer(source):
+        seen.setdefault(m.group(1) or m.group(2), None)
+        if len(seen) >= MENTIONS_LOOKED_UP:
+            break
+    return list(seen)
+
+
+def _mentions(rendered: str, lookup: MentionLookup) -> str:
+    def repl(m: re.Match) -> str:
+        found = lookup(m.group(1) or m.group(2))
+        if found is None:
+            return html.escape(m.group(0), quote=False)
+        href, login = found
+        return f'<a class="mention" href="{html.escape(href)}">@{html.escape(login, quote=False)}</a>'
+
+    # Only in text outside links and code: split on tags and touch the text parts.
+    parts = re.split(r"(<[^>]*>)", rendered)
+    inside = 0
+    for i, part in enumerate(parts):
+        if part.startswith("<"):
+            if part.startswith(("<code", "<a ", "<a>")):
+                inside += 1
+            elif part.startswith(("</code", "</a")):
+                inside = max(0, inside - 1)
+            continue
+        if not inside and "@" in part:
+            text = html.unescape(part)
+            out, last = [], 0
+            for m in MENTION_RE.finditer(text):
+                out.append(html.escape(text[last:m.start()], quote=False))
+                out.append(repl(m))
+                last = m.end()
+            out.append(html.escape(text[last:], quote=False))
+            parts[i] = "".join(out)
+    return "".join(parts)
+
+
+def render_comment(source: str, describe_source: SourceLabel | None = None,
+                   mention: MentionLookup | None = None) -> str:
     """A comment's Markdown as sanitised HTML. `describe_source(ref)` gives, for a quote's
-    source reference ("c12" or "p-…"), the link and the words that credit it."""
+    source reference ("c12" or "p-…"), the link and the words that credit it; `mention(name)`
+    the member an @mention names."""
     rendered = _comment_md.render(source)
     rendered = _quotes(rendered, describe_source)
     rendered = _smilies(rendered)
+    if mention is not None and "@" in source:
+        rendered = _mentions(rendered, mention)
     return sanitise_comment(rendered).strip()
 
 

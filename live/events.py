@@ -24,6 +24,8 @@ EVENT_TYPES = {
     "comment.vote": {"comment", "plus", "minus"},
     "presence": {"member", "online", "until"},
     "resync": set(),
+    # members: whose unread notifications changed (notify.live); their pages ask for the count
+    "notify.unread": {"members"},
 }
 
 

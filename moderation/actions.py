@@ -13,19 +13,30 @@ from core.errors import ActionError
 from core.text import drop_nul
 from discussion import actions as discussion_actions
 from discussion.models import Comment, Vote
-from moderation import policy
+from moderation import policy, signals
 from moderation.models import Ban, BrigadeCase, LogEntry, Reason, Report
 
 Status = Comment.Status
 
 
+TOLD_TO_AUTHOR = {"hide", "restore", "delete", "edit"}  # decisions on a comment its author hears of
+
+
 def log(moderator, action: str, *, comment=None, member=None, article=None, reason="", note="") -> LogEntry:
-    return LogEntry.objects.create(
+    entry = LogEntry.objects.create(
         moderator=moderator if moderator is not None and moderator.is_authenticated else None,
         action=action, comment=comment, member=member,
         article=article or (comment.article if comment is not None else None),
         reason=reason, note=note[:2000],
     )
+    if comment is not None and action in TOLD_TO_AUTHOR:
+        _decided(entry, comment)
+    return entry
+
+
+def _decided(entry: LogEntry, comment: Comment) -> None:
+    signals.decided.send(Comment, comment=comment, action=entry.action, moderator_id=entry.moderator_id,
+                         entry_id=entry.pk)
 
 
 def check_moderator(member) -> None:
@@ -58,8 +69,13 @@ def report(member, comment: Comment, reason: str, text: str = "") -> Report:
     return Report.objects.create(comment=comment, reporter=member, reason=reason, text=text)
 
 
-def _resolve_reports(comment: Comment) -> None:
-    Report.objects.filter(comment=comment, resolved=None).update(resolved=timezone.now())
+def _resolve_reports(comment: Comment, decision: str = "kept", moderator=None) -> None:
+    open_reports = Report.objects.filter(comment=comment, resolved=None)
+    reporter_ids = list(open_reports.values_list("reporter_id", flat=True))
+    open_reports.update(resolved=timezone.now())
+    if reporter_ids:
+        signals.reports_resolved.send(Comment, comment=comment, reporter_ids=reporter_ids, decision=decision,
+                                      moderator_id=getattr(moderator, "pk", None))
 
 
 # --- comments --------------------------------------------------------------------------------
@@ -68,10 +84,13 @@ def approve(moderator, comment: Comment, note: str = "") -> Comment:
     """A held or reported comment is fine: it becomes (or stays) public, reports close."""
     check_moderator(moderator)
     with transaction.atomic():
-        if comment.status == Status.HELD:
+        was_held = comment.status == Status.HELD
+        if was_held:
             discussion_actions.do_set_status(comment, Status.VISIBLE)
-        _resolve_reports(comment)
-        log(moderator, "approve", comment=comment, member=comment.author, note=note)
+        _resolve_reports(comment, "kept", moderator)
+        entry = log(moderator, "approve", comment=comment, member=comment.author, note=note)
+        if was_held:
+            _decided(entry, comment)
     return comment
 
 
@@ -83,7 +102,7 @@ def hide(moderator, comment: Comment, reason: str, note: str = "") -> Comment:
     label = Reason(reason).label + (f": {note}" if note else "")
     with transaction.atomic():
         discussion_actions.do_set_status(comment, Status.REMOVED, reason=label, category=reason)
-        _resolve_reports(comment)
+        _resolve_reports(comment, "hide", moderator)
         log(moderator, "hide", comment=comment, member=comment.author, reason=reason, note=note)
     return comment
 
@@ -109,7 +128,7 @@ def edit(moderator, comment: Comment, body: str, note: str) -> Comment:
     body = discussion_actions.clean_body(body)
     with transaction.atomic():
         discussion_actions.do_edit(moderator, comment, body, note=note)
-        _resolve_reports(comment)
+        _resolve_reports(comment, "edit", moderator)
         log(moderator, "edit", comment=comment, member=comment.author, note=note)
     return comment
 
@@ -122,7 +141,7 @@ def delete(moderator, comment: Comment, reason: str, note: str = "") -> Comment:
     with transaction.atomic():
         discussion_actions.do_set_status(comment, Status.REMOVED, reason=Reason(reason).label, category=reason,
                                          destroy_text=True)
-        _resolve_reports(comment)
+        _resolve_reports(comment, "delete", moderator)
         log(moderator, "delete", comment=comment, member=comment.author, reason=reason, note=note)
     return comment
 

@@ -77,18 +77,30 @@ class Skeleton:
 
 def account_links(member) -> bytes:
     """The header's account links, with a slot for the token (reads the cache, or the database)."""
-    from accounts.replies import unread_count
     from accounts.roles import can_moderate
+    from notify.unread import unread_count
 
     return _account(member, unread_count(member), can_moderate(member))
 
 
-def values(member, m: Marks, token: str, nonce: str, account: bytes | None = None) -> dict[str, bytes]:
-    """The slots of one member's page."""
+def follow_button(member, article_id: int) -> bytes:
+    """The follow button's form, with a slot for the token (reads the database)."""
+    from notify.follow import button
+
+    return button(member.pk, article_id, MARKERS["token"])
+
+
+def values(member, m: Marks, token: str, nonce: str, account: bytes | None = None,
+           follow: bytes | None = None, article_id: int | None = None) -> dict[str, bytes]:
+    """The slots of one member's page. `follow`: the follow button (made for `article_id`
+    when not given)."""
     rules = m.style
     account = account_links(member) if account is None else account
+    if follow is None:
+        follow = follow_button(member, article_id) if article_id is not None else b""
     return {
         "account": account.replace(MARKERS["token"].encode(), token.encode()),
+        "follow": follow.replace(MARKERS["token"].encode(), token.encode()),
         "style": f'<style nonce="{nonce}">{rules}</style>'.encode() if rules else b"",
         "token": token.encode(),
         "me": str(member.pk).encode(),
@@ -130,7 +142,7 @@ MEMO_SECONDS = 5  # a member seen this recently is served from memory (see perso
 
 
 _viewers: Memo[tuple] = Memo("viewers", items=10_000, ttl=MEMO_SECONDS)  # session key → (member, auth hash, account links)
-_marks: Memo = Memo("member-marks", items=50_000, ttl=MEMO_SECONDS)  # (member, article, generation) → Marks
+_marks: Memo = Memo("member-marks", items=50_000, ttl=MEMO_SECONDS)  # (member, article, generation, language) → (Marks, follow button)
 
 
 
@@ -173,9 +185,10 @@ def _personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_sec
         return None
     presence.touch(member)
     account = account_links(member)
+    follow = follow_button(member, article_id)  # in the reader's language, as the key says
     _viewers.put((session_key, language), (member, session.get(auth.HASH_SESSION_KEY), account))
-    _marks.put((member.pk, article_id, skeleton.generation), m)
-    return _fill(skeleton, member, m, csrf_secret, account, gzip)
+    _marks.put((member.pk, article_id, skeleton.generation, language), (m, follow))
+    return _fill(skeleton, member, m, csrf_secret, account, follow, gzip)
 
 
 def _speaks(member, language: str, explicit: bool) -> bool:
@@ -191,7 +204,7 @@ def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: st
     article were read within MEMO_SECONDS: no database, one cache read (the session, which
     must still say the same member with the same password), so it runs on the event loop.
     None when personalise must run. What it may show late, by at most MEMO_SECONDS: a new
-    unread-replies count, a ban or a password change made elsewhere (Django, which answers
+    unread-notifications count, a follow button just pressed, a ban or a password change made elsewhere (Django, which answers
     every form, applies those at once); an Edit link just past its window (the edit is then
     refused with a reason). Anything that changes the discussion changes the generation,
     and so the key of the marks."""
@@ -203,14 +216,15 @@ def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: st
     member, auth_hash, account = viewer
     if not _speaks(member, language, explicit):
         return None
-    m = _marks.get((member.pk, article_id, skeleton.generation))
-    if m is None:
+    kept = _marks.get((member.pk, article_id, skeleton.generation, language))
+    if kept is None:
         return None
+    m, follow = kept
     data = _cached_session(session_key)
     if (not data or data.get(SESSION_KEY) != str(member.pk) or data.get(HASH_SESSION_KEY) != auth_hash
             or "_messages" in data or "comment_draft" in data):
         return None
-    return _fill(skeleton, member, m, csrf_secret, account, gzip)
+    return _fill(skeleton, member, m, csrf_secret, account, follow, gzip)
 
 
 def viewer_id(session_key: str, language: str) -> int | None:
@@ -235,13 +249,13 @@ def _cached_session(session_key: str) -> dict | None:
 
 
 def _fill(skeleton: Skeleton, member, m: Marks, csrf_secret: str, account: bytes,
-          gzip: bool = False) -> tuple[bytes, str, str | None]:
+          follow: bytes, gzip: bool = False) -> tuple[bytes, str, str | None]:
     """(body, CSP nonce, its content encoding: "gzip" when asked for and the skeleton's
     parts are deflated, else None)."""
     from django.middleware.csrf import _mask_cipher_secret  # the token Django's forms carry
 
     nonce = secrets.token_urlsafe(12)
-    filled = values(member, m, _mask_cipher_secret(csrf_secret), nonce, account)
+    filled = values(member, m, _mask_cipher_secret(csrf_secret), nonce, account, follow)
     if gzip:
         body = skeleton.fill_gzip(filled)
         if body is not None:

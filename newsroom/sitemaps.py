@@ -173,6 +173,7 @@ def news(request):
 # engine) read them.
 DISALLOW = (
     "/signin/", "/signout/", "/password-reset/", "/account/", "/replies/",
+    "/notifications/", "/follow/",
     "/members/", "/moderation/", "/insight/", "/admin/", "/api/", "/search/", "/comments/",
     "/articles/*/comments/", "/articles/*/thread/", "/articles/*/events/",
     "/editorial/",  # the editors' workspace

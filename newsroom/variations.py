@@ -10,7 +10,8 @@ A cached page (core.pagecache) is kept under (kind, article, page generation, va
   `variant()`. A difference shared by a class of readers is a part of the variant, added here.
 - **member slots** — what differs from one member to the next (`MEMBER_SLOTS`): the header's
   account links, the style block marking their own comments and votes, the CSRF token, their
-  id and votes for the script, the comment form's idempotency key. A per-member difference
+  id and votes for the script, the comment form's idempotency key, the follow button
+  (notify.follow: following this discussion or not). A per-member difference
   (an ignore list, what is new since their last visit) is one more slot here, with its value
   in newsroom.memberpage.values().
 
@@ -31,7 +32,7 @@ from core.params import is_digits
 from discussion.threads import ORDERS
 
 KINDS = ("page", "member", "api")
-MEMBER_SLOTS = ("account", "style", "token", "me", "votes", "idem")
+MEMBER_SLOTS = ("account", "style", "token", "me", "votes", "idem", "follow")
 
 
 def variant(query: bytes, allow_page: bool = True, language: str | None = None) -> str | None:

@@ -182,7 +182,8 @@ def article(request, slug):
         metrics.page_miss("member")
         if memberpage.shareable(request, member, marks, draft):
             pagecache.store("member", obj.pk, obj.slug, gen, variant, skeleton, response["Content-Type"])
-    response.content = skeleton.fill(memberpage.values(member, marks, get_token(request), request.csp_nonce))
+    response.content = skeleton.fill(memberpage.values(member, marks, get_token(request), request.csp_nonce,
+                                                       article_id=obj.pk))
     metrics.ARTICLE_RENDER.labels("member").observe(perf_counter() - started)
     return response
 

@@ -160,9 +160,10 @@ def test_a_request_marks_the_member_online(client, alice):
     assert alice.last_seen is not None
 
 
-def test_profile_and_replies(client, alice, bob, article, post):
-    mine = post(alice, article, "alice writes")
-    post(bob, article, "bob answers", parent=mine)
+def test_profile_and_replies(client, alice, bob, article, post, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the notification is a task after commit
+        mine = post(alice, article, "alice writes")
+        post(bob, article, "bob answers", parent=mine)
     page = client.get("/members/alice/").content.decode()
     assert "alice (Alice Liddell)" in page and "alice writes" in page and "Offline" in page
     client.force_login(alice)
@@ -170,9 +171,9 @@ def test_profile_and_replies(client, alice, bob, article, post):
     assert 'aria-label="1 unread"' in front
     replies = client.get("/replies/").content.decode()
     assert "bob answers" in replies
-    from accounts.replies import forget_unread
-
-    forget_unread(alice.pk)
+    # The header counts unread notifications (notify): read once marked read.
+    assert "bob answers" in client.get("/notifications/").content.decode()
+    client.post("/notifications/read/", {"all": "1"})
     assert 'aria-label="1 unread"' not in client.get("/").content.decode()
 
 

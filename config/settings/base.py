@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ops",
     "insight",
     "editorial",
+    "notify",
 ]
 
 MIDDLEWARE = [

@@ -16,7 +16,7 @@ from core.markup import render_comment
 from discussion import live as discussion_live
 from discussion import signals
 from discussion.actions.common import Status, count_public, lock_article
-from discussion.actions.posting import clean_body, describe_source, quotes_in
+from discussion.actions.posting import clean_body, describe_source, mention_lookup, quotes_in
 from discussion.models import Comment, Quote
 from newsroom import versions
 from newsroom.versions import Change
@@ -48,7 +48,7 @@ def do_edit(member: Member, comment: Comment, body: str, *, note: str | None = N
     with transaction.atomic():
         lock_article(comment.article_id)
         comment.body = body
-        comment.body_html = render_comment(body, describe_source(article))
+        comment.body_html = render_comment(body, describe_source(article), mention_lookup(body))
         comment.edited = timezone.now()
         if note is not None:
             comment.moderator_note = note[:MODERATOR_NOTE_MAX]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core import statements
 from core.errors import ActionError
-from core.markup import quote_sources, render_comment
+from core.markup import MentionLookup, mention_names, quote_sources, render_comment
 from core.text import strip_invisible
 from discussion import live as discussion_live
 from discussion import signals, sql
@@ -83,6 +83,27 @@ def describe_source(article: Article) -> Describe:
     return describe
 
 
+def mention_lookup(body: str) -> MentionLookup | None:
+    """Who the @mentions of `body` name, looked up in one query: active members, matched as
+    logins are (case, width); a missing one stays plain text."""
+    from django.urls import reverse
+
+    from accounts.models import Member
+    from core.text import fold
+
+    names = mention_names(body)
+    if not names:
+        return None
+    found = dict(Member.objects.filter(login_folded__in=[fold(n) for n in names], is_deleted=False,
+                                       is_active=True).values_list("login_folded", "login"))
+
+    def lookup(name: str) -> tuple[str, str] | None:
+        login = found.get(fold(name))
+        return (reverse("accounts:profile", args=[login]), login) if login else None
+
+    return lookup
+
+
 def quotes_in(article: Article, body: str) -> list[tuple[Comment | None, str, str]]:
     out: list[tuple[Comment | None, str, str]] = []
     refs = quote_sources(body)
@@ -143,7 +164,7 @@ def check_post(member: Member | AnonymousUser, article: Article, body: str,
         # Under a comment readers do not see yet, a reply waits with it: shown now, it would
         # be public (and could quote the held text) while the thread above it is not.
         status = Status.HELD
-    html = render_comment(body, describe_source(article))
+    html = render_comment(body, describe_source(article), mention_lookup(body))
     return Draft(body, html, parent, status, quotes_in(article, body))
 
 
@@ -151,7 +172,7 @@ def check_import(article: Article, body: str, parent: Comment | None, status: st
     """A comment from an import: the text is checked and rendered like any other, but the
     rules for live members (sign-in, closed discussions, limits) do not apply."""
     body = clean_body(body)
-    html = render_comment(body, describe_source(article))
+    html = render_comment(body, describe_source(article), mention_lookup(body))
     return Draft(body, html, parent, status, quotes_in(article, body))
 
 

@@ -247,7 +247,11 @@
     "comment.remove": function (ev) { fromStream("comment.remove", ev, function () { showGone(ev.comment, ev.html); }); },
     "comment.vote": function (ev) { fromStream("comment.vote", ev, function () { setCounts(ev.comment, ev.plus, ev.minus); }); },
     "presence": function (ev) { setPresence(ev.member, ev.online ? ev.until : 0); },
-    "resync": function () { resync(); }
+    "resync": function () { resync(); },
+    /* notify/notify.js asks for the count: the event names members, never their counts */
+    "notify.unread": function (ev) {
+      if (me && ev.members.indexOf(parseInt(me, 10)) >= 0) window.dispatchEvent(new CustomEvent("veche:notify"));
+    }
   };
   function resync() {
     var order = new URLSearchParams(location.search).get("order") || "oldest";

@@ -1,0 +1,130 @@
+"""The e-mails: built in the member's language, as plain text and HTML, with a one-click
+unsubscribe (RFC 8058) and nothing a member wrote in any header."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import Member
+from core.text import collapse_space
+from notify import kinds, links
+from notify.models import Notification
+
+EXCERPT = 300  # characters of a comment's text an e-mail quotes
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
+
+
+def language_of(member) -> str:
+    """The member's language: `Member.language` once the localisation adds it, else the site's.
+    The one place e-mails ask it."""
+    return getattr(member, "language", "") or settings.LANGUAGE_CODE
+
+
+def one_line(value: str) -> str:
+    """A value fit for a header: no line break nor other control character can end it and
+    start another header."""
+    return collapse_space(_CONTROL.sub(" ", str(value)))
+
+
+
+
+def decision_words(decision: str) -> str:
+    return {
+        "approve": _("the comment was approved"),
+        "hide": _("the comment was removed"),
+        "delete": _("the comment was deleted"),
+        "restore": _("the comment was restored"),
+        "edit": _("the comment was edited by a moderator"),
+        "kept": _("the comment stays"),
+    }.get(decision, _("a decision was taken"))
+
+
+@dataclass
+class Item:
+    line: str
+    title: str
+    url: str
+    excerpt: str
+
+
+def items_of(notifications: list[Notification]) -> list[Item]:
+    """What an e-mail (or the page) says of each notification, in the active language. A
+    comment's text only while the comment is public (it may have been removed since)."""
+    out = []
+    for n in notifications:
+        kind = kinds.KINDS[n.kind]
+        comment = n.comment
+        actor = n.actor.display_name if n.actor is not None else _("A member")
+        line = str(kind.line) % {"actor": actor, "decision": decision_words(n.decision)}
+        public = comment.status == comment.Status.VISIBLE and comment.article.is_visible()
+        excerpt = ""
+        if kind.shows_text and public:
+            text = collapse_space(comment.body)
+            excerpt = text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
+        url = links.absolute(comment.get_absolute_url() if public else comment.article.get_absolute_url())
+        out.append(Item(line, comment.article.title, url, excerpt))
+    return out
+
+
+def _send_from() -> str:
+    return one_line(settings.DEFAULT_FROM_EMAIL)
+
+
+def notifications_message(member: Member, address: str, notifications: list[Notification],
+                          digest: bool) -> EmailMultiAlternatives:
+    with translation.override(language_of(member)):
+        items = items_of(notifications)
+        site = one_line(settings.VECHE_SITE_NAME)
+        if digest:
+            subject = ngettext("%(site)s: your daily digest, %(n)d notification",
+                               "%(site)s: your daily digest, %(n)d notifications", len(items))
+        else:
+            subject = ngettext("%(site)s: %(n)d new notification", "%(site)s: %(n)d new notifications", len(items))
+        subject = subject % {"site": site, "n": len(items)}
+        unsubscribe = links.unsubscribe_url(member.pk)
+        follows = sorted({n.comment.article_id for n in notifications if n.kind == "followed"})
+        context = {
+            "member": member, "items": items, "digest": digest, "site": site,
+            "unsubscribe_url": unsubscribe,
+            "settings_url": links.absolute(reverse("accounts:settings")) + "#notifications",
+            "notifications_url": links.absolute(reverse("notify:page")),
+            "unfollow": [(titles, links.unfollow_url(member.pk, a)) for a, titles in _titles(notifications, follows)],
+        }
+        text = render_to_string("notify/email/notifications.txt", context)
+        html = render_to_string("notify/email/notifications.html", context)
+    return _message(subject, text, html, address, unsubscribe)
+
+
+def _titles(notifications: list[Notification], article_ids: list[int]) -> list[tuple[int, str]]:
+    by_id = {n.comment.article_id: n.comment.article.title for n in notifications}
+    return [(a, by_id[a]) for a in article_ids]
+
+
+def confirmation_message(member: Member, address: str) -> EmailMultiAlternatives:
+    with translation.override(language_of(member)):
+        site = one_line(settings.VECHE_SITE_NAME)
+        subject = _("%(site)s: confirm your e-mail address") % {"site": site}
+        context = {"member": member, "site": site, "confirm_url": links.confirm_url(member.pk, address),
+                   "days": links.CONFIRM_MAX_AGE.days}
+        text = render_to_string("notify/email/confirm.txt", context)
+        html = render_to_string("notify/email/confirm.html", context)
+    return _message(subject, text, html, address, None)
+
+
+def _message(subject: str, text: str, html: str, address: str, unsubscribe: str | None) -> EmailMultiAlternatives:
+    headers = {"Auto-Submitted": "auto-generated"}
+    if unsubscribe:
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(one_line(subject), text, _send_from(), [one_line(address)], headers=headers)
+    message.attach_alternative(html, "text/html")
+    return message

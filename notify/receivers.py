@@ -1,0 +1,65 @@
+"""What notifications hear: comments written (discussion.signals), moderators' decisions
+(moderation.signals), members created or given a new address. Each receiver runs inside the
+writer's transaction and only enqueues a task for after its commit."""
+
+import uuid
+
+from django.db.models.signals import post_save
+
+from core.tasks import enqueue_on_commit
+
+
+def comment_written(sender, comment, what, old_status, **kwargs) -> None:
+    from discussion.signals import EDITED, POSTED, STATUS
+    from notify import tasks
+
+    visible = comment.status == comment.Status.VISIBLE
+    if what == POSTED or (what == EDITED and visible) or (what == STATUS and visible and old_status != "visible"):
+        enqueue_on_commit(tasks.fan_out, comment.pk, what)
+
+
+def decided(sender, comment, action, moderator_id=None, entry_id=None, **kwargs) -> None:
+    """A moderator's decision on a comment: its author is told (not of an approval of a
+    comment that was never held: nothing changed for them)."""
+    from notify import tasks
+
+    if comment.author_id:
+        enqueue_on_commit(tasks.decided, comment.pk, [comment.author_id], "moderated", action,
+                          str(entry_id or ""), moderator_id)
+
+
+def reports_resolved(sender, comment, reporter_ids, decision, moderator_id=None, **kwargs) -> None:
+    from notify import tasks
+
+    if reporter_ids:
+        enqueue_on_commit(tasks.decided, comment.pk, list(reporter_ids), "report", decision, "", moderator_id)
+
+
+def member_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
+    """A new member, or a new address: confirm it before anything is sent to it."""
+    if not instance.email or instance.is_imported:
+        return
+    if not created and update_fields is not None and "email" not in update_fields:
+        return  # (a login stamp, a password)
+    from notify.models import Preferences
+
+    prefs = Preferences.objects.filter(member_id=instance.pk).first()
+    if prefs is not None and instance.email in (prefs.confirmed_email, prefs.confirmation_sent_to):
+        return
+    Preferences.objects.update_or_create(member_id=instance.pk, defaults={"confirmation_sent_to": instance.email})
+    from notify import tasks
+
+    enqueue_on_commit(tasks.send_confirmation, instance.pk, instance.email, uuid.uuid4().hex[:12])
+
+
+def connect() -> None:
+    from django.contrib.auth import get_user_model
+
+    from discussion.signals import comment_written as written
+    from moderation.signals import decided as decided_signal
+    from moderation.signals import reports_resolved as resolved_signal
+
+    written.connect(comment_written, dispatch_uid="notify.comment_written")
+    decided_signal.connect(decided, dispatch_uid="notify.decided")
+    resolved_signal.connect(reports_resolved, dispatch_uid="notify.reports_resolved")
+    post_save.connect(member_saved, sender=get_user_model(), dispatch_uid="notify.member_saved")

@@ -1,0 +1,141 @@
+"""Who is told of what: the notifications a comment or a moderator's decision brings.
+Called by notify.tasks (after the writer's commit); idempotent through the unique constraint."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import unquote
+
+from django.db import IntegrityError, connections, router, transaction
+from django.urls import Resolver404, resolve
+
+from accounts.models import Member
+from discussion.models import Comment, Quote
+from notify import kinds, sql
+from notify.models import Follow, Notification, Preferences
+from notify.rules import may_notify
+
+MENTIONS_NOTIFIED = 5  # at most this many members are told of one comment's mentions
+BATCH = 2000  # rows written per statement when many followers are told at once
+
+
+# --- who is told of a comment ------------------------------------------------------------
+
+_MENTION_A = re.compile(r'<a\b[^>]*\bclass="mention"[^>]*>')
+_HREF = re.compile(r'\bhref="([^"]+)"')
+
+
+def mentioned_logins(comment: Comment) -> list[str]:
+    """The logins the comment's rendered mentions link to, in order, distinct."""
+    out: dict[str, None] = {}
+    for tag in _MENTION_A.findall(comment.body_html):
+        href = _HREF.search(tag)
+        if href is None:
+            continue
+        try:
+            match = resolve(unquote(href.group(1).replace("&amp;", "&")))
+        except Resolver404:
+            continue
+        if match.url_name == "profile" and "login" in match.kwargs:
+            out.setdefault(match.kwargs["login"], None)
+    return list(out)
+
+
+def recipients_of(comment: Comment, with_followers: bool = True) -> dict[int, str]:
+    """member id → the kind they are told of `comment` by (the first that applies, in the
+    order of kinds.KINDS): a reply, a quote, a mention, a followed discussion."""
+    found: dict[int, str] = {}
+
+    def add(ids: Iterable[int], kind: str) -> None:
+        for member_id in ids:
+            if member_id and member_id not in found:
+                found[member_id] = kind
+
+    if comment.parent_id:
+        add(Comment.objects.filter(pk=comment.parent_id).values_list("author_id", flat=True), "reply")
+    add(Quote.objects.filter(comment=comment, source_comment__isnull=False)
+        .values_list("source_comment__author_id", flat=True), "quote")
+    logins = mentioned_logins(comment)[:MENTIONS_NOTIFIED]
+    if logins:
+        add(Member.objects.filter(login__in=logins).values_list("id", flat=True), "mention")
+    if with_followers:
+        add(Follow.objects.filter(article_id=comment.article_id, member__is_active=True, member__is_deleted=False)
+            .values_list("member_id", flat=True), "followed")
+    return found
+
+
+def tell_of_comment(comment_id: int, with_followers: bool = True) -> list[int]:
+    """Write the notifications a public comment brings (idempotent: the unique constraint
+    turns a second run into nothing). Returns the ids of the members newly told.
+    A comment nobody may read (held, removed, on an unpublished article) tells nobody: it is
+    told of when a moderator approves it."""
+    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+    if comment is None or comment.status != Comment.Status.VISIBLE or not comment.article.is_visible():
+        return []
+    wanted = recipients_of(comment, with_followers)
+    # Followers are read active only; the few others (the parent's author, those quoted or
+    # mentioned) are checked here.
+    direct = [m for m, kind in wanted.items() if kind != "followed"]
+    gone = set(direct) - set(Member.objects.filter(pk__in=direct, is_active=True, is_deleted=False)
+                             .values_list("id", flat=True))
+    before = set(Notification.objects.filter(comment_id=comment.pk, kind__in=["reply", "quote", "mention",
+                                                                                "followed"])
+                 .values_list("recipient_id", flat=True))
+    created = connections[router.db_for_write(Notification)].ops.adapt_datetimefield_value(comment.created)
+    rows = [(member_id, kind, comment.pk, comment.author_id, created) for member_id, kind in wanted.items()
+            if member_id not in gone and member_id not in before and may_notify(comment.author_id, member_id)]
+    with transaction.atomic(using=router.db_for_write(Notification)), \
+            connections[router.db_for_write(Notification)].cursor() as cursor:
+        for i in range(0, len(rows), BATCH):
+            cursor.executemany(sql.INSERT, rows[i:i + BATCH])
+    told = [r[0] for r in rows]
+    after_telling(told)
+    return told
+
+
+def tell_of_decision(comment_id: int, member_ids: Iterable[int], kind: str, decision: str, key: str = "",
+                     actor_id: int | None = None) -> list[int]:
+    """A moderator's decision on a member's comment ("moderated") or on their report ("report")."""
+    told = []
+    for member_id in member_ids:
+        if actor_id is not None and not may_notify(actor_id, member_id):
+            continue
+        try:
+            with transaction.atomic():
+                Notification.objects.create(recipient_id=member_id, kind=kind, comment_id=comment_id,
+                                            key=key, decision=decision, actor_id=actor_id)
+        except IntegrityError:
+            continue  # told already (a duplicated task)
+        told.append(member_id)
+    after_telling(told)
+    return told
+
+
+def after_telling(member_ids: list[int]) -> None:
+    """Header counts forgotten, open pages told (after commit). The caller (a task) enqueues
+    the e-mails due: notify.tasks.mail_told."""
+    if not member_ids:
+        return
+    from notify import live, unread
+
+    unread.forget(member_ids)
+    live.unread_changed(member_ids)
+
+
+def confirmed_for_now(member_ids: list[int]) -> list[int]:
+    """Of these members, those with a confirmed address and a kind they want at once (those
+    without preferences have no confirmed address, so get nothing but the confirmation)."""
+    out = []
+    for i in range(0, len(member_ids), BATCH):
+        for prefs in Preferences.objects.filter(member_id__in=member_ids[i:i + BATCH]).exclude(confirmed_email=""):
+            if any(prefs.delivery(k) == kinds.NOW for k in kinds.KINDS):
+                out.append(prefs.member_id)
+    return out
+
+
+def follow_when_commenting(comment: Comment) -> None:
+    """Commenting follows the discussion, unless the member turned that off."""
+    prefs = Preferences.objects.filter(member_id=comment.author_id).only("follow_when_commenting").first()
+    if prefs is None or prefs.follow_when_commenting:
+        Follow.objects.get_or_create(member_id=comment.author_id, article_id=comment.article_id)
