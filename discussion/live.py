@@ -168,7 +168,10 @@ def _filled(html: str, author_id: int) -> str:
 
 
 def _public_html(node: threads.Node) -> str:
-    return _filled(render.render_comment(node) + "</li>", node.comment.author_id)
+    from discussion import decor  # an edit or a removal keeps a pick's mark and the badges
+
+    shown = decor.for_article(node.comment.article)
+    return _filled(render.render_comment(node, decor=shown) + "</li>", node.comment.author_id)
 
 
 class LazyEvent(dict):

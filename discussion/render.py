@@ -20,6 +20,7 @@ from django.utils.translation import get_language, gettext
 from core import slots
 from core.display import Clock, avatar_hue, clock, initials
 from core.memo import Memo
+from discussion.decor import NONE, Decor
 from discussion.models import Comment
 from discussion.threads import CommentRow, Node
 
@@ -74,8 +75,28 @@ _GONE = {Comment.Status.DELETED: "Comment deleted by its author.", Comment.Statu
 _REMOVED = Comment.Status.REMOVED
 
 
+BADGES = ("author", "staff", "moderator")
+
+
+def badge_words() -> dict[str, tuple[str, str]]:
+    """Each badge's label and its explanation (its title; /rules/ says the same)."""
+    return {
+        "author": (gettext("Author"), gettext("The author of this article")),
+        "staff": (gettext("Staff"), gettext("A member of the editorial staff, speaking for the publication")),
+        "moderator": (gettext("Moderator"), gettext("A moderator of the discussion")),
+    }
+
+
+def _badges(kinds: tuple[str, ...]) -> str:
+    if not kinds:
+        return ""
+    words = badge_words()
+    return "".join(f' <span class="badge b-{k}" title="{escape(words[k][1])}">{escape(words[k][0])}</span>'
+                   for k in kinds)
+
+
 def render_comment(node: Node, *, held: bool = False, private: bool = False, authors: dict | None = None,
-                   times: Clock | None = None) -> str:
+                   times: Clock | None = None, decor: Decor = NONE) -> str:
     """One comment as an open <li> (its replies, if any, follow before the closing tag).
     `private`: the markup goes to the comment's author alone, so it carries what moderators
     said to them (a removal's reason, an edit's note); markup for every reader says only that
@@ -112,16 +133,28 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
         note = f": {escape(c.moderator_note)}" if private else ""
         edited = f' <span class="edited mod-note">edited by a moderator{note}</span>'
     held_mark = ' <strong class="held-mark">awaiting moderation</strong>' if held else ""
+    picked = c.pk in decor.picked
+    pick_mark = (f' <strong class="pick-mark" title="{escape(gettext("Chosen by the editors"))}">'
+                 f'{escape(gettext("Editors’ pick"))}</strong>') if picked else ""
+    badges = _badges(decor.badges.get(c.author_id, ()))
+    # The line an ignoring member sees instead (newsroom.memberpage shows it for the authors they
+    # ignore, by a style rule; hidden for everyone else). "show" targets the comment, which a
+    # rule on :target then shows: no script needed.
+    # A deleted account has no address left (and nothing more to say): nothing to ignore.
+    ignore = "" if c.author.is_deleted else (f'<a class="act ignore" href="/members/{urlquote(c.author.login)}/ignore/">'
+                                             f'{escape(gettext("Ignore"))}</a>')
+    ignored_line = (f'<p class="ign">{escape(gettext("Comment by a member you ignore"))} — '
+                    f'<a href="#c{cid}">{escape(gettext("show"))}</a></p>')
     # The vote buttons belong to the thread's one vote form (form="vote-form"), each posting
     # to its comment's address: one CSRF token per page instead of one per comment.
     return (
-        f'<li id="c{cid}" class="comment{" held" if held else ""}" data-id="{cid}" '
-        f'data-author="{c.author_id}" data-depth="{node.depth}">'
+        f'<li id="c{cid}" class="comment{" held" if held else ""}{" picked" if picked else ""}" data-id="{cid}" '
+        f'data-author="{c.author_id}" data-depth="{node.depth}">{ignored_line}'
         f'<article class="c" aria-labelledby="h{cid}">'
         f'<header class="c-head" id="h{cid}">{avatar}'
-        f'<span class="c-who"><span class="num">{node.index}.</span> {who}</span>'
+        f'<span class="c-who"><span class="num">{node.index}.</span> {who}{badges}</span>'
         f'<span class="c-meta">{byline} <a class="time" href="#c{cid}"><time datetime="{iso}">{human}</time></a>'
-        f'{edited}{held_mark}{head_extra}</span></header>'
+        f'{edited}{held_mark}{pick_mark}{head_extra}</span></header>'
         f'<div class="c-text" dir="auto">{c.body_html}</div>'
         f'<footer class="c-actions">'
         f'<a class="act" href="/comments/{cid}/reply/" data-act="reply">Reply</a>'
@@ -134,6 +167,8 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
         f'<a class="act report" href="/comments/{cid}/report/">Report</a>'
         f'<a class="act own-edit" href="/comments/{cid}/edit/" data-act="edit">Edit</a>'
         f'<a class="act own-only" href="/comments/{cid}/delete/" data-act="delete">Delete</a>'
+        f'{ignore}'
+        f'<a class="act staff-act" href="/comments/{cid}/pick/">{escape(gettext("Pick"))}</a>'
         f'</footer></article>'
     )
 
@@ -142,7 +177,7 @@ VOTE_FORM = ('<form id="vote-form" class="vote-form" method="post" action="">'
              f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN_SLOT}"></form>')
 
 
-def fragment_key(node: Node, held: bool, private: bool = False) -> tuple:
+def fragment_key(node: Node, held: bool, private: bool = False, decor: Decor = NONE) -> tuple:
     """Everything a comment's markup depends on (its row, its author, its place in the tree,
     whether it is drawn for its author alone): a changed comment simply misses the fragments
     memo, and nothing has to be invalidated."""
@@ -153,7 +188,7 @@ def fragment_key(node: Node, held: bool, private: bool = False) -> tuple:
     # keeping the text itself in every key would double what the memo holds.
     return (c.pk, c.status, c.plus, c.minus, stamp, c.moderator_note, c.moderation_reason,
             hash(c.body_html), a.login, a.real_name, a.is_deleted, node.index, node.depth, reply_to, held,
-            private)
+            private, decor.key(c.pk, c.author_id))
 
 
 # Rendered comments: a discussion that changed (a new comment, a vote) is re-rendered from the
@@ -162,13 +197,13 @@ fragments: Memo[bytes] = Memo("fragments", items=20_000)
 
 
 def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset(),
-                  private_ids: frozenset[int] = frozenset()) -> str:
+                  private_ids: frozenset[int] = frozenset(), decor: Decor = NONE) -> str:
     """The whole discussion as nested ordered lists, depth capped at MAX_INDENT."""
-    return render_thread_bytes(nodes, held_ids, private_ids).decode()
+    return render_thread_bytes(nodes, held_ids, private_ids, decor).decode()
 
 
 def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(),
-                        private_ids: frozenset[int] = frozenset()) -> bytes:
+                        private_ids: frozenset[int] = frozenset(), decor: Decor = NONE) -> bytes:
     """render_thread as UTF-8, the form pages are sent in: kept fragments are bytes already,
     so a re-render encodes only the comments that changed. `held_ids` and `private_ids` name
     the viewer's own comments shown as held and with what moderators told them (see
@@ -193,10 +228,11 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
             out.append(b"</li>")
         pk = node.comment.pk
         held, private = pk in held_ids, pk in private_ids
-        key = fragment_key(node, held, private)
+        key = fragment_key(node, held, private, decor)
         hit = kept.get(key)
         if hit is None:
-            html = render_comment(node, held=held, private=private, authors=authors, times=times).encode()
+            html = render_comment(node, held=held, private=private, authors=authors, times=times,
+                                  decor=decor).encode()
             fragments.put(key, html)
             out.append(html)
         else:

@@ -60,9 +60,20 @@ def account_links(member) -> bytes:
     return _account(member, unread_count(member), can_moderate(member))
 
 
-def values(member, m: Marks, token: str, nonce: str, account: bytes | None = None) -> dict[str, bytes]:
-    """The slots of one member's page."""
-    rules = m.style
+def member_style(member) -> str:
+    """The member's own rules besides their marks on the article: the curation links their
+    role allows and the collapsed comments of the members they ignore (curation.ignoring)."""
+    from accounts.roles import can_moderate
+    from curation import ignoring
+
+    return ignoring.style(member.pk, ignoring.ignored_ids(member.pk), can_moderate(member))
+
+
+def values(member, m: Marks, token: str, nonce: str, account: bytes | None = None,
+           extra: str | None = None) -> dict[str, bytes]:
+    """The slots of one member's page. `extra`: member_style(member), when known."""
+    extra = member_style(member) if extra is None else extra
+    rules = "\n".join(r for r in (m.style, extra) if r)
     account = account_links(member) if account is None else account
     return {
         "account": account.replace(MARKERS["token"].encode(), token.encode()),
@@ -108,6 +119,12 @@ MEMO_SECONDS = 5  # a member seen this recently is served from memory (see perso
 
 _viewers: Memo[tuple] = Memo("viewers", items=10_000, ttl=MEMO_SECONDS)  # session key → (member, auth hash, account links)
 _marks: Memo = Memo("member-marks", items=50_000, ttl=MEMO_SECONDS)  # (member, article, generation) → Marks
+_styles: Memo[str] = Memo("member-styles", items=50_000, ttl=MEMO_SECONDS)  # member → member_style
+
+
+def forget_member(member_id: int) -> None:
+    """The member's own rules changed (their ignore list): this process reads them again."""
+    _styles.pop(member_id)
 
 
 
@@ -136,9 +153,11 @@ def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secr
             return None
         presence.touch(member)
         account = account_links(member)
+        extra = member_style(member)
         _viewers.put(session_key, (member, session.get(auth.HASH_SESSION_KEY), account))
         _marks.put((member.pk, article_id, skeleton.generation), m)
-        return _fill(skeleton, member, m, csrf_secret, account)
+        _styles.put(member.pk, extra)
+        return _fill(skeleton, member, m, csrf_secret, account, extra)
     finally:
         close_old_connections()
 
@@ -159,13 +178,14 @@ def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: st
         return None
     member, auth_hash, account = viewer
     m = _marks.get((member.pk, article_id, skeleton.generation))
-    if m is None:
+    extra = _styles.get(member.pk)
+    if m is None or extra is None:
         return None
     data = _cached_session(session_key)
     if (not data or data.get(SESSION_KEY) != str(member.pk) or data.get(HASH_SESSION_KEY) != auth_hash
             or "_messages" in data or "comment_draft" in data):
         return None
-    return _fill(skeleton, member, m, csrf_secret, account)
+    return _fill(skeleton, member, m, csrf_secret, account, extra)
 
 
 def viewer_id(session_key: str) -> int | None:
@@ -189,8 +209,9 @@ def _cached_session(session_key: str) -> dict | None:
         return None
 
 
-def _fill(skeleton: Skeleton, member, m: Marks, csrf_secret: str, account: bytes) -> tuple[bytes, str]:
+def _fill(skeleton: Skeleton, member, m: Marks, csrf_secret: str, account: bytes,
+          extra: str) -> tuple[bytes, str]:
     from django.middleware.csrf import _mask_cipher_secret  # the token Django's forms carry
 
     nonce = secrets.token_urlsafe(12)
-    return skeleton.fill(values(member, m, _mask_cipher_secret(csrf_secret), nonce, account)), nonce
+    return skeleton.fill(values(member, m, _mask_cipher_secret(csrf_secret), nonce, account, extra)), nonce

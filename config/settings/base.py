@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "newsroom",
     "discussion",
     "moderation",
+    "curation",
     "live",
     "imports",
     "ops",

@@ -1,0 +1,64 @@
+"""Editors' picks, an editor's pinned note, and members' ignore lists."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Pick(models.Model):
+    """A comment the editors chose: marked "Editors' pick" and listed above the discussion.
+    One row per picked comment; unpicking deletes it (the moderation log keeps the history)."""
+
+    comment = models.OneToOneField("discussion.Comment", on_delete=models.CASCADE, related_name="pick")
+    article = models.ForeignKey("newsroom.Article", on_delete=models.CASCADE, related_name="+")
+    picked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "id"]
+        indexes = [models.Index(fields=["article", "created"])]
+        verbose_name = _("editors’ pick")
+        verbose_name_plural = _("editors’ picks")
+
+    def __str__(self):
+        return f"Pick of comment {self.comment_id}"
+
+
+class Pin(models.Model):
+    """An editor's own note pinned to the top of a discussion: one per article."""
+
+    article = models.OneToOneField("newsroom.Article", on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey("discussion.Comment", on_delete=models.CASCADE, related_name="+")
+    pinned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pinned note")
+        verbose_name_plural = _("pinned notes")
+
+    def __str__(self):
+        return f"Pin of comment {self.comment_id}"
+
+
+class Ignore(models.Model):
+    """`member` does not want to read `ignored`: their comments collapse to one line for
+    `member` (newsroom.memberpage) and they notify `member` of nothing (is_ignoring)."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ignored = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "ignored"], name="curation_ignore_once"),
+            models.CheckConstraint(condition=~models.Q(member=models.F("ignored")), name="curation_ignore_not_self"),
+        ]
+        verbose_name = _("ignored member")
+        verbose_name_plural = _("ignored members")
+
+    def __str__(self):
+        return f"{self.member_id} ignores {self.ignored_id}"
