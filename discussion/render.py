@@ -128,10 +128,15 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
         if bits is None:
             bits = authors[c.author_id] = _author_bits(c.author)
     avatar, who, byline = bits
-    edited = ' <span class="edited">edited</span>' if c.edited else ""
+    edited = ""
+    when = ""
+    if c.edited:
+        e_iso, e_human = (times or clock()).format(c.edited)
+        when = f' <time datetime="{e_iso}">{e_human}</time>'
+        edited = f' <span class="edited">edited{when}</span>'
     if c.moderator_note:
         note = f": {escape(c.moderator_note)}" if private else ""
-        edited = f' <span class="edited mod-note">edited by a moderator{note}</span>'
+        edited = f' <span class="edited mod-note">edited by a moderator{note}{when}</span>'
     held_mark = ' <strong class="held-mark">awaiting moderation</strong>' if held else ""
     picked = c.pk in decor.picked
     pick_mark = (f' <strong class="pick-mark" title="{escape(gettext("Chosen by the editors"))}">'
@@ -140,6 +145,8 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
     # The line an ignoring member sees instead (newsroom.memberpage shows it for the authors they
     # ignore, by a style rule; hidden for everyone else). "show" targets the comment, which a
     # rule on :target then shows: no script needed.
+    history = (f'<a class="act staff-act" href="/moderation/comments/{cid}/history/">{escape(gettext("History"))}</a>'
+               if c.edited else "")
     # A deleted account has no address left (and nothing more to say): nothing to ignore.
     ignore = "" if c.author.is_deleted else (f'<a class="act ignore" href="/members/{urlquote(c.author.login)}/ignore/">'
                                              f'{escape(gettext("Ignore"))}</a>')
@@ -169,6 +176,7 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
         f'<a class="act own-only" href="/comments/{cid}/delete/" data-act="delete">Delete</a>'
         f'{ignore}'
         f'<a class="act staff-act" href="/comments/{cid}/pick/">{escape(gettext("Pick"))}</a>'
+        f'{history}'
         f'</footer></article>'
     )
 

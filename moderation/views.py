@@ -201,6 +201,25 @@ def log(request):
     return render(request, "moderation/log.html", {"page_obj": page, "entries": page.object_list})
 
 
+@moderator_required
+def history(request, pk):
+    """A comment's versions, oldest first, each with its difference from the next (difflib):
+    what its author first wrote stays readable after their edits and a moderator's."""
+    import difflib
+
+    from discussion.models import CommentRevision
+
+    comment = get_object_or_404(Comment.objects.select_related("article", "author"), pk=pk)
+    revisions = list(CommentRevision.objects.filter(comment=comment).select_related("replaced_by"))
+    texts = [r.body for r in revisions] + [comment.body]
+    versions = []
+    for i, rev in enumerate(revisions):
+        diff = list(difflib.unified_diff(texts[i].splitlines(), texts[i + 1].splitlines(),
+                                         _("before"), _("after"), lineterm="", n=2))
+        versions.append({"revision": rev, "diff": [(line[:1], line) for line in diff[2:]]})
+    return render(request, "moderation/history.html", {"comment": comment, "versions": versions})
+
+
 def rules(request):
     from django.conf import settings
 
