@@ -14,7 +14,7 @@ from core import params
 from core.errors import ActionError
 from core.http import json_error, safe_next, sign_in_first, wants_json
 from discussion.models import Comment
-from moderation import actions
+from moderation import actions, policy
 from moderation.guard import moderator_required
 from moderation.models import Ban, BrigadeCase, LogEntry, Reason, Report
 
@@ -51,8 +51,8 @@ QUEUE_SHOWN = 200  # items the queue page lists, most urgent first; the rest wai
 def _queue_items() -> tuple[list[Comment], int, int, int]:
     """(comments, how many have open reports, how many are held, how many wait in all — a
     held comment may be reported too): comments with open reports,
-    most urgent first — reports weighted by the reporters' standing (a reporter with a
-    positive rating counts double) — then held ones, oldest first.
+    most urgent first — reports weighted by the reporters' standing (policy.report_weight)
+    — then held ones, oldest first.
 
     Found from the open reports (their partial index) and the held comments
     (their partial index), never by walking the comments: a comment never reported, or whose
@@ -61,8 +61,7 @@ def _queue_items() -> tuple[list[Comment], int, int, int]:
     for r in Report.objects.filter(resolved=None).select_related("reporter").order_by("id"):
         reports.setdefault(r.comment_id, []).append(r)
     held = list(Comment.objects.filter(status=Comment.Status.HELD).values_list("id", flat=True))
-    weight = {cid: len(rs) * 2 + (len(rs) if sum(r.reporter.rating for r in rs) > 0 else 0)
-              for cid, rs in reports.items()}
+    weight = {cid: sum(policy.report_weight(r.reporter) for r in rs) for cid, rs in reports.items()}
     for cid in held:
         weight.setdefault(cid, 1)
     shown = sorted(weight, key=lambda cid: (-weight[cid], cid))[:QUEUE_SHOWN]
