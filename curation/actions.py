@@ -9,6 +9,8 @@ page alone (newsroom.memberpage), never the shared one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -26,15 +28,18 @@ from newsroom.versions import Change
 
 __all__ = ["ignore", "ignored_ids", "is_ignoring", "pick", "pin", "unignore", "unpick", "unpin"]
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
 IGNORE_MAX = 1000  # members one may ignore: a list to manage, not a wall
 
 
-def can_pick(member) -> bool:
+def can_pick(member: Any) -> bool:
     """Editors and moderators (editors hold the moderator's permission too: accounts roles)."""
     return can_moderate(member)
 
 
-def can_pin(member) -> bool:
+def can_pin(member: Any) -> bool:
     return (member is not None and member.is_authenticated
             and member.has_perm("newsroom.change_article") and can_moderate(member))
 
@@ -44,7 +49,7 @@ def _changed(comment: Comment) -> None:
     publish_on_commit({"type": "resync", "article": comment.article_id})
 
 
-def check_pick(member, comment: Comment) -> None:
+def check_pick(member: Member | AnonymousUser, comment: Comment) -> None:
     if not member.is_authenticated:
         raise ActionError(_("Sign in to pick comments."), status=401, code="signin")
     if not can_pick(member):
@@ -53,7 +58,7 @@ def check_pick(member, comment: Comment) -> None:
         raise ActionError(_("Only a comment every reader can see can be picked."), status=409, code="not_visible")
 
 
-def pick(member, comment: Comment, note: str = "") -> Pick:
+def pick(member: Member | AnonymousUser, comment: Comment, note: str = "") -> Pick:
     """Mark the comment "Editors' pick" and list it above the discussion; its author is told
     (the comment_picked signal)."""
     from moderation.actions import log
@@ -63,14 +68,14 @@ def pick(member, comment: Comment, note: str = "") -> Pick:
         lock_article(comment.article_id)
         if Pick.objects.filter(comment=comment).exists():
             raise ActionError(_("This comment is already picked."), status=409, code="already_picked")
-        p = Pick.objects.create(comment=comment, article_id=comment.article_id, picked_by=member)
+        p: Pick = Pick.objects.create(comment=comment, article_id=comment.article_id, picked_by=member)
         log(member, "pick", comment=comment, member=comment.author, note=note)
         _changed(comment)
         comment_picked.send(Pick, comment=comment, picked_by=member)
     return p
 
 
-def unpick(member, comment: Comment, note: str = "") -> None:
+def unpick(member: Member | AnonymousUser, comment: Comment, note: str = "") -> None:
     from moderation.actions import log
 
     if not member.is_authenticated or not can_pick(member):
@@ -83,7 +88,7 @@ def unpick(member, comment: Comment, note: str = "") -> None:
         _changed(comment)
 
 
-def check_pin(member, comment: Comment) -> None:
+def check_pin(member: Member | AnonymousUser, comment: Comment) -> None:
     if not member.is_authenticated:
         raise ActionError(_("Sign in to pin a note."), status=401, code="signin")
     if not can_pin(member):
@@ -94,7 +99,7 @@ def check_pin(member, comment: Comment) -> None:
         raise ActionError(_("Only a comment every reader can see can be pinned."), status=409, code="not_visible")
 
 
-def pin(member, comment: Comment, note: str = "") -> Pin:
+def pin(member: Member | AnonymousUser, comment: Comment, note: str = "") -> Pin:
     """Pin the editor's own comment to the top of its discussion, in place of any pinned before."""
     from moderation.actions import log
 
@@ -102,13 +107,13 @@ def pin(member, comment: Comment, note: str = "") -> Pin:
     with transaction.atomic():
         lock_article(comment.article_id)
         Pin.objects.filter(article_id=comment.article_id).delete()
-        p = Pin.objects.create(article_id=comment.article_id, comment=comment, pinned_by=member)
+        p: Pin = Pin.objects.create(article_id=comment.article_id, comment=comment, pinned_by=member)
         log(member, "pin", comment=comment, member=comment.author, note=note)
         _changed(comment)
     return p
 
 
-def unpin(member, comment: Comment, note: str = "") -> None:
+def unpin(member: Member | AnonymousUser, comment: Comment, note: str = "") -> None:
     from moderation.actions import log
 
     if not member.is_authenticated or not can_pin(member):
@@ -123,7 +128,7 @@ def unpin(member, comment: Comment, note: str = "") -> None:
 
 # --- the ignore list ---------------------------------------------------------------------------
 
-def ignore(member, target: Member) -> Ignore:
+def ignore(member: Member | AnonymousUser, target: Member) -> Ignore:
     if not member.is_authenticated:
         raise ActionError(_("Sign in to ignore a member."), status=401, code="signin")
     if target.pk == member.pk:
@@ -135,14 +140,14 @@ def ignore(member, target: Member) -> Ignore:
                           status=409, code="too_many")
     try:
         with transaction.atomic():
-            row = Ignore.objects.create(member=member, ignored=target)
+            row: Ignore = Ignore.objects.create(member=member, ignored=target)
     except IntegrityError:
         raise ActionError(_("You already ignore this member."), status=409, code="already") from None
     _forget_page(member.pk)
     return row
 
 
-def unignore(member, target: Member) -> None:
+def unignore(member: Member | AnonymousUser, target: Member) -> None:
     if not member.is_authenticated:
         raise ActionError(_("Sign in to manage your ignore list."), status=401, code="signin")
     if not Ignore.objects.filter(member=member, ignored=target).delete()[0]:

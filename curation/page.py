@@ -10,6 +10,7 @@ them. Read on a render from nothing only, kept per (article, thread version) in 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
@@ -36,9 +37,9 @@ def roles() -> dict[int, set[str]]:
     """member id → the badge roles they hold ({"staff", "moderator"} or one of them): one
     indexed query from the permissions' side (never a scan of the members), kept in the
     shared cache until a role changes."""
-    found = cache.get(ROLES_KEY)
-    if found is not None:
-        return found
+    kept: dict[int, set[str]] | None = cache.get(ROLES_KEY)
+    if kept is not None:
+        return kept
     wanted = {f"{a}.{c}": kind for (a, c), kind in ((STAFF_PERM, "staff"), (MODERATOR_PERM, "moderator"))}
     codenames = [c for _a, c in (STAFF_PERM, MODERATOR_PERM)]
     groups = (Member.groups.through.objects.filter(group__permissions__codename__in=codenames,
@@ -48,7 +49,7 @@ def roles() -> dict[int, set[str]]:
     direct = (Member.user_permissions.through.objects.filter(permission__codename__in=codenames,
                                                              member__is_deleted=False, member__is_active=True)
               .values_list("member_id", "permission__content_type__app_label", "permission__codename"))
-    found = {}
+    found: dict[int, set[str]] = {}
     for member_id, app_label, codename in groups.union(direct, all=True):
         kind = wanted.get(f"{app_label}.{codename}")
         if kind:
@@ -108,21 +109,21 @@ def _item(c: Comment, whole: bool = False) -> Item:
 _kept: Memo[Curated] = Memo("curation-decor", items=2_000)
 
 
-def _author_member(article) -> int | None:
+def _author_member(article: Any) -> int | None:
     return article.author.member_id if article.author_id is not None else None
 
 
-def curated(article) -> Curated:
+def curated(article: Any) -> Curated:
     """The article's picks, pin and badges, kept under its thread version."""
     key = (article.pk, article.thread_version)
     return _kept.get_or_make(key, lambda: _read(article.pk, _author_member(article)))
 
 
-def decor(article) -> Decor:
+def decor(article: Any) -> Decor:
     return curated(article).decor
 
 
-def strip(article) -> dict:
+def strip(article: Any) -> dict:
     """The pinned note and the picks above a discussion ({} when there are none)."""
     c = curated(article)
     if c.pin is None and not c.picks:

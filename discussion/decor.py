@@ -33,7 +33,7 @@ NONE = Decor()
 PROVIDERS: list[Callable[[Any], Decor]] = []
 
 
-def for_article(article) -> Decor:
+def for_article(article: Any) -> Decor:
     for provide in PROVIDERS:
         return provide(article)
     return NONE
