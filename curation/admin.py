@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from curation.models import Ignore, Pick, Pin
+from curation.models import Ignore, Pick, Pin, Rank
 
 
 @admin.register(Pick)
@@ -36,3 +36,12 @@ class IgnoreAdmin(PickAdmin):
     list_display = ("member", "ignored", "created")
     list_select_related = ("member", "ignored")
     raw_id_fields = ("member", "ignored")
+
+
+@admin.register(Rank)
+class RankAdmin(admin.ModelAdmin):
+    """Names and thresholds are the operator's; members' ranks follow at their next comment
+    or the daily `veche update_ranks`."""
+
+    list_display = ("name", "min_rating", "min_days", "min_comments")
+    list_editable = ("min_rating", "min_days", "min_comments")

@@ -62,3 +62,37 @@ class Ignore(models.Model):
 
     def __str__(self):
         return f"{self.member_id} ignores {self.ignored_id}"
+
+
+class Rank(models.Model):
+    """A rank members earn by standing: all three thresholds met — rating, days since they
+    joined, comments that stayed up (their public comments). Names and thresholds are the
+    operator's, in the admin; the defaults (migration 0002) are military ranks, as the seed
+    site's community uses them."""
+
+    name = models.CharField(_("name"), max_length=40)
+    min_rating = models.IntegerField(_("rating at least"), default=0)
+    min_days = models.PositiveIntegerField(_("days since joining at least"), default=0)
+    min_comments = models.PositiveIntegerField(_("comments kept up at least"), default=0)
+
+    class Meta:
+        ordering = ["min_rating", "min_days", "min_comments", "id"]
+        verbose_name = _("rank")
+        verbose_name_plural = _("ranks")
+
+    def __str__(self):
+        return self.name
+
+
+class Standing(models.Model):
+    """A member's rank as last worked out (curation.ranks): stored, so a page never computes
+    it; shown beside their login on comments and on their profile."""
+
+    member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                  related_name="standing")
+    rank = models.ForeignKey(Rank, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("standing")
+        verbose_name_plural = _("standings")

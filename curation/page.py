@@ -1,9 +1,9 @@
-"""What curation shows on an article page: the decor of its thread (picks and badges,
+"""What curation shows on an article page: the decor of its thread (picks, badges, ranks,
 discussion.decor) and the strip of picks and the pinned note above the discussion.
 
 Both are part of the page every reader shares: they change only through actions that raise
-the thread version (picks and pins: Change.CURATION; a member's role: Change.BYLINE through
-discussion.actions.author_changed), so neither the cached thread nor the page is older than
+the thread version (picks and pins: Change.CURATION; a member's role or rank: Change.BYLINE
+through discussion.actions.author_changed), so neither the cached thread nor the page is older than
 them. Read on a render from nothing only, kept per (article, thread version) in the
 `curation-decor` memo so the strip and the thread share one reading."""
 
@@ -97,7 +97,14 @@ def _read(article_id: int, author_member: int | None) -> Curated:
     for member_id, kinds in roles().items():
         # Editors moderate too: "staff" says more than both.
         badges.setdefault(member_id, []).append("staff" if "staff" in kinds else "moderator")
-    decor = Decor(picked=frozenset(c.pk for c in picked), badges={k: tuple(v) for k, v in badges.items()})
+    from curation.models import Standing
+
+    # The ranks of the article's commenters, through the comments' (article, author) index.
+    ranks = dict(Standing.objects.filter(member_id__in=Comment.objects.filter(article_id=article_id)
+                                         .values("author_id"), rank__isnull=False)
+                 .values_list("member_id", "rank__name"))
+    decor = Decor(picked=frozenset(c.pk for c in picked), badges={k: tuple(v) for k, v in badges.items()},
+                  ranks=ranks)
     return Curated(decor, _item(pin, whole=True) if pin else None, tuple(_item(c) for c in picked[:STRIP_MAX]))
 
 

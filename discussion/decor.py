@@ -1,5 +1,5 @@
-"""What the newsroom adds to a thread it does not own: editors' picks and the badges of
-staff, moderators and the article's author (the curation app provides them).
+"""What the newsroom adds to a thread it does not own: editors' picks, the badges of staff,
+moderators and the article's author, and members' ranks (the curation app provides them).
 
 The thread's renderer asks `for_article` once per render from nothing (a cache miss) and
 draws each comment with what it says; the provider registers itself when its app is ready
@@ -20,10 +20,11 @@ class Decor:
     picked: frozenset[int] = frozenset()  # comment ids marked "Editors' pick"
     # author id → the badges their comments carry here, in order: "author", "staff", "moderator"
     badges: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    ranks: dict[int, str] = field(default_factory=dict)  # author id → the name of their rank
 
     def key(self, comment_id: int, author_id: int) -> tuple:
         """What of this decor one comment's markup shows (a part of its fragment key)."""
-        return comment_id in self.picked, self.badges.get(author_id, ())
+        return comment_id in self.picked, self.badges.get(author_id, ()), self.ranks.get(author_id, "")
 
 
 NONE = Decor()

@@ -142,6 +142,9 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
     pick_mark = (f' <strong class="pick-mark" title="{escape(gettext("Chosen by the editors"))}">'
                  f'{escape(gettext("Editors’ pick"))}</strong>') if picked else ""
     badges = _badges(decor.badges.get(c.author_id, ()))
+    rank = decor.ranks.get(c.author_id)
+    if rank:
+        badges += f' <span class="rank" title="{escape(gettext("Rank by standing"))}">{escape(rank)}</span>'
     # The line an ignoring member sees instead (newsroom.memberpage shows it for the authors they
     # ignore, by a style rule; hidden for everyone else). "show" targets the comment, which a
     # rule on :target then shows: no script needed.

@@ -5,7 +5,6 @@ one, carries anything of it — through Django and through the ASGI front's cach
 import pytest
 from django.test import Client
 
-from config.tests.test_front import _executor_connections_closed, asgi_get, signed_in  # noqa: F401
 from curation import actions
 from curation.ignoring import is_ignoring
 from curation.models import Ignore
@@ -109,32 +108,3 @@ def test_a_moderators_word_and_the_pinned_note_stay_when_their_author_is_ignored
     assert _rule(moderator) in html and '.picks [data-author' in html
     assert f'.picks [data-author="{editor.pk}"]' in html  # their picks listed, not the pinned note
     assert 'class="pinned" id="pinned" data-author' not in html
-
-
-@pytest.mark.django_db(transaction=True)
-def test_through_the_front_one_members_list_never_reaches_another_page(alice, bob, make_member, article, post):
-    from django.core.cache import cache
-
-    from core import memo
-    from core.cache import later
-
-    post(alice, article, "Rude words")
-    carol = make_member("carol")
-    _, bob_cookies = signed_in(bob)
-    _, carol_cookies = signed_in(carol)
-    url = article.get_absolute_url()
-    for cookies in (None, bob_cookies, carol_cookies):
-        assert asgi_get(url, cookies)[0] == 200  # kept: the page, the skeleton, the members' parts
-    actions.ignore(bob, alice)
-    _, _, bob_html = asgi_get(url, bob_cookies)
-    _, _, carol_html = asgi_get(url, carol_cookies)
-    _, _, anon_html = asgi_get(url)
-    assert _rule(alice) in bob_html  # at once, though his page was just kept
-    assert _rule(alice) not in carol_html and _rule(alice) not in anon_html
-    # And what was served equals the pages made from nothing.
-    later.flush()
-    cache.clear()
-    memo.forget_all()
-    assert _rule(alice) in asgi_get(url, bob_cookies)[2]
-    actions.unignore(bob, alice)
-    assert _rule(alice) not in asgi_get(url, bob_cookies)[2]
