@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Member
-from accounts.roles import can_moderate
 from core.errors import ActionError
 from curation.ignoring import ignored_ids, is_ignoring
 from curation.models import Ignore, Pick, Pin
@@ -35,13 +34,14 @@ IGNORE_MAX = 1000  # members one may ignore: a list to manage, not a wall
 
 
 def can_pick(member: Any) -> bool:
-    """Editors and moderators (editors hold the moderator's permission too: accounts roles)."""
-    return can_moderate(member)
+    """Editors and moderators (editors hold the moderator's permission too: the roles). Asked
+    of the permission itself, as moderation's check_moderator does, not of the briefly
+    remembered role (accounts.roles), so a role just given acts at once."""
+    return member is not None and member.is_authenticated and member.has_perm("moderation.moderate")
 
 
 def can_pin(member: Any) -> bool:
-    return (member is not None and member.is_authenticated
-            and member.has_perm("newsroom.change_article") and can_moderate(member))
+    return can_pick(member) and member.has_perm("newsroom.change_article")
 
 
 def _changed(comment: Comment) -> None:

@@ -53,6 +53,7 @@ def test_a_member_ignores_another_and_can_still_show_a_comment_without_script(si
         me.click("button[value=ignore]")
         expect(me.locator(f"#c{cid} > .c")).to_be_hidden()
         expect(me.locator(f"#c{cid} > .ign")).to_be_visible()
+        me.locator(f"#c{cid}").scroll_into_view_if_needed()
         shot(me, "curation-ignored")
         me.locator(f"#c{cid} > .ign a").click()  # "show": the comment is the target
         expect(me.locator(f"#c{cid} > .c")).to_be_visible()
