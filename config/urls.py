@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("newsroom.urls")),
     path("", include("discussion.urls")),
     path("", include("accounts.urls")),
+    path("", include("curation.urls")),
     path("moderation/", include("moderation.urls")),
     path("insight/", include("insight.urls")),  # editors' insight pages
     path("comments/<id:pk>/report/", moderation_views.report, name="report"),

@@ -192,7 +192,11 @@ def _filled(html: str, author_id: int) -> str:
 
 
 def _public_html(node: threads.Node) -> str:
-    return _filled(render.render_comment(node) + "</li>", node.comment.author_id)
+    from discussion import decor  # an edit or a removal keeps a pick's mark and the badges
+    from newsroom.models import Article
+
+    shown = decor.for_article(Article.objects.select_related("author").get(pk=node.comment.article_id))
+    return _filled(render.render_comment(node, decor=shown) + "</li>", node.comment.author_id)
 
 
 class LazyEvent(dict):

@@ -178,3 +178,24 @@ class Quote(models.Model):
 
     def __str__(self):
         return f"Quote in {self.comment_id}"
+
+
+class CommentRevision(models.Model):
+    """A comment's text before an edit: every edit keeps the text it replaced, so moderators
+    can read what was said first (an author's original stays when a moderator edits it).
+    Readable by moderators only (discussion.views.history)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    written = models.DateTimeField(help_text="When this text was written (posted or last edited).")
+    replaced = models.DateTimeField(default=timezone.now, help_text="When an edit replaced it.")
+    replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+", help_text="Who edited it: its author or a moderator.")
+    by_moderator = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["comment", "id"]
+        indexes = [models.Index(fields=["comment", "id"])]
+
+    def __str__(self):
+        return f"Revision of comment {self.comment_id}"

@@ -19,7 +19,7 @@ from django.utils.translation import get_language, gettext, ngettext, pgettext
 from accounts.presence import online_until
 from core.cache import later
 from core.memo import Memo
-from discussion import render, sql, threads
+from discussion import decor, render, sql, threads
 from discussion.models import EDIT_WINDOW, Comment
 
 ORDERS = threads.ORDERS
@@ -76,8 +76,8 @@ def shared_parts(article, order: str, page: int = 1) -> tuple[render.Split, int,
     hit = cache.get(key) if shared else None
     if hit is None:
         nodes, number, count, summary = _load(article, order, page, None)
-        hit = (render.Split(render.render_thread_bytes(nodes)), len(nodes), summary, number, count,
-               _public_rows(nodes))
+        html = render.render_thread_bytes(nodes, decor=decor.for_article(article))
+        hit = (render.Split(html), len(nodes), summary, number, count, _public_rows(nodes))
         if shared:
             later.set(key, hit, timeout=CACHE_SECONDS)
     _local.put(key, hit)
@@ -170,7 +170,8 @@ def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: b
     if mine.personal:  # rendered for this member alone, never kept for others
         nodes, number, count, summary = _load(article, order, page, viewer.pk)
         held_ids = frozenset(n.comment.pk for n in nodes if n.comment.status == Comment.Status.HELD)
-        html = render.render_thread_bytes(nodes, held_ids, frozenset(mine.noted))
+        html = render.render_thread_bytes(nodes, held_ids, frozenset(mine.noted),
+                                           decor.for_article(article))
         parts, shown = render.Split(html), len(nodes)
     else:
         parts, shown, summary, number, count, _public = shared_parts(article, order, page)

@@ -20,6 +20,7 @@ from django.utils.translation import get_language, gettext, pgettext
 from core import slots
 from core.display import Clock, avatar_hue, clock, initials
 from core.memo import Memo
+from discussion.decor import NONE, Decor
 from discussion.models import Comment
 from discussion.threads import CommentRow, Node
 
@@ -51,6 +52,9 @@ def _words() -> dict[str, str]:
         "held": gettext("awaiting moderation"),
         "reply": gettext("Reply"), "quote": gettext("Quote"), "link": gettext("Link"),
         "report": gettext("Report"), "edit": gettext("Edit"), "delete": gettext("Delete"),
+        "picked": gettext("Editors’ pick"), "picked_title": gettext("Chosen by the editors"),
+        "rank_title": gettext("Rank by standing"), "history": gettext("History"), "ignore": gettext("Ignore"),
+        "ignored_line": gettext("Comment by a member you ignore"), "show": gettext("show"), "pick": gettext("Pick"),
     }.items()}
 
 
@@ -99,8 +103,28 @@ _GONE = {Comment.Status.DELETED: "deleted", Comment.Status.REMOVED: "removed"}  
 _REMOVED = Comment.Status.REMOVED
 
 
+BADGES = ("author", "staff", "moderator")
+
+
+def badge_words() -> dict[str, tuple[str, str]]:
+    """Each badge's label and its explanation (its title; /rules/ says the same)."""
+    return {
+        "author": (gettext("Author"), gettext("The author of this article")),
+        "staff": (gettext("Staff"), gettext("A member of the editorial staff, speaking for the publication")),
+        "moderator": (gettext("Moderator"), gettext("A moderator of the discussion")),
+    }
+
+
+def _badges(kinds: tuple[str, ...]) -> str:
+    if not kinds:
+        return ""
+    words = badge_words()
+    return "".join(f' <span class="badge b-{k}" title="{escape(words[k][1])}">{escape(words[k][0])}</span>'
+                   for k in kinds)
+
+
 def render_comment(node: Node, *, held: bool = False, private: bool = False, authors: dict | None = None,
-                   times: Clock | None = None) -> str:
+                   times: Clock | None = None, decor: Decor = NONE) -> str:
     """One comment as an open <li> (its replies, if any, follow before the closing tag).
     `private`: the markup goes to the comment's author alone, so it carries what moderators
     said to them (a removal's reason, an edit's note); markup for every reader says only that
@@ -134,21 +158,40 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
         if bits is None:
             bits = authors[c.author_id] = _author_bits(c.author)
     avatar, who, byline = bits
-    edited = f' <span class="edited">{w["edited"]}</span>' if c.edited else ""
+    edited = ""
+    when = ""
+    if c.edited:
+        e_iso, e_human = (times or clock()).format(c.edited)
+        when = f' <time datetime="{e_iso}">{e_human}</time>'
+        edited = f' <span class="edited">{w["edited"]}{when}</span>'
     if c.moderator_note:
         note = f": {escape(c.moderator_note)}" if private else ""
-        edited = f' <span class="edited mod-note">{w["edited_by_mod"]}{note}</span>'
+        edited = f' <span class="edited mod-note">{w["edited_by_mod"]}{note}{when}</span>'
     held_mark = f' <strong class="held-mark">{w["held"]}</strong>' if held else ""
+    picked = c.pk in decor.picked
+    pick_mark = f' <strong class="pick-mark" title="{w["picked_title"]}">{w["picked"]}</strong>' if picked else ""
+    badges = _badges(decor.badges.get(c.author_id, ()))
+    rank = decor.ranks.get(c.author_id)
+    if rank:
+        badges += f' <span class="rank" title="{w["rank_title"]}">{escape(rank)}</span>'
+    # The line an ignoring member sees instead (newsroom.memberpage shows it for the authors they
+    # ignore, by a style rule; hidden for everyone else). "show" targets the comment, which a
+    # rule on :target then shows: no script needed.
+    history = f'<a class="act staff-act" href="/moderation/comments/{cid}/history/">{w["history"]}</a>' if c.edited else ""
+    # A deleted account has no address left (and nothing more to say): nothing to ignore.
+    ignore = "" if c.author.is_deleted else (f'<a class="act ignore" href="/members/{urlquote(c.author.login)}/ignore/">'
+                                             f'{w["ignore"]}</a>')
+    ignored_line = f'<p class="ign">{w["ignored_line"]} — <a href="#c{cid}">{w["show"]}</a></p>'
     # The vote buttons belong to the thread's one vote form (form="vote-form"), each posting
     # to its comment's address: one CSRF token per page instead of one per comment.
     return (
-        f'<li id="c{cid}" class="comment{" held" if held else ""}" data-id="{cid}" '
-        f'data-author="{c.author_id}" data-depth="{node.depth}">'
+        f'<li id="c{cid}" class="comment{" held" if held else ""}{" picked" if picked else ""}" data-id="{cid}" '
+        f'data-author="{c.author_id}" data-depth="{node.depth}">{ignored_line}'
         f'<article class="c" aria-labelledby="h{cid}">'
         f'<header class="c-head" id="h{cid}">{avatar}'
-        f'<span class="c-who"><span class="num">{node.index}.</span> {who}</span>'
+        f'<span class="c-who"><span class="num">{node.index}.</span> {who}{badges}</span>'
         f'<span class="c-meta">{byline} <a class="time" href="#c{cid}"><time datetime="{iso}">{human}</time></a>'
-        f'{edited}{held_mark}{head_extra}</span></header>'
+        f'{edited}{held_mark}{pick_mark}{head_extra}</span></header>'
         f'<div class="c-text" dir="auto">{c.body_html}</div>'
         f'<footer class="c-actions">'
         f'<a class="act" href="/comments/{cid}/reply/" data-act="reply">{w["reply"]}</a>'
@@ -161,6 +204,9 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
         f'<a class="act report" href="/comments/{cid}/report/">{w["report"]}</a>'
         f'<a class="act own-edit" href="/comments/{cid}/edit/" data-act="edit">{w["edit"]}</a>'
         f'<a class="act own-only" href="/comments/{cid}/delete/" data-act="delete">{w["delete"]}</a>'
+        f'{ignore}'
+        f'<a class="act staff-act" href="/comments/{cid}/pick/">{w["pick"]}</a>'
+        f'{history}'
         f'</footer></article>'
     )
 
@@ -169,7 +215,8 @@ VOTE_FORM = ('<form id="vote-form" class="vote-form" method="post" action="">'
              f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN_SLOT}"></form>')
 
 
-def fragment_key(node: Node, held: bool, private: bool = False, language: str | None = None) -> tuple:
+def fragment_key(node: Node, held: bool, private: bool = False, language: str | None = None,
+                 decor: Decor = NONE) -> tuple:
     """Everything a comment's markup depends on (its row, its author, its place in the tree,
     whether it is drawn for its author alone, the language its words and time are in): a
     changed comment simply misses the fragments memo, and nothing has to be invalidated."""
@@ -182,7 +229,7 @@ def fragment_key(node: Node, held: bool, private: bool = False, language: str | 
     # keeping the text itself in every key would double what the memo holds.
     return (c.pk, c.status, c.plus, c.minus, stamp, c.moderator_note, c.moderation_reason,
             hash(c.body_html), a.login, a.real_name, a.is_deleted, node.index, node.depth, reply_to, held,
-            private, language)
+            private, language, decor.key(c.pk, c.author_id))
 
 
 # Rendered comments: a discussion that changed (a new comment, a vote) is re-rendered from the
@@ -191,13 +238,13 @@ fragments: Memo[bytes] = Memo("fragments", items=20_000)
 
 
 def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset(),
-                  private_ids: frozenset[int] = frozenset()) -> str:
+                  private_ids: frozenset[int] = frozenset(), decor: Decor = NONE) -> str:
     """The whole discussion as nested ordered lists, depth capped at MAX_INDENT."""
-    return render_thread_bytes(nodes, held_ids, private_ids).decode()
+    return render_thread_bytes(nodes, held_ids, private_ids, decor).decode()
 
 
 def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(),
-                        private_ids: frozenset[int] = frozenset()) -> bytes:
+                        private_ids: frozenset[int] = frozenset(), decor: Decor = NONE) -> bytes:
     """render_thread as UTF-8, the form pages are sent in: kept fragments are bytes already,
     so a re-render encodes only the comments that changed. `held_ids` and `private_ids` name
     the viewer's own comments shown as held and with what moderators told them (see
@@ -223,10 +270,11 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
             out.append(b"</li>")
         pk = node.comment.pk
         held, private = pk in held_ids, pk in private_ids
-        key = fragment_key(node, held, private, language)
+        key = fragment_key(node, held, private, language, decor)
         hit = kept.get(key)
         if hit is None:
-            html = render_comment(node, held=held, private=private, authors=authors, times=times).encode()
+            html = render_comment(node, held=held, private=private, authors=authors, times=times,
+                                  decor=decor).encode()
             fragments.put(key, html)
             out.append(html)
         else:

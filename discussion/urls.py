@@ -7,6 +7,7 @@ app_name = "discussion"
 register_id_converter()  # <id:pk>: a row id, else 404
 urlpatterns = [
     path("articles/<str:slug>/comments/", views.post_comment, name="post"),
+    path("articles/<str:slug>/comments/preview/", views.preview, name="preview"),
     path("articles/<str:slug>/thread/", views.thread_fragment, name="thread"),
     path("comments/<id:pk>/reply/", views.reply, name="reply"),
     path("comments/<id:pk>/edit/", views.edit, name="edit"),

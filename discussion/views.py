@@ -136,6 +136,8 @@ def post_comment(request, slug):
         if wants_json(request):
             return json_error(ActionError(_("Sign in to comment."), status=401, code="signin"))
         return _keep_draft_and_sign_in(request, article, body, parent)
+    if request.POST.get("preview"):  # the form's Preview button: nothing is posted
+        return _preview_page(request, article, body, parent)
     try:
         comment = actions.post_comment(request.user, article, body, parent,
                                        idempotency_key=data.get("idempotency_key") or None)
@@ -170,18 +172,41 @@ def _wait(member, error: ActionError | None = None) -> dict | None:
     return {"seconds": seconds, "at": at, "epoch": int(at.timestamp())}
 
 
-def _form_again(request, article, body, parent, error: ActionError, template="discussion/reply.html"):
+def _preview_page(request, article, body, parent):
+    """The comment as it will show, above the form holding its text (no script needed)."""
+    try:
+        html = actions.preview_comment(request.user, article, body)
+    except ActionError as error:
+        return _form_again(request, article, body, parent, error)
+    return _form_again(request, article, body, parent, None, preview=html)
+
+
+@require_POST
+def preview(request, slug):
+    """The page's script asks for the markup of what is being typed, debounced: `{"html"}`, or
+    the reason it cannot be shown. Renders as posting does; writes nothing."""
+    article = _post_target(slug)
+    body = drop_nul(request.POST.get("body", ""))
+    try:
+        html = actions.preview_comment(request.user, article, body)
+    except ActionError as error:
+        return json_error(error)
+    return JsonResponse({"html": html})
+
+
+def _form_again(request, article, body, parent, error: ActionError | None, template="discussion/reply.html",
+                preview: str | None = None):
     # The form shows the comment replied to: only one this reader may read, of this article.
     parent_comment = (Comment.objects.readable_by(request.user).filter(pk=parent, article_id=article.pk)
                       .select_related("author").first()) if parent else None
     response = render(
         request, template,
-        {"article": article, "parent": parent_comment, "body": body, "error": error.message,
-         "wait": _wait(request.user, error),
+        {"article": article, "parent": parent_comment, "body": body, "error": error.message if error else None,
+         "wait": _wait(request.user, error), "preview": preview,
          "idempotency_key": uuid.uuid4().hex, "post_url": reverse("discussion:post", args=[article.slug])},
-        status=error.status if error.status != 401 else 400,
+        status=200 if error is None else error.status if error.status != 401 else 400,
     )
-    if error.retry_after is not None:
+    if error is not None and error.retry_after is not None:
         response["Retry-After"] = str(error.retry_after)
     return response
 

@@ -54,6 +54,9 @@ NEW_COMMENT_BURST = Limit("new-comment-burst", 1, 60,
 NEW_ACCOUNT_FREE_COMMENTS = 3
 NEW_COMMENT_HOUR = Limit("new-comment-hour", 10, 3600,
                          _("New accounts can post 10 comments an hour during their first day."))
+# A preview as the writer types (debounced by the page's script to one a second or less):
+# generous for a person writing, a wall for a script using the renderer as a service.
+PREVIEW = Limit("preview", 120, 600, _("You have asked for 120 previews in 10 minutes, the limit."))
 VOTE = Limit("vote", 60, 600, _("You have voted 60 times in 10 minutes, the limit."))
 REPORT = Limit("report", 20, 86400, _("You have sent 20 reports today, the limit."))
 SIGNIN_IP = Limit("signin-ip", 30, 600, _("Too many sign-in attempts from your network."))
@@ -68,7 +71,7 @@ PASSWORD_RESET_EMAIL = Limit("password-reset-email", 3, 3600,
 PASSWORD_RESET_IP = Limit("password-reset-ip", 10, 3600,
                           _("Too many password-reset requests from your network this hour."))
 
-ALL = [COMMENT_BURST, COMMENT_HOUR, NEW_COMMENT_BURST, NEW_COMMENT_HOUR, VOTE, REPORT, SIGNIN_IP,
+ALL = [COMMENT_BURST, COMMENT_HOUR, NEW_COMMENT_BURST, NEW_COMMENT_HOUR, PREVIEW, VOTE, REPORT, SIGNIN_IP,
        SIGNIN_ACCOUNT, SIGNUP_IP, PASSWORD_RESET_EMAIL, PASSWORD_RESET_IP]
 
 
@@ -230,6 +233,10 @@ def hit(limit: Limit, ident: str) -> None:
 
 def hit_vote(member) -> None:
     _hit(VOTE, str(member.pk))
+
+
+def hit_preview(member) -> None:
+    _hit(PREVIEW, str(member.pk))
 
 
 def hit_report(member) -> None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("log/", views.log, name="log"),
     path("comments/<id:pk>/", views.act, name="act"),
+    path("comments/<id:pk>/history/", views.history, name="history"),
     path("bulk/", views.bulk, name="bulk"),
     path("members/<id:pk>/ban/", views.ban_member, name="ban"),
     path("bans/<id:pk>/lift/", views.lift_ban, name="lift-ban"),

@@ -14,7 +14,7 @@ from core import params
 from core.errors import ActionError
 from core.http import json_error, safe_next, sign_in_first, wants_json
 from discussion.models import Comment
-from moderation import actions
+from moderation import actions, policy
 from moderation.guard import moderator_required
 from moderation.models import Ban, BrigadeCase, LogEntry, Reason, Report
 
@@ -51,8 +51,8 @@ QUEUE_SHOWN = 200  # items the queue page lists, most urgent first; the rest wai
 def _queue_items() -> tuple[list[Comment], int, int, int]:
     """(comments, how many have open reports, how many are held, how many wait in all — a
     held comment may be reported too): comments with open reports,
-    most urgent first — reports weighted by the reporters' standing (a reporter with a
-    positive rating counts double) — then held ones, oldest first.
+    most urgent first — reports weighted by the reporters' standing (policy.report_weight)
+    — then held ones, oldest first.
 
     Found from the open reports (their partial index) and the held comments
     (their partial index), never by walking the comments: a comment never reported, or whose
@@ -61,8 +61,7 @@ def _queue_items() -> tuple[list[Comment], int, int, int]:
     for r in Report.objects.filter(resolved=None).select_related("reporter").order_by("id"):
         reports.setdefault(r.comment_id, []).append(r)
     held = list(Comment.objects.filter(status=Comment.Status.HELD).values_list("id", flat=True))
-    weight = {cid: len(rs) * 2 + (len(rs) if sum(r.reporter.rating for r in rs) > 0 else 0)
-              for cid, rs in reports.items()}
+    weight = {cid: sum(policy.report_weight(r.reporter) for r in rs) for cid, rs in reports.items()}
     for cid in held:
         weight.setdefault(cid, 1)
     shown = sorted(weight, key=lambda cid: (-weight[cid], cid))[:QUEUE_SHOWN]
@@ -199,6 +198,25 @@ def log(request):
     entries = LogEntry.objects.select_related("moderator", "member", "comment", "article")
     page = Paginator(entries, 50).get_page(params.page(request.GET.get("page")))
     return render(request, "moderation/log.html", {"page_obj": page, "entries": page.object_list})
+
+
+@moderator_required
+def history(request, pk):
+    """A comment's versions, oldest first, each with its difference from the next (difflib):
+    what its author first wrote stays readable after their edits and a moderator's."""
+    import difflib
+
+    from discussion.models import CommentRevision
+
+    comment = get_object_or_404(Comment.objects.select_related("article", "author"), pk=pk)
+    revisions = list(CommentRevision.objects.filter(comment=comment).select_related("replaced_by"))
+    texts = [r.body for r in revisions] + [comment.body]
+    versions = []
+    for i, rev in enumerate(revisions):
+        diff = list(difflib.unified_diff(texts[i].splitlines(), texts[i + 1].splitlines(),
+                                         _("before"), _("after"), lineterm="", n=2))
+        versions.append({"revision": rev, "diff": [(line[:1], line) for line in diff[2:]]})
+    return render(request, "moderation/history.html", {"comment": comment, "versions": versions})
 
 
 def rules(request):

@@ -90,11 +90,22 @@ def follow_button(member, article_id: int) -> bytes:
     return button(member.pk, article_id, MARKERS["token"])
 
 
+def member_style(member) -> str:
+    """The member's own rules besides their marks on the article: the curation links their
+    role allows and the collapsed comments of the members they ignore (curation.ignoring)."""
+    from accounts.roles import can_moderate
+    from curation import ignoring
+
+    return ignoring.style(member.pk, ignoring.ignored_ids(member.pk), can_moderate(member))
+
+
 def values(member, m: Marks, token: str, nonce: str, account: bytes | None = None,
-           follow: bytes | None = None, article_id: int | None = None) -> dict[str, bytes]:
+           follow: bytes | None = None, article_id: int | None = None,
+           extra: str | None = None) -> dict[str, bytes]:
     """The slots of one member's page. `follow`: the follow button (made for `article_id`
-    when not given)."""
-    rules = m.style
+    when not given); `extra`: member_style(member), when known."""
+    extra = member_style(member) if extra is None else extra
+    rules = "\n".join(r for r in (m.style, extra) if r)
     account = account_links(member) if account is None else account
     if follow is None:
         follow = follow_button(member, article_id) if article_id is not None else b""
@@ -143,6 +154,12 @@ MEMO_SECONDS = 5  # a member seen this recently is served from memory (see perso
 
 _viewers: Memo[tuple] = Memo("viewers", items=10_000, ttl=MEMO_SECONDS)  # session key → (member, auth hash, account links)
 _marks: Memo = Memo("member-marks", items=50_000, ttl=MEMO_SECONDS)  # (member, article, generation, language) → (Marks, follow button)
+_styles: Memo[str] = Memo("member-styles", items=50_000, ttl=MEMO_SECONDS)  # member → member_style
+
+
+def forget_member(member_id: int) -> None:
+    """The member's own rules changed (their ignore list): this process reads them again."""
+    _styles.pop(member_id)
 
 
 
@@ -186,9 +203,11 @@ def _personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_sec
     presence.touch(member)
     account = account_links(member)
     follow = follow_button(member, article_id)  # in the reader's language, as the key says
+    extra = member_style(member)
     _viewers.put((session_key, language), (member, session.get(auth.HASH_SESSION_KEY), account))
     _marks.put((member.pk, article_id, skeleton.generation, language), (m, follow))
-    return _fill(skeleton, member, m, csrf_secret, account, follow, gzip)
+    _styles.put(member.pk, extra)
+    return _fill(skeleton, member, m, csrf_secret, account, follow, gzip, extra)
 
 
 def _speaks(member, language: str, explicit: bool) -> bool:
@@ -217,14 +236,15 @@ def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: st
     if not _speaks(member, language, explicit):
         return None
     kept = _marks.get((member.pk, article_id, skeleton.generation, language))
-    if kept is None:
+    extra = _styles.get(member.pk)
+    if kept is None or extra is None:
         return None
     m, follow = kept
     data = _cached_session(session_key)
     if (not data or data.get(SESSION_KEY) != str(member.pk) or data.get(HASH_SESSION_KEY) != auth_hash
             or "_messages" in data or "comment_draft" in data):
         return None
-    return _fill(skeleton, member, m, csrf_secret, account, follow, gzip)
+    return _fill(skeleton, member, m, csrf_secret, account, follow, gzip, extra)
 
 
 def viewer_id(session_key: str, language: str) -> int | None:
@@ -249,13 +269,13 @@ def _cached_session(session_key: str) -> dict | None:
 
 
 def _fill(skeleton: Skeleton, member, m: Marks, csrf_secret: str, account: bytes,
-          follow: bytes, gzip: bool = False) -> tuple[bytes, str, str | None]:
+          follow: bytes, gzip: bool = False, extra: str | None = None) -> tuple[bytes, str, str | None]:
     """(body, CSP nonce, its content encoding: "gzip" when asked for and the skeleton's
     parts are deflated, else None)."""
     from django.middleware.csrf import _mask_cipher_secret  # the token Django's forms carry
 
     nonce = secrets.token_urlsafe(12)
-    filled = values(member, m, _mask_cipher_secret(csrf_secret), nonce, account, follow)
+    filled = values(member, m, _mask_cipher_secret(csrf_secret), nonce, account, follow, extra=extra)
     if gzip:
         body = skeleton.fill_gzip(filled)
         if body is not None:

@@ -24,7 +24,7 @@ def shown_params(now_value) -> list:
 
 # The article page: the article with its section's and author's names, and its tags.
 ARTICLE = (f'SELECT a.*, s.name AS section_name, s.slug AS section_slug, au.name AS author_name, '
-           f'au.slug AS author_slug FROM "{A}" a JOIN "{S}" s ON s.id = a.section_id '
+           f'au.slug AS author_slug, au.member_id AS author_member FROM "{A}" a JOIN "{S}" s ON s.id = a.section_id '
            f'LEFT JOIN "{AU}" au ON au.id = a.author_id WHERE a.slug = %s AND {shown("a")}')
 TAGS = (f'SELECT t.id, t.name, t.slug FROM "{T}" t JOIN "{Article.tags.through._meta.db_table}" at '
         "ON at.tag_id = t.id WHERE at.article_id = %s ORDER BY t.name")

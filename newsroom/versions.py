@@ -43,10 +43,11 @@ class Change(StrEnum):
     BYLINE = "a member's byline or account"
     ORDER = "the order of comments already shown (imports, a placeholder brought back)"
     ARTICLE = "the article itself (title, text, settings)"
+    CURATION = "an editors' pick or a pinned note taken or given back (curation)"
 
 
 # Changes that may renumber comments already shown: the order version rises with them. A new
-# comment takes the next number and a vote, an edit or a byline leave numbers as they were.
+# comment takes the next number and a vote, an edit, a byline or a pick leave numbers as they were.
 RENUMBERS = frozenset({Change.STATUS, Change.ORDER})
 # Changes the rendered thread shows: the thread version rises with them.
 IN_THREAD = frozenset(Change) - {Change.ARTICLE}

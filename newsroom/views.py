@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core import pagecache, params, statements
 from core.text import drop_nul
+from curation import page as curation_page
 from discussion import page as discussion_page
 from newsroom import images, memberpage, seo, sql, variations
 from newsroom.actions import do_record_view
@@ -102,8 +103,8 @@ def published_article(slug: str) -> Article:
     obj.section = Section.from_db(obj._state.db, ["id", "name", "slug"],
                                   [obj.section_id, obj.section_name, obj.section_slug])
     if obj.author_id is not None:
-        obj.author = Author.from_db(obj._state.db, ["id", "name", "slug"],
-                                    [obj.author_id, obj.author_name, obj.author_slug])
+        obj.author = Author.from_db(obj._state.db, ["id", "name", "slug", "member_id"],
+                                    [obj.author_id, obj.author_name, obj.author_slug, obj.author_member])
     else:
         obj.author = None
     return obj
@@ -156,6 +157,7 @@ def article(request, slug):
         "tags": tags,
         "seo": head,
         "discussion": discussion,
+        "picks": curation_page.strip(obj),
         "closed_reason": obj.comments_closed_reason(),
         "draft": draft,
         "orders": discussion_page.order_choices(),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "newsroom",
     "discussion",
     "moderation",
+    "curation",
     "live",
     "imports",
     "ops",
@@ -220,6 +221,18 @@ VECHE_MAX_CONNECTIONS = int(os.environ.get("VECHE_MAX_CONNECTIONS", "0"))
 VECHE_NEW_ACCOUNT_QUIET_HOURS = int(os.environ.get("VECHE_NEW_ACCOUNT_QUIET_HOURS", "0"))
 # Hold a member's first N comments for moderation (0: off).
 VECHE_PREMODERATE_FIRST = int(os.environ.get("VECHE_PREMODERATE_FIRST", "0"))
+# Privileges that come with standing (moderation.policy). Minus votes: from a member whose
+# account is VECHE_MINUS_AFTER_DAYS old or whose rating reached VECHE_MINUS_MIN_RATING (both 0:
+# everyone; a newsroom fighting brigades of fresh accounts might use 3 days or a rating of 10).
+VECHE_MINUS_AFTER_DAYS = int(os.environ.get("VECHE_MINUS_AFTER_DAYS", "0"))
+VECHE_MINUS_MIN_RATING = int(os.environ.get("VECHE_MINUS_MIN_RATING", "0"))
+# A member in good standing — an account this many days old with at least this rating — has
+# their reports weigh more in the moderation queue.
+VECHE_GOOD_STANDING_DAYS = int(os.environ.get("VECHE_GOOD_STANDING_DAYS", "30"))
+VECHE_GOOD_STANDING_RATING = int(os.environ.get("VECHE_GOOD_STANDING_RATING", "1"))
+# A comment with a link from an account younger than this many days is held for moderation
+# (0: off; spam comes from fresh accounts with links, 1 to 3 days stops most of it).
+VECHE_LINKS_HELD_DAYS = int(os.environ.get("VECHE_LINKS_HELD_DAYS", "0"))
 VECHE_COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("VECHE_COMMENTS_CLOSE_AFTER_DAYS", "30"))
 
 # --- Email ------------------------------------------------------------------------------

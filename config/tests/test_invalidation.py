@@ -11,6 +11,7 @@ from accounts import actions as account_actions
 from config.tests.test_front import _executor_connections_closed, asgi_get, signed_in  # noqa: F401
 from core import memo
 from core.cache import later
+from curation import actions as curation_actions
 from discussion import actions
 from discussion.models import Comment
 from moderation import actions as moderation_actions
@@ -70,6 +71,7 @@ CHANGES = {
                                                           email=s["alice"].email),
     "order": lambda s: actions.delete_comment(s["bob"], s["third"]),
     "article": lambda s: s["retitle"](),
+    "curation": lambda s: curation_actions.pick(s["moderator"], s["first"]),
 }
 
 

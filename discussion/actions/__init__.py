@@ -28,6 +28,7 @@ from discussion.actions.posting import (
     describe_source,
     do_post,
     post_comment,
+    preview_comment,
 )
 from discussion.actions.voting import (
     MINUS_SCREENS,
@@ -42,5 +43,5 @@ __all__ = [
     "MINUS_SCREENS", "BulkPost", "Draft", "author_changed", "bulk_post", "check_edit", "check_import",
     "check_post", "check_vote", "clean_body", "delete_comment", "describe_source", "do_count_vote",
     "do_edit", "do_post", "do_set_status", "do_vote", "edit_comment", "one_thread_change",
-    "post_comment", "vote", "vote_delta",
+    "post_comment", "preview_comment", "vote", "vote_delta",
 ]

@@ -17,7 +17,7 @@ from discussion import live as discussion_live
 from discussion import signals
 from discussion.actions.common import Status, count_public, lock_article
 from discussion.actions.posting import clean_body, describe_source, mention_lookup, quotes_in
-from discussion.models import Comment, Quote
+from discussion.models import Comment, CommentRevision, Quote
 from newsroom import versions
 from newsroom.versions import Change
 
@@ -47,6 +47,13 @@ def do_edit(member: Member, comment: Comment, body: str, *, note: str | None = N
     fields = ["body", "body_html", "edited"]
     with transaction.atomic():
         lock_article(comment.article_id)
+        # The text replaced is kept (moderators read it: discussion.views.history), read from
+        # the row rather than the caller's instance, which may be older than the last edit.
+        before = Comment.objects.filter(pk=comment.pk).values_list("body", "created", "edited").first()
+        if before is not None and before[0] != body:
+            CommentRevision.objects.create(comment_id=comment.pk, body=before[0], written=before[2] or before[1],
+                                           replaced_by=member if member.is_authenticated else None,
+                                           by_moderator=note is not None)
         comment.body = body
         comment.body_html = render_comment(body, describe_source(article), mention_lookup(body))
         comment.edited = timezone.now()

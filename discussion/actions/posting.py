@@ -168,6 +168,21 @@ def check_post(member: Member | AnonymousUser, article: Article, body: str,
     return Draft(body, html, parent, status, quotes_in(article, body))
 
 
+def preview_comment(member: Member | AnonymousUser, article: Article, body: str) -> str:
+    """The markup a comment with this text would show, rendered as check_post renders it (the
+    same cleaning, smilies, quotes' sources and sanitising); nothing is written. Its own rate
+    limit (moderation.limits.PREVIEW), not the posting ones: a preview posts nothing."""
+    from moderation import limits
+
+    if not member.is_authenticated:
+        raise ActionError("Sign in to comment.", status=401, code="signin")
+    if not article.is_visible():
+        raise ActionError("This publication does not exist.", status=404, code="not_found")
+    body = clean_body(body)
+    limits.hit_preview(member)
+    return render_comment(body, describe_source(article))
+
+
 def check_import(article: Article, body: str, parent: Comment | None, status: str = Status.VISIBLE) -> Draft:
     """A comment from an import: the text is checked and rendered like any other, but the
     rules for live members (sign-in, closed discussions, limits) do not apply."""

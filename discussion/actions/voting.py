@@ -52,6 +52,8 @@ def check_vote(member: Member | AnonymousUser, comment: Comment, value: int) -> 
     from moderation import policy
 
     policy.check_may_vote(member)
+    if value == -1:
+        policy.check_may_vote_minus(member)
 
 
 # What screens a new minus inside its vote's transaction, registered by the app that keeps it

@@ -370,6 +370,9 @@
         }
         else { alertIn(button.closest(".c-actions"), j.message || w("vote_failed", "The vote was not counted.")); }
       });
+    } else if (form.classList.contains("comment-form") && e.submitter && e.submitter.name === "preview") {
+      e.preventDefault();
+      showPreview(form, true);
     } else if (form.classList.contains("comment-form") && !form.classList.contains("edit-inline")) {
       e.preventDefault();
       var data = new FormData(form);
@@ -388,6 +391,8 @@
           }
           if (el) { el.classList.add("mine"); el.scrollIntoView({ block: "nearest" }); flash(el); }
           form.reset();
+          var shown = form.querySelector(".preview-panel");
+          if (shown) { shown.hidden = true; shown.textContent = ""; }
           form.querySelector("input[name=idempotency_key]").value = newKey();
           if (form.classList.contains("inline-form")) form.remove();
           clearError(form);
@@ -408,6 +413,26 @@
         } else { alertIn(form, j.message || w("not_saved", "Not saved.")); }
       });
     }
+  });
+  // Preview: the server renders what is typed exactly as it will show (one small endpoint,
+  // its own rate limit), asked at most once per PREVIEW_MS of quiet typing.
+  var PREVIEW_MS = 800;
+  function showPreview(form, now) {
+    var panel = form.querySelector(".preview-panel");
+    var area = form.querySelector("textarea[name=body]");
+    if (!panel || !area || !form.dataset.preview) return;
+    clearTimeout(form._previewTimer);
+    form._previewTimer = setTimeout(function () {
+      if (!area.value.trim()) { panel.hidden = true; panel.textContent = ""; return; }
+      send(form.dataset.preview, { body: area.value }).then(function (j) {
+        if (j._status === 200) { panel.innerHTML = j.html; panel.hidden = false; }
+        else if (now) { alertIn(form, j.message || "No preview now."); }
+      });
+    }, now ? 0 : PREVIEW_MS);
+  }
+  section.addEventListener("input", function (e) {
+    var form = e.target.closest && e.target.closest("form.comment-form");
+    if (form && signedIn && e.target.name === "body" && !form.classList.contains("edit-inline")) showPreview(form, false);
   });
   function lastDescendant(parentId) {
     var p = li(parentId);

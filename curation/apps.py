@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
+
+
+class CurationConfig(AppConfig):
+    name = "curation"
+    verbose_name = gettext_lazy("Curation")
+
+    def ready(self):
+        # The discussion draws what curation gives it, not the other way round (discussion.decor).
+        from curation import page, signals
+        from discussion import decor
+
+        if page.decor not in decor.PROVIDERS:
+            decor.PROVIDERS.append(page.decor)
+        signals.connect()

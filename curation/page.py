@@ -1,0 +1,138 @@
+"""What curation shows on an article page: the decor of its thread (picks, badges, ranks,
+discussion.decor) and the strip of picks and the pinned note above the discussion.
+
+Both are part of the page every reader shares: they change only through actions that raise
+the thread version (picks and pins: Change.CURATION; a member's role or rank: Change.BYLINE
+through discussion.actions.author_changed), so neither the cached thread nor the page is older than
+them. Read on a render from nothing only, kept per (article, thread version) in the
+`curation-decor` memo so the strip and the thread share one reading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from accounts.models import Member
+from core.memo import Memo
+from discussion.decor import Decor
+from discussion.models import Comment
+
+EXCERPT_CHARS = 240  # of a picked comment's text in the strip: a sentence or two, the rest in the thread
+STRIP_MAX = 10  # picks listed above a discussion: a strip, not a second thread
+ROLES_KEY = "curation-roles"  # shared cache: who holds a badge's role (docs/caching.md)
+ROLES_SECONDS = 3600  # emptied by every role change (curation.signals); the expiry is a backstop
+
+# The roles a badge shows, as permissions a group or a member holds: editors publish (staff),
+# moderators moderate. Superusers (the site's operators) carry no badge by that alone.
+STAFF_PERM = ("newsroom", "change_article")
+MODERATOR_PERM = ("moderation", "moderate")
+
+
+def roles() -> dict[int, set[str]]:
+    """member id → the badge roles they hold ({"staff", "moderator"} or one of them): one
+    indexed query from the permissions' side (never a scan of the members), kept in the
+    shared cache until a role changes."""
+    kept: dict[int, set[str]] | None = cache.get(ROLES_KEY)
+    if kept is not None:
+        return kept
+    wanted = {f"{a}.{c}": kind for (a, c), kind in ((STAFF_PERM, "staff"), (MODERATOR_PERM, "moderator"))}
+    codenames = [c for _a, c in (STAFF_PERM, MODERATOR_PERM)]
+    groups = (Member.groups.through.objects.filter(group__permissions__codename__in=codenames,
+                                                   member__is_deleted=False, member__is_active=True)
+              .values_list("member_id", "group__permissions__content_type__app_label",
+                           "group__permissions__codename"))
+    direct = (Member.user_permissions.through.objects.filter(permission__codename__in=codenames,
+                                                             member__is_deleted=False, member__is_active=True)
+              .values_list("member_id", "permission__content_type__app_label", "permission__codename"))
+    found: dict[int, set[str]] = {}
+    for member_id, app_label, codename in groups.union(direct, all=True):
+        kind = wanted.get(f"{app_label}.{codename}")
+        if kind:
+            found.setdefault(member_id, set()).add(kind)
+    cache.set(ROLES_KEY, found, timeout=ROLES_SECONDS)
+    return found
+
+
+def forget_roles() -> None:
+    cache.delete(ROLES_KEY)
+
+
+@dataclass(frozen=True)
+class Item:
+    comment_id: int
+    author_id: int
+    login: str
+    excerpt: str
+    body_html: str = ""
+
+
+@dataclass(frozen=True)
+class Curated:
+    decor: Decor
+    pin: Item | None
+    picks: tuple[Item, ...]
+
+
+def _read(article_id: int, author_member: int | None) -> Curated:
+    """One query for the comments picked or pinned that every reader may read (a pick of a
+    comment since hidden or deleted shows nowhere, and returns if a moderator restores it),
+    the roles mostly from the shared cache (the article's author comes with the article)."""
+    from curation.models import Pin
+
+    pinned = Pin.objects.filter(article_id=article_id)
+    rows = list(Comment.objects.filter(Q(pick__isnull=False) | Q(pk__in=pinned.values("comment_id")),
+                                       article_id=article_id, status=Comment.Status.VISIBLE)
+                .annotate(is_pinned=Exists(pinned.filter(comment=OuterRef("pk"))))
+                .select_related("author", "pick"))
+    picked = sorted((c for c in rows if getattr(c, "pick", None) is not None), key=lambda c: (c.pick.created, c.pk))
+    pin = next((c for c in rows if c.is_pinned), None)
+    badges: dict[int, list[str]] = {}
+    if author_member is not None:
+        badges.setdefault(author_member, []).append("author")
+    for member_id, kinds in roles().items():
+        # Editors moderate too: "staff" says more than both.
+        badges.setdefault(member_id, []).append("staff" if "staff" in kinds else "moderator")
+    from curation.models import Standing
+
+    # The ranks of the article's commenters, through the comments' (article, author) index.
+    ranks = dict(Standing.objects.filter(member_id__in=Comment.objects.filter(article_id=article_id)
+                                         .values("author_id"), rank__isnull=False)
+                 .values_list("member_id", "rank__name"))
+    decor = Decor(picked=frozenset(c.pk for c in picked), badges={k: tuple(v) for k, v in badges.items()},
+                  ranks=ranks)
+    return Curated(decor, _item(pin, whole=True) if pin else None, tuple(_item(c) for c in picked[:STRIP_MAX]))
+
+
+def _item(c: Comment, whole: bool = False) -> Item:
+    return Item(c.pk, c.author_id, c.author.login, Truncator(strip_tags(c.body_html)).chars(EXCERPT_CHARS),
+                c.body_html if whole else "")
+
+
+_kept: Memo[Curated] = Memo("curation-decor", items=2_000)
+
+
+def _author_member(article: Any) -> int | None:
+    return article.author.member_id if article.author_id is not None else None
+
+
+def curated(article: Any) -> Curated:
+    """The article's picks, pin and badges, kept under its thread version."""
+    key = (article.pk, article.thread_version)
+    return _kept.get_or_make(key, lambda: _read(article.pk, _author_member(article)))
+
+
+def decor(article: Any) -> Decor:
+    return curated(article).decor
+
+
+def strip(article: Any) -> dict:
+    """The pinned note and the picks above a discussion ({} when there are none)."""
+    c = curated(article)
+    if c.pin is None and not c.picks:
+        return {}
+    return {"pin": c.pin, "picks": c.picks}

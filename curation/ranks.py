@@ -1,0 +1,61 @@
+"""Members' ranks by standing: worked out from their rating, how long ago they joined and
+their comments that stayed up (Member.comment_count counts their public comments), and
+stored (curation.models.Standing), never computed by a page.
+
+Updated by what changes them: after a comment of theirs is posted or changes status (the
+discussion's comment_written signal, as a task after commit), and by `veche update_ranks`
+(daily: time alone promotes, and votes move ratings without a post). A new rank is a change
+of the member's byline: every discussion showing their comments gets a new thread version
+(discussion.actions.author_changed)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Member
+from curation.models import Rank, Standing
+
+
+def rank_for(rating: int, days: float, comments: int, ranks: list[Rank]) -> Rank | None:
+    """The highest rank whose three thresholds are all met (ranks in their order, lowest first)."""
+    found = None
+    for r in ranks:
+        if rating >= r.min_rating and days >= r.min_days and comments >= r.min_comments:
+            found = r
+    return found
+
+
+def do_update_standing(member_id: int, ranks: list[Rank] | None = None) -> bool:
+    """Work out the member's rank and store it; True when it changed (then their comments'
+    threads get new versions). Idempotent: run twice, it changes nothing the second time."""
+    from discussion.actions import author_changed
+
+    member = Member.objects.filter(pk=member_id).only("rating", "comment_count", "date_joined", "is_deleted").first()
+    if member is None:
+        return False
+    ranks = list(Rank.objects.all()) if ranks is None else ranks
+    days = (timezone.now() - member.date_joined).total_seconds() / 86400
+    rank = None if member.is_deleted else rank_for(member.rating, days, member.comment_count, ranks)
+    with transaction.atomic():
+        standing = Standing.objects.select_for_update().filter(member_id=member_id).first()
+        if standing is not None and standing.rank_id == (rank.pk if rank else None):
+            return False
+        if standing is None and rank is None:
+            return False
+        Standing.objects.update_or_create(member_id=member_id,
+                                          defaults={"rank": rank, "updated": timezone.now()})
+        author_changed(member_id)
+    return True
+
+
+def update_all() -> int:
+    """Every member with comments: how many changed rank."""
+    ranks = list(Rank.objects.all())
+    ids = Member.objects.filter(comment_count__gt=0).values_list("pk", flat=True).iterator()
+    return sum(do_update_standing(pk, ranks) for pk in ids)
+
+
+def rank_name(member_id: int) -> str:
+    return Standing.objects.filter(member_id=member_id, rank__isnull=False).values_list(
+        "rank__name", flat=True).first() or ""

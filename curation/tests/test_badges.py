@@ -1,0 +1,57 @@
+"""Badges on comments: the article's author, staff (editors), moderators — and none for
+anyone else; a role given later reaches pages already cached."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from conftest import role
+from newsroom.models import Author
+
+
+def _page(article, member=None) -> str:
+    c = Client()
+    if member is not None:
+        c.force_login(member)
+    return c.get(article.get_absolute_url()).content.decode()
+
+
+def _badges_of(html: str, comment) -> list[str]:
+    li = html.split(f'id="c{comment.pk}"')[1].split("</header>")[0]
+    return re.findall(r'class="badge b-(\w+)" title="[^"]+"', li)
+
+
+def test_each_role_is_marked_and_explained(article, post, editor, moderator, make_member, bob):
+    writer = make_member("writer")
+    article.author = Author.objects.create(name="A. Writer", slug="writer", member=writer)
+    article.save()
+    by = {m: post(m, article, f"from {m.login}") for m in (editor, moderator, writer, bob)}
+    for viewer in (None, bob, editor):
+        html = _page(article, viewer)
+        assert _badges_of(html, by[editor]) == ["staff"]
+        assert _badges_of(html, by[moderator]) == ["moderator"]
+        assert _badges_of(html, by[writer]) == ["author"]
+        assert _badges_of(html, by[bob]) == []
+    assert 'title="A moderator of the discussion"' in html
+    rules = Client().get("/rules/").content.decode()
+    assert "A moderator of the discussion" in rules and "The author of this article" in rules
+    assert "Editors’ pick" in rules
+
+
+def test_a_role_given_later_reaches_the_cached_page(article, post, bob, make_member):
+    said = post(bob, article, "words")
+    assert _badges_of(_page(article), said) == []
+    bob.groups.add(role("Moderators"))
+    assert _badges_of(_page(article), said) == ["moderator"]
+    bob.groups.remove(role("Moderators"))
+    assert _badges_of(_page(article), said) == []
+
+
+@pytest.mark.parametrize("status", ["held", "removed"])
+def test_a_hidden_comment_shows_no_badge_to_readers(status, article, post, moderator, bob):
+    from discussion import actions
+
+    said = post(moderator, article, "a moderator's comment")
+    actions.do_set_status(said, status)
+    assert f'id="c{said.pk}"' not in _page(article, bob) or _badges_of(_page(article, bob), said) == []

@@ -1,0 +1,40 @@
+"""What the newsroom adds to a thread it does not own: editors' picks, the badges of staff,
+moderators and the article's author, and members' ranks (the curation app provides them).
+
+The thread's renderer asks `for_article` once per render from nothing (a cache miss) and
+draws each comment with what it says; the provider registers itself when its app is ready
+(as moderation registers its vote screens), so the discussion imports no app that builds on
+it. Whatever changes a Decor raises the thread version (newsroom.versions: Change.CURATION for
+a pick or a pin, Change.BYLINE for a member's role), so a cached thread never shows an old one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Decor:
+    picked: frozenset[int] = frozenset()  # comment ids marked "Editors' pick"
+    # author id → the badges their comments carry here, in order: "author", "staff", "moderator"
+    badges: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    ranks: dict[int, str] = field(default_factory=dict)  # author id → the name of their rank
+
+    def key(self, comment_id: int, author_id: int) -> tuple:
+        """What of this decor one comment's markup shows (a part of its fragment key)."""
+        return comment_id in self.picked, self.badges.get(author_id, ()), self.ranks.get(author_id, "")
+
+
+NONE = Decor()
+
+# Functions (article) → Decor; at most one is expected (curation.page.decor). The article is
+# the page's instance: a provider may keep its answer under the article's thread version.
+PROVIDERS: list[Callable[[Any], Decor]] = []
+
+
+def for_article(article: Any) -> Decor:
+    for provide in PROVIDERS:
+        return provide(article)
+    return NONE
