@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "live",
     "imports",
     "ops",
+    "search",
 ]
 
 MIDDLEWARE = [
