@@ -13,6 +13,7 @@ class CommentEntry(models.Model):
 
     class Meta:
         db_table = "search_comment"
+        verbose_name_plural = "comment entries"
 
 
 class ArticleEntry(models.Model):
@@ -22,3 +23,4 @@ class ArticleEntry(models.Model):
 
     class Meta:
         db_table = "search_article"
+        verbose_name_plural = "article entries"

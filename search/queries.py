@@ -118,7 +118,17 @@ def _window(qs, number: int, per_page: int) -> tuple[list, bool]:
 def _snippets(texts: list[tuple[str, str]], query: Query) -> list[str]:
     """HTML snippets of (configuration, plain text) each, the query's words marked."""
     if connection.vendor == "postgresql":
-        return [marked(h) for h in sql.headlines(texts, query, (MARK_OPEN, MARK_CLOSE, MARK_GAP))]
+        out = []
+        for (_config, text), headline in zip(texts, sql.headlines(texts, query, (MARK_OPEN, MARK_CLOSE, MARK_GAP)),
+                                             strict=True):
+            bare = headline.translate({ord(MARK_OPEN): None, ord(MARK_CLOSE): None}).strip()
+            html = marked(headline)
+            if bare and not text.lstrip().startswith(bare[:40]):
+                html = "… " + html
+            if bare and not text.rstrip().endswith(bare[-40:]):
+                html += " …"
+            out.append(html)
+        return out
     words = query.positive_words()
     out = []
     for config, text in texts:
@@ -127,12 +137,12 @@ def _snippets(texts: list[tuple[str, str]], query: Query) -> list[str]:
 
 
 def comments(viewer, query: Query, f: Filters, number: int = 1, *, moderation: bool = False,
-             per_page: int = PER_PAGE) -> Page:
+             per_page: int | None = None) -> Page:
     """Comments the query finds, newest first. On the public page only what a reader is shown
     on the discussion (public comments, and the searcher's own awaiting moderation) of
     published articles, whatever the searcher's role; in the moderation area every comment a
     moderator may read, with its status."""
-    number = min(max(1, number), MAX_PAGE)
+    number, per_page = min(max(1, number), MAX_PAGE), per_page or PER_PAGE
     qs = Comment.objects.readable_by(viewer)
     if not moderation:
         shown = Q(status=Comment.Status.VISIBLE)
@@ -186,9 +196,9 @@ def permalink(c: Comment, pages: dict | None = None) -> str:
     return f"{base}?p={n}#c{c.pk}" if n > 1 else f"{base}#c{c.pk}"
 
 
-def articles(query: Query, f: Filters, number: int = 1, per_page: int = PER_PAGE) -> Page:
+def articles(query: Query, f: Filters, number: int = 1, per_page: int | None = None) -> Page:
     """Published articles the query finds, the best match first."""
-    number = min(max(1, number), MAX_PAGE)
+    number, per_page = min(max(1, number), MAX_PAGE), per_page or PER_PAGE
     qs = Article.objects.published()
     if f.section is not None:
         qs = qs.filter(section_id=f.section.pk)

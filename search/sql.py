@@ -149,11 +149,23 @@ def headlines(texts: list[tuple[str, str]], query, marks: tuple[str, str, str]) 
 
     if not texts:
         return []
+    # One passage, as SQLite's snippets (search.words.snippet): fragments would drop a short
+    # comment's last words and its punctuation.
     options = (f"StartSel={marks[0]}, StopSel={marks[1]}, FragmentDelimiter={marks[2]}, "
-               "MaxFragments=2, MaxWords=18, MinWords=8, ShortWord=2, HighlightAll=false")
+               "MaxWords=30, MinWords=15, ShortWord=2, HighlightAll=false")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT ts_headline(u.config::regconfig, u.body, websearch_to_tsquery(u.config::regconfig, %s), %s) "
             "FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS u(config, body, n) ORDER BY u.n",
             [query.websearch(), options, [t[0] for t in texts], [t[1] for t in texts]])
         return [row[0] for row in cursor.fetchall()]
+
+
+def indexed_comments(cursor, ids: list[int]) -> set[int]:
+    """Which of these comments the index holds (tests, and the rebuild's account)."""
+    if not ids:
+        return set()
+    marks = ", ".join(["%s"] * len(ids))
+    key = "comment_id" if cursor.db.vendor == "postgresql" else "rowid"
+    cursor.execute(f"SELECT {key} FROM {COMMENTS} WHERE {key} IN ({marks})", ids)
+    return {row[0] for row in cursor.fetchall()}

@@ -60,8 +60,7 @@ def search(request):
     if query.ok:
         if kind in ("all", "articles"):
             found_articles = queries.articles(query, f, number if kind == "articles" else 1,
-                                              queries.PER_PAGE if kind == "articles"
-                                              else queries.ARTICLES_BESIDE_COMMENTS)
+                                              None if kind == "articles" else queries.ARTICLES_BESIDE_COMMENTS)
         if kind in ("all", "comments"):
             found_comments = queries.comments(request.user, query, f, number)
     link = link_maker(request, ("q", "kind", "section", "author", "from", "to"))

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                         ("config", models.CharField(max_length=32)),
                         ("document", models.TextField()),
                     ],
-                    options={"db_table": "search_comment"},
+                    options={"db_table": "search_comment", "verbose_name_plural": "comment entries"},
                 ),
                 migrations.CreateModel(
                     name="ArticleEntry",
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                         ("config", models.CharField(max_length=32)),
                         ("document", models.TextField()),
                     ],
-                    options={"db_table": "search_article"},
+                    options={"db_table": "search_article", "verbose_name_plural": "article entries"},
                 ),
             ],
             database_operations=[migrations.RunPython(create, drop)],
