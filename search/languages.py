@@ -4,7 +4,7 @@ An article's language selects the text-search configuration of the article and o
 comments (PostgreSQL: a `regconfig`; SQLite: the PyStemmer algorithm of the same Snowball
 family, so both modes find the same words)."""
 
-from django.conf import settings, global_settings
+from django.conf import global_settings, settings
 
 # Language code → the Snowball stemmer's name, which is also PostgreSQL's configuration
 # name for it. A language not listed is indexed word for word ("simple").

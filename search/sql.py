@@ -9,7 +9,7 @@ come from ts_headline. SQLite: an FTS5 table per kind holding the text's Snowbal
 Table names are constants here and configurations come from search.languages' table; every
 value a reader wrote is a parameter. Nothing a request wrote is ever part of a statement.
 """
-# ruff: noqa: S608
+# ruff: noqa: S608, S610
 
 from __future__ import annotations
 

@@ -36,15 +36,15 @@ class _Text(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.BLOCKS:
             self.parts.append(" ")
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in self.BLOCKS:
             self.parts.append(" ")
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         self.parts.append(data)
 
 
@@ -68,7 +68,7 @@ def clean(text: str) -> str:
 _local = threading.local()  # PyStemmer's stemmers keep a cache and may not be shared by threads
 
 
-def _stemmer(name: str):
+def _stemmer(name: str) -> Stemmer.Stemmer:
     cache = getattr(_local, "stemmers", None)
     if cache is None:
         cache = _local.stemmers = {}
@@ -86,7 +86,8 @@ def stem(word: str, config: str) -> str:
         return word
     if config != "english" and word.isascii():
         config = "english"
-    return _stemmer(config).stemWord(word)
+    stemmed_word: str = _stemmer(config).stemWord(word)
+    return stemmed_word
 
 
 def words_of(text: str) -> list[str]:
@@ -176,10 +177,10 @@ def parse(raw: str) -> Query:
         if budget <= 0:
             trimmed = True
             break
-        words = token.words[:budget]
-        trimmed = trimmed or len(words) < len(token.words)
-        budget -= len(words)
-        alternatives[-1].append(Item(words, token.negated))
+        kept_words = token.words[:budget]
+        trimmed = trimmed or len(kept_words) < len(token.words)
+        budget -= len(kept_words)
+        alternatives[-1].append(Item(kept_words, token.negated))
     had_excluded = any(i.negated for alt in alternatives for i in alt)
     kept = [alt for alt in alternatives if any(not i.negated for i in alt)]
     if not kept:
