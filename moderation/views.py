@@ -216,7 +216,8 @@ def search(request):
     """Comments of every status, found by their words: the public search's index and rules,
     with what only moderators may read (held, removed, deleted) and each one's status."""
     from newsroom.models import Section
-    from search import queries, views as search_views, words
+    from search import queries, words
+    from search import views as search_views
 
     raw = request.GET.get("q", "")
     query = words.parse(raw)
@@ -224,7 +225,8 @@ def search(request):
     number = params.page(request.GET.get("page"), high=queries.MAX_PAGE)
     found = queries.comments(request.user, query, f, number, moderation=True) if query.ok else None
     link = search_views.link_maker(request, ("q", "section", "author", "from", "to", "status"))
-    return render(request, "moderation/search.html", {
+    # The template is the search app's (search/moderation.html), with its words in that app's catalog.
+    return render(request, "search/moderation.html", {
         "q": search_views.echo(raw), "query": query, "filters": f, "comments": found,
         "notes": search_views.notes_for(query, f), "sections": Section.objects.all(),
         "statuses": Comment.Status.choices,

@@ -20,6 +20,7 @@ MAX_WORDS = 10  # words looked for: each is an index lookup, and a reader's memo
 MAX_WORD_CHARS = 60  # no word of a language is longer; a longer "word" is noise, cut to this
 SNIPPET_WORDS = 30  # words around the best match shown under a result
 
+OR_WORDS = {"or", "или"}  # between alternatives: websearch_to_tsquery's "or", and a Russian reader's
 WORD = re.compile(r"[^\W_]+")  # letters and digits: what SQLite's unicode61 tokenizer keeps as a token
 # Characters that mark highlights inside a snippet on their way out of PostgreSQL: private-use
 # code points, removed from every text before it is indexed or highlighted.
@@ -161,7 +162,7 @@ def parse(raw: str) -> Query:
             j += 1
         chunk, i = text[i:j], j
         words = words_of(chunk)
-        if not negated and chunk.lower() == "or":
+        if not negated and chunk.lower() in OR_WORDS:
             tokens.append(None)
         elif negated and words:
             tokens.append(Item(tuple(words), True))  # "-e-mail": not the phrase "e mail"

@@ -67,3 +67,33 @@ def test_headlines_from_postgresql_are_escaped_and_balanced():
     assert words.marked(f"a <b> {o}word{c} and{g}more {o}open") == \
         "a &lt;b&gt; <mark>word</mark> and … more <mark>open</mark>"
     assert words.marked(f"{c}stray{c} {o}{o}x{c}") == "stray <mark>x</mark>"
+
+
+def test_a_russian_reader_may_write_or_in_russian():
+    assert words.parse("мост или дорога").websearch() == "мост or дорога"
+
+
+def test_the_russian_catalog_is_complete_with_the_same_placeholders():
+    """Every message of the search's catalog translated, none fuzzy, placeholders kept."""
+    import re
+    from pathlib import Path
+
+    po = (Path(__file__).resolve().parents[1] / "locale/ru/LC_MESSAGES/django.po").read_text()
+    assert "#, fuzzy" not in po
+    assert "nplurals=3;" in po
+    entries = [e for e in po.split("\n\n") if "msgid" in e and 'msgid ""\nmsgstr ""\n"Project' not in e]
+    assert len(entries) >= 35
+
+    def text(entry: str, key: str) -> list[str]:
+        out = []
+        for m in re.finditer(rf'^{re.escape(key)} ("(?:[^"\\]|\\.)*"(?:\n"(?:[^"\\]|\\.)*")*)', entry, re.M):
+            out.append("".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1))))
+        return out
+
+    for e in entries:
+        source = text(e, "msgid") + text(e, "msgid_plural")
+        targets = text(e, "msgstr") + [t for k in range(3) for t in text(e, f"msgstr[{k}]")]
+        assert targets and all(targets), e
+        wanted = set(re.findall(r"%\(\w+\)[sd]", " ".join(source)))
+        for t in targets:
+            assert set(re.findall(r"%\(\w+\)[sd]", t)) == wanted, e
