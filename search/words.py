@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from html import escape
-from html.parser import HTMLParser
+from html import escape, unescape
 
 import Stemmer
 
@@ -30,33 +29,24 @@ _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\ue002]")
 
 # --- text ------------------------------------------------------------------------------------
 
-class _Text(HTMLParser):
-    BLOCKS = {"p", "br", "blockquote", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6", "cite", "pre", "tr", "td"}
+_BLOCKS = frozenset({"p", "br", "blockquote", "li", "ul", "ol", "div", "h1", "h2", "h3", "h4", "h5", "h6",
+                     "cite", "pre", "tr", "td", "th", "hr", "img", "figure", "figcaption"})
+# A tag of sanitised HTML (nh3 writes it well formed, attribute values quoted; a quoted value
+# may hold ">"), with its name.
+_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>|<!--.*?-->""", re.S)
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.BLOCKS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.BLOCKS:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+def _tag(m: re.Match[str]) -> str:
+    return " " if (m.group(2) or "").lower() in _BLOCKS else ""
 
 
 def plain_text(html: str) -> str:
-    """The words of sanitised HTML (a comment's or an article's rendered body), blocks apart."""
+    """The words of sanitised HTML (a comment's or an article's rendered body), blocks apart.
+    A regular expression rather than an HTML parser: the HTML is nh3's, and this runs for
+    every comment of an import."""
     if not html:
         return ""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return clean(" ".join("".join(parser.parts).split()))
+    return clean(" ".join(unescape(_TAG.sub(_tag, html)).split()))
 
 
 def clean(text: str) -> str:
@@ -96,8 +86,17 @@ def words_of(text: str) -> list[str]:
 
 
 def stemmed(text: str, config: str) -> str:
-    """Text as SQLite's index holds it: its stems, separated by spaces."""
-    return " ".join(stem(w, config) for w in words_of(text))
+    """Text as SQLite's index holds it: its stems, separated by spaces (stem() for each word,
+    a list at a time)."""
+    found = words_of(text)
+    if config == "simple" or not found:
+        return " ".join(found)
+    if config == "english":
+        return " ".join(_stemmer(config).stemWords(found))
+    latin = [w.isascii() for w in found]
+    own = iter(_stemmer(config).stemWords([w for w, a in zip(found, latin, strict=True) if not a]))
+    english = iter(_stemmer("english").stemWords([w for w, a in zip(found, latin, strict=True) if a]))
+    return " ".join(next(english) if a else next(own) for a in latin)
 
 
 # --- the query -------------------------------------------------------------------------------
@@ -196,7 +195,8 @@ def fts5(query: Query, configs: list[str]) -> str:
     def item(i: Item) -> str:
         forms = []
         for config in configs:
-            form = '"' + " ".join(stem(w, config) for w in i.words) + '"'
+            stems = [s for s in (stem(w, config) for w in i.words) if WORD.fullmatch(s)]
+            form = '"' + " ".join(stems or i.words) + '"'  # a word is letters and digits: never a quote
             if form not in forms:
                 forms.append(form)
         return forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")"
