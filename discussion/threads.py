@@ -290,13 +290,11 @@ def shown_roots(article_id: int, order: str = "oldest", viewer_id: int | None = 
             or (r[1] == Status.DELETED and r[0] in alive)]
 
 
-def page_of(article_id: int, root_id: int) -> int:
-    """The page of a long discussion, in the oldest-first order every link starts in, that
-    shows a top-level comment with its replies to every reader (1 when it is not shown)."""
-    for i, r in enumerate(shown_roots(article_id)):
-        if r[0] == root_id:
-            return i // PAGE_ROOTS + 1
-    return 1
+def root_pages(article_id: int) -> dict[int, int]:
+    """Each top-level comment every reader is shown → the page of the long discussion, in the
+    oldest-first order every link starts in, that shows it with its replies (a comment not
+    in it is on no page). One read of the top-level comments, for as many links as needed."""
+    return {r[0]: i // PAGE_ROOTS + 1 for i, r in enumerate(shown_roots(article_id))}
 
 
 def root_page(article_id: int, order: str, page: int, viewer_id: int | None = None) -> RootPage:

@@ -111,7 +111,8 @@ class ArticleHit:
 
 def _window(qs, number: int, per_page: int) -> tuple[list, bool]:
     start = (number - 1) * per_page
-    rows = list(qs[start:start + per_page + 1])
+    with sql.time_limit(qs.db):
+        rows = list(qs[start:start + per_page + 1])
     return rows[:per_page], len(rows) > per_page
 
 
@@ -171,28 +172,26 @@ def comments(viewer, query: Query, f: Filters, number: int = 1, *, moderation: b
         "article__section__slug", "article__state", "article__published_at")
     rows, more = _window(sql.match_comments(qs, query, query_configs()), number, per_page)
     texts = [(comment_config(c.article), plain_text(c.body_html) if c.body else "") for c in rows]
-    pages: dict[tuple[int, int], int] = {}
+    pages: dict[int, dict[int, int]] = {}
     hits = []
     for c, snip in zip(rows, _snippets(texts, query), strict=True):
         hits.append(CommentHit(c, snip, permalink(c, pages)))
     return Page(hits, number, more)
 
 
-def permalink(c: Comment, pages: dict | None = None) -> str:
+def permalink(c: Comment, pages: dict[int, dict[int, int]] | None = None) -> str:
     """The comment's address on the page of its discussion that shows it (a long discussion
-    is shown by pages of top-level comments with their replies)."""
+    is shown by pages of top-level comments with their replies). `pages` keeps each long
+    discussion's pages for the other results on it."""
     from discussion.page import paged
 
     base = c.article.get_absolute_url()
     if not paged(c.article):
         return f"{base}#c{c.pk}"
-    root = c.root_id or c.pk
-    key = (c.article_id, root)
-    if pages is None or key not in pages:
-        n = threads.page_of(c.article_id, root)
-        if pages is not None:
-            pages[key] = n
-    n = pages[key] if pages is not None else threads.page_of(c.article_id, root)
+    pages = {} if pages is None else pages
+    if c.article_id not in pages:
+        pages[c.article_id] = threads.root_pages(c.article_id)
+    n = pages[c.article_id].get(c.root_id or c.pk, 1)
     return f"{base}?p={n}#c{c.pk}" if n > 1 else f"{base}#c{c.pk}"
 
 

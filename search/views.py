@@ -8,9 +8,13 @@ from django.utils.translation import ngettext
 
 from core import params
 from newsroom.models import Section
-from search import queries, words
+from search import queries, sql, words
 
 KINDS = ("all", "articles", "comments")
+
+
+def too_slow() -> str:
+    return _("This search took too long: add a word, or narrow it with a section, an author or dates.")
 
 
 def notes_for(query: words.Query, f: queries.Filters) -> list[str]:
@@ -57,16 +61,20 @@ def search(request):
     f = queries.read_filters(request.GET)
     number = params.page(request.GET.get("page"), high=queries.MAX_PAGE)
     found_articles = found_comments = None
+    notes = notes_for(query, f)
     if query.ok:
-        if kind in ("all", "articles"):
-            found_articles = queries.articles(query, f, number if kind == "articles" else 1,
-                                              None if kind == "articles" else queries.ARTICLES_BESIDE_COMMENTS)
-        if kind in ("all", "comments"):
-            found_comments = queries.comments(request.user, query, f, number)
+        try:
+            if kind in ("all", "articles"):
+                found_articles = queries.articles(query, f, number if kind == "articles" else 1,
+                                                  None if kind == "articles" else queries.ARTICLES_BESIDE_COMMENTS)
+            if kind in ("all", "comments"):
+                found_comments = queries.comments(request.user, query, f, number)
+        except sql.TooSlow:
+            notes.append(too_slow())
     link = link_maker(request, ("q", "kind", "section", "author", "from", "to"))
     paged = found_comments if kind != "articles" else found_articles
     return render(request, "search/search.html", {
-        "q": echo(raw), "query": query, "kind": kind, "filters": f, "notes": notes_for(query, f),
+        "q": echo(raw), "query": query, "kind": kind, "filters": f, "notes": notes,
         "articles": found_articles, "comments": found_comments, "paged": paged,
         "sections": Section.objects.all(),
         "links": {"all": link(kind=None, page=None), "articles": link(kind="articles", page=None),

@@ -221,3 +221,23 @@ def test_moderators_search_is_behind_the_guard(client, alice):
     assert r.status_code == 302 and "/signin/" in r["Location"]
     client.force_login(alice)
     assert client.get("/moderation/search/", {"q": "x"}).status_code == 403
+
+
+def test_a_search_stopped_for_time_says_so(client, alice, article, post, monkeypatch):
+    """PostgreSQL stops a search past sql.TIME_LIMIT_MS: the reader gets a sentence, not a 500."""
+    from django.db import connection
+
+    from search import sql
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's; SQLite's searches walk FTS5 in order and stop at a page")
+    post(alice, article, "Slow words.")
+    monkeypatch.setattr(sql, "TIME_LIMIT_MS", 1)
+    slow = sql.match_comments
+
+    def sleepy(qs, query, configs):
+        return slow(qs, query, configs).extra(where=["pg_sleep(0.05) IS NOT NULL"])
+
+    monkeypatch.setattr(sql, "match_comments", sleepy)
+    html = html_of(client, "slow", kind="comments")
+    assert "This search took too long" in html and "Slow words." not in html
