@@ -310,6 +310,7 @@ def run_mode(mode: str, args, peers: dict) -> None:
     import_rate(env, mode, args)
     dle_import_rate(env, mode, args)
     notify_figures(env, mode, smoke)
+    search_figures(mode, args)
 
 
 def notify_figures(env: dict, mode: str, smoke: bool) -> None:
@@ -364,6 +365,16 @@ def browser_side(page: str, nginx_page: str, base: str, m: dict) -> None:
         record(f"[lighthouse, mobile] {name}: performance / accessibility / best practices / SEO",
                " / ".join(str(scores.get(k, "–")) for k in ("performance", "accessibility", "best-practices", "seo")),
                "", "≥ 95 / 100 / 100 / 100")
+
+
+def search_figures(mode: str, args) -> None:
+    """Search over the million-comment database, on its own databases (bench.search)."""
+    from bench import search
+
+    m = search.run_mode(mode, 5000 if args.smoke else args.search_comments, rounds=1 if args.smoke else 3,
+                        posts=30 if args.smoke else 200, imported=1000 if args.smoke else 20_000)
+    for row in search.lines(mode, m):
+        record(*row)
 
 
 def live_delivery(server: Server, m: dict, n: int) -> dict:
@@ -519,6 +530,8 @@ def main() -> int:
                         help="the same in scale-out mode (the million once per run is enough to show memory stays flat)")
     parser.add_argument("--dle-comments", type=int, default=100_000,
                         help="comments in the generated DLE dump imported in each mode")
+    parser.add_argument("--search-comments", type=int, default=1_000_000,
+                        help="comments in the database searched (bench.search)")
     parser.add_argument("--servers", action="store_true", help="also compare uvicorn and granian")
     parser.add_argument("--write", help="write the table and notes to this markdown file")
     args = parser.parse_args()

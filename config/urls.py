@@ -12,6 +12,7 @@ from newsroom import sitemaps
 register_id_converter()  # <id:pk>: a row id, else 404
 urlpatterns = [
     path("robots.txt", sitemaps.robots, name="robots"),
+    path("", include("search.urls")),
     path("", include("newsroom.urls")),
     path("", include("discussion.urls")),
     path("", include("accounts.urls")),

@@ -277,21 +277,32 @@ class RootPage:
     count: int
 
 
-def root_page(article_id: int, order: str, page: int, viewer_id: int | None = None) -> RootPage:
-    """One page of a long discussion: PAGE_ROOTS top-level comments in the chosen order,
-    numbered as in the whole discussion, with their subthreads. Three queries, whatever the
-    size of the discussion: the top-level comments (a few columns), which deleted ones still
-    have replies, and the page's comments."""
-    Status = Comment.Status
+def shown_roots(article_id: int, order: str = "oldest", viewer_id: int | None = None) -> list[tuple]:
+    """The top-level comments a viewer is shown, as _roots gives them, in id order."""
     roots = _roots(article_id, order, viewer_id)
     deleted = [r[0] for r in roots if r[1] == Status.DELETED]
     alive: set[int] = set()
     if deleted:
         alive = set(Comment.objects.filter(root_id__in=deleted).exclude(status=Status.HELD)
                     .values_list("root_id", flat=True).distinct())
-    shown = [r for r in roots if r[1] in (Status.VISIBLE, Status.REMOVED)
-             or (r[1] == Status.HELD and viewer_id is not None and r[2] == viewer_id)
-             or (r[1] == Status.DELETED and r[0] in alive)]
+    return [r for r in roots if r[1] in (Status.VISIBLE, Status.REMOVED)
+            or (r[1] == Status.HELD and viewer_id is not None and r[2] == viewer_id)
+            or (r[1] == Status.DELETED and r[0] in alive)]
+
+
+def root_pages(article_id: int) -> dict[int, int]:
+    """Each top-level comment every reader is shown → the page of the long discussion, in the
+    oldest-first order every link starts in, that shows it with its replies (a comment not
+    in it is on no page). One read of the top-level comments, for as many links as needed."""
+    return {r[0]: i // PAGE_ROOTS + 1 for i, r in enumerate(shown_roots(article_id))}
+
+
+def root_page(article_id: int, order: str, page: int, viewer_id: int | None = None) -> RootPage:
+    """One page of a long discussion: PAGE_ROOTS top-level comments in the chosen order,
+    numbered as in the whole discussion, with their subthreads. Three queries, whatever the
+    size of the discussion: the top-level comments (a few columns), which deleted ones still
+    have replies, and the page's comments."""
+    shown = shown_roots(article_id, order, viewer_id)
     numbers = {r[0]: i + 1 for i, r in enumerate(shown)}
     if order == "newest":
         shown.reverse()

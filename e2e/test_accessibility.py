@@ -24,7 +24,8 @@ def serious(page) -> list[str]:
 
 @pytest.mark.parametrize("width", [1280, PHONE["width"]])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["/", f"/articles/{SEED_SLUG}/", "/signup/", "/signin/", "/members/Bakht/"])
+@pytest.mark.parametrize("path", ["/", f"/articles/{SEED_SLUG}/", "/signup/", "/signin/", "/members/Bakht/",
+                                  "/search/?q=town+or+comment"])
 def test_no_serious_violations(site, browser, path, scheme, width):
     ctx = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 844})
     page = ctx.new_page()

@@ -8,6 +8,7 @@ register_id_converter()  # <id:pk>: a row id, else 404
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("log/", views.log, name="log"),
+    path("search/", views.search, name="search"),
     path("comments/<id:pk>/", views.act, name="act"),
     path("comments/<id:pk>/history/", views.history, name="history"),
     path("bulk/", views.bulk, name="bulk"),

@@ -227,3 +227,35 @@ def rules(request):
     return render(request, "moderation/rules.html", {
         "limits": limits.ALL, "brigades": brigades, "settings": settings,
     })
+
+
+@moderator_required
+def search(request):
+    """Comments of every status, found by their words: the public search's index and rules,
+    with what only moderators may read (held, removed, deleted) and each one's status."""
+    from newsroom.models import Section
+    from search import queries, sql, words
+    from search import views as search_views
+
+    raw = request.GET.get("q", "")
+    query = words.parse(raw)
+    f = queries.read_filters(request.GET, moderation=True)
+    number = params.page(request.GET.get("page"), high=queries.MAX_PAGE)
+    notes = search_views.notes_for(query, f)
+    found = None
+    if query.ok:
+        try:
+            found = queries.comments(request.user, query, f, number, moderation=True)
+        except sql.TooSlow:
+            notes.append(search_views.too_slow())
+    link = search_views.link_maker(request, ("q", "section", "author", "from", "to", "status"))
+    # The template is the search app's (search/moderation.html), with its words in that app's catalog.
+    return render(request, "search/moderation.html", {
+        "q": search_views.echo(raw), "query": query, "filters": f, "comments": found,
+        "notes": notes, "sections": Section.objects.all(),
+        "statuses": Comment.Status.choices,
+        "links": {"previous": link(page=number - 1) if found and found.has_previous else "",
+                  "next": link(page=number + 1) if found and found.has_next else ""},
+        "since": request.GET.get("from", "")[:10] if f.since else "",
+        "until": request.GET.get("to", "")[:10] if f.until else "",
+    })

@@ -1,27 +1,32 @@
 """Changes to the publication: saving articles (rendering their bodies), counting views."""
 
+from django.db import transaction
+
 from core.markup import render_article
-from newsroom import images, versions
+from newsroom import images, signals, versions
 from newsroom.models import Article
 
 _COUNTED = {"views", "comment_count", "thread_version", "order_version"}
 
 
 def do_save_article(article: Article) -> Article:
-    """Render the body and save; the admin and importers both come through here."""
+    """Render the body and save; the admin and importers both come through here. Sends
+    newsroom.signals.article_saved inside the saving transaction."""
     article.body_html = render_article(article.body, images.resolver(article.pk))
     if article.state == Article.State.PUBLISHED and article.published_at is None:
         from django.utils import timezone
 
         article.published_at = timezone.now()
-    if article.pk is None or article._state.adding:
-        article.save()
-    else:  # counters and versions move by their own updates: an editor's form must not write them back
-        from django.utils import timezone
+    with transaction.atomic():
+        if article.pk is None or article._state.adding:
+            article.save()
+        else:  # counters and versions move by their own updates: an editor's form must not write them back
+            from django.utils import timezone
 
-        article.updated_at = timezone.now()
-        article.save(update_fields=[f.name for f in Article._meta.concrete_fields
-                                    if not f.primary_key and f.name not in _COUNTED])
+            article.updated_at = timezone.now()
+            article.save(update_fields=[f.name for f in Article._meta.concrete_fields
+                                        if not f.primary_key and f.name not in _COUNTED])
+        signals.article_saved.send(Article, article=article)
     if article.pk is not None:  # its cached pages show the old text or state
         versions.changed(article.pk, versions.Change.ARTICLE)
     return article

@@ -6,7 +6,6 @@ app_name = "newsroom"
 urlpatterns = [
     path("", views.front, name="front"),
     path("feed/", views.LatestFeed(), name="feed"),
-    path("search/", views.search, name="search"),
     path("section/<str:slug>/", views.section, name="section"),
     path("section/<str:slug>/feed/", views.SectionFeed(), name="section-feed"),
     path("tag/<str:slug>/", views.tag, name="tag"),

@@ -73,25 +73,6 @@ def author(request, slug):
                     (obj.name, obj.bio.strip() or _("Publications by %(name)s.") % {"name": obj.name}))
 
 
-SEARCH_WORDS = 8  # words of a query looked for; each is a scan of every published text
-
-
-def search(request):
-    """Published articles holding every word asked for, each in the title, the lead or the text
-    (plain ORM lookups, never SQL text). A scan, until full-text search comes; only published
-    articles are searched, so a draft's text is never found."""
-    from django.db.models import Q
-
-    q = " ".join(request.GET.get("q", "").split())[:200]
-    qs = Article.objects.none()
-    if q:
-        cond = Q()
-        for word in q.split()[:SEARCH_WORDS]:
-            cond &= Q(title__icontains=word) | Q(lead__icontains=word) | Q(body__icontains=word)
-        qs = Article.objects.published().filter(cond)
-    return _listing(request, qs, "newsroom/search.html", {"q": q})
-
-
 def published_article(slug: str) -> Article:
     """A published article with the names and addresses of its section and author, read by
     one statement written once (the ORM compiled the same query anew for every page: two

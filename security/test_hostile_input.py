@@ -120,3 +120,38 @@ def test_emails_carry_logins_as_plain_text(client, make_member):
     client.post("/password-reset/", {"email": "p@example.org"})
     message = mail.outbox[0]
     assert message.content_subtype == "plain" and "Plain-Login" in message.body
+
+
+def test_payloads_as_searches_and_as_the_text_searched(payloads, make_member, article, moderator):
+    """Every hostile string as a query (and a filter) of the public and the moderators'
+    search: an answer, never a server error; and as comments and an article found by a search,
+    their snippets stay text (search.words escapes them; ts_headline's output too)."""
+    from newsroom.actions import do_save_article
+
+    author = make_member("searched author")
+    made = _post_all(payloads[::5], author, article)
+    assert len(made) > 400
+    article.lead, article.body = payloads[7][:500], "\n\n".join(payloads[:60])
+    do_save_article(article)
+    client = Client()
+    client.raise_request_exception = False
+    mod = Client()
+    mod.raise_request_exception = False
+    mod.force_login(moderator)
+    for i, p in enumerate(payloads[::8]):
+        if "\x00" in p:
+            continue  # refused before any view (core.middleware), tested in test_nul_and_slots
+        r = client.get("/search/", {"q": p, "kind": ("all", "comments", "articles")[i % 3]})
+        assert r.status_code == 200, (p, r.status_code)
+        assert problems(r.content.decode()) == [], p
+        if i % 5 == 0:
+            r = client.get("/search/", {"q": "x", "author": p[:200], "section": p[:80], "from": p[:20]})
+            assert r.status_code == 200, (p, r.status_code)
+            r = mod.get("/moderation/search/", {"q": p, "status": p[:10]})
+            assert r.status_code == 200 and problems(r.content.decode()) == [], (p, r.status_code)
+    # Words of the hostile comments, searched: the snippets show them escaped.
+    for q in ("script", "alert", "img onerror", "javascript", "svg onload", "iframe"):
+        for page in (client.get("/search/", {"q": q}).content.decode(),
+                     mod.get("/moderation/search/", {"q": q}).content.decode()):
+            assert problems(page) == [], q
+    assert "<mark>" in client.get("/search/", {"q": "alert"}).content.decode()

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "insight",
     "editorial",
     "notify",
+    "search",
 ]
 
 MIDDLEWARE = [

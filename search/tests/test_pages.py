@@ -1,4 +1,4 @@
-"""Search: the words asked for, in an article's title, lead or text; never an unpublished one."""
+"""The search page: the words asked for, in an article's title, lead or text; never an unpublished one."""
 
 from datetime import timedelta
 
@@ -71,4 +71,4 @@ def test_the_seed_article_is_found_by_a_word_of_its_text(db, seed_path):
 
 def test_the_empty_search_says_what_is_searched(db, client):
     html = found(client, "")
-    assert "titles, leads and texts" in html
+    assert "titles, leads, texts and readers’ comments" in html
