@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("newsroom.urls")),
     path("", include("discussion.urls")),
     path("", include("accounts.urls")),
+    path("auth/", include("social.urls")),  # signing in with other accounts (allauth's social part)
     path("moderation/", include("moderation.urls")),
     path("comments/<id:pk>/report/", moderation_views.report, name="report"),
     path("rules/", moderation_views.rules, name="moderation-rules"),

@@ -1,0 +1,23 @@
+"""Signing in with a provider: allauth's redirect and callback for each provider (only those
+configured answer), and Veche's own pages in place of allauth's. Names are allauth's, without
+a namespace, where allauth reverses them."""
+
+from allauth.urls import build_provider_urlpatterns
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from django.views.generic import RedirectView
+
+from social import views
+
+urlpatterns = [
+    path("finish/", never_cache(views.finish), name="socialaccount_signup"),
+    path("failed/", never_cache(views.failed), name="socialaccount_login_error"),
+    path("cancelled/", never_cache(views.cancelled), name="socialaccount_login_cancelled"),
+    path("unlink/<int:pk>/", never_cache(views.unlink), name="social-unlink"),
+    # allauth sends people to these names in a few corners; they are Veche's pages.
+    path("signin/", RedirectView.as_view(pattern_name="accounts:signin", query_string=True),
+         name="account_login"),
+    path("linked/", RedirectView.as_view(pattern_name="accounts:settings"), name="socialaccount_connections"),
+    path("inactive/", never_cache(views.failed), name="account_inactive"),
+    *build_provider_urlpatterns(),
+]
