@@ -71,7 +71,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 def check_nonce(request, sociallogin) -> None:
     """An ID token must carry the nonce this browser's sign-in sent (kept in its state):
     a token minted for another sign-in, replayed here, is refused."""
-    if sociallogin.account.provider != "openid_connect":
+    if sociallogin.provider.id != "openid_connect":  # account.provider is the sub-id ("keycloak")
         return
     claims = (sociallogin.account.extra_data or {}).get("id_token") or {}
     sent = sociallogin.state.get("nonce")

@@ -250,7 +250,7 @@ def _social_providers() -> dict:
                 "settings": {"server_url": os.environ[f"{key}_URL"]},
             })
     # Veche's subclass sends a nonce and checks it comes back in the ID token (allauth's does not).
-    found["openid_connect"] = {"provider_class": "social.oidc.NonceOpenIDConnectProvider",
+    found["openid_connect"] = {"provider_class": "social.openid.provider.NonceOpenIDConnectProvider",
                                "OAUTH_PKCE_ENABLED": True, "APPS": apps}
     return found
 

@@ -13,8 +13,8 @@ NONCE_BYTES = 24  # 192 random bits, urlsafe: as long as allauth's state ids are
 
 
 class NonceOpenIDConnectProvider(OpenIDConnectProvider):
-    # allauth's own URLs and views for openid_connect: only the redirect and the check differ.
-    package = "allauth.socialaccount.providers.openid_connect"
+    # Its addresses: social.openid.urls (allauth's views, wrapped).
+    package = "social.openid"
 
     def redirect(self, request, process, next_url=None, data=None, **kwargs):
         nonce = secrets.token_urlsafe(NONCE_BYTES)
