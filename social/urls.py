@@ -2,8 +2,10 @@
 configured answer), and Veche's own pages in place of allauth's. Names are allauth's, without
 a namespace, where allauth reverses them."""
 
+from allauth.socialaccount.models import SocialApp
 from allauth.urls import build_provider_urlpatterns
-from django.urls import path
+from django.http import Http404
+from django.urls import URLPattern, URLResolver, path
 from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView
 
@@ -21,3 +23,25 @@ urlpatterns = [
     path("inactive/", never_cache(views.failed), name="account_inactive"),
     *build_provider_urlpatterns(),
 ]
+
+
+def _configured_only(view):
+    """A provider not configured has no door (404): allauth's views raise an error there."""
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except SocialApp.DoesNotExist as exc:
+            raise Http404 from exc
+
+    return wrapped
+
+
+def _wrap(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _wrap(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern) and pattern.name and pattern.name.endswith(("_login", "_callback")):
+            pattern.callback = _configured_only(pattern.callback)
+
+
+_wrap(urlpatterns)
