@@ -132,3 +132,18 @@ def test_the_suggested_login_is_free_and_follows_the_rules(make_member, taken, c
     for login in taken:
         make_member(login)
     assert suggest_login(*candidates) == expected
+
+
+def test_every_string_of_this_app_has_its_russian_translation():
+    import re
+    from pathlib import Path
+
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    po = (Path(__file__).resolve().parents[1] / "locale/ru/LC_MESSAGES/django.po").read_text()
+    assert not re.search(r'msgstr ""\n\n', po + "\n"), "an empty translation"
+    assert "#, fuzzy" not in po.split("\n\n", 1)[1]
+    with translation.override("ru"):
+        assert gettext("Or sign in with") == "Или войдите через"
+        assert gettext("Sign in with %(provider)s") % {"provider": "VK ID"} == "Войти через VK ID"
