@@ -170,7 +170,7 @@ def news(request):
 # profile gathering all of them into one result is more than they chose to publish.
 # Wildcards as RFC 9309 (and every large search engine) read them.
 DISALLOW = (
-    "/signin/", "/signup/", "/signout/", "/password-reset/", "/account/", "/replies/",
+    "/signin/", "/signup/", "/signout/", "/password-reset/", "/account/", "/replies/", "/auth/",
     "/members/", "/moderation/", "/admin/", "/api/", "/search/", "/comments/",
     "/articles/*/comments/", "/articles/*/thread/", "/articles/*/events/",
     "/healthz", "/readyz", "/metrics",  # the operator's probes
