@@ -10,8 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView
 from requests import RequestException
 
+from core.params import register_id_converter
 from social import views
 from social.adapters import error_page
+
+register_id_converter()  # <id:pk>: a row id, else 404
 
 urlpatterns = [
     path("finish/", never_cache(views.finish), name="socialaccount_signup"),

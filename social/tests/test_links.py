@@ -55,6 +55,14 @@ def test_a_provider_configured_by_the_environment_appears(monkeypatch):
     importlib.reload(base)  # nothing kept from the variables above
 
 
+def test_settings_says_nothing_of_other_accounts_when_none_is_configured(client, settings, make_member):
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+    client.force_login(make_member("bob"))
+    page = client.get("/account/").content.decode()
+    assert page.count("<h1") == 1
+    assert "Accounts you sign in with" not in page and "/auth/" not in page
+
+
 def test_settings_lists_a_members_links_and_offers_the_configured_providers(client, newsroom, make_member):
     bob = make_member("bob")
     other = make_member("carol")
