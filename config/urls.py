@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("discussion.urls")),
     path("", include("accounts.urls")),
     path("", include("curation.urls")),
+    path("auth/", include("social.urls")),  # signing in with other accounts (allauth's social part)
     path("moderation/", include("moderation.urls")),
     path("insight/", include("insight.urls")),  # editors' insight pages
     path("comments/<id:pk>/report/", moderation_views.report, name="report"),

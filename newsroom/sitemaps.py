@@ -172,7 +172,7 @@ def news(request):
 # publication's invitation and stays crawlable. Wildcards as RFC 9309 (and every large search
 # engine) read them.
 DISALLOW = (
-    "/signin/", "/signout/", "/password-reset/", "/account/", "/replies/",
+    "/signin/", "/signout/", "/password-reset/", "/account/", "/replies/", "/auth/",
     "/notifications/", "/follow/",
     "/members/", "/moderation/", "/insight/", "/admin/", "/api/", "/search/", "/comments/",
     "/articles/*/comments/", "/articles/*/thread/", "/articles/*/events/",

@@ -56,6 +56,19 @@ INSTALLED_APPS = [
     "editorial",
     "notify",
     "search",
+    # Signing in with accounts readers already have (social; docs/deploy.md): django-allauth's
+    # social accounts only. allauth.account is installed because the social part is built on
+    # it, but none of its pages is mounted (Veche's own sign-in, sign-up and reset stay).
+    "social",  # before allauth: its templates take the place of allauth's
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.vk",
+    "allauth.socialaccount.providers.yandex",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.telegram",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",  # the social sign-in's flow needs it
     # The reader's language (core.languages): after authentication, for a member's saved choice.
     "core.middleware.LanguageMiddleware",
     "core.middleware.PrivateToMembersMiddleware",
@@ -196,6 +210,60 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_REDIRECT_URL = "newsroom:front"
 LOGOUT_REDIRECT_URL = "newsroom:front"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+
+# --- Signing in with other accounts (social.settings; docs/deploy.md) ----------------------
+# Each provider is off until its variables are set; the sign-in page shows only those set.
+# allauth's own account pages are not mounted: these settings only tell its social part
+# what Veche's member looks like. Its adapters (social.adapters) hold Veche's rules.
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "login"
+ACCOUNT_USER_MODEL_EMAIL_FIELD = "email"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ADAPTER = "social.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "social.adapters.SocialAccountAdapter"
+# Never sign up without asking for a login, never sign into an account because an e-mail
+# address matches (an attacker's provider can claim any address): social.views.finish asks.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False  # Veche calls no provider API after sign-in
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a sign-in starts from a form (POST with CSRF), not a link
+SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("VECHE_SOCIAL_TIMEOUT", "5"))
+
+
+def _social_providers() -> dict:
+    """SOCIALACCOUNT_PROVIDERS from the environment: a provider whose client id is unset is
+    absent. Generic OpenID Connect providers (a newsroom's Keycloak): VECHE_SOCIAL_OIDC lists
+    their ids, each with VECHE_SOCIAL_OIDC_<ID>_NAME, _URL, _CLIENT_ID and _SECRET."""
+    found: dict = {}
+    for provider, env, extra in (
+        ("vk", "VK", {}),  # VK ID (PKCE on by allauth)
+        ("yandex", "YANDEX", {}),
+        ("google", "GOOGLE", {"SCOPE": ["openid", "profile", "email"], "OAUTH_PKCE_ENABLED": True}),
+        ("github", "GITHUB", {}),
+        ("telegram", "TELEGRAM", {}),  # client id: the bot's id; secret: the bot's token
+    ):
+        client_id = os.environ.get(f"VECHE_SOCIAL_{env}_CLIENT_ID", "")
+        if client_id:
+            found[provider] = {**extra, "APPS": [{
+                "client_id": client_id, "secret": os.environ.get(f"VECHE_SOCIAL_{env}_SECRET", ""), "key": ""}]}
+    apps = []
+    for ident in env_list("VECHE_SOCIAL_OIDC"):
+        key = "VECHE_SOCIAL_OIDC_" + ident.upper().replace("-", "_")
+        if os.environ.get(f"{key}_CLIENT_ID") and os.environ.get(f"{key}_URL"):
+            apps.append({
+                "provider_id": ident, "name": os.environ.get(f"{key}_NAME", ident),
+                "client_id": os.environ[f"{key}_CLIENT_ID"], "secret": os.environ.get(f"{key}_SECRET", ""),
+                "settings": {"server_url": os.environ[f"{key}_URL"]},
+            })
+    # Veche's subclass sends a nonce and checks it comes back in the ID token (allauth's does not).
+    found["openid_connect"] = {"provider_class": "social.openid.provider.NonceOpenIDConnectProvider",
+                               "OAUTH_PKCE_ENABLED": True, "APPS": apps}
+    return found
+
+
+SOCIALACCOUNT_PROVIDERS = _social_providers()
 
 # A member is Online when their last request is younger than this many seconds.
 VECHE_PRESENCE_WINDOW = int(os.environ.get("VECHE_PRESENCE_WINDOW", "300"))

@@ -8,9 +8,8 @@ from core.middleware import PrimaryPinMiddleware
 
 
 def test_router_sends_reads_to_replicas_unless_pinned(monkeypatch):
-    from types import SimpleNamespace
-
-    monkeypatch.setattr(dbrouter, "settings", SimpleNamespace(DATABASES={"default": {}, "replica0": {}}))
+    monkeypatch.setattr(dbrouter, "replicas", lambda: ["replica0"])
+    monkeypatch.setattr(dbrouter, "usable", lambda alias: True)
     router = dbrouter.ReplicaRouter()
     assert router.db_for_read(None) == "replica0"
     assert router.db_for_write(None) == "default"
@@ -43,3 +42,28 @@ def test_middleware_pins_writes_and_the_reads_that_follow(settings):
     assert seen == [False, True, True]
     assert not dbrouter.is_pinned()  # nothing leaks to the next request on this thread
     assert "default" in connections
+
+
+def test_a_replica_that_cannot_be_reached_sends_reads_to_the_primary_for_a_while(monkeypatch):
+    from django.db import OperationalError
+
+    tries = []
+
+    class Dead:
+        def close_if_health_check_failed(self):
+            pass
+
+        def ensure_connection(self):
+            tries.append(1)
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(dbrouter, "replicas", lambda: ["replica0"])
+    monkeypatch.setattr(dbrouter, "connections", {"replica0": Dead()})
+    dbrouter.forget_failures()
+    try:
+        router = dbrouter.ReplicaRouter()
+        assert router.db_for_read(None) == "default"
+        assert router.db_for_read(None) == "default"
+        assert len(tries) == 1  # not tried again on every read: left alone for RETRY_SECONDS
+    finally:
+        dbrouter.forget_failures()
