@@ -211,7 +211,7 @@ def test_an_admin_save_is_a_revision_and_the_admin_links_to_the_workspace(client
     assert f'href="/editorial/articles/{article.pk}/"' in page and f'href="/editorial/articles/{article.pk}/images/"' in page
     data = {"title": "Admin title", "slug": article.slug, "section": article.section_id, "lead": "",
             "body": "After.", "state": "published", "published_at_0": "2026-01-02", "published_at_1": "10:00:00",
-            "source_url": "", "comments_open": "on", "comments_close_after_days": ""}
+            "source_url": "", "comments_open": "on", "comments_close_after_days": "", "language": "en"}
     response = client.post(f"/admin/newsroom/article/{article.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     revision = ArticleRevision.objects.get()
