@@ -13,7 +13,7 @@ from core.errors import ActionError
 from core.text import drop_nul
 from discussion import actions as discussion_actions
 from discussion.models import Comment, Vote
-from moderation import policy
+from moderation import policy, signals
 from moderation.models import Ban, BrigadeCase, LogEntry, Reason, Report
 
 Status = Comment.Status
@@ -55,7 +55,10 @@ def report(member, comment: Comment, reason: str, text: str = "") -> Report:
         raise ActionError("You have already reported this comment; the moderators will look at it.",
                           status=409, code="already_reported")
     limits.hit_report(member)
-    return Report.objects.create(comment=comment, reporter=member, reason=reason, text=text)
+    with transaction.atomic():
+        filed = Report.objects.create(comment=comment, reporter=member, reason=reason, text=text)
+        signals.report_filed.send(Report, report=filed)
+    return filed
 
 
 def _resolve_reports(comment: Comment) -> None:
@@ -186,6 +189,7 @@ def ban(moderator, member: Member, *, days: int | None, scope: str, reason: str,
         log(moderator, "ban", member=member, reason=scope,
             note=f"{'permanent' if days is None else f'{days} days'}; {reason}"
                  + ("; all comments hidden" if hide_comments else ""))
+        signals.member_banned.send(Ban, ban=b)
     return b
 
 

@@ -1,0 +1,57 @@
+"""Webhook state changes: queue an event for the endpoints that want it, and record what a
+delivery attempt got back. Called by the receivers (webhooks.receivers) and the task."""
+
+import json
+from collections.abc import Iterable
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+from core.tasks import enqueue_on_commit
+from webhooks.models import Delivery, Endpoint
+
+
+def endpoints_for(event: str) -> list[Endpoint]:
+    # JSONField "contains" is not portable to SQLite: the list of endpoints is short.
+    return [e for e in Endpoint.objects.filter(active=True) if event in (e.events or [])]
+
+
+def do_queue_event(event: str, data: dict, endpoints: Iterable[Endpoint] | None = None) -> list[Delivery]:
+    """A Delivery per endpoint subscribed to `event`, each sent by a task after the caller's
+    transaction commits (call inside it: a rolled-back comment sends nothing)."""
+    from webhooks.tasks import deliver
+
+    targets = list(endpoints) if endpoints is not None else endpoints_for(event)
+    deliveries = []
+    for endpoint in targets:
+        delivery = Delivery.objects.create(endpoint=endpoint, event=event, body="")
+        delivery.body = json.dumps({"event": event, "delivery": delivery.pk,
+                                    "created_at": timezone.now().isoformat(), "data": data},
+                                   cls=DjangoJSONEncoder, ensure_ascii=False)
+        delivery.save(update_fields=["body"])
+        enqueue_on_commit(deliver, delivery.pk)
+        deliveries.append(delivery)
+    return deliveries
+
+
+def do_record_attempt(delivery: Delivery, *, status: str, response_status: int | None = None,
+                      response_body: str = "", error: str = "") -> Delivery:
+    delivery.attempts += 1
+    delivery.last_attempt = timezone.now()
+    delivery.status = status
+    delivery.response_status = response_status
+    delivery.response_body = response_body
+    delivery.error = error[:500]
+    delivery.save(update_fields=["attempts", "last_attempt", "status", "response_status",
+                                 "response_body", "error"])
+    return delivery
+
+
+def do_redeliver(delivery: Delivery) -> Delivery:
+    """An operator sends a failed delivery again (the admin's action)."""
+    from webhooks.tasks import deliver
+
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.PENDING)
+    enqueue_on_commit(deliver, delivery.pk)
+    delivery.status = Delivery.Status.PENDING
+    return delivery
