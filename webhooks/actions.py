@@ -1,5 +1,6 @@
-"""Webhook state changes: queue an event for the endpoints that want it, and record what a
-delivery attempt got back. Called by the receivers (webhooks.receivers) and the task."""
+"""Webhook state changes: queue an event for the endpoints that want it, send a delivery
+again. Called by the receivers (webhooks.receivers) and the admin. What an attempt got back
+is written by the delivery task itself (webhooks.tasks), the only writer of that state."""
 
 import json
 from collections.abc import Iterable
@@ -32,19 +33,6 @@ def do_queue_event(event: str, data: dict, endpoints: Iterable[Endpoint] | None 
         enqueue_on_commit(deliver, delivery.pk)
         deliveries.append(delivery)
     return deliveries
-
-
-def do_record_attempt(delivery: Delivery, *, status: str, response_status: int | None = None,
-                      response_body: str = "", error: str = "") -> Delivery:
-    delivery.attempts += 1
-    delivery.last_attempt = timezone.now()
-    delivery.status = status
-    delivery.response_status = response_status
-    delivery.response_body = response_body
-    delivery.error = error[:500]
-    delivery.save(update_fields=["attempts", "last_attempt", "status", "response_status",
-                                 "response_body", "error"])
-    return delivery
 
 
 def do_redeliver(delivery: Delivery) -> Delivery:

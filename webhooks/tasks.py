@@ -4,9 +4,10 @@ import http.client
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from core.tasks import is_last_try, task
-from webhooks import actions, signing, transport
+from webhooks import signing, transport
 from webhooks.models import Delivery
 
 Status = Delivery.Status
@@ -37,13 +38,13 @@ def deliver(delivery_id: int) -> dict:
     try:
         answer = transport.post(endpoint.url, body, headers, settings.VECHE_WEBHOOK_TIMEOUT)
     except transport.Refused as exc:
-        actions.do_record_attempt(delivery, status=Status.REFUSED, error=str(exc))
+        _record(delivery, status=Status.REFUSED, error=str(exc))
         return {"refused": str(exc)}
     except (OSError, http.client.HTTPException) as exc:
         _failed(delivery, error=f"{type(exc).__name__}: {exc}")
         raise ReceiverFailed(str(exc)) from exc
     if 200 <= answer.status < 300:
-        actions.do_record_attempt(delivery, status=Status.DELIVERED, response_status=answer.status,
+        _record(delivery, status=Status.DELIVERED, response_status=answer.status,
                                   response_body=answer.body)
         return {"status": answer.status}
     _failed(delivery, response_status=answer.status, response_body=answer.body,
@@ -53,4 +54,16 @@ def deliver(delivery_id: int) -> dict:
 
 def _failed(delivery: Delivery, **answer) -> None:
     # The last of the task's tries leaves the delivery failed; earlier ones, retrying.
-    actions.do_record_attempt(delivery, status=Status.FAILED if is_last_try() else Status.RETRYING, **answer)
+    _record(delivery, status=Status.FAILED if is_last_try() else Status.RETRYING, **answer)
+
+
+def _record(delivery: Delivery, *, status: str, response_status: int | None = None,
+            response_body: str = "", error: str = "") -> None:
+    delivery.attempts += 1
+    delivery.last_attempt = timezone.now()
+    delivery.status = status
+    delivery.response_status = response_status
+    delivery.response_body = response_body
+    delivery.error = error[:500]
+    delivery.save(update_fields=["attempts", "last_attempt", "status", "response_status",
+                                 "response_body", "error"])
