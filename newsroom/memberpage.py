@@ -13,36 +13,42 @@ awaiting moderation on it or one with a word from the moderators (shown to them 
 notice — is rendered for that member alone and not kept.
 """
 
+import re
 import secrets
 import uuid
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.html import json_script
+from django.utils.html import escape, json_script
+from django.utils.translation import gettext, ngettext
 
 from core.memo import Memo
 from core.slots import cut, cutter, marker
 from discussion import page as discussion_page
 from discussion.page import Marks
 from newsroom.variations import MEMBER_SLOTS
+from visits import marks as visits
 
 SLOTS = MEMBER_SLOTS  # what differs between members: see newsroom.variations
 # Markers only the renderer can write (core.slots): a member's own text (a kept draft, say)
 # holding NUL or a marker's name is shown as text, never filled.
 MARKERS = {name: marker(name) for name in SLOTS}
 _CUT = cutter(b"|".join(name.encode() for name in SLOTS))
+_COMMENT_IDS = re.compile(rb'<li id="c(\d+)" class="comment(?! gone)')  # not placeholders
 
 
 class Skeleton:
     """A member page cut at its slots: literal bytes and slot names, alternating."""
 
-    __slots__ = ("parts", "slots", "generation")
+    __slots__ = ("parts", "slots", "generation", "ids")
 
     def __init__(self, html: bytes, generation: int | None = None):
         self.generation = generation  # the article's page generation it was rendered under
         self.parts, names = cut(_CUT, html)
         self.slots = [p.decode() for p in names]
+        # The comments on the page, in page order: which are new is decided per member.
+        self.ids = [int(i) for i in _COMMENT_IDS.findall(html)]
 
     def fill(self, values: dict[str, bytes]) -> bytes:
         out = [self.parts[0]]
@@ -60,8 +66,30 @@ def account_links(member) -> bytes:
     return _account(member, unread_count(member), can_moderate(member))
 
 
-def values(member, m: Marks, token: str, nonce: str, account: bytes | None = None) -> dict[str, bytes]:
-    """The slots of one member's page."""
+def _css_string(text: str) -> str:
+    """`text` as a CSS string: every character but letters, digits and spaces escaped."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in text) + '"'
+
+
+def new_since(new: list[int], nonce: str) -> bytes:
+    """The `new` slot: a style block marking the comments new to the member (works without
+    JavaScript) and a link to the first, which the script turns into "next new comment"."""
+    if not new:
+        return b""
+    rules = (",".join(f"#c{i}>.c" for i in new) + "{box-shadow:inset 3px 0 0 var(--focus)}"
+             + ",".join(f"#c{i}>.c .c-meta::after" for i in new)
+             + "{content:" + _css_string(gettext("new")) + ";margin-left:.4rem;font-weight:700;color:var(--focus)}")
+    label = ngettext("%(n)d new comment since your last visit", "%(n)d new comments since your last visit",
+                     len(new)) % {"n": len(new)}
+    return (f'<style nonce="{nonce}">{rules}</style>'
+            f'<p class="new-since"><a class="button small" id="next-new" href="#c{new[0]}" '
+            f'data-new="{escape(",".join(map(str, new)))}" data-next-label="{escape(gettext("Next new comment"))}">'
+            f'{escape(label)}</a></p>').encode()
+
+
+def values(member, m: Marks, token: str, nonce: str, account: bytes | None = None,
+           new: list[int] | None = None) -> dict[str, bytes]:
+    """The slots of one member's page; `new`: the ids of the comments new to them on it."""
     rules = m.style
     account = account_links(member) if account is None else account
     return {
@@ -71,6 +99,7 @@ def values(member, m: Marks, token: str, nonce: str, account: bytes | None = Non
         "me": str(member.pk).encode(),
         "votes": json_script(m.votes, "my-votes").encode(),
         "idem": uuid.uuid4().hex.encode(),
+        "new": new_since(new or [], nonce),
     }
 
 
@@ -107,7 +136,8 @@ MEMO_SECONDS = 5  # a member seen this recently is served from memory (see perso
 
 
 _viewers: Memo[tuple] = Memo("viewers", items=10_000, ttl=MEMO_SECONDS)  # session key → (member, auth hash, account links)
-_marks: Memo = Memo("member-marks", items=50_000, ttl=MEMO_SECONDS)  # (member, article, generation) → Marks
+# (member, article, generation) → (Marks, where their visit began: visits.marks.baseline)
+_marks: Memo = Memo("member-marks", items=50_000, ttl=MEMO_SECONDS)
 
 
 
@@ -136,9 +166,10 @@ def personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_secr
             return None
         presence.touch(member)
         account = account_links(member)
+        start = visits.baseline(member.pk, article_id, max(skeleton_ids(skeleton), default=0))
         _viewers.put(session_key, (member, session.get(auth.HASH_SESSION_KEY), account))
-        _marks.put((member.pk, article_id, skeleton.generation), m)
-        return _fill(skeleton, member, m, csrf_secret, account)
+        _marks.put((member.pk, article_id, skeleton.generation), (m, start))
+        return _fill(skeleton, member, m, csrf_secret, account, start)
     finally:
         close_old_connections()
 
@@ -158,14 +189,15 @@ def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: st
     if viewer is None or skeleton.generation is None:
         return None
     member, auth_hash, account = viewer
-    m = _marks.get((member.pk, article_id, skeleton.generation))
-    if m is None:
+    kept = _marks.get((member.pk, article_id, skeleton.generation))
+    if kept is None:
         return None
+    m, start = kept
     data = _cached_session(session_key)
     if (not data or data.get(SESSION_KEY) != str(member.pk) or data.get(HASH_SESSION_KEY) != auth_hash
             or "_messages" in data or "comment_draft" in data):
         return None
-    return _fill(skeleton, member, m, csrf_secret, account)
+    return _fill(skeleton, member, m, csrf_secret, account, start)
 
 
 def viewer_id(session_key: str) -> int | None:
@@ -189,8 +221,14 @@ def _cached_session(session_key: str) -> dict | None:
         return None
 
 
-def _fill(skeleton: Skeleton, member, m: Marks, csrf_secret: str, account: bytes) -> tuple[bytes, str]:
+def skeleton_ids(skeleton: Skeleton) -> list[int]:
+    return getattr(skeleton, "ids", None) or []  # a skeleton kept before it listed them: none
+
+
+def _fill(skeleton: Skeleton, member, m: Marks, csrf_secret: str, account: bytes,
+          start: int | None) -> tuple[bytes, str]:
     from django.middleware.csrf import _mask_cipher_secret  # the token Django's forms carry
 
     nonce = secrets.token_urlsafe(12)
-    return skeleton.fill(values(member, m, _mask_cipher_secret(csrf_secret), nonce, account)), nonce
+    new = visits.pick(skeleton_ids(skeleton), start, m.own)
+    return skeleton.fill(values(member, m, _mask_cipher_secret(csrf_secret), nonce, account, new)), nonce

@@ -10,8 +10,10 @@ A cached page (core.pagecache) is kept under (kind, article, page generation, va
   is a part of the variant, added in `variant()`.
 - **member slots** — what differs from one member to the next (`MEMBER_SLOTS`): the header's
   account links, the style block marking their own comments and votes, the CSRF token, their
-  id and votes for the script, the comment form's idempotency key. A per-member difference
-  (an ignore list, what is new since their last visit) is one more slot here, with its value
+  id and votes for the script, the comment form's idempotency key, the comments new to them
+  since their last visit (visits.marks: their ids in a style block and a link jumping from
+  one to the next). A per-member difference
+  (an ignore list, say) is one more slot here, with its value
   in newsroom.memberpage.values().
 
 Inside the thread itself, presence and the CSRF token are slots of their own
@@ -28,7 +30,7 @@ from core.params import is_digits
 from discussion.threads import ORDERS
 
 KINDS = ("page", "member", "api")
-MEMBER_SLOTS = ("account", "style", "token", "me", "votes", "idem")
+MEMBER_SLOTS = ("account", "style", "token", "me", "votes", "idem", "new")
 
 
 def variant(query: bytes, allow_page: bool = True) -> str | None:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "imports",
     "ops",
     "webhooks",
+    "visits",
 ]
 
 MIDDLEWARE = [

@@ -551,6 +551,25 @@
     pop.hidden = true;
   });
 
+  /* New since the last visit: the link (the member's `new` slot) goes to the first new
+     comment; with this script it steps to the next new one below where the reader is. */
+  var nextNew = document.getElementById("next-new");
+  if (nextNew) {
+    var newIds = (nextNew.dataset.new || "").split(",").filter(Boolean);
+    nextNew.addEventListener("click", function (e) {
+      var els = newIds.map(li).filter(Boolean);
+      if (!els.length) return;
+      e.preventDefault();
+      var target = els.find(function (el) { return el.getBoundingClientRect().top > 8; }) || els[0];
+      target.scrollIntoView({ block: "start" });
+      history.replaceState(null, "", "#" + target.id);
+      flash(target);
+      var after = els[els.indexOf(target) + 1] || els[0];
+      nextNew.href = "#" + after.id;
+      nextNew.textContent = nextNew.dataset.nextLabel;
+    });
+  }
+
   enhance(section);
   if (location.hash && /^#c\d+$/.test(location.hash)) { var t = document.querySelector(location.hash); if (t) flash(t); }
 })();
