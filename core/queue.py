@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -278,11 +279,27 @@ def start_reaper(stop: threading.Event) -> threading.Thread:
     return thread
 
 
+def watch_parent(parent: int) -> None:
+    """A worker started by `veche serve` stops (as on SIGTERM: the task under way finishes)
+    when the server is gone, however it went: a server killed outright cannot stop it."""
+    import signal
+
+    def loop() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=loop, name="veche-parent-watch", daemon=True).start()
+
+
 def run_worker(*, interval: float = 1.0, batch: bool = False, worker_id: str | None = None) -> None:
     """Run one worker in this process until SIGTERM/SIGINT (or, with batch, until the queue
     is empty). The database worker polls every `interval` seconds when idle; RQ's blocks on
     Redis. Tasks of dead workers are taken back first."""
     worker_id = worker_id or new_worker_id()
+    parent = os.environ.get("VECHE_WORKER_PARENT", "")
+    if parent.isdigit():
+        watch_parent(int(parent))
     reap()
     stop = threading.Event()
     start_reaper(stop)

@@ -52,7 +52,7 @@ def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
 def backoff(attempt: int) -> float:
     """Seconds to wait before try `attempt + 1`: doubling, with a tenth of jitter so that
     tasks failing together (a receiver down) do not come back together."""
-    base = settings.VECHE_TASK_BACKOFF_SECONDS * 2 ** (attempt - 1)
+    base: float = float(settings.VECHE_TASK_BACKOFF_SECONDS) * 2.0 ** (attempt - 1)
     return base * (0.9 + 0.2 * random.random())  # noqa: S311 (spreading, not secrecy)
 
 
@@ -100,7 +100,7 @@ def done(key: str) -> bool:
     """Whether the effect named `key` has been recorded as done."""
     from core.models import DoneKey
 
-    return DoneKey.objects.filter(key=key).exists()
+    return bool(DoneKey.objects.filter(key=key).exists())
 
 
 def mark_done(key: str) -> bool:

@@ -18,7 +18,7 @@ gives, per article the member has visited, how many public comments are above th
 `seen_id` — the count to show beside the articles they follow."""
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -31,7 +31,7 @@ WRITE_EVERY = timedelta(minutes=1)  # within a visit, how far they read is writt
 MAX_MARKED = 500  # comments marked on one page at most (the style block stays small)
 
 
-def baseline(member_id: int, article_id: int, newest: int, now=None) -> int | None:
+def baseline(member_id: int, article_id: int, newest: int, now: datetime | None = None) -> int | None:
     """Where the member's current visit began (comments above it are new to them), or None on
     their first visit; records the visit when due. `newest`: the newest comment id on the
     page being shown."""
@@ -47,7 +47,7 @@ def baseline(member_id: int, article_id: int, newest: int, now=None) -> int | No
         actions.do_record_visit(member_id, article_id, seen_id=max(seen, newest), baseline_id=start, new=False)
     elif newest > seen and now - at >= WRITE_EVERY:
         actions.do_record_visit(member_id, article_id, seen_id=newest, baseline_id=start, new=False)
-    return start
+    return int(start)
 
 
 def pick(page_ids: Iterable[int], start: int | None, own: Iterable[int] = ()) -> list[int]:

@@ -31,9 +31,9 @@ class Answer:
 
 
 def check_address(ip: str) -> None:
-    addr = ipaddress.ip_address(ip)
-    if getattr(addr, "ipv4_mapped", None):
-        addr = addr.ipv4_mapped  # type: ignore[union-attr]
+    addr: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(ip)
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
     if settings.VECHE_WEBHOOKS_ALLOW_PRIVATE:
         return
     if (addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_multicast
@@ -52,7 +52,7 @@ def resolve(url: str) -> tuple[str, str, int, str]:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise OSError(f"cannot resolve {parts.hostname}: {exc}") from exc
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]
     for ip in addresses:
         check_address(ip)
     return parts.scheme, parts.hostname, port, addresses[0]

@@ -91,3 +91,69 @@ def test_once_rolled_back_leaves_the_key_free():
         raise RuntimeError
     assert not tasks.done("k:2")
     assert tasks.mark_done("k:2") and not tasks.mark_done("k:2")
+
+
+def _children(pid: int) -> list[str]:
+    """The command lines of a process's children (Linux /proc)."""
+    from pathlib import Path
+
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def test_veche_serve_runs_a_worker_beside_itself_and_stops_it(tmp_path):
+    """One command runs everything: `veche serve` starts `veche worker`, whose tasks run, and
+    SIGTERM to the server stops both."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    from core.tests.queue_helpers import ROOT, worker_env
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "config.cli", "serve", "--port", str(port)], cwd=ROOT,
+                              env=worker_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: any("config.cli worker" in c for c in _children(server.pid)), "the worker to start")
+        queue_tasks.flaky.enqueue(str(tmp_path), 0)
+        wait_for(lambda: queue_tasks.lines(tmp_path / "tries") == ["x"], "the worker to run the task")
+        worker_cmds = _children(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    assert server.returncode == 0
+    assert any("worker" in c for c in worker_cmds)
+    assert not any("worker" in c for c in _all_commands())  # no worker left behind
+
+
+def _all_commands() -> list[str]:
+    from pathlib import Path
+
+    from core.tests.queue_helpers import ROOT
+
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode()
+            if "config.cli worker" in text and (cmdline.parent / "cwd").resolve() == ROOT:
+                found.append(text)
+        except OSError:
+            continue
+    return found
+
+
+def test_serve_no_worker_and_the_immediate_backend_start_none(settings):
+    from core.management.commands.serve import start_worker
+
+    settings.VECHE_TASKS_BACKEND = "immediate"
+    assert start_worker() is None

@@ -95,17 +95,27 @@ class Command(BaseCommand):
         os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev")
         metrics_dir(workers, port)
         worker = None if no_worker else start_worker()
+        # uvicorn hands a SIGTERM it caught back to the handler found at start once it has shut
+        # down: this one, so the worker is stopped before the process ends (SIGINT raises
+        # KeyboardInterrupt, which does the same). The worker also stops if this process
+        # dies without either (core.queue.watch_parent).
+        signal.signal(signal.SIGTERM, _exit_cleanly)
         try:
             uvicorn.run("config.asgi:application", **uvicorn_options(host, port, workers, log_level))
         finally:
             stop_worker(worker)
 
 
+def _exit_cleanly(signum, frame) -> None:
+    raise SystemExit(0)
+
+
 def start_worker() -> subprocess.Popen | None:
     """A `veche worker` child, or None when tasks run inside requests (immediate backend)."""
     if settings.VECHE_TASKS_BACKEND not in ("database", "redis"):
         return None
-    return subprocess.Popen([sys.executable, "-m", "config.cli", "worker"], env=os.environ.copy())
+    return subprocess.Popen([sys.executable, "-m", "config.cli", "worker"],
+                            env={**os.environ, "VECHE_WORKER_PARENT": str(os.getpid())})
 
 
 def stop_worker(worker: subprocess.Popen | None) -> None:
