@@ -8,13 +8,25 @@ from collections.abc import Iterable
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from core.memo import Memo
 from core.tasks import enqueue_on_commit
 from webhooks.models import Delivery, Endpoint
+
+# The active endpoints, kept ENDPOINTS_SECONDS in each process: a post, an edit or a status
+# change asks for them, and most sites have none; an endpoint saved in the admin takes effect
+# in every process within that time (in the one that saved it at once).
+ENDPOINTS_SECONDS = 5
+_endpoints: Memo[list[Endpoint]] = Memo("webhook-endpoints", items=1, ttl=ENDPOINTS_SECONDS)
 
 
 def endpoints_for(event: str) -> list[Endpoint]:
     # JSONField "contains" is not portable to SQLite: the list of endpoints is short.
-    return [e for e in Endpoint.objects.filter(active=True) if event in (e.events or [])]
+    active = _endpoints.get_or_make("active", lambda: list(Endpoint.objects.filter(active=True)))
+    return [e for e in active if event in (e.events or [])]
+
+
+def forget_endpoints(**kwargs: object) -> None:
+    _endpoints.clear()
 
 
 def do_queue_event(event: str, data: dict, endpoints: Iterable[Endpoint] | None = None) -> list[Delivery]:

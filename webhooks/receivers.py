@@ -37,6 +37,12 @@ def on_member_banned(sender, ban, **kwargs) -> None:
 
 
 def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from webhooks.models import Endpoint
+
+    for signal in (post_save, post_delete):
+        signal.connect(actions.forget_endpoints, sender=Endpoint, dispatch_uid=f"webhooks.endpoints.{signal is post_save}")
     discussion_signals.comment_written.connect(on_comment_written, dispatch_uid="webhooks.comment")
     moderation_signals.report_filed.connect(on_report_filed, dispatch_uid="webhooks.report")
     moderation_signals.member_banned.connect(on_member_banned, dispatch_uid="webhooks.ban")

@@ -1,0 +1,48 @@
+"""New since your last visit, in a browser: a returning member's page marks the comments
+added since, and the link steps from one new comment to the next."""
+
+import subprocess
+
+from e2e.conftest import shot, sign_up, unique_login
+from e2e.server import ROOT, VECHE
+
+SLUG = "how-the-railway-reached-the-town-in-1898"
+
+
+def as_if_away(env: dict, login: str, keep_unseen: int) -> list[int]:
+    """Rewind the member's reading of the article to before its last `keep_unseen` public
+    comments, two hours ago; the ids of those comments."""
+    code = (
+        "from datetime import timedelta; from django.utils import timezone; "
+        "from accounts.models import Member; from discussion.models import Comment; from visits.models import Visit; "
+        f"m = Member.objects.get(login={login!r}); "
+        f"ids = list(Comment.objects.public().filter(article__slug={SLUG!r}).order_by('-id').values_list('id', flat=True)[:{keep_unseen + 1}]); "
+        f"Visit.objects.filter(member=m, article__slug={SLUG!r}).update(seen_id=ids[-1], baseline_id=ids[-1], "
+        "at=timezone.now() - timedelta(hours=2)); print(','.join(map(str, ids[:-1])))"
+    )
+    out = subprocess.run([*VECHE, "shell", "-c", code], env=env, cwd=ROOT, check=True, capture_output=True,
+                         text=True, timeout=120)
+    return [int(i) for i in out.stdout.strip().splitlines()[-1].split(",")]
+
+
+def test_a_returning_member_sees_what_is_new_and_steps_through_it(site, page):
+    login = unique_login("returning")
+    sign_up(page, site.url, login)
+    page.goto(f"{site.url}/articles/{SLUG}/")
+    assert page.locator("#next-new").count() == 0  # a first visit marks nothing
+    new = as_if_away(site.env, login, 2)
+    page.goto(f"{site.url}/articles/{SLUG}/")
+    link = page.locator("#next-new")
+    assert "2 new comments since your last visit" in link.inner_text()
+    in_order = [int(i) for i in link.get_attribute("data-new").split(",")]
+    assert sorted(in_order) == sorted(new)
+    # Marked by the style block, so without the script too: the "new" label after the time.
+    label = page.evaluate("id => getComputedStyle(document.querySelector(`#c${id} > .c .c-meta`), '::after')"
+                          ".content", in_order[0])
+    assert label == '"new"'
+    shot(page, "new-since-last-visit")
+    link.click()
+    page.wait_for_function("id => location.hash === '#c' + id", arg=in_order[0])
+    link.click()
+    page.wait_for_function("id => location.hash === '#c' + id", arg=in_order[1])
+    assert page.locator("#next-new").inner_text() == "Next new comment"
