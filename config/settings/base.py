@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
-    "django_rq",
     "config",
     "core",
     "accounts",
@@ -244,6 +243,11 @@ TASK_BACKENDS = {
     "redis": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
 }
 TASKS = {"default": TASK_BACKENDS[VECHE_TASKS_BACKEND]}
+if VECHE_TASKS_BACKEND == "redis":  # RQ's Django app, which its backend's checks ask for
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db") + 1, "django_rq")
+# Not RQ's admin dashboard: its pages answer 500 to an id they do not know, and `veche tasks`
+# and /metrics say what it would (docs/deploy.md, Background tasks).
+RQ_SHOW_ADMIN_LINK = False
 # RQ's queues live in the same Redis as the cache (their keys start with "rq:"); a job may run
 # for at most VECHE_TASK_TIMEOUT seconds before RQ stops it.
 RQ_QUEUES = {"default": {"URL": os.environ.get("VECHE_TASKS_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0"),

@@ -14,5 +14,6 @@ VECHE_RATE_LIMITS = False  # tests of the limits turn them on
 VECHE_VIEW_FLUSH_SECONDS = 0  # no timer thread writing views behind a test's back: tests flush
 # Tasks run inside the request unless a test asks for a queue (core/tests/test_queue.py runs
 # the real backend of the mode); VECHE_TASKS_BACKEND set by hand still wins.
-TASKS = {"default": TASK_BACKENDS[os.environ.get("VECHE_TASKS_BACKEND") or "immediate"]}  # noqa: F405
+VECHE_TASKS_BACKEND = os.environ.get("VECHE_TASKS_BACKEND") or "immediate"
+TASKS = {"default": TASK_BACKENDS[VECHE_TASKS_BACKEND]}  # noqa: F405
 VECHE_TASK_BACKOFF_SECONDS = 0.0
