@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from config.tests.test_front import _executor_connections_closed, asgi_get, from_front, signed_in  # noqa: F401
+from config.tests.test_front import asgi_get, from_front, signed_in
 from core import pagecache
 from newsroom import viewcount
 from visits import marks
@@ -148,7 +148,20 @@ def test_new_counts_for_the_front_page_hook(alice, bob, make_article, post):
     assert marks.new_counts(alice.pk, [a.pk, b.pk]) == {a.pk: 1}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.fixture
+def front_connections_closed(transactional_db):
+    """The front reads in the event loop's executor threads, whose connections outlive the
+    test; on PostgreSQL they would keep the test database from being dropped."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
+@pytest.mark.usefixtures("front_connections_closed")
 def test_the_front_fills_the_marks_without_django(alice, bob, article, post):
     pagecache.SLUGS.clear()
     old = post(bob, article, "Before")
