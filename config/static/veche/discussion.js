@@ -556,16 +556,18 @@
   var nextNew = document.getElementById("next-new");
   if (nextNew) {
     var newIds = (nextNew.dataset.new || "").split(",").filter(Boolean);
+    var at = -1;  // the new comment last jumped to; first, the first one below the reader
     nextNew.addEventListener("click", function (e) {
       var els = newIds.map(li).filter(Boolean);
       if (!els.length) return;
       e.preventDefault();
-      var target = els.find(function (el) { return el.getBoundingClientRect().top > 8; }) || els[0];
+      if (at < 0) at = Math.max(0, els.findIndex(function (el) { return el.getBoundingClientRect().top > 8; }));
+      else at = (at + 1) % els.length;
+      var target = els[at];
       target.scrollIntoView({ block: "start" });
       history.replaceState(null, "", "#" + target.id);
       flash(target);
-      var after = els[els.indexOf(target) + 1] || els[0];
-      nextNew.href = "#" + after.id;
+      nextNew.href = "#" + els[(at + 1) % els.length].id;
       nextNew.textContent = nextNew.dataset.nextLabel;
     });
   }
