@@ -311,6 +311,7 @@ def run_mode(mode: str, args, peers: dict) -> None:
     dle_import_rate(env, mode, args)
     notify_figures(env, mode, smoke)
     search_figures(mode, args)
+    task_queue(env, mode, args)
 
 
 def notify_figures(env: dict, mode: str, smoke: bool) -> None:
@@ -375,6 +376,18 @@ def search_figures(mode: str, args) -> None:
                         posts=30 if args.smoke else 200, imported=1000 if args.smoke else 20_000)
     for row in search.lines(mode, m):
         record(*row)
+
+
+def task_queue(env: dict, mode: str, args) -> None:
+    """The mode's task queue (bench.queue): enqueue cost, tasks/s, enqueue→done latency."""
+    from bench.queue import measure
+
+    n, workers = (200, 1) if args.smoke else (2000, 2)
+    q = measure(env, n, workers)
+    kind = "database queue (SQLite)" if mode == "embedded" else "RQ on Redis"
+    record(f"[{mode}] background tasks, {kind}: {n:,} empty tasks, {workers} `veche worker`s",
+           f"{q['per_s']:,.0f} tasks/s", f"enqueue {q['enqueue_ms']:.2f} ms a task; enqueue→done p50 "
+           f"{q['latency_p50_ms']:.0f} ms, p90 {q['latency_p90_ms']:.0f} ms", "")
 
 
 def live_delivery(server: Server, m: dict, n: int) -> dict:

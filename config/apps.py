@@ -13,6 +13,9 @@ class ConfigConfig(AppConfig):
         from core.cache import later
 
         request_finished.connect(later.release, dispatch_uid="veche-cache-later")
+        from core.queue import share_redis_connections
+
+        share_redis_connections()
         from django.db.models.signals import post_delete, post_save
 
         from config.context_processors import forget_nav

@@ -1,18 +1,132 @@
 """Background work: enqueued only once the transaction that asked for it has committed.
 
 Tasks are Django's Tasks interface (the django-tasks backport on Django 5.2); the backend is
-a setting (settings.TASKS). A task defined with `@task()` in an app's `tasks.py` is enqueued
-with `enqueue_on_commit(that_task, *args)`: a write that rolls back enqueues nothing, and a
-task never reads rows its caller has not committed yet. Tasks are idempotent: a retried or
-duplicated run does nothing twice (each says how)."""
+a setting (settings.TASKS: rows in the database when embedded, RQ on Redis in scale-out; see
+core.queue and docs/deploy.md). A task is defined with `@core.tasks.task()` in an app's
+`tasks.py` and enqueued with `enqueue_on_commit(that_task, *args)`: a write that rolls back
+enqueues nothing, and a task never reads rows its caller has not committed yet.
 
+Tasks are idempotent: a retried or duplicated run does nothing twice. A task whose effect is
+rows in the database writes them inside `once(key)`; one that reaches outside (a mail, an
+HTTP call) checks `done(key)` first and `mark_done(key)` after, so a crash between the two
+repeats the effect at most once (at-least-once is all any queue can promise outside its
+database) — or keeps its own state row, as webhooks.Delivery does.
+
+Retries: a task that raises is enqueued again after a backoff (VECHE_TASK_BACKOFF_SECONDS ×
+2^(n-1), ± a tenth) until VECHE_TASK_ATTEMPTS tries; the last failure is the task's failed
+state, listed by `veche tasks`. Each intermediate run ends successful with {"retry": n}."""
+
+import contextvars
+import functools
+import logging
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tasks import task as django_task
+
+logger = logging.getLogger("veche.tasks")
+
+ATTEMPT = "_attempt"  # the keyword a retried run carries: which try this is (1 is the first)
+_last_try: contextvars.ContextVar[bool] = contextvars.ContextVar("veche_task_last_try", default=True)
+
+
+def is_last_try() -> bool:
+    """Inside a task: whether a failure now is final (no retry will follow), so the task can
+    leave its own rows in their failed state."""
+    return _last_try.get()
 
 
 def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     """`task.enqueue(*args, **kwargs)` after the current transaction commits (at once
     outside one)."""
     transaction.on_commit(partial(task.enqueue, *args, **kwargs))
+
+
+def backoff(attempt: int) -> float:
+    """Seconds to wait before try `attempt + 1`: doubling, with a tenth of jitter so that
+    tasks failing together (a receiver down) do not come back together."""
+    base: float = float(settings.VECHE_TASK_BACKOFF_SECONDS) * 2.0 ** (attempt - 1)
+    return base * (0.9 + 0.2 * random.random())  # noqa: S311 (spreading, not secrecy)
+
+
+def task(*, attempts: int | None = None, **options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """`django_tasks.task(**options)` with retries: a run that raises enqueues the next try
+    after `backoff()` and ends as successful with {"retry": n}; the try number `attempts`
+    (VECHE_TASK_ATTEMPTS by default) fails for good. A backend that cannot defer (the
+    immediate one) does not retry: the failure is the result."""
+
+    def decorate(func: Callable[..., Any]) -> Any:
+        holder: dict[str, Any] = {}
+
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            attempt = int(kwargs.pop(ATTEMPT, 1))
+            the_task = holder["task"]
+            limit = attempts or settings.VECHE_TASK_ATTEMPTS
+            last = attempt >= limit or not the_task.get_backend().supports_defer
+            token = _last_try.set(last)
+            try:
+                return func(*args, **kwargs)
+            except Exception as exc:
+                if last:
+                    raise
+                delay = backoff(attempt)
+                later = the_task.using(run_after=timezone.now() + timedelta(seconds=delay)) if delay > 0 \
+                    else the_task
+                later.enqueue(*args, **kwargs, **{ATTEMPT: attempt + 1})
+                logger.warning("task %s failed (try %d of %d), again in %.0f s: %r",
+                               the_task.name, attempt, limit, delay, exc)
+                return {"retry": attempt + 1, "error": repr(exc)[:500]}
+            finally:
+                _last_try.reset(token)
+
+        holder["task"] = django_task(**options)(run)
+        return holder["task"]
+
+    return decorate
+
+
+# --- Idempotency -------------------------------------------------------------------------
+
+
+def done(key: str) -> bool:
+    """Whether the effect named `key` has been recorded as done."""
+    from core.models import DoneKey
+
+    return bool(DoneKey.objects.filter(key=key).exists())
+
+
+def mark_done(key: str) -> bool:
+    """Record `key` as done; False when it already was (a duplicate run)."""
+    from core.models import DoneKey
+
+    try:
+        with transaction.atomic():
+            DoneKey.objects.create(key=key)
+    except IntegrityError:
+        return False
+    return True
+
+
+@contextmanager
+def once(key: str) -> Iterator[bool]:
+    """`with once(key) as first:` — a transaction in which `key` is recorded; `first` is
+    False when an earlier run recorded it (then do nothing). Writes made in the block commit
+    with the key or not at all, so database effects happen exactly once."""
+    from core.models import DoneKey
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                DoneKey.objects.create(key=key)
+            first = True
+        except IntegrityError:
+            first = False
+        yield first

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from core.params import register_id_converter
-from discussion import api, views
+from discussion import api, feeds, views
 
 app_name = "discussion"
 register_id_converter()  # <id:pk>: a row id, else 404
@@ -14,4 +14,7 @@ urlpatterns = [
     path("comments/<id:pk>/delete/", views.delete, name="delete"),
     path("comments/<id:pk>/vote/", views.vote, name="vote"),
     path("api/v1/articles/<str:slug>/comments/", api.comments, name="api-comments"),
+    path("articles/<str:slug>/comments/feed/", feeds.ArticleCommentsFeed(), name="article-feed"),
+    path("members/<str:login>/comments/feed/", feeds.MemberCommentsFeed(), name="member-feed"),
+    path("comments/feed/", feeds.LatestCommentsFeed(), name="feed"),
 ]

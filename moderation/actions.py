@@ -66,7 +66,10 @@ def report(member, comment: Comment, reason: str, text: str = "") -> Report:
         raise ActionError(_("You have already reported this comment; the moderators will look at it."),
                           status=409, code="already_reported")
     limits.hit_report(member)
-    return Report.objects.create(comment=comment, reporter=member, reason=reason, text=text)
+    with transaction.atomic():
+        filed = Report.objects.create(comment=comment, reporter=member, reason=reason, text=text)
+        signals.report_filed.send(Report, report=filed)
+    return filed
 
 
 def _resolve_reports(comment: Comment, decision: str = "kept", moderator=None) -> None:
@@ -205,6 +208,7 @@ def ban(moderator, member: Member, *, days: int | None, scope: str, reason: str,
         log(moderator, "ban", member=member, reason=scope,
             note=f"{'permanent' if days is None else f'{days} days'}; {reason}"
                  + ("; all comments hidden" if hide_comments else ""))
+        signals.member_banned.send(Ban, ban=b)
     return b
 
 

@@ -13,6 +13,7 @@ awaiting moderation on it or one with a word from the moderators (shown to them 
 notice — is rendered for that member alone and not kept.
 """
 
+import re
 import secrets
 import uuid
 from types import SimpleNamespace
@@ -20,8 +21,8 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import json_script
-from django.utils.translation import get_language
+from django.utils.html import escape, json_script
+from django.utils.translation import get_language, gettext, ngettext
 
 from core import compress
 from core.memo import Memo
@@ -29,18 +30,20 @@ from core.slots import cut, cutter, marker
 from discussion import page as discussion_page
 from discussion.page import Marks
 from newsroom.variations import MEMBER_SLOTS
+from visits import marks as visits
 
 SLOTS = MEMBER_SLOTS  # what differs between members: see newsroom.variations
 # Markers only the renderer can write (core.slots): a member's own text (a kept draft, say)
 # holding NUL or a marker's name is shown as text, never filled.
 MARKERS = {name: marker(name) for name in SLOTS}
 _CUT = cutter(b"|".join(name.encode() for name in SLOTS))
+_COMMENT_IDS = re.compile(rb'<li id="c(\d+)" class="comment(?! gone)')  # not placeholders
 
 
 class Skeleton:
     """A member page cut at its slots: literal bytes and slot names, alternating."""
 
-    __slots__ = ("parts", "slots", "generation", "deflated")
+    __slots__ = ("parts", "slots", "generation", "deflated", "ids")
 
     def __init__(self, html: bytes, generation: int | None = None):
         self.generation = generation  # the article's page generation it was rendered under
@@ -53,6 +56,8 @@ class Skeleton:
     def deflate(self) -> None:
         """Deflate the parts (the page cache's compressor thread calls this, once)."""
         self.deflated = [compress.deflate_part(p) for p in self.parts]
+        # The comments on the page, in page order: which are new is decided per member.
+        self.ids = [int(i) for i in _COMMENT_IDS.findall(html)]
 
     def fill(self, values: dict[str, bytes]) -> bytes:
         out = [self.parts[0]]
@@ -99,11 +104,33 @@ def member_style(member) -> str:
     return ignoring.style(member.pk, ignoring.ignored_ids(member.pk), can_moderate(member))
 
 
+def _css_string(text: str) -> str:
+    """`text` as a CSS string: every character but letters, digits and spaces escaped."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in text) + '"'
+
+
+def new_since(new: list[int], nonce: str) -> bytes:
+    """The `new` slot: a style block marking the comments new to the member (works without
+    JavaScript) and a link to the first, which the script turns into "next new comment"."""
+    if not new:
+        return b""
+    rules = (",".join(f"#c{i}>.c" for i in new) + "{box-shadow:inset 3px 0 0 var(--focus)}"
+             + ",".join(f"#c{i}>.c .c-meta::after" for i in new)
+             + "{content:" + _css_string(gettext("new")) + ";margin-left:.4rem;font-weight:700;color:var(--focus)}")
+    label = ngettext("%(n)d new comment since your last visit", "%(n)d new comments since your last visit",
+                     len(new)) % {"n": len(new)}
+    return (f'<style nonce="{nonce}">{rules}</style>'
+            f'<p class="new-since"><a class="button small" id="next-new" href="#c{new[0]}" '
+            f'data-new="{escape(",".join(map(str, new)))}" data-next-label="{escape(gettext("Next new comment"))}">'
+            f'{escape(label)}</a></p>').encode()
+
+
 def values(member, m: Marks, token: str, nonce: str, account: bytes | None = None,
            follow: bytes | None = None, article_id: int | None = None,
-           extra: str | None = None) -> dict[str, bytes]:
+           extra: str | None = None, new: list[int] | None = None) -> dict[str, bytes]:
     """The slots of one member's page. `follow`: the follow button (made for `article_id`
-    when not given); `extra`: member_style(member), when known."""
+    when not given); `extra`: member_style(member), when known; `new`: the ids of the
+    comments new to them on it."""
     extra = member_style(member) if extra is None else extra
     rules = "\n".join(r for r in (m.style, extra) if r)
     account = account_links(member) if account is None else account
@@ -117,6 +144,7 @@ def values(member, m: Marks, token: str, nonce: str, account: bytes | None = Non
         "me": str(member.pk).encode(),
         "votes": json_script(m.votes, "my-votes").encode(),
         "idem": uuid.uuid4().hex.encode(),
+        "new": new_since(new or [], nonce),
     }
 
 
@@ -153,7 +181,9 @@ MEMO_SECONDS = 5  # a member seen this recently is served from memory (see perso
 
 
 _viewers: Memo[tuple] = Memo("viewers", items=10_000, ttl=MEMO_SECONDS)  # session key → (member, auth hash, account links)
-_marks: Memo = Memo("member-marks", items=50_000, ttl=MEMO_SECONDS)  # (member, article, generation, language) → (Marks, follow button)
+# (member, article, generation, language) → (Marks, follow button, where their visit began:
+# visits.marks.baseline)
+_marks: Memo = Memo("member-marks", items=50_000, ttl=MEMO_SECONDS)
 _styles: Memo[str] = Memo("member-styles", items=50_000, ttl=MEMO_SECONDS)  # member → member_style
 
 
@@ -204,10 +234,11 @@ def _personalise(skeleton: Skeleton, article_id: int, session_key: str, csrf_sec
     account = account_links(member)
     follow = follow_button(member, article_id)  # in the reader's language, as the key says
     extra = member_style(member)
+    start = visits.baseline(member.pk, article_id, max(skeleton_ids(skeleton), default=0))
     _viewers.put((session_key, language), (member, session.get(auth.HASH_SESSION_KEY), account))
-    _marks.put((member.pk, article_id, skeleton.generation, language), (m, follow))
+    _marks.put((member.pk, article_id, skeleton.generation, language), (m, follow, start))
     _styles.put(member.pk, extra)
-    return _fill(skeleton, member, m, csrf_secret, account, follow, gzip, extra)
+    return _fill(skeleton, member, m, csrf_secret, account, follow, gzip, extra, start)
 
 
 def _speaks(member, language: str, explicit: bool) -> bool:
@@ -239,12 +270,12 @@ def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: st
     extra = _styles.get(member.pk)
     if kept is None or extra is None:
         return None
-    m, follow = kept
+    m, follow, start = kept
     data = _cached_session(session_key)
     if (not data or data.get(SESSION_KEY) != str(member.pk) or data.get(HASH_SESSION_KEY) != auth_hash
             or "_messages" in data or "comment_draft" in data):
         return None
-    return _fill(skeleton, member, m, csrf_secret, account, follow, gzip, extra)
+    return _fill(skeleton, member, m, csrf_secret, account, follow, gzip, extra, start)
 
 
 def viewer_id(session_key: str, language: str) -> int | None:
@@ -268,14 +299,20 @@ def _cached_session(session_key: str) -> dict | None:
         return None
 
 
+def skeleton_ids(skeleton: Skeleton) -> list[int]:
+    return getattr(skeleton, "ids", None) or []  # a skeleton kept before it listed them: none
+
+
 def _fill(skeleton: Skeleton, member, m: Marks, csrf_secret: str, account: bytes,
-          follow: bytes, gzip: bool = False, extra: str | None = None) -> tuple[bytes, str, str | None]:
+          follow: bytes, gzip: bool = False, extra: str | None = None,
+          start: int | None = None) -> tuple[bytes, str, str | None]:
     """(body, CSP nonce, its content encoding: "gzip" when asked for and the skeleton's
     parts are deflated, else None)."""
     from django.middleware.csrf import _mask_cipher_secret  # the token Django's forms carry
 
     nonce = secrets.token_urlsafe(12)
-    filled = values(member, m, _mask_cipher_secret(csrf_secret), nonce, account, follow, extra=extra)
+    new = visits.pick(skeleton_ids(skeleton), start, m.own)
+    filled = values(member, m, _mask_cipher_secret(csrf_secret), nonce, account, follow, extra=extra, new=new)
     if gzip:
         body = skeleton.fill_gzip(filled)
         if body is not None:

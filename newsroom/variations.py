@@ -11,10 +11,11 @@ A cached page (core.pagecache) is kept under (kind, article, page generation, va
 - **member slots** — what differs from one member to the next (`MEMBER_SLOTS`): the header's
   account links, the style block marking their own comments and votes, the CSRF token, their
   id and votes for the script, the comment form's idempotency key, the follow button
-  (notify.follow: following this discussion or not). The ignore list rides in the style slot
-  (curation.ignoring: rules by author id, newsroom.memberpage.member_style). A further
-  per-member difference (what is new since their last visit) is one more slot here, with its
-  value in newsroom.memberpage.values().
+  (notify.follow: following this discussion or not), the comments new to them since their
+  last visit (visits.marks: their ids in a style block and a link jumping from one to the
+  next). The ignore list rides in the style slot (curation.ignoring: rules by author id,
+  newsroom.memberpage.member_style). A further per-member difference is one more slot here,
+  with its value in newsroom.memberpage.values().
 
 Inside the thread itself, presence and the CSRF token are slots of their own
 (discussion.render); a reader whose thread is not the shared one (a comment of theirs held,
@@ -33,7 +34,7 @@ from core.params import is_digits
 from discussion.threads import ORDERS
 
 KINDS = ("page", "member", "api")
-MEMBER_SLOTS = ("account", "style", "token", "me", "votes", "idem", "follow")
+MEMBER_SLOTS = ("account", "style", "token", "me", "votes", "idem", "follow", "new")
 
 
 def variant(query: bytes, allow_page: bool = True, language: str | None = None) -> str | None:

@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 DEFAULT_FLUSH_SECONDS = 3.0  # the most a clean stop never loses, and how stale a count may be
 
 _pending: dict[int, int] = {}  # article id → views not written yet
+# Other per-view writes kept in the process and written by this module's flush, at its times
+# and at shutdown: each has flush() and forget() (visits.marks registers itself).
+ALSO: list = []
 _lock = threading.Lock()
 
 
@@ -56,7 +59,8 @@ def flush() -> int:
     delays views but does not lose them."""
     from django.db import connection, transaction
 
-
+    for also in ALSO:  # writes that ride with the views' (visits.marks: how far members read)
+        also.flush()
     counts = _take()
     if not counts:
         return 0
@@ -140,3 +144,5 @@ flusher = Flusher()
 def forget() -> None:
     """Drop the views not written (tests, benchmarks)."""
     _take()
+    for also in ALSO:
+        also.forget()

@@ -23,6 +23,7 @@ from newsroom import images, memberpage, seo, sql, variations
 from newsroom.actions import do_record_view
 from newsroom.models import Article, Author, Section, Tag
 from ops import metrics
+from visits import marks as visits
 
 PER_PAGE = 20
 
@@ -165,8 +166,12 @@ def article(request, slug):
         metrics.page_miss("member")
         if memberpage.shareable(request, member, marks, draft):
             pagecache.store("member", obj.pk, obj.slug, gen, variant, skeleton, response["Content-Type"])
+    new = []
+    if obj.is_visible():  # what an editor previews is not a visit
+        start = visits.baseline(member.pk, obj.pk, max(skeleton.ids, default=0))
+        new = visits.pick(skeleton.ids, start, marks.own)
     response.content = skeleton.fill(memberpage.values(member, marks, get_token(request), request.csp_nonce,
-                                                       article_id=obj.pk))
+                                                       article_id=obj.pk, new=new))
     metrics.ARTICLE_RENDER.labels("member").observe(perf_counter() - started)
     return response
 

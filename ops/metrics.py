@@ -106,15 +106,40 @@ _LIVE_FILE = re.compile(r"gauge_live\w*_(\d+)\.db$")
 
 def exposition() -> bytes:
     """Every metric in Prometheus's text format: this process's, or with
-    PROMETHEUS_MULTIPROC_DIR all the workers' added up."""
+    PROMETHEUS_MULTIPROC_DIR all the workers' added up; and the task queue's depth, read
+    from the queue itself at each scrape."""
     path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if not path:
-        return generate_latest(REGISTRY)
+        return generate_latest(REGISTRY) + task_exposition()
     from prometheus_client import multiprocess
 
     _forget_dead_workers(path)
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry, path)
+    return generate_latest(registry) + task_exposition()
+
+
+def task_exposition() -> bytes:
+    """`veche_tasks{state}`: background tasks queued (retries waiting included), running and
+    failed, as the queue holds them (one small query, or three Redis counts, per scrape)."""
+    from prometheus_client.core import GaugeMetricFamily
+
+    from core import queue
+
+    try:
+        depth = queue.depth()
+    except Exception:  # noqa: BLE001 (the queue unreachable: the other metrics still answer)
+        return b""
+    family = GaugeMetricFamily("veche_tasks", "Background tasks in the queue, by state.", labels=["state"])
+    for state, n in depth.items():
+        family.add_metric([state], n)
+
+    class _Once:
+        def collect(self):
+            yield family
+
+    registry = CollectorRegistry()
+    registry.register(_Once())
     return generate_latest(registry)
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_tasks",
+    "django_tasks_db",
     "config",
     "core",
     "accounts",
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.github",
     "allauth.socialaccount.providers.telegram",
+    "webhooks",
+    "visits",
 ]
 
 MIDDLEWARE = [
@@ -317,8 +320,38 @@ EMAIL_USE_TLS = env_bool("VECHE_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("VECHE_EMAIL_FROM", "Veche <noreply@localhost>")
 
 # --- Background tasks -------------------------------------------------------------------
-# Enqueue through core.tasks.enqueue_on_commit (never from inside a transaction).
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Enqueue through core.tasks.enqueue_on_commit (never from inside a transaction). The queue
+# follows the mode: rows in the database (django-tasks-db) when embedded, RQ on Redis when
+# VECHE_REDIS_URL is set; VECHE_TASKS_BACKEND=database|redis|immediate chooses by hand
+# (immediate: run inside the request, for tests). docs/deploy.md, "Background tasks".
+VECHE_TASKS_BACKEND = os.environ.get("VECHE_TASKS_BACKEND", "") or ("redis" if REDIS_URL else "database")
+TASK_BACKENDS = {
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    "redis": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+}
+TASKS = {"default": TASK_BACKENDS[VECHE_TASKS_BACKEND]}
+if VECHE_TASKS_BACKEND == "redis":  # RQ's Django app, which its backend's checks ask for
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db") + 1, "django_rq")
+# Not RQ's admin dashboard: its pages answer 500 to an id they do not know, and `veche tasks`
+# and /metrics say what it would (docs/deploy.md, Background tasks).
+RQ_SHOW_ADMIN_LINK = False
+# RQ's queues live in the same Redis as the cache (their keys start with "rq:"); a job may run
+# for at most VECHE_TASK_TIMEOUT seconds before RQ stops it.
+RQ_QUEUES = {"default": {"URL": os.environ.get("VECHE_TASKS_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0"),
+                         "DEFAULT_TIMEOUT": int(os.environ.get("VECHE_TASK_TIMEOUT", "600"))}}
+# A failing task is tried VECHE_TASK_ATTEMPTS times in all, waiting
+# VECHE_TASK_BACKOFF_SECONDS × 2^(n-1) (± a tenth) before try n+1; then it stays failed,
+# listed by `veche tasks`, until an operator re-runs it.
+VECHE_TASK_ATTEMPTS = int(os.environ.get("VECHE_TASK_ATTEMPTS", "5"))
+VECHE_TASK_BACKOFF_SECONDS = float(os.environ.get("VECHE_TASK_BACKOFF_SECONDS", "30"))
+# A task a worker on another machine started this many seconds ago, and never finished, is
+# taken as lost with its worker and run again (a worker on this machine that died is seen at once).
+VECHE_TASK_LEASE_SECONDS = int(os.environ.get("VECHE_TASK_LEASE_SECONDS", "3600"))
+# Webhooks (docs/webhooks.md): seconds a receiver has to answer; whether URLs resolving to
+# private, loopback or link-local addresses may be called (off: they are refused).
+VECHE_WEBHOOK_TIMEOUT = float(os.environ.get("VECHE_WEBHOOK_TIMEOUT", "5"))
+VECHE_WEBHOOKS_ALLOW_PRIVATE = env_bool("VECHE_WEBHOOKS_ALLOW_PRIVATE", False)
 
 # --- Time and language ------------------------------------------------------------------
 # The languages Veche speaks (each app's locale/<code>/ catalog) and those a reader may choose:

@@ -1,5 +1,7 @@
 """Settings for the test suite: fast hashing, mail in memory, the same database choice."""
 
+import os
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "veche-test-key-" + "x" * 40
@@ -10,3 +12,8 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 ALLOWED_HOSTS = ["*"]
 VECHE_RATE_LIMITS = False  # tests of the limits turn them on
 VECHE_VIEW_FLUSH_SECONDS = 0  # no timer thread writing views behind a test's back: tests flush
+# Tasks run inside the request unless a test asks for a queue (core/tests/test_queue.py runs
+# the real backend of the mode); VECHE_TASKS_BACKEND set by hand still wins.
+VECHE_TASKS_BACKEND = os.environ.get("VECHE_TASKS_BACKEND") or "immediate"
+TASKS = {"default": TASK_BACKENDS[VECHE_TASKS_BACKEND]}  # noqa: F405
+VECHE_TASK_BACKOFF_SECONDS = 0.0

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["core", "accounts", "newsroom", "discussion", "moderation", "curation", "live", "imports", "ops", "insight", "editorial", "notify", "search", "social", "config"]
+APPS = ["core", "accounts", "newsroom", "discussion", "moderation", "curation", "live", "imports", "ops", "insight", "editorial", "notify", "search", "social", "webhooks", "visits", "config"]
 
 
 def _modules() -> dict[str, Path]:

@@ -590,6 +590,27 @@
     pop.hidden = true;
   });
 
+  /* New since the last visit: the link (the member's `new` slot) goes to the first new
+     comment; with this script it steps to the next new one below where the reader is. */
+  var nextNew = document.getElementById("next-new");
+  if (nextNew) {
+    var newIds = (nextNew.dataset.new || "").split(",").filter(Boolean);
+    var at = -1;  // the new comment last jumped to; first, the first one below the reader
+    nextNew.addEventListener("click", function (e) {
+      var els = newIds.map(li).filter(Boolean);
+      if (!els.length) return;
+      e.preventDefault();
+      if (at < 0) at = Math.max(0, els.findIndex(function (el) { return el.getBoundingClientRect().top > 8; }));
+      else at = (at + 1) % els.length;
+      var target = els[at];
+      target.scrollIntoView({ block: "start" });
+      history.replaceState(null, "", "#" + target.id);
+      flash(target);
+      nextNew.href = "#" + els[(at + 1) % els.length].id;
+      nextNew.textContent = nextNew.dataset.nextLabel;
+    });
+  }
+
   enhance(section);
   if (location.hash && /^#c\d+$/.test(location.hash)) { var t = document.querySelector(location.hash); if (t) flash(t); }
 })();

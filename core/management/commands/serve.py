@@ -9,10 +9,19 @@ peer is 127.0.0.1, and any local client could then claim any address past the li
 
 Several workers count their metrics in files (prometheus-client's multiprocess mode): a
 directory of this run's, emptied at start so a restart does not add the last run's counts
-twice, unless PROMETHEUS_MULTIPROC_DIR names one already (then its owner empties it)."""
+twice, unless PROMETHEUS_MULTIPROC_DIR names one already (then its owner empties it).
+
+Beside the server runs one task worker (`veche worker`) as a child process, so one command
+runs everything; `--no-worker` leaves the tasks to workers started on their own (scale-out).
+A process rather than a thread in the server: a task (an HTTP call to a webhook receiver, a
+digest of 10,000 mails) must not take the server's interpreter lock or event loop from the
+pages, and a worker that dies can be restarted without the server."""
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -63,8 +72,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1)
         parser.add_argument("--log-level", default="warning")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="do not start a task worker beside the server (run `veche worker` apart)")
 
-    def handle(self, host, port, workers, log_level, **options):
+    def handle(self, host, port, workers, log_level, no_worker=False, **options):
         import resource
 
         import uvicorn
@@ -83,4 +94,36 @@ class Command(BaseCommand):
             self.stderr.write("Note: several workers on SQLite share one writer; PostgreSQL scales further.")
         os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev")
         metrics_dir(workers, port)
-        uvicorn.run("config.asgi:application", **uvicorn_options(host, port, workers, log_level))
+        worker = None if no_worker else start_worker()
+        # uvicorn hands a SIGTERM it caught back to the handler found at start once it has shut
+        # down: this one, so the worker is stopped before the process ends (SIGINT raises
+        # KeyboardInterrupt, which does the same). The worker also stops if this process
+        # dies without either (core.queue.watch_parent).
+        signal.signal(signal.SIGTERM, _exit_cleanly)
+        try:
+            uvicorn.run("config.asgi:application", **uvicorn_options(host, port, workers, log_level))
+        finally:
+            stop_worker(worker)
+
+
+def _exit_cleanly(signum, frame) -> None:
+    raise SystemExit(0)
+
+
+def start_worker() -> subprocess.Popen | None:
+    """A `veche worker` child, or None when tasks run inside requests (immediate backend)."""
+    if settings.VECHE_TASKS_BACKEND not in ("database", "redis"):
+        return None
+    return subprocess.Popen([sys.executable, "-m", "config.cli", "worker"],
+                            env={**os.environ, "VECHE_WORKER_PARENT": str(os.getpid())})
+
+
+def stop_worker(worker: subprocess.Popen | None) -> None:
+    """SIGTERM: the worker finishes the task under way (a task cut short runs again anyway)."""
+    if worker is None or worker.poll() is not None:
+        return
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()

@@ -1,0 +1,26 @@
+"""veche worker: run background tasks (e-mails, notification fan-out, webhooks).
+
+Started like `veche serve`, as many as the work needs, on any machine that reaches the
+database (and Redis in scale-out). SIGTERM or SIGINT lets the task under way finish; a worker
+killed outright loses nothing: its task is taken back and run again (core.queue)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from core import queue
+
+
+class Command(BaseCommand):
+    help = "Run background tasks from the queue (database when embedded, Redis in scale-out)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=0.5,
+                            help="database queue: seconds between two looks when idle (default 0.5)")
+        parser.add_argument("--batch", action="store_true", help="run what is queued, then stop")
+
+    def handle(self, interval, batch, **options):
+        if queue.mode() not in ("database", "redis"):
+            raise CommandError("The task backend is 'immediate' (tasks run inside requests): no worker needed. "
+                               "Unset VECHE_TASKS_BACKEND to use the queue.")
+        if interval < 0:
+            raise CommandError("--interval must be zero or more seconds.")
+        queue.run_worker(interval=interval, batch=batch)

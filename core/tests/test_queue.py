@@ -1,0 +1,159 @@
+"""The task queue of the suite's mode, with real workers: a task survives its worker being
+killed, failures retry then stay failed where `veche tasks` lists and re-runs them, and
+idempotency keys keep a duplicate from acting twice."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from core import queue, tasks
+from core.models import DoneKey
+from core.tests import queue_tasks
+from core.tests.queue_helpers import kill, real_queue, run_batch, start_worker, wait_for  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("real_queue")
+
+
+def test_a_worker_killed_mid_task_loses_nothing(tmp_path):
+    queue_tasks.slow.enqueue(str(tmp_path), "one")
+    worker = start_worker()
+    wait_for(lambda: queue_tasks.lines(tmp_path / "starts") == ["one"], "the task to start")
+    kill(worker)  # SIGKILL: no clean-up runs
+
+    assert queue.depth()["running"] == 1  # left marked as running by the dead worker
+    assert queue_tasks.lines(tmp_path / "done") == []
+
+    (tmp_path / "release").touch()
+    run_batch()  # a new worker takes the dead one's task back and runs it
+
+    assert queue_tasks.lines(tmp_path / "starts") == ["one", "one"]
+    assert queue_tasks.lines(tmp_path / "done") == ["one"]
+    assert queue.depth() == {"queued": 0, "running": 0, "failed": 0}
+
+
+def test_a_running_task_of_a_live_worker_is_not_taken(tmp_path):
+    queue_tasks.slow.enqueue(str(tmp_path), "two")
+    worker = start_worker()
+    try:
+        wait_for(lambda: queue_tasks.lines(tmp_path / "starts") == ["two"], "the task to start")
+        assert queue.reap() == 0
+        assert queue.depth()["running"] == 1
+    finally:
+        (tmp_path / "release").touch()
+        wait_for(lambda: queue_tasks.lines(tmp_path / "done") == ["two"], "the task to finish")
+        kill(worker)
+    assert queue_tasks.lines(tmp_path / "starts") == ["two"]
+
+
+def test_a_failing_task_retries_then_succeeds(tmp_path):
+    queue_tasks.flaky.enqueue(str(tmp_path), 2)
+    run_batch()
+    assert len(queue_tasks.lines(tmp_path / "tries")) == 3
+    assert queue.depth() == {"queued": 0, "running": 0, "failed": 0}
+
+
+def test_a_task_failing_every_try_stays_failed_listed_and_can_be_rerun(tmp_path):
+    queue_tasks.flaky.enqueue(str(tmp_path), 3)  # three tries, all fail
+    run_batch()
+    assert len(queue_tasks.lines(tmp_path / "tries")) == 3
+    assert queue.depth()["failed"] == 1
+    out = StringIO()
+    call_command("tasks", "--failed", stdout=out)
+    assert "flaky" in out.getvalue() and "not yet" in out.getvalue()
+    failed = queue.rows(["FAILED"])
+    assert len(failed) == 1
+
+    call_command("tasks", "--rerun", failed[0].id, stdout=StringIO())
+    assert queue.depth()["failed"] == 0 and queue.depth()["queued"] == 1
+    run_batch()
+    assert len(queue_tasks.lines(tmp_path / "tries")) == 4  # the re-run succeeded (4 > 3 failures)
+    assert queue.depth() == {"queued": 0, "running": 0, "failed": 0}
+
+
+def test_rerun_of_an_unknown_id_is_a_clear_error():
+    with pytest.raises(CommandError, match="No failed task"):
+        call_command("tasks", "--rerun", "not-an-id", stdout=StringIO())
+
+
+def test_once_does_a_duplicate_nothing():
+    with tasks.once("k:1") as first:
+        assert first
+        DoneKey.objects.create(key="effect")
+    with tasks.once("k:1") as first:
+        assert not first
+    assert DoneKey.objects.filter(key="effect").count() == 1
+
+
+def test_once_rolled_back_leaves_the_key_free():
+    with pytest.raises(RuntimeError), tasks.once("k:2"):
+        raise RuntimeError
+    assert not tasks.done("k:2")
+    assert tasks.mark_done("k:2") and not tasks.mark_done("k:2")
+
+
+def _children(pid: int) -> list[str]:
+    """The command lines of a process's children (Linux /proc)."""
+    from pathlib import Path
+
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def test_veche_serve_runs_a_worker_beside_itself_and_stops_it(tmp_path):
+    """One command runs everything: `veche serve` starts `veche worker`, whose tasks run, and
+    SIGTERM to the server stops both."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    from core.tests.queue_helpers import ROOT, worker_env
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "config.cli", "serve", "--port", str(port)], cwd=ROOT,
+                              env=worker_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: any("config.cli worker" in c for c in _children(server.pid)), "the worker to start")
+        queue_tasks.flaky.enqueue(str(tmp_path), 0)
+        wait_for(lambda: queue_tasks.lines(tmp_path / "tries") == ["x"], "the worker to run the task")
+        worker_cmds = _children(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    assert server.returncode == 0
+    assert any("worker" in c for c in worker_cmds)
+    assert not any("worker" in c for c in _all_commands())  # no worker left behind
+
+
+def _all_commands() -> list[str]:
+    from pathlib import Path
+
+    from core.tests.queue_helpers import ROOT
+
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode()
+            if "config.cli worker" in text and (cmdline.parent / "cwd").resolve() == ROOT:
+                found.append(text)
+        except OSError:
+            continue
+    return found
+
+
+def test_serve_no_worker_and_the_immediate_backend_start_none(settings):
+    from core.management.commands.serve import start_worker
+
+    settings.VECHE_TASKS_BACKEND = "immediate"
+    assert start_worker() is None
