@@ -188,9 +188,44 @@ async def _serve(scope: Scope, receive: Receive, send: Send, slug: str, https: b
         streams.give_back(address)
 
 
+def _viewer_id(cookie_header: str) -> int | None:
+    """The signed-in member whose browser opened the stream, from the session cookie (None for
+    a reader without one)."""
+    from importlib import import_module
+
+    from django.contrib.auth import SESSION_KEY
+    from django.db import close_old_connections
+    from django.http import parse_cookie
+
+    key = parse_cookie(cookie_header).get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return None
+    close_old_connections()
+    try:
+        value = import_module(settings.SESSION_ENGINE).SessionStore(key).get(SESSION_KEY)
+        return int(value) if value is not None else None
+    except (ValueError, TypeError):
+        return None
+    finally:
+        close_old_connections()
+
+
+def for_reader(event: dict[str, Any], viewer: int | None) -> dict[str, Any] | None:
+    """The event as this reader's stream may send it: one naming members (a notification's
+    unread count changed) goes only to those members' own streams, and without the names —
+    who is told of what is nobody else's business (who follows a discussion, who reported)."""
+    members = event.get("members")
+    if members is None:
+        return event
+    if viewer is None or viewer not in members:
+        return None
+    return {k: v for k, v in event.items() if k not in ("members", "_frame")}
+
+
 async def _stream(scope: Scope, receive: Receive, send: Send, article_id: int, https: bool,
                   language: str | None = None) -> None:
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    viewer = await sync_to_async(_viewer_id, thread_sensitive=False)(headers.get("cookie", ""))
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     last_id = last_event_id(headers.get("last-event-id"), (query.get("last") or [""])[0])
     broker = get_broker()
@@ -219,7 +254,10 @@ async def _stream(scope: Scope, receive: Receive, send: Send, article_id: int, h
             if missed is None:
                 missed = [{"type": "resync", "id": last_id, "article": article_id}]
             for event in missed:
-                await send({"type": "http.response.body", "body": frame(event, language).encode(),
+                shown = for_reader(event, viewer)
+                if shown is None:
+                    continue
+                await send({"type": "http.response.body", "body": frame(shown, language).encode(),
                             "more_body": True})
                 metrics.SSE_EVENTS.inc()
         while not gone.is_set():
@@ -233,6 +271,9 @@ async def _stream(scope: Scope, receive: Receive, send: Send, article_id: int, h
             if sub.overflowed:
                 sub.overflowed = False
                 event = {"type": "resync", "id": event["id"], "article": article_id}
+            event = for_reader(event, viewer)
+            if event is None:
+                continue
             await send({"type": "http.response.body", "body": frame_bytes(event, language), "more_body": True})
             metrics.SSE_EVENTS.inc()
     except (OSError, RuntimeError):

@@ -52,12 +52,12 @@ class Skeleton:
         # The parts deflated apart (core.compress.deflate_part), once, by the page cache's
         # compressor after the skeleton is kept; None until then (the page goes plain).
         self.deflated: list[bytes] | None = None
+        # The comments on the page, in page order: which are new is decided per member.
+        self.ids = [int(i) for i in _COMMENT_IDS.findall(html)]
 
     def deflate(self) -> None:
         """Deflate the parts (the page cache's compressor thread calls this, once)."""
         self.deflated = [compress.deflate_part(p) for p in self.parts]
-        # The comments on the page, in page order: which are new is decided per member.
-        self.ids = [int(i) for i in _COMMENT_IDS.findall(html)]
 
     def fill(self, values: dict[str, bytes]) -> bytes:
         out = [self.parts[0]]

@@ -86,7 +86,7 @@ def test_the_marks_never_reach_a_shared_page_or_another_member(alice_client, ali
     bobs = page(bob_client, article)  # his first visit, and the comment is his own
     assert not marked(bobs, fresh) and "next-new" not in bobs
     # The kept skeleton holds a slot where the marks go, not Alice's marks.
-    kept = pagecache.lookup("member", article.slug, "oldest:1")
+    kept = pagecache.lookup("member", article.slug, "oldest:1:en")
     assert kept is not None
     skeleton = kept[1]
     assert "new" in skeleton.slots and b"next-new" not in b"".join(skeleton.parts)

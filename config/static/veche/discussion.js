@@ -248,9 +248,10 @@
     "comment.vote": function (ev) { fromStream("comment.vote", ev, function () { setCounts(ev.comment, ev.plus, ev.minus); }); },
     "presence": function (ev) { setPresence(ev.member, ev.online ? ev.until : 0); },
     "resync": function () { resync(); },
-    /* notify/notify.js asks for the count: the event names members, never their counts */
-    "notify.unread": function (ev) {
-      if (me && ev.members.indexOf(parseInt(me, 10)) >= 0) window.dispatchEvent(new CustomEvent("veche:notify"));
+    /* notify/notify.js asks for the count: the stream sends this event to the member it
+       concerns only (live.stream.for_reader), with no names and no count */
+    "notify.unread": function () {
+      if (me) window.dispatchEvent(new CustomEvent("veche:notify"));
     }
   };
   function resync() {
