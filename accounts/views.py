@@ -2,6 +2,7 @@
 accounts.signin)."""
 
 import json
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Min
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
@@ -45,10 +46,14 @@ def set_language(request):
     the check (their pages carry their token)."""
     language = languages.supported(request.POST.get("language"))
     back = request.POST.get("back", "")  # the page the switcher was on (not "next": no sign-in flow)
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if (not back.startswith("/") or back.startswith(("//", "/\\"))
+            or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure())):
         back = "/"
-    response = redirect(back)
+    # Without the address's own ?lang=, which would outrank the choice just made.
+    path, _, query = back.partition("?")
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"]
+    response = HttpResponseRedirect(path + ("?" + urlencode(kept) if kept else ""))
     if language:
         set_language_cookie(response, language, request.is_secure())
         if request.user.is_authenticated and _csrf_passed(request):

@@ -14,3 +14,12 @@ class CurationConfig(AppConfig):
         if page.decor not in decor.PROVIDERS:
             decor.PROVIDERS.append(page.decor)
         signals.connect()
+        # A member one ignores notifies them of nothing (replies, quotes, mentions).
+        from django.apps import apps
+
+        if apps.is_installed("notify"):
+            from curation.ignoring import ignoring_sender
+            from notify import rules
+
+            if ignoring_sender not in rules.BLOCKS:
+                rules.BLOCKS.append(ignoring_sender)

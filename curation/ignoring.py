@@ -17,6 +17,12 @@ def is_ignoring(recipient, sender) -> bool:
     return Ignore.objects.filter(member_id=recipient_id, ignored_id=sender_id).exists()
 
 
+def ignoring_sender(sender_id: int, recipient_ids: list[int]) -> set[int]:
+    """notify.rules.BLOCKS: those of `recipient_ids` who ignore `sender_id`, in one query."""
+    return set(Ignore.objects.filter(ignored_id=sender_id, member_id__in=recipient_ids)
+               .values_list("member_id", flat=True))
+
+
 def ignored_ids(member_id: int) -> list[int]:
     return sorted(Ignore.objects.filter(member_id=member_id).values_list("ignored_id", flat=True))
 

@@ -14,7 +14,7 @@ from accounts.models import Member
 from discussion.models import Comment, Quote
 from notify import kinds, sql
 from notify.models import Follow, Notification, Preferences
-from notify.rules import may_notify
+from notify.rules import blocked, may_notify
 
 MENTIONS_NOTIFIED = 5  # at most this many members are told of one comment's mentions
 BATCH = 2000  # rows written per statement when many followers are told at once
@@ -83,8 +83,9 @@ def tell_of_comment(comment_id: int, with_followers: bool = True) -> list[int]:
                                                                                 "followed"])
                  .values_list("recipient_id", flat=True))
     created = connections[router.db_for_write(Notification)].ops.adapt_datetimefield_value(comment.created)
+    no = gone | before | blocked(comment.author_id, wanted)
     rows = [(member_id, kind, comment.pk, comment.author_id, created) for member_id, kind in wanted.items()
-            if member_id not in gone and member_id not in before and may_notify(comment.author_id, member_id)]
+            if member_id not in no]
     with transaction.atomic(using=router.db_for_write(Notification)), \
             connections[router.db_for_write(Notification)].cursor() as cursor:
         for i in range(0, len(rows), BATCH):

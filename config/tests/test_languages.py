@@ -390,3 +390,18 @@ def test_a_live_stream_opened_in_russian_sends_russian(scene, alice):
     scope = {"query_string": b"", "headers": [(b"accept-language", b"ru,en;q=0.5")]}
     assert front._language(scope, {}) == "ru"
     assert front._language(scope, {settings.LANGUAGE_COOKIE_NAME: "en"}) == "en"
+
+
+@pytest.mark.parametrize("back", ["foo", 'ABC<div style="x', "//evil.example/", "/\\evil.example", "https://evil.example/",
+                                  "", "\x00", "/articles/x/?lang=ru&order=newest"])
+def test_the_switcher_goes_back_only_to_a_path_of_this_site_and_without_its_lang(client, back):
+    r = client.post("/account/language/", {"language": "en", "back": back})
+    if "\x00" in back:
+        assert r.status_code == 400  # NUL is refused before any view, with a sentence
+        return
+    assert r.status_code == 302
+    target = r["Location"]
+    assert target.startswith("/") and not target.startswith(("//", "/\\"))
+    assert "lang=" not in target
+    if back.startswith("/articles/"):
+        assert target == "/articles/x/?order=newest"

@@ -108,3 +108,24 @@ def test_a_moderators_word_and_the_pinned_note_stay_when_their_author_is_ignored
     assert _rule(moderator) in html and '.picks [data-author' in html
     assert f'.picks [data-author="{editor.pk}"]' in html  # their picks listed, not the pinned note
     assert 'class="pinned" id="pinned" data-author' not in html
+
+
+def test_a_member_one_ignores_notifies_nothing(alice, bob, make_member, article, post, django_capture_on_commit_callbacks):
+    """Replies, quotes and mentions by an ignored member tell the one who ignores them nothing;
+    others are still told."""
+    from curation.ignoring import ignoring_sender
+    from curation.models import Ignore
+    from notify.models import Notification
+    from notify.rules import BLOCKS
+
+    assert ignoring_sender in BLOCKS
+    carol = make_member("carol")
+    Ignore.objects.create(member=alice, ignored=bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post(alice, article, "Alice speaks")
+        second = post(carol, article, "Carol speaks")
+    with django_capture_on_commit_callbacks(execute=True):
+        post(bob, article, "@alice @carol Bob answers both", parent=first)
+        post(bob, article, "Bob answers Carol", parent=second)
+    assert not Notification.objects.filter(recipient=alice, actor=bob).exists()
+    assert Notification.objects.filter(recipient=carol, actor=bob).exists()

@@ -114,3 +114,14 @@ def test_readers_see_edited_with_its_time(alice, article, post):
     html = Client().get(article.get_absolute_url()).content.decode()
     part = html.split('<span class="edited">')[1].split("</span>")[0]
     assert part.startswith("edited <time datetime=")
+
+
+def test_text_removed_for_good_leaves_no_earlier_version(edited, moderator):
+    """A removal that destroys the text destroys its earlier versions too: the history shows
+    none of them, to moderators either."""
+    from discussion import actions
+
+    actions.do_set_status(edited, Comment.Status.REMOVED, "illegal", destroy_text=True)
+    assert not CommentRevision.objects.filter(comment=edited).exists()
+    html = _client(moderator).get(f"/moderation/comments/{edited.pk}/history/").content.decode()
+    assert "555-1234" not in html

@@ -102,6 +102,8 @@ def do_set_status(comment: Comment, status: str, reason: str = "", *, category: 
         if destroy_text and removed:
             locked.body = locked.body_html = ""
             fields += ["body", "body_html"]
+            # Its earlier versions go too: text removed for good is not kept anywhere.
+            CommentRevision.objects.filter(comment_id=locked.pk).delete()
         locked.save(update_fields=fields)
         now_public = status == Status.VISIBLE
         if was_public != now_public:
