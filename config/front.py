@@ -53,7 +53,7 @@ def _declared_length(scope) -> int | None:
     refuses those)."""
     for name, value in scope.get("headers", ()):
         if name == b"content-length":
-            return int(value) if value.isdigit() else None
+            return int(value) if value.isascii() and value.isdigit() else None
     return None
 
 

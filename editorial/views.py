@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core import params
 from core.errors import ActionError
 from core.markup import render_article
 from editorial import actions
@@ -96,7 +97,7 @@ def preview(request):
     if len(body) > actions.DRAFT_FIELDS["body"]:
         return JsonResponse({"error": "too_long", "message": _("The text is too long to preview.")}, status=400)
     article_id = request.POST.get("article", "")
-    article_id = int(article_id) if article_id.isdigit() else None
+    article_id = int(article_id) if params.is_digits(article_id) else None
     if article_id is not None and not Article.objects.filter(pk=article_id).exists():
         article_id = None
     words = word_count(body)
@@ -109,7 +110,7 @@ def preview(request):
 def autosave(request):
     """Keep the editor's unsaved writing (JSON; also sent as the tab closes)."""
     raw = request.POST.get("article", "")
-    article = _article_or_none(int(raw)) if raw.isdigit() else None
+    article = _article_or_none(int(raw)) if params.is_digits(raw) else None
     try:
         draft = actions.do_autosave(request.user, article, {k: request.POST.get(k, "") for k in actions.DRAFT_FIELDS})
     except ActionError as exc:
@@ -157,7 +158,7 @@ def history(request, pk):
 
     def pick(name):
         value = request.GET.get(name, "")
-        return by_id.get(int(value)) if value.isdigit() else None
+        return by_id.get(int(value)) if params.is_digits(value) else None
 
     new = pick("b") or (revisions[0] if revisions else None)
     old = pick("a") or next((r for r in revisions if new and r.pk < new.pk), None)

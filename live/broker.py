@@ -130,7 +130,7 @@ class MemoryBroker(BaseBroker):
     def since(self, article: int | None, last_id: str) -> list[dict[str, Any]] | None:
         """Events after `last_id` for `article`, or None when `last_id` is out of the window."""
         boot, _, seq = last_id.partition("-")
-        if boot != self.boot or not seq.isdigit():
+        if boot != self.boot or not (seq.isascii() and seq.isdigit()):
             return None
         seq_n = int(seq)
         with self._lock:
@@ -246,7 +246,7 @@ class RedisBroker(BaseBroker):
 def _stream_id_lt(a: str, b: str) -> bool:
     def parts(x: str) -> tuple[int, int]:
         ms, _, seq = x.partition("-")
-        return (int(ms) if ms.isdigit() else 0, int(seq) if seq.isdigit() else 0)
+        return (int(ms) if ms.isascii() and ms.isdigit() else 0, int(seq) if seq.isascii() and seq.isdigit() else 0)
 
     return parts(a) < parts(b)
 

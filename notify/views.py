@@ -191,7 +191,7 @@ def logins(request):
     found: list[str] = []
     article_id = request.GET.get("article", "")
     members = Member.objects.filter(login_folded__startswith=folded, is_deleted=False, is_active=True)
-    if article_id.isdigit() and len(article_id) < 12:
+    if params.is_digits(article_id, max_length=11):
         took_part = Comment.objects.public().filter(article_id=int(article_id)).values("author_id")
         found += list(members.filter(pk__in=took_part).order_by("login").values_list("login", flat=True)[:COMPLETE_MAX])
     if len(found) < COMPLETE_MAX:
