@@ -6,7 +6,7 @@ from core.memo import Memo
 def site(request):
     data = {"site_name": settings.VECHE_SITE_NAME, "csp_nonce": getattr(request, "csp_nonce", ""),
             "nav_sections": nav_sections, "language_choices": settings.LANGUAGES,
-            "language_alternates": lambda: language_alternates(request)}
+            "language_alternates": lambda: language_alternates(request), "here": lambda: here(request)}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from notify.unread import unread_count
@@ -19,6 +19,16 @@ def site(request):
         data["ban_notice"] = ban.describe() if ban else ""
         data["can_moderate"] = can_moderate(user)
     return data
+
+
+def here(request) -> str:
+    """The page's address for a sign-in's `next` and the language switcher's way back: without
+    its ?lang=, which chose the language of the page that is kept for every reader of it (and
+    would outrank a reader's later choice)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    kept = [(k, v) for k, v in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True) if k != "lang"]
+    return request.path + ("?" + urlencode(kept) if kept else "")
 
 
 def language_alternates(request) -> list[tuple[str, str]]:

@@ -248,7 +248,7 @@ class Front:
         else:
             coded = [_VARY_BOTH] if forms is not None else []
         common = extra if extra is not None else _shared_headers(self._https(scope))
-        if coded:  # one Vary line naming both (the common headers' says Cookie)
+        if coded:  # one Vary line naming all three (the common headers name language and cookie)
             common = [h for h in common if h[0] != b"vary"]
         sent = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()), *coded,
                 *common]
@@ -256,7 +256,7 @@ class Front:
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
 
-_VARY_BOTH = (b"vary", b"Cookie, Accept-Encoding")
+_VARY_BOTH = (b"vary", b"Accept-Language, Cookie, Accept-Encoding")
 
 
 def _header(scope, name: bytes) -> str:

@@ -34,6 +34,25 @@ def _roles_changed(sender, instance, action, reverse, pk_set, **_kw) -> None:
         author_changed(instance.pk)
 
 
+def _group_permissions_changed(sender, instance, action, reverse, pk_set, **_kw) -> None:
+    """A group's own permissions changed: its members' badges may have (a staff or moderator
+    role given or taken through the group)."""
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+
+    from accounts.models import Member
+    from curation.page import forget_roles
+    from discussion.actions import author_changed
+
+    if action not in _ROLE_ACTIONS:
+        return
+    forget_roles()
+    transaction.on_commit(forget_roles)
+    groups = Group.objects.filter(pk__in=pk_set or ()) if reverse else [instance]
+    for member_id in Member.objects.filter(groups__in=groups).values_list("pk", flat=True).distinct():
+        author_changed(member_id)
+
+
 def _comment_written(sender, comment, what, old_status=None, **_kw) -> None:
     """A comment posted or changing status moves its author's comments kept up: their rank is
     worked out again after commit (curation.ranks)."""
@@ -75,3 +94,7 @@ def connect() -> None:
     pre_delete.connect(_rank_deleted, sender=Rank, dispatch_uid="curation-rank-deleted")
     m2m_changed.connect(_roles_changed, sender=Member.groups.through, dispatch_uid="curation-groups")
     m2m_changed.connect(_roles_changed, sender=Member.user_permissions.through, dispatch_uid="curation-perms")
+    from django.contrib.auth.models import Group
+
+    m2m_changed.connect(_group_permissions_changed, sender=Group.permissions.through,
+                        dispatch_uid="curation-group-perms")

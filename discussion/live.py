@@ -179,7 +179,12 @@ def new_comment_markup(comment: Comment) -> str:
     language = get_language()
     html = made.get(language)
     if html is None:
-        html = made[language] = render.render_comment(comment.published_node) + "</li>"
+        from discussion import (
+            decor,  # a moderator's, a staff member's or the author's badge, a rank
+        )
+
+        shown = decor.for_article(comment.article)
+        html = made[language] = render.render_comment(comment.published_node, decor=shown) + "</li>"
     return html
 
 

@@ -18,15 +18,21 @@ def do_save_article(article: Article) -> Article:
 
         article.published_at = timezone.now()
     with transaction.atomic():
+        new_author = False
         if article.pk is None or article._state.adding:
             article.save()
-        else:  # counters and versions move by their own updates: an editor's form must not write them back
+        else:
+            # Another author moves the "Author" badge on comments (curation): the thread shows it.
+            new_author = Article.objects.filter(pk=article.pk).values_list("author_id", flat=True).first() \
+                != article.author_id  # counters and versions move by their own updates: an editor's form must not write them back
             from django.utils import timezone
 
             article.updated_at = timezone.now()
             article.save(update_fields=[f.name for f in Article._meta.concrete_fields
                                         if not f.primary_key and f.name not in _COUNTED])
         signals.article_saved.send(Article, article=article)
+        if new_author:
+            versions.changed(article.pk, versions.Change.BYLINE)
     if article.pk is not None:  # its cached pages show the old text or state
         versions.changed(article.pk, versions.Change.ARTICLE)
     return article

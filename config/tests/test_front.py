@@ -266,7 +266,7 @@ def test_a_member_page_goes_gzip_with_the_members_own_values_outside_compression
     _, bob_cookies = signed_in(bob)
     status, headers, body = asgi_get(article.get_absolute_url(), bob_cookies, accept="gzip, deflate, br")
     assert status == 200 and from_front(headers)
-    assert headers["content-encoding"] == "gzip" and headers["vary"] == "Cookie, Accept-Encoding"
+    assert headers["content-encoding"] == "gzip" and headers["vary"] == "Accept-Language, Cookie, Accept-Encoding"
     assert int(headers["content-length"]) == len(body)
     html = gzip.decompress(body).decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
