@@ -35,8 +35,10 @@ def _offered_email(sociallogin) -> tuple[str, bool]:
     new account only when the provider vouches for it and no member uses it: an address
     never links accounts, and an unverified one would send someone else's reset links."""
     for address in sociallogin.email_addresses:
+        if not address.verified:  # asked of no one: "is this address a member's?" is no oracle
+            return "", False
         taken = Member.objects.filter(email__iexact=address.email).exists()
-        return (address.email if address.verified and not taken else ""), taken
+        return ("" if taken else address.email), taken
     return "", False
 
 
