@@ -261,14 +261,35 @@ def prune() -> int:
     return n
 
 
+def enqueue_periodic() -> list[str]:
+    """Enqueue the sweeps settings.VECHE_PERIODIC_TASKS names (dotted paths to tasks: the
+    notifications' e-mail sweep and digests, say). Each is idempotent, so workers that enqueue
+    the same sweep in the same minutes do no harm. Returns the paths enqueued."""
+    from django.utils.module_loading import import_string
+
+    done = []
+    for path in getattr(settings, "VECHE_PERIODIC_TASKS", ()):
+        try:
+            import_string(path).enqueue()
+            done.append(path)
+        except Exception:  # noqa: BLE001 (one sweep that cannot be enqueued stops no other)
+            log.exception("periodic task %s not enqueued", path)
+    return done
+
+
 def start_reaper(stop: threading.Event) -> threading.Thread:
-    """Reap and prune every REAP_EVERY seconds, until `stop` is set."""
+    """Reap and prune every REAP_EVERY seconds, and enqueue the periodic sweeps every
+    settings.VECHE_PERIODIC_SECONDS, until `stop` is set."""
 
     def loop() -> None:
+        last_sweep = time.monotonic()
         while not stop.wait(REAP_EVERY):
             try:
                 reap()
                 prune()
+                if time.monotonic() - last_sweep >= getattr(settings, "VECHE_PERIODIC_SECONDS", 300):
+                    last_sweep = time.monotonic()
+                    enqueue_periodic()
             except Exception:  # noqa: BLE001 (a database away for a moment: next round)
                 log.exception("taking back tasks of dead workers failed")
             finally:

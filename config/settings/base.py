@@ -353,6 +353,11 @@ VECHE_TASK_LEASE_SECONDS = int(os.environ.get("VECHE_TASK_LEASE_SECONDS", "3600"
 VECHE_WEBHOOK_TIMEOUT = float(os.environ.get("VECHE_WEBHOOK_TIMEOUT", "5"))
 VECHE_WEBHOOKS_ALLOW_PRIVATE = env_bool("VECHE_WEBHOOKS_ALLOW_PRIVATE", False)
 
+# Sweeps every worker enqueues every VECHE_PERIODIC_SECONDS (core.queue.enqueue_periodic): the
+# notifications' e-mail held back by the ten-minute window, unsent mail, the daily digests.
+VECHE_PERIODIC_TASKS = ["notify.tasks.send_due"]
+VECHE_PERIODIC_SECONDS = int(os.environ.get("VECHE_PERIODIC_SECONDS", "300"))
+
 # --- Time and language ------------------------------------------------------------------
 # The languages Veche speaks (each app's locale/<code>/ catalog) and those a reader may choose:
 # VECHE_LANGUAGE is the site's own (the default for a reader whose browser names none of the
