@@ -9,13 +9,31 @@ from django.db.models.signals import post_save
 from core.tasks import enqueue_on_commit
 
 
+def _tell_on_commit(task, *args) -> None:
+    """Telling members writes their notifications and announces the new unread counts on the
+    live stream. With Redis the stream's broker is shared, so a worker anywhere may do it; in
+    the embedded mode the broker lives in the server's process and a worker process's
+    announcement would reach no page, so the server tells them itself, once the post has
+    committed (e-mail still goes through the queue's worker)."""
+    from functools import partial
+
+    from django.db import transaction
+
+    from core import queue
+
+    if queue.mode() == "redis":
+        enqueue_on_commit(task, *args)
+    else:
+        transaction.on_commit(partial(task.call, *args))
+
+
 def comment_written(sender, comment, what, old_status, **kwargs) -> None:
     from discussion.signals import EDITED, POSTED, STATUS
     from notify import tasks
 
     visible = comment.status == comment.Status.VISIBLE
     if what == POSTED or (what == EDITED and visible) or (what == STATUS and visible and old_status != "visible"):
-        enqueue_on_commit(tasks.fan_out, comment.pk, what)
+        _tell_on_commit(tasks.fan_out, comment.pk, what)
 
 
 def decided(sender, comment, action, moderator_id=None, entry_id=None, **kwargs) -> None:
@@ -24,15 +42,15 @@ def decided(sender, comment, action, moderator_id=None, entry_id=None, **kwargs)
     from notify import tasks
 
     if comment.author_id:
-        enqueue_on_commit(tasks.decided, comment.pk, [comment.author_id], "moderated", action,
-                          str(entry_id or ""), moderator_id)
+        _tell_on_commit(tasks.decided, comment.pk, [comment.author_id], "moderated", action,
+                        str(entry_id or ""), moderator_id)
 
 
 def reports_resolved(sender, comment, reporter_ids, decision, moderator_id=None, **kwargs) -> None:
     from notify import tasks
 
     if reporter_ids:
-        enqueue_on_commit(tasks.decided, comment.pk, list(reporter_ids), "report", decision, "", moderator_id)
+        _tell_on_commit(tasks.decided, comment.pk, list(reporter_ids), "report", decision, "", moderator_id)
 
 
 def member_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
