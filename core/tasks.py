@@ -23,7 +23,6 @@ import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -45,8 +44,13 @@ def is_last_try() -> bool:
 
 def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     """`task.enqueue(*args, **kwargs)` after the current transaction commits (at once
-    outside one)."""
-    transaction.on_commit(partial(task.enqueue, *args, **kwargs))
+    outside one). A queue that cannot take it (Redis down) does not fail what has already
+    committed: the failure is logged and the request answers as it would have; the sweeps
+    (notify.tasks.send_due) send what such a loss left unsent."""
+    def enqueue() -> None:  # a function, not a partial: Django names a robust hook that failed
+        task.enqueue(*args, **kwargs)
+
+    transaction.on_commit(enqueue, robust=True)
 
 
 def backoff(attempt: int) -> float:
