@@ -125,7 +125,7 @@ def main(cfg: dict) -> dict:
     from newsroom import memberpage
 
     member.get(url)  # the skeleton of the current state
-    hit = pagecache.lookup("member", small.slug, "oldest:1")
+    hit = pagecache.lookup("member", small.slug, "oldest:1:en")
     fills = []
     for reader in readers[20:20 + (20 if smoke else 100)]:
         c = Client(HTTP_HOST="127.0.0.1")
