@@ -56,7 +56,7 @@ def posting(n: int) -> dict:
     from newsroom.models import Article, Section
     from notify import receivers
 
-    section, _ = Section.objects.get_or_create(slug="bench-notify", defaults={"name": "Bench"})
+    section, _ = Section.objects.get_or_create(slug="bench-notify", defaults={"name": "Bench notifications"})
     article = do_save_article(Article(title="Posting", slug="bench-notify-posting", body="Body.", section=section,
                                       state=Article.State.PUBLISHED))
     poster = _members(1, "poster")[0]
