@@ -13,18 +13,21 @@ def _tell_on_commit(task, *args) -> None:
     """Telling members writes their notifications and announces the new unread counts on the
     live stream. With Redis the stream's broker is shared, so a worker anywhere may do it; in
     the embedded mode the broker lives in the server's process and a worker process's
-    announcement would reach no page, so the server tells them itself, once the post has
-    committed (e-mail still goes through the queue's worker)."""
-    from functools import partial
-
+    announcement would reach no page, so the server tells them itself once the post has
+    committed, in its background thread after the answer (core.background; e-mail still goes
+    through the queue's worker)."""
     from django.db import transaction
 
     from core import queue
+    from core.background import background
 
     if queue.mode() == "redis":
         enqueue_on_commit(task, *args)
     else:
-        transaction.on_commit(partial(task.call, *args))
+        def tell() -> None:  # a named hook (Django names a robust one that failed)
+            background.submit(task.call, *args)
+
+        transaction.on_commit(tell, robust=True)
 
 
 def comment_written(sender, comment, what, old_status, **kwargs) -> None:
