@@ -37,6 +37,8 @@ class ArticleImage(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("article image")
+        verbose_name_plural = _("article images")
         constraints = [models.UniqueConstraint(fields=["article"], condition=Q(is_lead=True),
                                                name="one_lead_image_per_article")]
 
@@ -66,6 +68,8 @@ class ArticleRevision(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        verbose_name = _("article revision")
+        verbose_name_plural = _("article revisions")
 
     def __str__(self):
         return f"{self.article_id} #{self.pk}"
@@ -82,6 +86,8 @@ class EditorDraft(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("editor’s draft")
+        verbose_name_plural = _("editors’ drafts")
         constraints = [
             models.UniqueConstraint(fields=["editor", "article"], name="one_draft_per_editor_article"),
             models.UniqueConstraint(fields=["editor"], condition=Q(article__isnull=True),

@@ -4,6 +4,7 @@ tsvector columns under GIN indexes, SQLite FTS5 tables): the migration creates t
 and nothing reads them through these models."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CommentEntry(models.Model):
@@ -13,7 +14,8 @@ class CommentEntry(models.Model):
 
     class Meta:
         db_table = "search_comment"
-        verbose_name_plural = "comment entries"
+        verbose_name = _("comment index entry")
+        verbose_name_plural = _("comment index entries")
 
 
 class ArticleEntry(models.Model):
@@ -23,4 +25,5 @@ class ArticleEntry(models.Model):
 
     class Meta:
         db_table = "search_article"
-        verbose_name_plural = "article entries"
+        verbose_name = _("article index entry")
+        verbose_name_plural = _("article index entries")

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Visit(models.Model):
@@ -22,6 +23,8 @@ class Visit(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "article"], name="visit_member_article")]
+        verbose_name = _("discussion visit")
+        verbose_name_plural = _("discussion visits")
 
     def __str__(self) -> str:
         return f"{self.member_id} on {self.article_id}: {self.seen_id}"
