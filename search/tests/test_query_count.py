@@ -29,3 +29,14 @@ def test_the_number_of_queries_is_the_same_for_one_result_and_for_a_full_page(cl
     assert counts_many == counts_one
     html = html_of(client, "border", kind="comments")
     assert html.count('href="/articles/') >= 20  # the page is really full of results
+
+
+def test_one_time_limit_covers_both_kinds_on_postgresql(client, make_article, make_member, post):
+    """One transaction with its statement_timeout for the whole page, not one for each kind."""
+    article = make_article(title="Border news", body="The border is closed.")
+    post(make_member("writer"), article, "The border again.")
+    with CaptureQueriesContext(connection) as ctx:
+        html = html_of(client, "border", kind="all")
+    assert "Border news" in html and "again" in html
+    limits = [q["sql"] for q in ctx.captured_queries if "statement_timeout" in q["sql"]]
+    assert len(limits) == (1 if connection.vendor == "postgresql" else 0)
