@@ -89,15 +89,16 @@ class Follow(models.Model):
 class Preferences(models.Model):
     """A member's choices; a member without a row has the defaults (kinds.defaults())."""
 
-    member = models.OneToOneField(settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE,
-                                  related_name="+")
-    email = models.JSONField(default=dict, blank=True, help_text="kind → now, daily or never")
+    member = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("member"), primary_key=True,
+                                  on_delete=models.CASCADE, related_name="+")
+    email = models.JSONField(_("e-mail by kind"), default=dict, blank=True,
+                             help_text=_("kind → now, daily or never"))
     follow_when_commenting = models.BooleanField(default=True, verbose_name=_("Follow a discussion when I comment in it"))
-    confirmed_email = models.CharField(max_length=254, blank=True,
-                                       help_text="The address the member confirmed: mail goes only to it.")
-    confirmation_sent_to = models.CharField(max_length=254, blank=True,
-                                            help_text="The address the last confirmation link went to.")
-    last_email_at = models.DateTimeField(null=True, blank=True)
+    confirmed_email = models.CharField(_("confirmed address"), max_length=254, blank=True,
+                                       help_text=_("The address the member confirmed: mail goes only to it."))
+    confirmation_sent_to = models.CharField(_("confirmation sent to"), max_length=254, blank=True,
+                                            help_text=_("The address the last confirmation link went to."))
+    last_email_at = models.DateTimeField(_("last e-mail"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("e-mail preferences")

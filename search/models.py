@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CommentEntry(models.Model):
-    comment_id = models.BigIntegerField(primary_key=True)
-    config = models.CharField(max_length=32)
-    document = models.TextField()
+    comment_id = models.BigIntegerField(_("comment"), primary_key=True)
+    config = models.CharField(_("search configuration"), max_length=32)
+    document = models.TextField(_("indexed text"))
 
     class Meta:
         db_table = "search_comment"
@@ -19,9 +19,9 @@ class CommentEntry(models.Model):
 
 
 class ArticleEntry(models.Model):
-    article_id = models.BigIntegerField(primary_key=True)
-    config = models.CharField(max_length=32)
-    document = models.TextField()
+    article_id = models.BigIntegerField(_("article"), primary_key=True)
+    config = models.CharField(_("search configuration"), max_length=32)
+    document = models.TextField(_("indexed text"))
 
     class Meta:
         db_table = "search_article"

@@ -11,18 +11,19 @@ VECHE_APPS = {"accounts", "core", "curation", "discussion", "editorial", "modera
 # Names that read the same in Russian as in English: none so far. A name may be listed here
 # only when the Russian word really is the English one (a brand, an abbreviation).
 SAME_IN_RUSSIAN: set[str] = set()
-# The apps whose field names are checked one by one (the moderators' and the discussion's
-# admin pages); another app's fields are checked where it names them.
+# The apps whose every field name is checked (the moderators' and the discussion's admin
+# pages); in Veche's other apps the fields an admin form shows.
 FIELDS_CHECKED = {"discussion", "moderation"}
 
 
 def _names(model) -> list[tuple[str, str]]:
-    """(English, Russian) of a model's names, and of its fields' names in FIELDS_CHECKED."""
+    """(English, Russian) of a model's names and of its fields' names: every field in
+    FIELDS_CHECKED, the fields an admin form shows (editable) in Veche's other apps."""
     meta = model._meta
     lazy = [meta.verbose_name, meta.verbose_name_plural]
-    if meta.app_label in FIELDS_CHECKED:
+    if meta.app_label in VECHE_APPS:
         lazy += [f.verbose_name for f in meta.get_fields() if getattr(f, "verbose_name", None)
-                 and not f.auto_created]
+                 and not f.auto_created and (f.editable or meta.app_label in FIELDS_CHECKED)]
     with translation.override("en"):
         english = [str(n) for n in lazy]
     with translation.override("ru"):
