@@ -321,7 +321,8 @@ def thread_fragment(request, slug):
     article = _article(slug)
     order = request.GET.get("order", "oldest")
     if order not in page.ORDERS:
-        return JsonResponse({"error": "bad_order", "message": "order is oldest, newest or best."}, status=400)
+        return JsonResponse({"error": "bad_order", "message": _("“order” is one of %(orders)s (you sent %(order)s).") % {
+            "orders": ", ".join(page.ORDERS), "order": order[:20] or _("nothing")}}, status=400)
     number = params.page(request.GET.get("p", "1"))
     data = page.for_viewer(request, article, order, number)
     return JsonResponse({"html": data["thread_html"].decode(), "style": data["marks"].style,
