@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import ratings
 from accounts.presence import online_until
 from core import params, statements
 from core.errors import ActionError
@@ -71,7 +72,8 @@ def _comment_json(comment: Comment, request) -> dict:
     if hasattr(comment, "published_node"):  # just posted: the markup its live event carries
         node = comment.published_node
         data.update(number=node.index, depth=node.depth, html=thread_render.fill_one(
-            new_comment_markup(comment), get_token(request), online_until([comment.author_id])))
+            new_comment_markup(comment), get_token(request), online_until([comment.author_id]),
+            ratings.of([comment.author_id])))
         return data
     node = node_for(comment)
     if node is None and comment.status == Comment.Status.HELD:
@@ -82,7 +84,8 @@ def _comment_json(comment: Comment, request) -> dict:
         held = comment.status == Comment.Status.HELD
         html = thread_render.render_comment(node, held=held, private=True) + "</li>"
         data.update(number=node.index, depth=node.depth,
-                    html=thread_render.fill_one(html, get_token(request), online_until([comment.author_id])))
+                    html=thread_render.fill_one(html, get_token(request), online_until([comment.author_id]),
+                                                     ratings.of([comment.author_id])))
     return data
 
 
