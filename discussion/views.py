@@ -18,7 +18,7 @@ from core import params, statements
 from core.errors import ActionError
 from core.http import json_error, sign_in_first, wants_json
 from core.text import drop_nul
-from discussion import actions, page, sql, threads
+from discussion import actions, decor, page, sql, threads
 from discussion import render as thread_render
 from discussion.forms import CommentForm
 from discussion.models import Comment
@@ -327,5 +327,7 @@ def thread_fragment(request, slug):
         return JsonResponse({"error": "bad_order", "message": "order is oldest, newest or best."}, status=400)
     number = params.page(request.GET.get("p", "1"))
     data = page.for_viewer(request, article, order, number)
+    # "picks": what apps show above the thread (curation's strip), replaced with the thread.
     return JsonResponse({"html": data["thread_html"].decode(), "style": data["marks"].style,
-                         "count": article.comment_count, "page": data["page"], "pages": data["pages"]})
+                         "count": article.comment_count, "page": data["page"], "pages": data["pages"],
+                         "picks": decor.above(article)})
