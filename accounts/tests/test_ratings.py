@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from accounts import ratings
+from config.tests.test_front import _executor_connections_closed  # noqa: F401 (the front's connections)
 from core import memo
 from discussion import actions
 
@@ -185,3 +186,32 @@ def test_a_vote_drops_the_authors_kept_rating_after_commit(article, alice, bob, 
 @pytest.mark.parametrize(("rating", "shown"), [(0, "0"), (7, "+7"), (-3, "\u22123"), (1234, "+1234")])
 def test_signs(rating, shown):
     assert ratings.shown(rating) == shown
+
+
+@pytest.mark.parametrize("rating", [0, 7, -3, 1234, -1])
+def test_the_fill_writes_what_render_presence_writes(rating):
+    from discussion import render
+
+    html = f"<p>{render.presence_slot(7)}{render.presence_slot(8)}</p>".encode()
+    filled = render.Split(html).fill("", {7: 2e9}, {7: rating, 8: rating}).decode()
+    assert filled == f"<p>{render.render_presence(2e9, rating)}{render.render_presence(None, rating)}</p>"
+
+
+def test_after_a_vote_the_served_pages_equal_a_render_from_nothing(article, alice, bob, post, voters):
+    """Through the ASGI front, as readers get pages: after a vote through the HTTP client, the
+    anonymous and the member page served from the caches show the new rating and equal the
+    page rendered with every cache emptied."""
+    from config.tests.test_front import signed_in
+    from config.tests.test_invalidation import _equal, _from_nothing, _served
+
+    said = post(alice, article, "Served")
+    post(bob, article, "Also served", parent=said)
+    url = article.get_absolute_url()
+    _, cookies = signed_in(bob)
+    before = _served(url), _served(url, cookies)
+    assert _rating_on_page(before[0], said) == "0"
+    _vote(voters[0], said, 1)
+    after_anon, after_member = _served(url), _served(url, cookies)
+    assert _rating_on_page(after_anon, said) == "+1" and _rating_on_page(after_member, said) == "+1"
+    _equal(after_anon, _from_nothing(url))
+    _equal(after_member, _from_nothing(url, cookies))
