@@ -215,3 +215,39 @@ def test_after_a_vote_the_served_pages_equal_a_render_from_nothing(article, alic
     assert _rating_on_page(after_anon, said) == "+1" and _rating_on_page(after_member, said) == "+1"
     _equal(after_anon, _from_nothing(url))
     _equal(after_member, _from_nothing(url, cookies))
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "author", "moderator", "editor"])
+def test_every_role_sees_the_same_rating(who, request, article, alice, bob, post, voters):
+    said = post(alice, article, "Seen alike")
+    _vote(voters[0], said, 1)
+    reader = Client()
+    if who != "anonymous":
+        reader.force_login({"member": bob, "author": alice}.get(who) or request.getfixturevalue(who))
+    html = reader.get(article.get_absolute_url()).content.decode()
+    assert _rating_on_page(html, said) == "+1" and len(RATING.findall(html)) == 1
+
+
+def test_a_held_comment_page_for_its_author_alone_carries_the_rating_too(article, alice, bob, post, voters):
+    """A member with a comment awaiting moderation gets a thread rendered for them alone: the
+    same fill."""
+    said = post(alice, article, "Public")
+    _vote(voters[0], said, 1)
+    held = post(alice, article, "Awaiting")
+    actions.do_set_status(held, held.Status.HELD)
+    author = Client()
+    author.force_login(alice)
+    html = author.get(article.get_absolute_url()).content.decode()
+    assert "Awaiting" in html and _rating_on_page(html, said) == "+1" and _rating_on_page(html, held) == "+1"
+    assert "Awaiting" not in Client().get(article.get_absolute_url()).content.decode()
+
+
+def test_a_hidden_comment_takes_its_votes_out_of_the_rating_at_once(make_article, alice, post, voters, moderator):
+    from moderation import actions as moderation_actions
+
+    here, elsewhere = make_article(), make_article()
+    voted, other = post(alice, here, "Voted, then hidden"), post(alice, elsewhere, "Elsewhere")
+    _vote(voters[0], voted, 1)
+    assert _rating_on_page(Client().get(elsewhere.get_absolute_url()).content.decode(), other) == "+1"
+    moderation_actions.hide(moderator, voted, "spam")
+    assert _rating_on_page(Client().get(elsewhere.get_absolute_url()).content.decode(), other) == "0"
