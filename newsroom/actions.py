@@ -4,7 +4,7 @@ from django.db import transaction
 
 from core.markup import render_article
 from newsroom import images, signals, versions
-from newsroom.models import Article
+from newsroom.models import Article, Author
 
 _COUNTED = {"views", "comment_count", "thread_version", "order_version"}
 
@@ -36,6 +36,33 @@ def do_save_article(article: Article) -> Article:
     if article.pk is not None:  # its cached pages show the old text or state
         versions.changed(article.pk, versions.Change.ARTICLE)
     return article
+
+
+def do_save_author(author: Author) -> Author:
+    """Save an author (the admin comes through here). Linked to another member, or to none, the
+    "Author" badge moves on every discussion of their articles (curation reads the author's
+    member under the thread version): each of those articles gets a new thread version, so
+    the badge leaves the old member's comments and reaches the new one's, and no cached page
+    keeps it where it was."""
+    with transaction.atomic():
+        before = None if author._state.adding or author.pk is None else \
+            Author.objects.filter(pk=author.pk).values_list("member_id", flat=True).first()
+        relinked = author.pk is not None and not author._state.adding and before != author.member_id
+        author.save()
+        if relinked:
+            article_ids = list(Article.objects.filter(author=author).values_list("pk", flat=True))
+            versions.changed_many(article_ids, versions.Change.BYLINE)
+    return author
+
+
+def do_delete_author(author: Author) -> None:
+    """Delete an author: their articles lose the byline (SET_NULL), and with it the badge of
+    the member it was linked to."""
+    with transaction.atomic():
+        article_ids = list(Article.objects.filter(author=author).values_list("pk", flat=True))
+        author.delete()
+        if article_ids:
+            versions.changed_many(article_ids, versions.Change.BYLINE)
 
 
 def do_record_view(article: Article) -> int:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.actions import do_save_article
+from newsroom.actions import do_delete_author, do_save_article, do_save_author
 from newsroom.models import Article, Author, Section, Tag
 
 
@@ -21,6 +21,18 @@ class TagAdmin(admin.ModelAdmin):
 class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    # Through the actions: the member an author is linked to carries the "Author" badge on
+    # their articles' discussions, which cached threads hold.
+    def save_model(self, request, obj, form, change):
+        do_save_author(obj)
+
+    def delete_model(self, request, obj):
+        do_delete_author(obj)
+
+    def delete_queryset(self, request, queryset):
+        for author in queryset:
+            do_delete_author(author)
 
 
 @admin.register(Article)
