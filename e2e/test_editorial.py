@@ -73,6 +73,13 @@ def test_an_editor_writes_and_illustrates_an_article(site, page, tmp_path):
     page.check("#id_is_lead")
     page.click("button:has-text('Upload')")
     expect(page.locator(".ed-image")).to_have_count(1)
+    # Its versions are made by the worker `veche serve` started; the page says so until then.
+    for _ in range(150):
+        if page.locator(".ed-pending").count() == 0:
+            break
+        page.wait_for_timeout(200)
+        page.reload()
+    expect(page.locator(".ed-pending")).to_have_count(0)
     reference = page.locator(".ed-image code").inner_text()
 
     page.goto(f"{base}/editorial/articles/{article_id}/")

@@ -37,13 +37,17 @@ _LAZY = mark_safe(' loading="lazy" decoding="async"')  # noqa: S308  our own con
 
 
 def picture(image: ArticleImage, sizes: str, *, lazy: bool, alt: str | None = None) -> SafeString:
+    """The image's markup. Until its versions are made (editorial.tasks) it has its original
+    alone, shown as a plain `<img>` with its width and height; the srcsets list what exists."""
     fallback = _fallback(image)
     # Width and height are the image's own proportions, so the box is reserved before it loads.
-    webp = format_html('<source type="image/webp" srcset="{}" sizes="{}">', _srcset(image, "WEBP"), sizes) \
-        if image.format != "WEBP" else ""
+    webp = _srcset(image, "WEBP") if image.format != "WEBP" else ""
+    source = format_html('<source type="image/webp" srcset="{}" sizes="{}">', webp, sizes) if webp else ""
+    own = [r for r in image.renditions if r["format"] == image.format]
+    choice = format_html(' srcset="{}" sizes="{}"', _srcset(image, image.format), sizes) if len(own) > 1 else ""
     return format_html(
-        '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}></picture>',
-        webp, default_storage.url(fallback["name"]), _srcset(image, image.format), sizes,
+        '<picture>{}<img src="{}"{} width="{}" height="{}" alt="{}"{}></picture>',
+        source, default_storage.url(fallback["name"]), choice,
         image.width, image.height, alt if alt is not None else image.alt,
         _LAZY if lazy else "",
     )

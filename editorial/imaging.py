@@ -34,7 +34,7 @@ WIDTHS = (320, 640, 1024, 1600)
 MAX_STORED_WIDTH = 2400
 QUALITY = {"JPEG": 82, "WEBP": 80}
 # WebP's effort (0–6): 3 writes files within a few per cent of 4's (Pillow's default) in about
-# two thirds of the time, and every upload waits for its versions.
+# two thirds of the time (the versions are made by a task, editorial.tasks, not in the upload).
 WEBP_METHOD = 3
 MIN_SIDE = 16  # pixels: anything smaller is not an illustration
 
@@ -147,30 +147,80 @@ def widths_for(width: int) -> list[int]:
     return [w for w in WIDTHS if w < top] + [top]
 
 
-def store(checked: Checked, storage: Storage | None = None) -> tuple[str, list[dict]]:
-    """Write every version through the storage API; (folder, renditions). On any failure the
-    files written so far are deleted again before the error goes on."""
+def _name(folder: str, width: int, fmt: str) -> str:
+    return f"{folder}/{width}.{SAVED_EXTENSION[fmt]}"
+
+
+def wanted(fmt: str, width: int, height: int) -> list[tuple[int, int, str]]:
+    """Every version an image `fmt`, `width` × `height` has once its versions are made:
+    (width, height, format), each width of widths_for in WebP and in the original's format."""
+    formats = ["WEBP"] if fmt == "WEBP" else ["WEBP", fmt]
+    return [(w, max(1, round(height * w / width)), f) for w in widths_for(width) for f in formats]
+
+
+def missing(fmt: str, width: int, height: int, renditions: list[dict]) -> list[tuple[int, int, str]]:
+    """The versions of `wanted` not among `renditions` yet."""
+    have = {(r["width"], r["format"]) for r in renditions}
+    return [v for v in wanted(fmt, width, height) if (v[0], v[2]) not in have]
+
+
+def sort_renditions(renditions: list[dict]) -> list[dict]:
+    return sorted(renditions, key=lambda m: (m["width"], m["format"]))  # narrowest first, as srcset lists them
+
+
+def store_original(checked: Checked, storage: Storage | None = None) -> tuple[str, list[dict]]:
+    """Write the one version an upload waits for: the image in its own format, at its own width
+    (at most MAX_STORED_WIDTH), re-encoded without its metadata; (folder, [that rendition]).
+    The other widths and WebP are made by a task (make_versions)."""
     storage = storage or default_storage
     folder = f"images/{uuid.uuid4().hex}"
-    formats = ["WEBP"] if checked.format == "WEBP" else ["WEBP", checked.format]
+    top = widths_for(checked.width)[-1]
+    height = max(1, round(checked.height * top / checked.width))
+    image = checked.image if top == checked.width else checked.image.resize((top, height), Image.Resampling.LANCZOS)
+    data = _encode(image, checked.format)
+    name = storage.save(_name(folder, top, checked.format), ContentFile(data))
+    return folder, [{"width": top, "height": height, "format": checked.format, "name": name, "bytes": len(data)}]
+
+
+def make_versions(folder: str, original: dict, versions: list[tuple[int, int, str]],
+                  storage: Storage | None = None) -> list[dict]:
+    """Write `versions` (from `missing`) made from the stored `original` rendition; the
+    renditions written. A file of the same name left by an earlier run that failed before
+    recording it is replaced. On any failure the files written so far are deleted again."""
+    storage = storage or default_storage
     made: list[dict] = []
-    source = checked.image
+    with storage.open(original["name"]) as f:
+        source = Image.open(f)
+        source.load()
     try:
         # Widest first, each made from the one before it: a smaller source for each resize.
-        for width in reversed(widths_for(checked.width)):
-            height = max(1, round(checked.height * width / checked.width))
-            resized = source if width == source.width else source.resize((width, height), Image.Resampling.LANCZOS)
-            source = resized
-            for fmt in formats:
-                data = _encode(resized, fmt)
-                name = storage.save(f"{folder}/{width}.{SAVED_EXTENSION[fmt]}", ContentFile(data))
-                made.append({"width": width, "height": height, "format": fmt, "name": name,
-                             "bytes": len(data)})
+        for width, height, fmt in sorted(versions, key=lambda v: -v[0]):
+            if (width, height) != source.size:
+                source = source.resize((width, height), Image.Resampling.LANCZOS)
+            data = _encode(source, fmt)
+            name = _name(folder, width, fmt)
+            if storage.exists(name):
+                storage.delete(name)
+            name = storage.save(name, ContentFile(data))
+            made.append({"width": width, "height": height, "format": fmt, "name": name, "bytes": len(data)})
     except Exception:
         delete([m["name"] for m in made], storage)
         raise
-    made.sort(key=lambda m: (m["width"], m["format"]))  # narrowest first, as srcset lists them
-    return folder, made
+    return sort_renditions(made)
+
+
+def store(checked: Checked, storage: Storage | None = None) -> tuple[str, list[dict]]:
+    """Every version at once (store_original, then make_versions): for callers that want them
+    all now rather than from the task."""
+    storage = storage or default_storage
+    folder, renditions = store_original(checked, storage)
+    try:
+        more = make_versions(folder, renditions[0],
+                             missing(checked.format, checked.width, checked.height, renditions), storage)
+    except Exception:
+        delete([r["name"] for r in renditions], storage)
+        raise
+    return folder, sort_renditions(renditions + more)
 
 
 def delete(names: list[str], storage: Storage | None = None) -> None:

@@ -53,6 +53,13 @@ class ArticleImage(models.Model):
     def names(self) -> list[str]:
         return [r["name"] for r in self.renditions]
 
+    @property
+    def versions_pending(self) -> bool:
+        """Whether some of its versions are still to be made (editorial.tasks.make_versions)."""
+        from editorial.imaging import missing
+
+        return bool(missing(self.format, self.width, self.height, self.renditions))
+
 
 class ArticleRevision(models.Model):
     """A saved state of an article, written by every save through the editor: who, when, what

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from PIL import Image
 
 from editorial import imaging
@@ -15,10 +16,12 @@ from editorial.tests.conftest import files_under, jpeg_with_location, png, png_c
 
 
 def upload(client, article, name, data, content_type="image/jpeg", alt="A bridge over the river", **extra):
-    return client.post(f"/editorial/articles/{article.pk}/images/",
-                       {"file": SimpleUploadedFile(name, data, content_type=content_type), "alt": alt,
-                        "caption": extra.get("caption", ""), "credit": extra.get("credit", ""),
-                        **({"is_lead": "on"} if extra.get("is_lead") else {})})
+    """Upload, then run what the upload left for after its commit (the versions' task)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(f"/editorial/articles/{article.pk}/images/",
+                           {"file": SimpleUploadedFile(name, data, content_type=content_type), "alt": alt,
+                            "caption": extra.get("caption", ""), "credit": extra.get("credit", ""),
+                            **({"is_lead": "on"} if extra.get("is_lead") else {})})
 
 
 def test_a_jpeg_is_stored_in_several_widths_without_its_location(client, editor, article, media_dir):

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 
 from core import pagecache
 from editorial import actions
@@ -16,8 +17,12 @@ from newsroom.models import Article
 
 
 def add(editor, article, data=None, name="a.jpg", **kw):
-    return actions.do_add_image(editor, article, SimpleUploadedFile(name, data or jpeg_with_location((1200, 800))),
-                                alt=kw.pop("alt", "Soldiers at the bridge"), **kw)
+    """Add an image and make its versions (the task run after the commit)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        image = actions.do_add_image(editor, article, SimpleUploadedFile(name, data or jpeg_with_location((1200, 800))),
+                                     alt=kw.pop("alt", "Soldiers at the bridge"), **kw)
+    image.refresh_from_db()
+    return image
 
 
 def body_of(html: str) -> str:
