@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.markup import article_paragraphs
 from discussion.models import Comment
-from insight import sql
+from insight import daycounts, sql
 
 Status = Comment.Status
 
@@ -211,10 +211,7 @@ def for_site(now: datetime | None = None) -> SiteFigures:
     start = (now - timedelta(days=SITE_DAYS - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
     since = _at(start)
     days = [(start + timedelta(days=i)).strftime("%Y-%m-%d") for i in range(SITE_DAYS)]
-    bounds = [_at(start + timedelta(days=i + k)) for i in range(SITE_DAYS) for k in (0, 1)]
-    with connection.cursor() as cur:
-        cur.execute(sql.days_counted(connection.vendor, SITE_DAYS), bounds)
-        per_day = {days[i]: n for i, n in cur.fetchall()}
+    per_day = daycounts.per_day(days[0], start, now)
     removed_per_day: Counter = Counter()
     reasons: Counter = Counter()
     for day, reason, n in _rows("site_removals_by_day", [since, "hide", "delete"]):

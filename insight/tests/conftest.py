@@ -1,0 +1,3 @@
+"""Fixtures shared by the insight tests."""
+
+from insight.tests.test_pages import known  # noqa: F401 (the small known discussion)
