@@ -15,8 +15,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import ActionError
+from core.tasks import enqueue_on_commit
 from editorial import imaging
 from editorial.models import ArticleImage, ArticleRevision, EditorDraft
+from editorial.tasks import make_versions
 from moderation.limits import Limit, hit, register
 from newsroom.actions import do_save_article
 from newsroom.models import Article, Author, Section, Tag
@@ -148,12 +150,9 @@ def _rerender(article_id: int) -> None:
 def do_add_image(editor, article: Article, upload, *, alt: str, caption: str = "", credit: str = "",
                  is_lead: bool = False) -> ArticleImage:
     """Check the upload (imaging.check), store it once in its own format and record the image;
-    its other widths and WebP are made after commit by a task (do_make_versions), so the
+    its other widths and WebP are made after commit by a task (editorial.tasks), so the
     upload answers at once and the pages show the original, with its width and height, until
     then. Nothing is left behind on a refusal or a failure: the file written is deleted again."""
-    from core.tasks import enqueue_on_commit
-    from editorial.tasks import make_versions
-
     check_editor(editor)
     alt, caption, credit = alt.strip(), caption.strip(), credit.strip()
     if not alt:
@@ -176,41 +175,6 @@ def do_add_image(editor, article: Article, upload, *, alt: str, caption: str = "
         imaging.delete([r["name"] for r in renditions])
         raise
     return image
-
-
-def do_make_versions(image_id: int) -> int:
-    """Make the versions an image still lacks from its stored original, record them and render
-    its article again (its pages then offer the srcset). Idempotent: an image that has them all,
-    or is gone, is left alone; versions another run recorded meanwhile are kept, and this run's
-    copies of them deleted. A failure leaves the image as it was (the pages show the original)
-    and raises, for the queue to try again. Returns the number of versions recorded."""
-    image = ArticleImage.objects.filter(pk=image_id).first()
-    if image is None:
-        return 0
-    wanted = imaging.missing(image.format, image.width, image.height, image.renditions)
-    if not wanted:
-        return 0
-    own = [r for r in image.renditions if r["format"] == image.format] or image.renditions
-    made = imaging.make_versions(image.folder, own[-1], wanted)
-    kept: list[dict] = []
-    recorded: set[str] = set()  # the names the image's row holds: this run's copies of others are deleted
-    try:
-        with transaction.atomic():
-            # Locked: two runs at once (a retry overtaking a slow first try) record each version once.
-            locked = ArticleImage.objects.select_for_update().filter(pk=image_id).first()
-            if locked is None:
-                return 0
-            recorded = set(locked.names())
-            have = {(r["width"], r["format"]) for r in locked.renditions}
-            kept = [m for m in made if (m["width"], m["format"]) not in have]
-            if kept:
-                locked.renditions = imaging.sort_renditions(locked.renditions + kept)
-                locked.save(update_fields=["renditions"])
-                _rerender(locked.article_id)
-        recorded |= {m["name"] for m in kept}
-    finally:
-        imaging.delete([m["name"] for m in made if m["name"] not in recorded])
-    return len(kept)
 
 
 def do_update_image(editor, image: ArticleImage, *, alt: str, caption: str, credit: str,

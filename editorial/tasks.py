@@ -1,12 +1,51 @@
 """The editors' workspace's background work (core.tasks): an image's versions."""
 
+from django.db import transaction
+
 from core.tasks import task
+from editorial import imaging
+from editorial.models import ArticleImage
+from newsroom.actions import do_save_article
+from newsroom.models import Article
 
 
 @task()
 def make_versions(image_id: int) -> int:
-    """The widths and WebP of an uploaded image (editorial.actions.do_make_versions):
-    idempotent, retried after a failure (core.tasks); the number of versions written."""
-    from editorial.actions import do_make_versions
-
+    """The widths and WebP of an uploaded image (do_make_versions): idempotent, retried after a
+    failure (core.tasks); the number of versions recorded."""
     return do_make_versions(image_id)
+
+
+def do_make_versions(image_id: int) -> int:
+    """Make the versions an image still lacks from its stored original, record them and render
+    its article again (its pages then offer the srcset). Idempotent: an image that has them all,
+    or is gone, is left alone; versions another run recorded meanwhile are kept, and this run's
+    copies of them deleted. A failure leaves the image as it was (the pages show the original)
+    and raises, for the queue to try again. Returns the number of versions recorded."""
+    image = ArticleImage.objects.filter(pk=image_id).first()
+    if image is None:
+        return 0
+    wanted = imaging.missing(image.format, image.width, image.height, image.renditions)
+    if not wanted:
+        return 0
+    own = [r for r in image.renditions if r["format"] == image.format] or image.renditions
+    made = imaging.make_versions(image.folder, own[-1], wanted)
+    kept: list[dict] = []
+    recorded: set[str] = set()  # the names the image's row holds: this run's copies of others are deleted
+    try:
+        with transaction.atomic():
+            # Locked: two runs at once (a retry overtaking a slow first try) record each version once.
+            locked = ArticleImage.objects.select_for_update().filter(pk=image_id).first()
+            if locked is None:
+                return 0
+            recorded = set(locked.names())
+            have = {(r["width"], r["format"]) for r in locked.renditions}
+            kept = [m for m in made if (m["width"], m["format"]) not in have]
+            if kept:
+                locked.renditions = imaging.sort_renditions(locked.renditions + kept)
+                locked.save(update_fields=["renditions"])
+                do_save_article(Article.objects.get(pk=locked.article_id))  # its pages offer the srcset
+        recorded |= {m["name"] for m in kept}
+    finally:
+        imaging.delete([m["name"] for m in made if m["name"] not in recorded])
+    return len(kept)

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
 from core.tests.queue_helpers import real_queue, run_batch  # noqa: F401 (a fixture)
-from editorial import actions, imaging
+from editorial import actions, imaging, tasks
 from editorial.models import ArticleImage
 from editorial.tests.conftest import files_under, jpeg_with_location, png
 from newsroom.models import Article
@@ -74,13 +74,13 @@ def test_the_upload_answers_with_the_original_alone_and_the_task_adds_the_versio
 def test_making_the_versions_twice_makes_them_once(editor, article, media_dir):
     with TestCase.captureOnCommitCallbacks(execute=False):
         image = actions.do_add_image(editor, article, SimpleUploadedFile("p.png", png((700, 400))), alt="x")
-    assert actions.do_make_versions(image.pk) == 5  # 320, 640 in both formats; 700 in WebP
+    assert tasks.do_make_versions(image.pk) == 5  # 320, 640 in both formats; 700 in WebP
     image.refresh_from_db()
     made = sorted(image.names())
-    assert actions.do_make_versions(image.pk) == 0
+    assert tasks.do_make_versions(image.pk) == 0
     image.refresh_from_db()
     assert sorted(image.names()) == made and len(files_under(media_dir)) == 6
-    assert actions.do_make_versions(10**9) == 0  # a deleted image: nothing to do
+    assert tasks.do_make_versions(10**9) == 0  # a deleted image: nothing to do
 
 
 def test_a_leftover_of_a_run_that_died_is_replaced_not_duplicated(editor, article, media_dir):
@@ -88,7 +88,7 @@ def test_a_leftover_of_a_run_that_died_is_replaced_not_duplicated(editor, articl
         image = actions.do_add_image(editor, article, SimpleUploadedFile("p.png", png((700, 400))), alt="x")
     leftover = media_dir / image.folder / "320.webp"
     leftover.write_bytes(b"half a file")
-    actions.do_make_versions(image.pk)
+    tasks.do_make_versions(image.pk)
     image.refresh_from_db()
     assert f"{image.folder}/320.webp" in image.names()
     assert len(files_under(media_dir)) == len(image.renditions) == 6
@@ -110,14 +110,14 @@ def test_a_failed_version_leaves_the_page_as_it_was_and_a_retry_makes_it(editor,
 
     monkeypatch.setattr(imaging, "_encode", jpeg_fails)
     with pytest.raises(OSError):
-        actions.do_make_versions(image.pk)
+        tasks.do_make_versions(image.pk)
     image.refresh_from_db()
     assert len(image.renditions) == 1 and len(files_under(media_dir)) == 1  # the partial files went
     page = client.get(article.get_absolute_url())
     assert page.status_code == 200 and 'width="900" height="600"' in _img(page.content.decode())
 
     monkeypatch.setattr(imaging, "_encode", real)  # the retry
-    assert actions.do_make_versions(image.pk) == 5
+    assert tasks.do_make_versions(image.pk) == 5
     assert "srcset" in _img(client.get(article.get_absolute_url()).content.decode())
 
 
@@ -126,7 +126,7 @@ def test_an_image_deleted_before_its_versions_leaves_no_files(editor, article, m
         image = actions.do_add_image(editor, article, SimpleUploadedFile("p.png", png((700, 400))), alt="x")
     with TestCase.captureOnCommitCallbacks(execute=True):
         actions.do_delete_image(editor, image)
-    assert actions.do_make_versions(image.pk) == 0
+    assert tasks.do_make_versions(image.pk) == 0
     assert files_under(media_dir) == []
 
 
