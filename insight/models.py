@@ -23,3 +23,18 @@ class Counted(models.Model):
 
     def __str__(self):
         return f"{self.name} ≤ {self.upto}"
+
+
+class KeptFigures(models.Model):
+    """An article's insight figures as last computed (insight.kept): the page shows them and,
+    when they are older than the article's thread or than a minute, has them computed again
+    by a task instead of computing them in the request."""
+
+    article = models.OneToOneField("newsroom.Article", on_delete=models.CASCADE, primary_key=True,
+                                   related_name="+")
+    thread_version = models.BigIntegerField()
+    computed_at = models.DateTimeField()
+    data = models.JSONField()
+
+    def __str__(self):
+        return f"{self.article_id} v{self.thread_version}"

@@ -5,16 +5,19 @@ browser asks for them (insight.views.chart)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
-from insight import charts, figures
+from insight import charts, figures, kept
 from insight.figures import ArticleFigures, SiteFigures
 
-ARTICLE_SECONDS = 60  # how stale an article's report and queue figures may be (the key has its thread version)
+ARTICLE_SECONDS = kept.FRESH_SECONDS  # how stale an article's report and queue figures may be (the key has its thread version)
+REFRESH_ENQUEUED_SECONDS = 60  # one refresh of an article's kept figures enqueued per thread version in this time
 SITE_SECONDS = 300  # the site page's figures: thirty days of comments, read at most this often
 
 REASONS = {"spam": pgettext_lazy("removal reason", "spam"), "insult": pgettext_lazy("removal reason", "insult"),
@@ -55,14 +58,42 @@ def share(part: int, whole: int) -> str:
 # --- figures, kept briefly in the shared cache ------------------------------------------------
 
 def article_figures(article) -> ArticleFigures:
-    """The article's figures, from the shared cache while its thread version is the same and
-    for ARTICLE_SECONDS at most (reports and waiting times do not move the thread version)."""
+    return article_figures_as_of(article)[0]
+
+
+def article_figures_as_of(article) -> tuple[ArticleFigures, datetime, bool]:
+    """(figures, when they were computed, whether newer ones are being computed). From the
+    shared cache while the article's thread version is the same and for ARTICLE_SECONDS at
+    most (reports and waiting times do not move the thread version); else as kept in the
+    database (insight.kept), computed again by a task when stale."""
     key = f"insight:article:{article.pk}:{article.thread_version}"
     found = cache.get(key)
     if found is None:
-        found = figures.for_article(article)
-        cache.set(key, found, timeout=ARTICLE_SECONDS)
+        found = _kept_figures(article)
+        # Kept until they are ARTICLE_SECONDS old, counted from when they were computed.
+        left = ARTICLE_SECONDS - (timezone.now() - found[1]).total_seconds()
+        if not found[2] and left >= 1:
+            cache.set(key, found, timeout=int(left))
     return found
+
+
+def _kept_figures(article) -> tuple[ArticleFigures, datetime, bool]:
+    from core.tasks import enqueue_on_commit
+    from insight.models import KeptFigures
+    from insight.tasks import refresh
+
+    now = timezone.now()
+    if article.comment_count <= kept.INLINE_UP_TO:  # a few milliseconds: always current
+        return figures.for_article(article, now), now, False
+    row = KeptFigures.objects.filter(article_id=article.pk).first()
+    if row is None:  # the first view: computed here, once
+        row = kept.compute(article)
+    elif not kept.is_fresh(row, article.thread_version, now) and cache.add(
+            f"insight:refreshing:{article.pk}:{article.thread_version}", 1, REFRESH_ENQUEUED_SECONDS):
+        enqueue_on_commit(refresh, article.pk)
+        # A queue that runs tasks at once (VECHE_TASKS_BACKEND=immediate) has done it.
+        row = KeptFigures.objects.filter(article_id=article.pk).first() or row
+    return kept.from_json(row.data), row.computed_at, not kept.is_fresh(row, article.thread_version, now)
 
 
 def site_figures() -> SiteFigures:
@@ -200,8 +231,9 @@ def moderation_panels(reports: dict[str, tuple[int, int]], report_waits: list[in
     return out
 
 
-def article_panels(article) -> tuple[ArticleFigures, dict[str, list[Panel]]]:
-    f = article_figures(article)
+def article_panels(article, found: tuple[ArticleFigures, datetime, bool] | None = None,
+                   ) -> tuple[ArticleFigures, dict[str, list[Panel]]]:
+    f = (found or article_figures_as_of(article))[0]
     return f, {
         "time": [timeline_panel(f), removals_panel(f)],
         "heat": [heat_panel(f)],

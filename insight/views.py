@@ -27,9 +27,11 @@ def site(request):
 def article(request, slug):
     # Any state: editors look at drafts and scheduled articles too (and the guard let only them in).
     a = get_object_or_404(Article, slug=slug)
-    figures, sections = panels.article_panels(a)
+    found = panels.article_figures_as_of(a)
+    figures, sections = panels.article_panels(a, found)
     panels.addressed(sections, lambda name: reverse("insight:article-chart", args=[a.slug, name]))
-    return render(request, "insight/article.html", {"article": a, "figures": figures, "sections": sections})
+    return render(request, "insight/article.html", {"article": a, "figures": figures, "sections": sections,
+                                                    "computed_at": found[1], "refreshing": found[2]})
 
 
 def _svg(sections, name: str) -> HttpResponse:
