@@ -118,8 +118,9 @@ def statements(vendor: str) -> dict[str, str]:
                        f"FROM {C} WHERE created >= %s GROUP BY 1, 2"),
         "days_after": (f"SELECT {_DAY[v].format(col='created')}, CASE WHEN id <= %s THEN 1 ELSE 0 END, COUNT(*) "
                        f"FROM {C} WHERE id > %s GROUP BY 1, 2"),
-        # The first comment too young to be settled (the `created` index: the last minute's).
-        "first_young": f"SELECT MIN(id) FROM {C} WHERE created >= %s",
+        # The first comment too young to be settled, through the `created` index (the last
+        # minute's comments): MIN(id) alone has SQLite walk the primary key from the start.
+        "first_young": f"SELECT MIN(id + 0) FROM {C} WHERE created >= %s",
         "last_id": f"SELECT MAX(id) FROM {C}",
         "site_removals_by_day": (f"SELECT {_DAY[v].format(col='created')}, reason, COUNT(*) FROM {L} "
                                  "WHERE created >= %s AND action IN (%s, %s) GROUP BY 1, 2"),
