@@ -31,7 +31,8 @@ def article(request, slug):
     figures, sections = panels.article_panels(a, found)
     panels.addressed(sections, lambda name: reverse("insight:article-chart", args=[a.slug, name]))
     return render(request, "insight/article.html", {"article": a, "figures": figures, "sections": sections,
-                                                    "computed_at": found[1], "refreshing": found[2]})
+                                                    "computed_at": found[1], "refreshing": found[2],
+                                                    "heat": panels.heat_html(figures.paragraphs)})
 
 
 def _svg(sections, name: str) -> HttpResponse:

@@ -42,3 +42,13 @@ def test_charts_are_kept_per_language():
         assert charts.bars(["a"], [("x", [1])]).svg() is en  # kept
     with translation.override("ru"):
         assert charts.bars(["a"], [("x", [1])]).svg() is not en
+
+
+def test_tables_and_the_shaded_article_are_escaped():
+    from insight import panels
+    from insight.figures import Paragraph
+
+    html = str(panels._rows_html([["<b>title</b>", "1 & 2"]]))
+    assert html == '<tr><th scope="row">&lt;b&gt;title&lt;/b&gt;</th><td>1 &amp; 2</td></tr>'
+    heat = str(panels.heat_html([Paragraph("p-1", "<i>x</i>", 1, 2, 3)]))
+    assert '<li class="heat-3" id="heat-p-1"><p>&lt;i&gt;x&lt;/i&gt;</p>' in heat and "1 quote, 2 replies to them" in heat
