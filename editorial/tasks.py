@@ -1,6 +1,9 @@
 """The editors' workspace's background work (core.tasks): an image's versions."""
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from core.tasks import task
 from editorial import imaging
@@ -14,6 +17,26 @@ def make_versions(image_id: int) -> int:
     """The widths and WebP of an uploaded image (do_make_versions): idempotent, retried after a
     failure (core.tasks); the number of versions recorded."""
     return do_make_versions(image_id)
+
+
+# An upload's versions task lost (the queue unreachable when it was enqueued) is enqueued again
+# by the sweep, for images at least this old and at most SWEEP_DAYS.
+SWEEP_AFTER = timedelta(minutes=5)
+SWEEP_DAYS = 7
+
+
+@task()
+def sweep_versions() -> int:
+    """Enqueue the versions of recent images that still lack them (a periodic sweep:
+    settings.VECHE_PERIODIC_TASKS). Idempotent, as make_versions is."""
+    now = timezone.now()
+    recent = ArticleImage.objects.filter(created_at__lte=now - SWEEP_AFTER,
+                                         created_at__gte=now - timedelta(days=SWEEP_DAYS))
+    pending = [image.pk for image in recent.only("id", "format", "width", "height", "renditions")
+               if image.versions_pending]
+    for image_id in pending:
+        make_versions.enqueue(image_id)
+    return len(pending)
 
 
 def do_make_versions(image_id: int) -> int:

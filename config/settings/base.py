@@ -357,8 +357,9 @@ VECHE_WEBHOOK_TIMEOUT = float(os.environ.get("VECHE_WEBHOOK_TIMEOUT", "5"))
 VECHE_WEBHOOKS_ALLOW_PRIVATE = env_bool("VECHE_WEBHOOKS_ALLOW_PRIVATE", False)
 
 # Sweeps every worker enqueues every VECHE_PERIODIC_SECONDS (core.queue.enqueue_periodic): the
-# notifications' e-mail held back by the ten-minute window, unsent mail, the daily digests.
-VECHE_PERIODIC_TASKS = ["notify.tasks.send_due"]
+# notifications' e-mail held back by the ten-minute window, unsent mail, the daily digests;
+# images whose versions' task was lost.
+VECHE_PERIODIC_TASKS = ["notify.tasks.send_due", "editorial.tasks.sweep_versions"]
 VECHE_PERIODIC_SECONDS = int(os.environ.get("VECHE_PERIODIC_SECONDS", "300"))
 
 # --- Time and language ------------------------------------------------------------------

@@ -141,3 +141,20 @@ def test_the_worker_makes_the_versions_of_an_upload(client, editor, make_article
     run_batch(VECHE_MEDIA_ROOT=str(media_dir))
     image.refresh_from_db()
     assert len(image.renditions) == len(files_under(media_dir)) == 10
+
+
+def test_the_sweep_makes_the_versions_a_lost_task_left_unmade(editor, article, media_dir, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert "editorial.tasks.sweep_versions" in settings.VECHE_PERIODIC_TASKS
+    with TestCase.captureOnCommitCallbacks(execute=False):  # the queue never got it
+        lost = actions.do_add_image(editor, article, SimpleUploadedFile("p.png", png((700, 400))), alt="x")
+        young = actions.do_add_image(editor, article, SimpleUploadedFile("q.png", png((700, 400))), alt="y")
+    ArticleImage.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(minutes=10))
+    assert tasks.sweep_versions.call() == 1  # the young one's task may still be on its way
+    lost.refresh_from_db()
+    young.refresh_from_db()
+    assert not lost.versions_pending and young.versions_pending
+    assert tasks.sweep_versions.call() == 0
