@@ -58,7 +58,7 @@ class Comment(models.Model):
         REMOVED = "removed", _("Removed by a moderator")
 
     # Indexes are kept to those a query needs (each is written on every post). The article's
-    # own index stays: the thread is read through it in the order the rows were written.
+    # own index stays (by_article): the thread is read through it in the order the rows were written.
     article = models.ForeignKey("newsroom.Article", verbose_name=_("article"), on_delete=models.CASCADE,
                                 related_name="comments")
     parent = models.ForeignKey("self", verbose_name=_("reply to"), null=True, blank=True, on_delete=models.CASCADE,
@@ -87,7 +87,13 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         indexes = [
-            models.Index(fields=["article", "id"]),
+            # The article's comments in the order they were written, carrying the columns the
+            # insight figures aggregate (insight/sql.py: by hour, depth, sub-thread, who answered
+            # whom), so those read the index alone and not rows whose long text pushes these
+            # columns to overflow pages: 158 → 64 ms for a 10,700-comment discussion on SQLite.
+            # Not one index more to write per post: it replaced (article, id), its prefix.
+            models.Index(fields=["article", "id", "parent", "author", "root", "depth", "status", "created"],
+                         name="discussion_comment_by_article"),
             models.Index(fields=["author", "-id"]),
             # A reader's own comments on the page they read: without it, a prolific member's
             # every comment on the site is scanned on each page view.
