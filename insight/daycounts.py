@@ -6,7 +6,7 @@ of them on a big site — at every view.
 `Counted.upto` is the last comment id in the kept counts. Ids are given in order, but on
 PostgreSQL a transaction may commit a smaller id after a larger one has been counted; so
 only *settled* comments are stored — those before the first comment younger than SETTLE —
-and the younger ones are counted afresh at every view (a minute's comments). A comment whose
+and the younger ones are counted afresh at every view (ten seconds' comments). A comment whose
 transaction stayed open longer than SETTLE is missed by the kept counts: the page says
 "written", not "still there", so a comment deleted for good later stays counted too.
 
@@ -24,7 +24,10 @@ from django.db.models import F
 from insight import sql
 from insight.models import Counted, DayCount
 
-SETTLE = timedelta(minutes=1)  # a comment younger than this is counted at each view, never stored
+# A comment younger than this is counted at each view, never stored: a PostgreSQL transaction
+# still open may hold a smaller id. Veche's writes commit within milliseconds; ten seconds also
+# keeps the comments counted at each view few after a bulk import.
+SETTLE = timedelta(seconds=10)
 NAME = "comments-per-day"
 
 

@@ -119,7 +119,7 @@ def statements(vendor: str) -> dict[str, str]:
         "days_after": (f"SELECT {_DAY[v].format(col='created')}, CASE WHEN id <= %s THEN 1 ELSE 0 END, COUNT(*) "
                        f"FROM {C} WHERE id > %s GROUP BY 1, 2"),
         # The first comment too young to be settled, through the `created` index (the last
-        # minute's comments): MIN(id) alone has SQLite walk the primary key from the start.
+        # seconds' comments): MIN(id) alone has SQLite walk the primary key from the start.
         "first_young": f"SELECT MIN(id + 0) FROM {C} WHERE created >= %s",
         "last_id": f"SELECT MAX(id) FROM {C}",
         "site_removals_by_day": (f"SELECT {_DAY[v].format(col='created')}, reason, COUNT(*) FROM {L} "
