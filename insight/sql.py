@@ -6,7 +6,8 @@ PostgreSQL is time arithmetic: how many whole seconds lie between two timestamps
 timestamp's UTC day. `statements(vendor)` fills those in once per vendor.
 
 The indexes they lean on (discussion/models.py, moderation/models.py):
-- an article's comments: `(article, id)`, `(article, parent, id, status)` and
+- an article's comments: `discussion_comment_by_article` (article, id and every column
+  aggregated here, so they read the index alone), `(article, parent, id, status)` and
   `(article, status, removal_category)`; replies of one comment: the `parent` foreign key's;
 - quotes of a comment: the `comment` foreign key's; votes of a comment: `one_vote_per_member`
   `(comment, voter)`;
