@@ -5,7 +5,7 @@ stored (curation.models.Standing), never computed by a page.
 Updated by what changes them: after a comment of theirs is posted or changes status (the
 discussion's comment_written signal, as a task after commit); after a vote (or a moderator
 counting or quarantining one) moved their rating across a rank's min_rating (the discussion's
-RATING_MOVED hook: `rating_moved`, a task after commit); and by `veche update_ranks` (daily:
+RATING_MOVED hook: `curation.tasks.rating_moved`, a task after commit); and by `veche update_ranks` (daily:
 time alone promotes). A new rank is a change
 of the member's byline: every discussion showing their comments gets a new thread version
 (discussion.actions.author_changed)."""
@@ -41,17 +41,6 @@ def crosses(before: int, after: int) -> bool:
     return any(low < t <= high for t in thresholds())
 
 
-def rating_moved(member_id: int, before: int, after: int) -> None:
-    """The discussion's RATING_MOVED hook, inside the vote's transaction: a rating that crossed
-    a threshold has the member's rank worked out after commit. No query on a vote that crosses
-    nothing (the thresholds are kept)."""
-    if crosses(before, after):
-        from core.tasks import enqueue_on_commit
-        from curation.tasks import update_standing
-
-        enqueue_on_commit(update_standing, member_id)
-
-
 def rank_for(rating: int, days: float, comments: int, ranks: list[Rank]) -> Rank | None:
     """The highest rank whose three thresholds are all met (ranks in their order, lowest first)."""
     found = None
@@ -66,13 +55,17 @@ def do_update_standing(member_id: int, ranks: list[Rank] | None = None) -> bool:
     threads get new versions). Idempotent: run twice, it changes nothing the second time."""
     from discussion.actions import author_changed
 
-    member = Member.objects.filter(pk=member_id).only("rating", "comment_count", "date_joined", "is_deleted").first()
-    if member is None:
-        return False
     ranks = list(Rank.objects.all()) if ranks is None else ranks
-    days = (timezone.now() - member.date_joined).total_seconds() / 86400
-    rank = None if member.is_deleted else rank_for(member.rating, days, member.comment_count, ranks)
     with transaction.atomic():
+        # The member's row first, locked (and so read from the primary, never a lagging
+        # replica): two updates of one member — votes taking the rating 9 → 10, then 10 → 9, on
+        # two workers — take turns, and the later one reads the rating the other left.
+        member = (Member.objects.select_for_update().filter(pk=member_id)
+                  .only("rating", "comment_count", "date_joined", "is_deleted").first())
+        if member is None:
+            return False
+        days = (timezone.now() - member.date_joined).total_seconds() / 86400
+        rank = None if member.is_deleted else rank_for(member.rating, days, member.comment_count, ranks)
         standing = Standing.objects.select_for_update().filter(member_id=member_id).first()
         if standing is not None and standing.rank_id == (rank.pk if rank else None):
             return False

@@ -101,7 +101,7 @@ def _rank_deleted(sender, instance, **_kw) -> None:
 def connect() -> None:
     from accounts.models import Member
     from curation.models import Rank
-    from curation.ranks import rating_moved
+    from curation.tasks import rating_moved
     from discussion.actions import RATING_MOVED
     from discussion.signals import comment_written
 

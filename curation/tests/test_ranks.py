@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from curation import tasks as curation_tasks
 from curation.models import Rank, Standing
 from curation.ranks import do_update_standing, rank_for
 from discussion import actions
@@ -161,7 +162,7 @@ def test_a_vote_crossing_nothing_enqueues_nothing_and_reads_nothing_more(by_rati
     monkeypatch.setattr(voting, "RATING_MOVED", [])
     without = queries(voters[1], 1)  # 0 → 1 again, no one listening
     assert with_hook == without  # the hook costs no query
-    monkeypatch.setattr(voting, "RATING_MOVED", [ranks.rating_moved])
+    monkeypatch.setattr(voting, "RATING_MOVED", [curation_tasks.rating_moved])
     actions.vote(voters[2], said, 1)  # 1 → 2: Trusted's threshold
     assert len(enqueued) == 1 and "update_standing" in enqueued[0][0] and enqueued[0][1] == (alice.pk,)
 
