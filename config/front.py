@@ -159,6 +159,7 @@ class Front:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                background.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await asyncio.get_running_loop().run_in_executor(None, viewcount.flusher.stop)

@@ -7,14 +7,18 @@ to run in the posting request itself, after its commit: the post's answer then w
 every follower of the discussion to be told (posting p50 50 ms on the 10,000-comment
 discussion, growing with its followers). Now the request hands it here and answers.
 
+Only a server has the thread: the ASGI front's lifespan starts it (`start()`), and its clean
+stop waits for what is left (`flush()`). Any other process — an import, `load-demo`, a script
+that posts — does the work where it is asked, since it may exit the moment it is done.
 `VECHE_TELL_IN_THREAD` (on by default; the test settings turn it off so a test reads what a
-post did at once) chooses; `flush()` waits until everything handed over is done (tests,
-benchmarks, a server stopping). A process killed with work still waiting loses it, as the
-request's own after-commit hook did before; with Redis this is a queued task instead.
+post did at once) can keep even a server from using it. A server killed with work still
+waiting loses it, as the request's own after-commit hook did before; with Redis this is a
+queued task instead.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import queue
 import threading
@@ -31,11 +35,18 @@ class Background:
         self.queue: queue.Queue[tuple[Callable[..., Any], tuple[Any, ...]]] = queue.Queue()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
+        self.started = False  # by a server's lifespan (config.front): only a server has the thread
+
+    def start(self) -> None:
+        """This process serves requests: work handed over from now on goes to the thread."""
+        if not self.started:
+            self.started = True
+            atexit.register(self.flush)  # a stop that skips the lifespan still finishes it
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> None:
-        """Run fn(*args) after the answer, in this process's background thread (or now, when
-        VECHE_TELL_IN_THREAD is off)."""
-        if not settings.VECHE_TELL_IN_THREAD:
+        """Run fn(*args) after the answer, in this process's background thread — or now, in a
+        process that is not a server, or when VECHE_TELL_IN_THREAD is off."""
+        if not (self.started and settings.VECHE_TELL_IN_THREAD):
             fn(*args)
             return
         self.queue.put((fn, args))

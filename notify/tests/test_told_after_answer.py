@@ -19,8 +19,11 @@ def in_thread(settings):
     if queue.mode() == "redis":
         pytest.skip("with Redis the telling is a queued task (core/tests/test_queue.py)")
     settings.VECHE_TELL_IN_THREAD = True
+    started = background.started
+    background.started = True  # as a server's lifespan leaves it (config.front)
     yield
     background.flush()
+    background.started = started
 
 
 def test_a_post_answers_before_its_followers_are_told(in_thread, alice, bob, article, post, monkeypatch):
@@ -66,3 +69,38 @@ def test_a_failure_in_the_thread_does_not_stop_what_follows(in_thread, alice, bo
     background.flush()
     assert len(calls) == 2
     assert Notification.objects.filter(recipient=alice, kind="reply").count() == 1  # the second one
+
+
+def test_a_process_that_is_not_a_server_tells_at_once(settings, alice, bob, article, post, monkeypatch):
+    """An import or a script may exit as soon as it has posted: no thread of its own to wait for."""
+    if queue.mode() == "redis":
+        pytest.skip("with Redis the telling is a queued task")
+    settings.VECHE_TELL_IN_THREAD = True
+    monkeypatch.setattr(background, "started", False)
+    handed = []
+    monkeypatch.setattr(background.queue, "put", handed.append)
+    first = post(alice, article, "Alice speaks.")
+    post(bob, article, "Bob answers.", parent=first)
+    assert handed == []  # nothing left for a thread
+    assert list(Notification.objects.filter(recipient=alice).values_list("kind", flat=True)) == ["reply"]
+
+
+def test_a_server_starts_the_thread_with_its_lifespan(monkeypatch):
+    import asyncio
+
+    from config.front import Front
+
+    monkeypatch.setattr(background, "started", False)
+    monkeypatch.setattr("atexit.register", lambda fn: None)
+    messages = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+    sent = []
+
+    async def receive():
+        return next(messages)
+
+    async def send(message):
+        sent.append(message["type"])
+
+    asyncio.run(Front._lifespan(receive, send))
+    assert background.started
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
