@@ -21,8 +21,10 @@ class ConfigConfig(AppConfig):
         from config.context_processors import forget_nav
         from moderation.models import Ban
         from moderation.policy import bans_changed
-        from newsroom.models import Section
+        from newsroom.models import Article, Section
+        from newsroom.versions import article_deleted
 
+        post_delete.connect(article_deleted, sender=Article, dispatch_uid="veche-article-deleted")
         for signal in (post_save, post_delete):
             signal.connect(forget_nav, sender=Section, dispatch_uid=f"veche-nav-{signal is post_save}")
             signal.connect(bans_changed, sender=Ban, dispatch_uid=f"veche-bans-{signal is post_save}")

@@ -339,9 +339,12 @@ class Compressor:
                     body.deflate()  # the kept skeleton itself gains them: nothing to replace here
                     done = (body, content_type, {}, made)
                 kept = _near.get(key)
-                if kept is not None and kept[0] is body:  # still the page kept under this key
+                current = kept is not None and kept[0] is body  # still the page kept under this key
+                if current:
                     _near.put(key, done)
-                if watcher.enabled():
+                # Redis too only while it is: else an older page, compressed late, would
+                # replace one remade meanwhile.
+                if watcher.enabled() and current:
                     later.set(key, done, timeout=max(1, round(made + TTL + STALE - time.time())))
             except Exception:  # a page served plain is still a page
                 log.exception("page not compressed: %s", key)
@@ -371,6 +374,9 @@ def lookup(kind: str, slug: str, variant: str) -> tuple[int, Page, str, dict[str
     if hit is None:
         return None
     made = hit[3] if len(hit) > 3 else 0.0  # an entry kept by an earlier release has no time
-    if time.time() - made > TTL and _claim(key):
+    age = time.time() - made
+    if age > TTL + STALE:  # (a copy taken from Redis late in its life lives no longer here)
+        return None
+    if age > TTL and _claim(key):
         return None  # this request remakes the page; the others meanwhile get the one kept
     return article_id, hit[0], hit[1], hit[2] if len(hit) > 2 else {}

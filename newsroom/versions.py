@@ -139,5 +139,12 @@ def one_change() -> Iterator[None]:
         changed(article_id, Change.ORDER)
 
 
+def article_deleted(sender: Any, instance: Article, **kwargs: Any) -> None:
+    """An article deleted (the admin, a shell): its kept pages leave with it, after commit —
+    else a kept page went on being served until it expired, and past that while every
+    reader's attempt to remake it ended in a 404 that stored nothing (core.pagecache.STALE)."""
+    _after_commit(instance.pk)
+
+
 def _after_commit(article_id: int) -> None:
     transaction.on_commit(lambda: pagecache.raise_generation(article_id))

@@ -73,3 +73,28 @@ def test_past_ttl_and_stale_nothing_is_served(kept, monkeypatch, settings):
     later = time.monotonic() + pagecache.TTL + pagecache.STALE + 1
     monkeypatch.setattr("core.memo.time.monotonic", lambda: later)
     assert [_body(slug) for _ in range(3)] == [None] * 3
+
+
+def test_a_deleted_article_leaves_its_kept_pages(db, make_article, monkeypatch, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    article = make_article()
+    client = Client()
+    assert client.get(article.get_absolute_url()).status_code == 200  # kept for anonymous readers
+    assert pagecache.lookup("page", article.slug, VARIANT) is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+    assert pagecache.lookup("page", article.slug, VARIANT) is None
+    later = time.time() + pagecache.TTL + 1
+    monkeypatch.setattr(pagecache.time, "time", lambda: later)
+    assert [_body(article.slug) for _ in range(3)] == [None] * 3  # nor stale, to anyone
+
+
+def test_a_copy_taken_late_in_its_life_does_not_outlive_it(kept, monkeypatch):
+    _article, slug, body = kept
+    key = pagecache._key("page", _article, pagecache.generation(_article), VARIANT)
+    entry = pagecache._near.get(key)
+    pagecache._near.put(key, entry)  # as a worker does with a copy read from Redis: its memo clock starts again
+    later = time.time() + pagecache.TTL + pagecache.STALE + 1
+    monkeypatch.setattr(pagecache.time, "time", lambda: later)
+    assert [_body(slug) for _ in range(3)] == [None] * 3
