@@ -30,6 +30,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task as django_task
 
+from core import dbrouter
+
 logger = logging.getLogger("veche.tasks")
 
 ATTEMPT = "_attempt"  # the keyword a retried run carries: which try this is (1 is the first)
@@ -76,6 +78,11 @@ def task(*, attempts: int | None = None, **options: Any) -> Callable[[Callable[.
             limit = attempts or settings.VECHE_TASK_ATTEMPTS
             last = attempt >= limit or not the_task.get_backend().supports_defer
             token = _last_try.set(last)
+            # A task runs right after the commit that asked for it: it reads from the primary,
+            # as the writer of that commit would, never from a replica that has not caught up
+            # (a pick or a vote read there as not yet made tells no one, moves no rank).
+            pinned = dbrouter.is_pinned()
+            dbrouter.pin_to_primary(True)
             try:
                 return func(*args, **kwargs)
             except Exception as exc:
@@ -89,6 +96,7 @@ def task(*, attempts: int | None = None, **options: Any) -> Callable[[Callable[.
                                the_task.name, attempt, limit, delay, exc)
                 return {"retry": attempt + 1, "error": repr(exc)[:500]}
             finally:
+                dbrouter.pin_to_primary(pinned)
                 _last_try.reset(token)
 
         holder["task"] = django_task(**options)(run)

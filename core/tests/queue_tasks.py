@@ -37,3 +37,11 @@ def flaky(directory: str, failures: int) -> str:
     if len(lines(d / "tries")) <= failures:
         raise RuntimeError("not yet")
     return "ok"
+
+
+@task()
+def pinned() -> bool:
+    """Whether this task ran reading from the primary (core/tests/test_tasks_primary.py)."""
+    from core import dbrouter
+
+    return dbrouter.is_pinned()

@@ -6,7 +6,7 @@ killed outright loses nothing: its task is taken back and run again (core.queue)
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core import queue
+from core import dbrouter, queue
 
 
 class Command(BaseCommand):
@@ -23,4 +23,8 @@ class Command(BaseCommand):
                                "Unset VECHE_TASKS_BACKEND to use the queue.")
         if interval < 0:
             raise CommandError("--interval must be zero or more seconds.")
+        # A task runs right after the commit that asked for it: a worker reads from the primary
+        # (a replica may not have the pick, the vote or the comment yet, and a task that read
+        # it as missing would tell no one and not run again).
+        dbrouter.pin_to_primary(True)
         queue.run_worker(interval=interval, batch=batch)
