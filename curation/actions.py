@@ -18,7 +18,7 @@ from accounts.models import Member
 from core.errors import ActionError
 from curation.ignoring import ignored_ids, is_ignoring
 from curation.models import Ignore, Pick, Pin
-from curation.signals import comment_picked
+from curation.signals import comment_picked, comment_unpicked
 from discussion.actions.common import lock_article
 from discussion.models import Comment
 from live.events import publish_on_commit
@@ -85,6 +85,7 @@ def unpick(member: Member | AnonymousUser, comment: Comment, note: str = "") -> 
         if not Pick.objects.filter(comment=comment).delete()[0]:
             raise ActionError(_("This comment is not picked."), status=409, code="not_picked")
         log(member, "unpick", comment=comment, member=comment.author, note=note)
+        comment_unpicked.send(Pick, comment=comment)
         _changed(comment)
 
 

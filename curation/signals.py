@@ -3,7 +3,9 @@
 - `comment_picked(sender=Pick, comment, picked_by)` — sent by curation.actions.pick inside its
   transaction, so the notifications app can tell the comment's author ("the editors picked
   your comment"); a receiver that reaches outside defers itself with `transaction.on_commit`.
-  Unpicking sends nothing: no one is told their comment was unpicked.
+- `comment_unpicked(sender=Pick, comment)` — sent by curation.actions.unpick inside its
+  transaction: no one is told a comment was unpicked, but a pick's notification not yet
+  e-mailed is taken back with it.
 
 A member's role (their groups or permissions) decides the badge their
 comments carry, which every cached thread showing them holds: a change of role is a change of
@@ -13,6 +15,7 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.dispatch import Signal
 
 comment_picked = Signal()
+comment_unpicked = Signal()
 
 _ROLE_ACTIONS = {"post_add", "post_remove", "post_clear"}
 

@@ -59,11 +59,25 @@ def reports_resolved(sender, comment, reporter_ids, decision, moderator_id=None,
 
 def comment_picked(sender, comment, picked_by=None, **kwargs) -> None:
     """The editors picked a comment (curation.actions.pick): its author is told, after the
-    pick commits (notify.telling.tell_of_pick checks it still stands). Unpicking sends no
-    signal and tells nobody."""
+    pick commits (notify.telling.tell_of_pick checks it still stands)."""
     from notify import tasks
 
     _tell_on_commit(tasks.picked, comment.pk)
+
+
+def comment_unpicked(sender, comment, **kwargs) -> None:
+    """A pick undone: its notification goes too, unless it was e-mailed already (a digest
+    would otherwise still say the editors picked it). Nobody is told of the unpick."""
+    from django.db import transaction
+
+    from notify.models import Notification
+    from notify.unread import forget
+
+    taken = Notification.objects.filter(kind="picked", comment=comment, email__isnull=True)
+    recipients = list(taken.values_list("recipient_id", flat=True))
+    if recipients:
+        taken.delete()
+        transaction.on_commit(lambda: forget(recipients))
 
 
 def member_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
@@ -87,6 +101,7 @@ def connect() -> None:
     from django.contrib.auth import get_user_model
 
     from curation.signals import comment_picked as picked_signal
+    from curation.signals import comment_unpicked as unpicked_signal
     from discussion.signals import comment_written as written
     from moderation.signals import decided as decided_signal
     from moderation.signals import reports_resolved as resolved_signal
@@ -95,4 +110,5 @@ def connect() -> None:
     decided_signal.connect(decided, dispatch_uid="notify.decided")
     resolved_signal.connect(reports_resolved, dispatch_uid="notify.reports_resolved")
     picked_signal.connect(comment_picked, dispatch_uid="notify.comment_picked")
+    unpicked_signal.connect(comment_unpicked, dispatch_uid="notify.comment_unpicked")
     post_save.connect(member_saved, sender=get_user_model(), dispatch_uid="notify.member_saved")

@@ -34,9 +34,12 @@ def test_the_author_is_told_once_and_nobody_else(spoken, alice, bob, editor, run
     assert picked() == [(alice.pk, spoken.pk, None)]  # no actor: the newsroom's word
     assert Notification.objects.exclude(kind="picked").count() == before  # followers: nothing
     assert not Notification.objects.filter(recipient__in=[bob, editor], kind="picked").exists()
-    # unpicking tells nobody; picking again tells nothing new; a duplicated task neither
+    # unpicking tells nobody and takes the unsent notification back; picking again tells
+    # once more, once; a duplicated task tells nothing
     run(curation.unpick, editor, spoken)
-    assert picked() == [(alice.pk, spoken.pk, None)]
+    assert picked() == []
+    assert not Notification.objects.filter(recipient__in=[alice, bob, editor]).exclude(
+        pk__in=Notification.objects.exclude(kind="picked")).exists()
     run(curation.pick, editor, spoken)
     assert tasks.picked.call(spoken.pk) == 0
     assert picked() == [(alice.pk, spoken.pk, None)]
@@ -132,3 +135,24 @@ def test_by_default_it_waits_for_the_daily_digest(smtp, spoken, alice, editor, r
     delivery.send_digests()
     [digest] = smtp.to(alice.email)
     assert "The editors picked your comment" in text_of(digest, "plain")
+
+
+def test_a_pick_undone_before_the_digest_is_not_in_it(smtp, spoken, alice, editor, run, confirmed):
+    confirmed(alice, email={"reply": "never"})
+    run(curation.pick, editor, spoken)
+    run(curation.unpick, editor, spoken)
+    delivery.send_digests()
+    assert all("The editors picked" not in text_of(m, "plain") for m in smtp.to(alice.email))
+    client = Client()
+    client.force_login(alice)
+    assert "The editors picked" not in client.get("/notifications/").content.decode()
+
+
+def test_a_pick_mailed_already_stays_when_undone(smtp, spoken, alice, editor, run, confirmed):
+    confirmed(alice, email={"reply": "never", "picked": "now"}, last_email_at=None)
+    run(curation.pick, editor, spoken)
+    assert len(smtp.to(alice.email)) == 1
+    run(curation.unpick, editor, spoken)
+    assert picked() == [(alice.pk, spoken.pk, None)]  # what was sent is on the page still
+    run(curation.pick, editor, spoken)
+    assert len(smtp.to(alice.email)) == 1  # and a pick made again mails nothing more
