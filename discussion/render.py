@@ -165,12 +165,12 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
         when = f' <time datetime="{e_iso}">{e_human}</time>'
         if c.moderator_note:
             note = f": {escape(c.moderator_note)}" if private else ""
-            marks = f' <i class="edited mod-note">{w["edited_by_mod"]}{note}{when}</i>'
+            marks = f' <span class="edited mod-note">{w["edited_by_mod"]}{note}{when}</span>'
         else:
-            marks = f' <i class="edited">{w["edited"]}{when}</i>'
+            marks = f' <span class="edited">{w["edited"]}{when}</span>'
     elif c.moderator_note:
         note = f": {escape(c.moderator_note)}" if private else ""
-        marks = f' <i class="edited mod-note">{w["edited_by_mod"]}{note}</i>'
+        marks = f' <span class="edited mod-note">{w["edited_by_mod"]}{note}</span>'
     if held:
         marks += f' <strong class="held-mark">{w["held"]}</strong>'
     picked = c.pk in decor.picked

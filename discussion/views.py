@@ -349,7 +349,7 @@ def comment_actions(request, pk):
         "may_report": visible and not own,
         "may_edit": comment.is_editable_by(user),
         "may_delete": comment.is_deletable_by(user),
-        "may_ignore": user.is_authenticated and not own and not comment.author.is_deleted,
+        "may_ignore": visible and user.is_authenticated and not own and not comment.author.is_deleted,
         "may_pick": moderator and visible,
         "may_see_history": moderator and comment.edited is not None,
     })
