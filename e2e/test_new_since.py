@@ -39,7 +39,7 @@ def test_a_returning_member_sees_what_is_new_and_steps_through_it(site, page):
     in_order = [int(i) for i in link.get_attribute("data-new").split(",")]
     assert sorted(in_order) == sorted(new)
     # Marked by the style block, so without the script too: the "new" label after the time.
-    label = page.evaluate("id => getComputedStyle(document.querySelector(`#c${id} > .c .c-meta`), '::after')"
+    label = page.evaluate("id => getComputedStyle(document.querySelector(`#c${id} > header`), '::after')"
                           ".content", in_order[0])
     assert label == '"new"'
     shot(page, "new-since-last-visit")
