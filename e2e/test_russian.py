@@ -87,7 +87,10 @@ def test_the_journey_in_russian(site_ru, ru_page):
     skeptic.locator(":scope > a[data-act=reply]").click()
     form = page.locator("form.inline-form")
     expect(form.locator("label")).to_have_text(re.compile("^Ваш ответ пользователю"))
-    expect(form.locator("button.linklike")).to_have_text("Отмена")
+    expect(form.locator("button.linklike:not([data-quote])")).to_have_text("Отмена")
+    # The form's own Quote button quotes the comment replied to (it is on no comment itself).
+    form.locator("button[data-quote]").click()
+    expect(form.locator("textarea")).to_have_value(re.compile(r"^> \[quote=c\d+\]\n> Комментарии — это в основном боты"))
     form.locator("textarea").fill("Ответ скептику")
     form.locator("button[type=submit]:not([name=preview])").click()
     reply = skeptic.locator(":scope > ol.replies > li.comment").filter(has_text="Ответ скептику")
