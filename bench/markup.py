@@ -6,8 +6,11 @@ discussion, as the article page sends it (presence filled in), with the comments
 
 Figures, not assertions: discussion/tests/test_markup_weight.py holds the limit."""
 
+import gzip
 import os
+import statistics
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -83,6 +86,16 @@ def main() -> None:
     bodies = sum(len(nd.comment.body_html.encode())
                  for nd in nodes if nd.comment.status == "visible")
     figures = weigh(html, bodies)
+    times = []
+    with translation.override("en"):
+        for _ in range(7):  # a render from nothing: no kept fragments or bylines
+            render.fragments.clear()
+            render._bylines.clear()
+            started = time.perf_counter()
+            render.render_thread(nodes, decor=decor.for_article(article))
+            times.append((time.perf_counter() - started) * 1000)
+    print(f"the thread gzipped (level 6): {len(gzip.compress(html.encode(), 6)) / max(figures['comments'], 1):.0f} bytes per comment")
+    print(f"render_thread from nothing: {statistics.median(times):.1f} ms (median of 7)")
     print(f"{figures['comments']} comments: {figures['elements']:.1f} elements per comment "
           f"(+{figures['body_elements']:.1f} of their own text), {figures['bytes']:.0f} bytes per comment, "
           f"{figures['bytes_beyond_text']:.0f} beyond the comments' own text")
