@@ -52,7 +52,7 @@ def test_a_member_ignores_another_and_can_still_show_a_comment_without_script(si
         sign_up(me, site.url, unique_login("calm"), f"/articles/{SLUG}/")
         me.goto(f"{site.url}/articles/{SLUG}/")
         me.locator(f"#c{cid} > a.more").click()  # the comment's action page
-        me.click(f"a[href$='/ignore/']")
+        me.click("a[href$='/ignore/']")
         me.click("button[value=ignore]")
         me.goto(f"{site.url}/articles/{SLUG}/")
         # Collapsed to its number, which says why (generated content) and is the "show" link.

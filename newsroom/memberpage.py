@@ -119,7 +119,9 @@ def ignoring_words() -> str:
 
 def _css_string(text: str) -> str:
     """`text` as a CSS string: every character but letters, digits and spaces escaped."""
-    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in text) + '"'
+    # Each escape ends with a space, which CSS takes as the escape's end: a space written after
+    # it in the text then stays ("ignore — show" kept its second space only so).
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x} " for c in text) + '"'
 
 
 def new_since(new: list[int], nonce: str) -> bytes:
