@@ -114,6 +114,17 @@ class Server:
 
 # --- load ------------------------------------------------------------------------------------
 
+# Each wrk run's latency distribution (url → [(p50 ms, p99 ms, max ms), …]), for the tail rows.
+LATENCIES: dict[str, list[tuple[float, float, float]]] = {}
+
+
+def _ms(text: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if not m:
+        return float("nan")
+    return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[m.group(2)]
+
+
 def wrk(url: str, seconds: int, connections: int = 8, headers: dict | None = None) -> float:
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for k, v in (headers or {}).items():
@@ -123,7 +134,20 @@ def wrk(url: str, seconds: int, connections: int = 8, headers: dict | None = Non
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         NOTES.append(f"{url}: {errors.group(1)} non-2xx answers under load")
+    p50, p99 = (re.search(rf"^\s+{q}%\s+(\S+)$", out, re.M) for q in (50, 99))
+    top = re.search(r"^\s+Latency\s+\S+\s+\S+\s+(\S+)", out, re.M)
+    if p50 and p99 and top and not headers:
+        LATENCIES.setdefault(url, []).append((_ms(p50.group(1)), _ms(p99.group(1)), _ms(top.group(1))))
     return float(m.group(1)) if m else 0.0
+
+
+def tail(url: str) -> str:
+    """The p99s (and worst) of every plain wrk run of `url`: "p99 9.1 / 9.8 / 10.2 ms (max 31 ms)"."""
+    runs = LATENCIES.get(url, [])
+    if not runs:
+        return "?"
+    return (f"p50 {statistics.median(r[0] for r in runs):.1f} ms, p99 "
+            f"{' / '.join(f'{r[1]:.1f}' for r in runs)} ms (max {max(r[2] for r in runs):.0f} ms)")
 
 
 def wrk_posts(base: str, slug: str, cookies: list[str], seconds: int) -> tuple[float, str]:
@@ -271,6 +295,12 @@ def run_mode(mode: str, args, peers: dict) -> None:
         anon = median_wrk(page, seconds, runs)
         record(f"[{mode}] article page, {sizes['small']:,} comments ({len(body) // 1024} KB), anonymous, warm",
                f"{anon:,.0f} req/s", f"{anon / nginx_rps:.2f} × nginx static ({nginx_rps:,.0f} req/s)", "≥ 0.5 × nginx")
+        ours = LATENCIES.get(page, [])
+        floor = LATENCIES.get(nginx.url + "page.html", [])
+        if ours and floor:
+            ratio = statistics.median(r[1] for r in ours) / max(statistics.median(r[1] for r in floor), 0.001)
+            record(f"[{mode}] the same page under load (8 connections), latency per run", tail(page),
+                   f"nginx: {tail(nginx.url + 'page.html')}; p99 {ratio:.1f} × nginx's", "p99 ≤ 2 × nginx's")
         sizes_on_wire = {enc: len(urllib.request.urlopen(urllib.request.Request(page, headers=h)).read())
                          for enc, h in (("br", br), ("gzip", gz))}
         anon_br = median_wrk(page, seconds, runs, headers=br)
@@ -325,7 +355,8 @@ def notify_figures(env: dict, mode: str, smoke: bool) -> None:
     m = json.loads(out.stdout.strip().splitlines()[-1])
     record(f"[{mode}] posting p50 with notifications off / on (fan-out enqueued)",
            f"{m['post_off_ms']:.1f} / {m['post_on_ms']:.1f} ms", "", "on within 1 ms of off")
-    record(f"[{mode}] a reply followed by {n:,} members: tasks enqueued, in-site notifications written",
+    via = "handed to the server's thread" if mode == "embedded" else "on RQ"
+    record(f"[{mode}] a reply followed by {n:,} members: tasks enqueued ({via}), in-site notifications written",
            f"{m['fanout_tasks']} task, {m['fanout_told']:,} in {m['fanout_seconds']:.2f} s", "", "1 task, ≤ 5 s")
     record(f"[{mode}] daily digest, {n:,} members × 10 notifications, to a local SMTP server",
            f"{m['digest_per_second']:.0f} messages/s, peak RSS {m['digest_peak_rss_mb']:.0f} MB", "", "")

@@ -127,6 +127,7 @@ def measure(cfg: dict) -> dict:
     for q in QUERIES:  # warm: the first touch of each index page is the disk's, not the search's
         client.get("/search/", {"q": q})
     times, cpu = [], []
+    each: dict[str, list[float]] = {}  # which search is slowest, so a slow figure says where to look
     for _round in range(cfg["rounds"]):
         for q in QUERIES:
             for c, kind in ((client, "all"), (member, "comments")):
@@ -134,8 +135,11 @@ def measure(cfg: dict) -> dict:
                 r = c.get("/search/", {"q": q, "kind": kind})
                 times.append((time.perf_counter() - t) * 1000)
                 cpu.append((time.process_time() - t_cpu) * 1000)
+                each.setdefault(f"{q} [{kind}]", []).append(times[-1])
                 assert r.status_code == 200
     out["search_p50_ms"], out["search_p95_ms"] = statistics.median(times), pct(times, 0.95)
+    slowest = max(each, key=lambda k: statistics.median(each[k]))
+    out["search_slowest"] = f"{slowest} {statistics.median(each[slowest]):.1f} ms"
     # This process's own CPU time (the page's Python, SQLite's work in embedded mode; not
     # PostgreSQL's): on a machine shared with other work, wall time includes waiting for a core.
     out["search_cpu_p50_ms"] = statistics.median(cpu)
@@ -239,7 +243,7 @@ def lines(mode: str, m: dict) -> list[tuple[str, str, str, str]]:
          f"{m['search_p50_ms']:.1f} / {m['search_p95_ms']:.1f} ms",
          f"{len(QUERIES)} queries (words, phrases, -word, or; English and Russian), visitor and member; "
          f"page 20: {m['search_page20_p50_ms']:.1f} ms; this process's CPU p50 {m['search_cpu_p50_ms']:.1f} ms; "
-         f"load average {m['load']}", target),
+         f"slowest search {m.get('search_slowest', '?')}; load average {m['load']}", target),
         (f"[{mode}] what the index adds to a post, p50", f"{m['post_index_p50_ms']:.2f} ms",
          f"a post {m['post_with_p50_ms']:.1f} ms with it, {m['post_without_p50_ms']:.1f} ms without", "≤ 1 ms"),
         (f"[{mode}] what the index adds to an import of {m['import_n']:,} comments",

@@ -13,10 +13,19 @@ that opens a connection and sends its head or its body a byte at a time. Here:
   connection closes (the application is told the client left).
 
 The idle time between keep-alive requests stays uvicorn's timeout_keep_alive. A proxy in front
-should bound all of this on its side too (docs/deploy.md)."""
+should bound all of this on its side too (docs/deploy.md).
 
-from django.utils.translation import gettext as _
+A refusal's sentence is in the reader's language as far as the head told it before the
+refusal (core.languages.choose: ?lang= of the address, the language cookie, Accept-Language),
+else the site's."""
+
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+ACCEPT_MAX = 255  # bytes of Accept-Language read, as core.languages reads it
+COOKIE_MAX = 8192  # bytes of a Cookie header searched for the language cookie
+URL_KEPT = 2048  # bytes of the address kept for its ?lang=
 
 
 class _Refused(Exception):
@@ -48,6 +57,29 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self.head_size = 0  # the head's line and headers, as parsed
         self.refused = False
         self.timer = None
+        self._reset_language()
+
+    # --- the reader's language, from what the head has told so far --------------------------
+
+    def _reset_language(self) -> None:
+        self.head_url, self.head_accept, self.head_cookie_language = b"", "", None
+
+    def _note_language(self, name: bytes, value: bytes) -> None:
+        name = name.lower()
+        if name == b"accept-language":
+            self.head_accept = value[:ACCEPT_MAX].decode("latin-1")
+        elif name == b"cookie":
+            from django.conf import settings
+            from django.http import parse_cookie
+
+            chosen = parse_cookie(value[:COOKIE_MAX].decode("latin-1")).get(settings.LANGUAGE_COOKIE_NAME)
+            self.head_cookie_language = chosen or self.head_cookie_language
+
+    def _language(self) -> str:
+        from core import languages
+
+        query = self.head_url.partition(b"?")[2]
+        return languages.choose(languages.query_language(query), self.head_cookie_language, self.head_accept)
 
     # --- the deadlines ---------------------------------------------------------------------
 
@@ -71,15 +103,17 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         if not self.transport.is_closing():
             self.transport.close()
 
-    def _refuse(self, status: int, text: str) -> None:
+    def _refuse(self, status: int, text) -> None:
         """Answer `status` and close, unless an earlier request's answer is under way on this
-        connection (pipelining): then only close."""
+        connection (pipelining): then only close. `text`: a lazy translation, made in the
+        reader's language."""
         self.refused = True
         self._disarm()
         if self.transport.is_closing():
             return
         if self.cycle is None or self.cycle.response_complete:
-            self.transport.write(_plain(status, text))
+            with translation.override(self._language()):
+                self.transport.write(_plain(status, str(text)))
         self.transport.close()
 
     # --- uvicorn's protocol --------------------------------------------------------------
@@ -109,16 +143,20 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         self.head_size = 0
+        self._reset_language()
         super().on_message_begin()
         if self.timer is None:  # the first byte of a keep-alive connection's next request
             self._arm(self.head_timeout, self._head_too_slow)
 
     def on_url(self, url: bytes) -> None:
         self.head_size += len(url)
+        if len(self.head_url) < URL_KEPT:
+            self.head_url += url[:URL_KEPT - len(self.head_url)]
         super().on_url(url)
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self.head_size += len(name) + len(value) + 4
+        self._note_language(name, value)
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:

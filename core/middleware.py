@@ -69,21 +69,27 @@ class BodySizeLimitMiddleware:
 
     def __call__(self, request):
         from django.conf import settings
+        from django.core.exceptions import RequestDataTooBig
 
         from core import refusals
 
+        # Refused here, before the language middleware: each sentence is made in the reader's
+        # language all the same (refusals.refuse chooses it as that middleware would).
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
         limit = refusals.body_limit(request.path)
-        accept = request.headers.get("Accept", "")
+        upload = limit != settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if length > limit:
-            upload = limit != settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-            return refusals.django_response(refusals.too_large(length, limit, upload), accept)
-        if "\x00" in request.path or _holds_nul(request.GET) or (
-                request.method == "POST" and (_holds_nul(request.POST) or _holds_nul(request.FILES))):
-            return refusals.django_response(refusals.nul_character(), accept)
+            return refusals.refuse(request, lambda: refusals.too_large(length, limit, upload))
+        try:
+            nul = "\x00" in request.path or _holds_nul(request.GET) or (
+                request.method == "POST" and (_holds_nul(request.POST) or _holds_nul(request.FILES)))
+        except RequestDataTooBig:  # its fields, files aside, past Django's own bound while read
+            return refusals.refuse(request, lambda: refusals.too_large(None, settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
+        if nul:
+            return refusals.refuse(request, refusals.nul_character)
         return self.get_response(request)
 
 

@@ -29,6 +29,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 TTL = 5  # seconds: presence ("Online") and view counts on a cached page are at most this old
+# A page past its TTL but of the current generation (nothing in its discussion changed, only
+# presence or view counts may have) is served for up to STALE seconds more while ONE reader's
+# request remakes it (`_claim`): without this, every reader arriving in the moment it expired
+# went to Django at once, and one worker rendering the same page eight times over made the
+# embedded mode's tail (p99 15–198 ms where nginx kept 10 ms; docs/performance.md).
+STALE = 30
+REMAKE_CLAIM = 10.0  # seconds a claim to remake a page holds (the remaking request may fail)
 
 # slug → article id, learned by the views of this process; the front needs it to find the
 # article's generation without a database query. A renamed slug just misses.
@@ -251,9 +258,11 @@ class Skeleton(Protocol):
 
 # What is kept: an anonymous page's (or comments JSON's) bytes, or a member page's skeleton.
 Page = bytes | Skeleton
+# (body, content type, compressed forms by encoding, made at: epoch seconds)
+Entry = tuple[Page, str, dict[str, bytes], float]
 
 
-def _size(value: tuple[Page, str, dict[str, bytes]]) -> int:
+def _size(value: Entry) -> int:
     """Bytes held by a page (with its compressed forms), or by a member page's skeleton."""
     body = value[0]
     if isinstance(body, bytes | bytearray):
@@ -265,8 +274,19 @@ def _size(value: tuple[Page, str, dict[str, bytes]]) -> int:
 # for every reader: keyed like the shared entries (generation included), kept ≤ TTL seconds,
 # and bounded by count and by bytes (a long discussion's page is megabytes).
 NEAR_BYTES = 64 * 2**20
-_near: Memo[tuple[Page, str, dict[str, bytes]]] = Memo("pages", items=256, max_bytes=NEAR_BYTES, weigh=_size,
-                                                        ttl=TTL)
+_near: Memo[Entry] = Memo("pages", items=256, max_bytes=NEAR_BYTES, weigh=_size, ttl=TTL + STALE)
+
+# Keys of stale pages a request of this process is remaking (see STALE): the others keep
+# getting the stale page meanwhile. A claim lapses after REMAKE_CLAIM seconds.
+_remaking: Memo[bool] = Memo("pages-remaking", items=1024, ttl=REMAKE_CLAIM)
+
+
+def _claim(key: str) -> bool:
+    """True for the one request that is to remake the stale page under `key`."""
+    if _remaking.get(key):
+        return False
+    _remaking.put(key, True)  # two threads racing here both remake it: harmless
+    return True
 
 
 def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: Page, content_type: str) -> None:
@@ -275,10 +295,11 @@ def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: P
     compressed once, after the answer, by `compressor`; until then it is served plain."""
     SLUGS.put(slug, article_id)
     key = _key(kind, article_id, gen, variant)
-    entry: tuple[Page, str, dict[str, bytes]] = (body, content_type, {})
+    entry: Entry = (body, content_type, {}, time.time())
     if watcher.enabled():  # other workers may serve it; embedded, this process's copy is all
-        later.set(key, entry, timeout=TTL)
+        later.set(key, entry, timeout=TTL + STALE)
     _near.put(key, entry)
+    _remaking.pop(key)
     if isinstance(body, bytes) and compress.compressible(content_type) and len(body) >= compress.MIN_BYTES:
         compressor.submit(key, entry)
     elif not isinstance(body, bytes) and compress.compressible(content_type):
@@ -296,7 +317,7 @@ class Compressor:
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
 
-    def submit(self, key: str, entry: tuple[Page, str, dict[str, bytes]]) -> None:
+    def submit(self, key: str, entry: Entry) -> None:
         try:
             self.queue.put_nowait((key, entry))
         except queue.Full:
@@ -309,18 +330,19 @@ class Compressor:
 
     def _run(self) -> None:
         while True:
-            key, (body, content_type, _none) = self.queue.get()
+            key, (body, content_type, _none, made) = self.queue.get()
             try:
+                done: Entry
                 if isinstance(body, bytes):
-                    done = (body, content_type, compress.forms(body))
+                    done = (body, content_type, compress.forms(body), made)
                 else:
                     body.deflate()  # the kept skeleton itself gains them: nothing to replace here
-                    done = (body, content_type, {})
+                    done = (body, content_type, {}, made)
                 kept = _near.get(key)
                 if kept is not None and kept[0] is body:  # still the page kept under this key
                     _near.put(key, done)
                 if watcher.enabled():
-                    later.set(key, done, timeout=TTL)
+                    later.set(key, done, timeout=max(1, round(made + TTL + STALE - time.time())))
             except Exception:  # a page served plain is still a page
                 log.exception("page not compressed: %s", key)
             finally:
@@ -348,4 +370,7 @@ def lookup(kind: str, slug: str, variant: str) -> tuple[int, Page, str, dict[str
             _near.put(key, hit)
     if hit is None:
         return None
+    made = hit[3] if len(hit) > 3 else 0.0  # an entry kept by an earlier release has no time
+    if time.time() - made > TTL and _claim(key):
+        return None  # this request remakes the page; the others meanwhile get the one kept
     return article_id, hit[0], hit[1], hit[2] if len(hit) > 2 else {}

@@ -3,9 +3,13 @@ page's script (JSON). Django's middleware and the ASGI front answer them alike f
 
 import json
 from html import escape
+from typing import TYPE_CHECKING
 
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
 
 
 def wants_json(accept: str) -> bool:
@@ -75,9 +79,34 @@ def body(status: int, code: str, message: str, as_json: bool) -> tuple[bytes, st
     return html.encode(), "text/html; charset=utf-8"
 
 
-def django_response(refusal: tuple[int, str, str], accept: str):
-    from django.http import HttpResponse
+def reader_language(request) -> str:
+    """The reader's language for a refusal made inside Django: the one the language
+    middleware chose, or — refused before it ran — chosen the same way (core.languages.choose,
+    from ?lang=, the language cookie and Accept-Language, as the ASGI front chooses it: a
+    member's saved choice reaches both as the cookie)."""
+    from django.conf import settings
 
-    status, code, message = refusal
-    content, content_type = body(status, code, message, wants_json(accept))
-    return HttpResponse(content, status=status, content_type=content_type)
+    from core import languages
+
+    chosen = getattr(request, "LANGUAGE_CODE", None)
+    if chosen and languages.supported(chosen):
+        return chosen
+    return languages.choose(languages.query_language(request.META.get("QUERY_STRING", "")),
+                            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+                            request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+
+
+def refuse(request, make) -> "HttpResponse":
+    """The refusal `make()` returns ((status, code, message)), its sentence made in the
+    reader's language, as HTML or JSON by the request's Accept."""
+    from django.http import HttpResponse
+    from django.utils import translation
+
+    language = reader_language(request)
+    with translation.override(language):
+        status, code, message = make()
+        content, content_type = body(status, code, message, wants_json(request.headers.get("Accept", "")))
+    response = HttpResponse(content, status=status, content_type=content_type)
+    response["Content-Language"] = language
+    return response
+

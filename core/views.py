@@ -25,6 +25,23 @@ def _reason(exception) -> str:
     return _("There is nothing at this address.")
 
 
+def bad_request(request, exception=None):
+    """A 400 from Django (a SuspiciousOperation). A body found too large only while read
+    (RequestDataTooBig: its fields past DATA_UPLOAD_MAX_MEMORY_SIZE, on an address whose
+    bound leaves room for an image) is the 413 the body-size middleware gives, in the
+    reader's language; anything else is Django's own 400."""
+    from django.core.exceptions import RequestDataTooBig
+    from django.views.defaults import bad_request as default
+
+    from core import refusals
+
+    if isinstance(exception, RequestDataTooBig):  # its fields (files aside) past Django's bound
+        from django.conf import settings
+
+        return refusals.refuse(request, lambda: refusals.too_large(None, settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
+    return default(request, exception)
+
+
 def server_error(request):
     """A database that cannot be reached is a 503 that says so (Veche reconnects by itself
     on the next request); anything else is a plain 500. Neither page touches the database."""

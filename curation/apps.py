@@ -13,6 +13,8 @@ class CurationConfig(AppConfig):
 
         if page.decor not in decor.PROVIDERS:
             decor.PROVIDERS.append(page.decor)
+        if page.strip_html not in decor.ABOVE:  # the picks strip follows a live resync
+            decor.ABOVE.append(page.strip_html)
         signals.connect()
         # A member one ignores notifies them of nothing (replies, quotes, mentions).
         from django.apps import apps

@@ -10,11 +10,13 @@ class Pick(models.Model):
     """A comment the editors chose: marked "Editors' pick" and listed above the discussion.
     One row per picked comment; unpicking deletes it (the moderation log keeps the history)."""
 
-    comment = models.OneToOneField("discussion.Comment", on_delete=models.CASCADE, related_name="pick")
-    article = models.ForeignKey("newsroom.Article", on_delete=models.CASCADE, related_name="+")
-    picked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                  related_name="+")
-    created = models.DateTimeField(default=timezone.now)
+    comment = models.OneToOneField("discussion.Comment", verbose_name=_("comment"), on_delete=models.CASCADE,
+                                   related_name="pick")
+    article = models.ForeignKey("newsroom.Article", verbose_name=_("article"), on_delete=models.CASCADE,
+                                related_name="+")
+    picked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("picked by"), null=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         ordering = ["created", "id"]
@@ -29,11 +31,13 @@ class Pick(models.Model):
 class Pin(models.Model):
     """An editor's own note pinned to the top of a discussion: one per article."""
 
-    article = models.OneToOneField("newsroom.Article", on_delete=models.CASCADE, related_name="+")
-    comment = models.ForeignKey("discussion.Comment", on_delete=models.CASCADE, related_name="+")
-    pinned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                  related_name="+")
-    created = models.DateTimeField(default=timezone.now)
+    article = models.OneToOneField("newsroom.Article", verbose_name=_("article"), on_delete=models.CASCADE,
+                                   related_name="+")
+    comment = models.ForeignKey("discussion.Comment", verbose_name=_("comment"), on_delete=models.CASCADE,
+                                related_name="+")
+    pinned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pinned by"), null=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("pinned note")
@@ -47,9 +51,11 @@ class Ignore(models.Model):
     """`member` does not want to read `ignored`: their comments collapse to one line for
     `member` (newsroom.memberpage) and they notify `member` of nothing (is_ignoring)."""
 
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    ignored = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created = models.DateTimeField(default=timezone.now)
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE,
+                               related_name="+")
+    ignored = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ignored member"), on_delete=models.CASCADE,
+                                related_name="+")
+    created = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -88,10 +94,11 @@ class Standing(models.Model):
     """A member's rank as last worked out (curation.ranks): stored, so a page never computes
     it; shown beside their login on comments and on their profile."""
 
-    member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
-                                  related_name="standing")
-    rank = models.ForeignKey(Rank, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    updated = models.DateTimeField(default=timezone.now)
+    member = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE,
+                                  primary_key=True, related_name="standing")
+    rank = models.ForeignKey(Rank, verbose_name=_("rank"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    updated = models.DateTimeField(_("worked out"), default=timezone.now)
 
     class Meta:
         verbose_name = _("standing")

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
@@ -136,3 +137,10 @@ def strip(article: Any) -> dict:
     if c.pin is None and not c.picks:
         return {}
     return {"pin": c.pin, "picks": c.picks}
+
+
+def strip_html(article: Any) -> str:
+    """The strip as the article page draws it, in the active language ("" when there is none):
+    what a page's live resync puts in place of its own (discussion.decor.ABOVE)."""
+    shown = strip(article)
+    return render_to_string("curation/_picks.html", shown) if shown else ""

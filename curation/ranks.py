@@ -3,8 +3,10 @@ their comments that stayed up (Member.comment_count counts their public comments
 stored (curation.models.Standing), never computed by a page.
 
 Updated by what changes them: after a comment of theirs is posted or changes status (the
-discussion's comment_written signal, as a task after commit), and by `veche update_ranks`
-(daily: time alone promotes, and votes move ratings without a post). A new rank is a change
+discussion's comment_written signal, as a task after commit); after a vote (or a moderator
+counting or quarantining one) moved their rating across a rank's min_rating (the discussion's
+RATING_MOVED hook: `rating_moved`, a task after commit); and by `veche update_ranks` (daily:
+time alone promotes). A new rank is a change
 of the member's byline: every discussion showing their comments gets a new thread version
 (discussion.actions.author_changed)."""
 
@@ -14,7 +16,40 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Member
+from core.memo import Memo
 from curation.models import Rank, Standing
+
+# The ranks' rating thresholds (ranks are a handful): every vote asks them, so they are kept —
+# dropped in the process that saves or deletes a rank, now and after commit (curation.signals),
+# read again by the others after THRESHOLDS_SECONDS: one small read a minute at most.
+THRESHOLDS_SECONDS = 60.0
+_thresholds: Memo[tuple[int, ...]] = Memo("rank-thresholds", items=1, ttl=THRESHOLDS_SECONDS)
+
+
+def thresholds() -> tuple[int, ...]:
+    return _thresholds.get_or_make("all", lambda: tuple(sorted(set(
+        Rank.objects.values_list("min_rating", flat=True)))))
+
+
+def forget_thresholds() -> None:
+    _thresholds.clear()
+
+
+def crosses(before: int, after: int) -> bool:
+    """Whether a rating going from `before` to `after` meets or leaves a rank's min_rating."""
+    low, high = (before, after) if before < after else (after, before)
+    return any(low < t <= high for t in thresholds())
+
+
+def rating_moved(member_id: int, before: int, after: int) -> None:
+    """The discussion's RATING_MOVED hook, inside the vote's transaction: a rating that crossed
+    a threshold has the member's rank worked out after commit. No query on a vote that crosses
+    nothing (the thresholds are kept)."""
+    if crosses(before, after):
+        from core.tasks import enqueue_on_commit
+        from curation.tasks import update_standing
+
+        enqueue_on_commit(update_standing, member_id)
 
 
 def rank_for(rating: int, days: float, comments: int, ranks: list[Rank]) -> Rank | None:

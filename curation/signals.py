@@ -64,12 +64,25 @@ def _comment_written(sender, comment, what, old_status=None, **_kw) -> None:
         enqueue_on_commit(update_standing, comment.author_id)
 
 
+def _thresholds_changed() -> None:
+    """The kept rank thresholds (what a vote checks its rating against) are read again: now,
+    and after commit against a vote that read the old ones meanwhile."""
+    from django.db import transaction
+
+    from curation.ranks import forget_thresholds
+
+    forget_thresholds()
+    transaction.on_commit(forget_thresholds)
+
+
 def _rank_saved(sender, instance, created=False, raw=False, **_kw) -> None:
     """A rank renamed (or its thresholds moved) in the admin: the threads showing it get new
-    versions; members move to their new ranks at their next comment or the daily run."""
+    versions; members move to their new ranks at their next comment, a vote that crosses a
+    threshold or the daily run."""
     from curation.models import Standing
     from discussion.actions import author_changed
 
+    _thresholds_changed()
     if raw or created:
         return
     for member_id in Standing.objects.filter(rank=instance).values_list("member_id", flat=True):
@@ -80,6 +93,7 @@ def _rank_deleted(sender, instance, **_kw) -> None:
     from curation.models import Standing
     from discussion.actions import author_changed
 
+    _thresholds_changed()
     for member_id in Standing.objects.filter(rank=instance).values_list("member_id", flat=True):
         author_changed(member_id)
 
@@ -87,9 +101,13 @@ def _rank_deleted(sender, instance, **_kw) -> None:
 def connect() -> None:
     from accounts.models import Member
     from curation.models import Rank
+    from curation.ranks import rating_moved
+    from discussion.actions import RATING_MOVED
     from discussion.signals import comment_written
 
     comment_written.connect(_comment_written, dispatch_uid="curation-ranks")
+    if rating_moved not in RATING_MOVED:  # a vote that moves a rating across a rank's threshold
+        RATING_MOVED.append(rating_moved)
     post_save.connect(_rank_saved, sender=Rank, dispatch_uid="curation-rank-saved")
     pre_delete.connect(_rank_deleted, sender=Rank, dispatch_uid="curation-rank-deleted")
     m2m_changed.connect(_roles_changed, sender=Member.groups.through, dispatch_uid="curation-groups")

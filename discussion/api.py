@@ -1,9 +1,9 @@
 """The comment tree as JSON: /api/v1/articles/<slug>/comments/.
 
 The nested JSON is written without recursion (a reply chain may be thousands deep, past
-what json.dumps can nest). Like the page, it is cached per thread version with presence
-left as slots (a NUL byte cannot occur in JSON text, so the slots cannot be forged), and
-anonymous answers are kept whole for the ASGI front."""
+what json.dumps can nest). Like the page, it is cached per thread version with each author's
+presence and rating (which votes anywhere move) left as slots (a NUL byte cannot occur in JSON
+text, so the slots cannot be forged), and anonymous answers are kept whole for the ASGI front."""
 
 import json
 
@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from accounts import ratings
 from accounts.presence import online_until
 from core import pagecache
 from core.display import format_time
@@ -36,7 +37,8 @@ def comment_fields(node: threads.Node) -> dict:
         "parent": c.parent_id,
         "status": c.status,
         "author": None if gone else {
-            "login": a.login, "real_name": a.real_name or None, "presence": None, "deleted": a.is_deleted,
+            "login": a.login, "real_name": a.real_name or None, "presence": None, "rating": None,
+            "deleted": a.is_deleted,
         },
         "created": format_time(c.created)[0],
         "edited": format_time(c.edited)[0] if c.edited else None,
@@ -46,18 +48,22 @@ def comment_fields(node: threads.Node) -> dict:
     }
 
 
+_UNFILLED = '"presence":null,"rating":null'
+
+
 def _fields_json(node: threads.Node) -> str:
     text = _dumps(comment_fields(node))
     author = node.comment.author
-    if text.find('"presence":null') != -1 and not author.is_deleted:
-        # The one "presence":null of the author object becomes a slot for this member.
-        text = text.replace('"presence":null', f'"presence":{SLOT}{author.pk}{SLOT}', 1)
+    if text.find(_UNFILLED) != -1 and not author.is_deleted:
+        # The author object's one presence and rating become a slot for this member (the
+        # slot's value fills both: `fill`). A deleted account keeps null for both.
+        text = text.replace(_UNFILLED, f'"presence":{SLOT}{author.pk}{SLOT}', 1)
     return text
 
 
-def tree_json(nodes: list[threads.Node], online: dict | set | None = None) -> str:
+def tree_json(nodes: list[threads.Node], online: dict | set | None = None, rated: dict | None = None) -> str:
     """Nested {"…", "children": [...]} objects from the flat depth-first list; with `online`
-    the presence slots are filled, without it they are left for `fill`."""
+    (and `rated`, accounts.ratings.of) the slots are filled, without it they are left for `fill`."""
     out = ["["]
     depth_stack: list[int] = []  # depths of open objects
     first_at_level = True
@@ -74,12 +80,14 @@ def tree_json(nodes: list[threads.Node], online: dict | set | None = None) -> st
     out.append("]}" * len(depth_stack))
     out.append("]")
     text = "".join(out)
-    return fill(text.split(SLOT), online) if online is not None else text
+    return fill(text.split(SLOT), online, rated or {}) if online is not None else text
 
 
-def fill(parts: list[str], online) -> str:
-    on, off = '"online"', '"offline"'
-    return "".join(part if not i & 1 else (on if int(part) in online else off) for i, part in enumerate(parts))
+def fill(parts: list[str], online, rated: dict[int, int]) -> str:
+    """Each slot: the member's presence, then their rating (null when they show none)."""
+    shown = {m: f'"{"online" if m in online else "offline"}","rating":{rated.get(m, "null")}'
+             for m in {int(p) for p in parts[1::2]}}
+    return "".join(part if not i & 1 else shown[int(part)] for i, part in enumerate(parts))
 
 
 def _parts(article: Article, order: str) -> list[str]:
@@ -104,9 +112,9 @@ def comments(request, slug):
     if viewer is not None and Comment.objects.filter(article=article, author_id=viewer,
                                                      status=Comment.Status.HELD).exists():
         nodes = threads.build(threads.load_comments(article.pk), order, viewer_id=viewer)
-        online = online_until(n.comment.author_id for n in nodes)
+        authors = {n.comment.author_id for n in nodes}
         body = (f'{{"article":{_dumps(article.slug)},"count":{article.comment_count},'
-                f'"comments":{tree_json(nodes, online)}}}')
+                f'"comments":{tree_json(nodes, online_until(authors), ratings.of(authors))}}}')
         return HttpResponse(body, content_type="application/json")
     variant = None
     if viewer is None:
@@ -114,7 +122,7 @@ def comments(request, slug):
     gen = pagecache.generation(article.pk) if variant else None
     parts = _parts(article, order)
     members = {int(p) for p in parts[1::2]}
-    body = fill(parts, online_until(members))
+    body = fill(parts, online_until(members), ratings.of(members))
     response = HttpResponse(body, content_type="application/json")
     if variant:
         metrics.page_miss("api")  # the page cache could have answered, had it held this

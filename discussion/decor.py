@@ -38,3 +38,14 @@ def for_article(article: Any) -> Decor:
     for provide in PROVIDERS:
         return provide(article)
     return NONE
+
+
+# Functions (article) → HTML shown above the thread in the reader's language: curation's strip of
+# picks and the pinned note ("" when there is none; curation.page.strip_html). The thread fragment
+# a page reloads on a live "resync" carries it, so the strip follows a pick or an unpick without
+# a reload of the page.
+ABOVE: list[Callable[[Any], str]] = []
+
+
+def above(article: Any) -> str:
+    return "".join(provide(article) for provide in ABOVE)

@@ -189,11 +189,12 @@ def new_comment_markup(comment: Comment) -> str:
 
 
 def _filled(html: str, author_id: int) -> str:
-    """A comment's markup as any reader gets it: its author's presence filled, the CSRF token
-    left empty for the page's script to fill from its own form."""
+    """A comment's markup as any reader gets it: its author's presence and rating filled, the
+    CSRF token left empty for the page's script to fill from its own form."""
+    from accounts import ratings
     from accounts.presence import online_until
 
-    return render.fill_one(html, "", online_until([author_id]))
+    return render.fill_one(html, "", online_until([author_id]), ratings.of([author_id]))
 
 
 def _public_html(node: threads.Node) -> str:

@@ -59,30 +59,33 @@ class Comment(models.Model):
 
     # Indexes are kept to those a query needs (each is written on every post). The article's
     # own index stays: the thread is read through it in the order the rows were written.
-    article = models.ForeignKey("newsroom.Article", on_delete=models.CASCADE, related_name="comments")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+    article = models.ForeignKey("newsroom.Article", verbose_name=_("article"), on_delete=models.CASCADE,
+                                related_name="comments")
+    parent = models.ForeignKey("self", verbose_name=_("reply to"), null=True, blank=True, on_delete=models.CASCADE,
                                related_name="replies")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
                                related_name="comments", db_index=False)  # see (author, -id)
-    root = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+    root = models.ForeignKey("self", verbose_name=_("top-level comment"), null=True, blank=True, on_delete=models.CASCADE, related_name="+",
                              help_text=_("The top-level comment of its subthread; empty for a top-level one."))
-    depth = models.PositiveIntegerField(default=0)
-    body = models.TextField(max_length=BODY_MAX)
-    body_html = models.TextField()
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.VISIBLE)
-    created = models.DateTimeField(default=timezone.now, db_index=True)
-    edited = models.DateTimeField(null=True, blank=True)
-    plus = models.PositiveIntegerField(default=0)
-    minus = models.PositiveIntegerField(default=0)
-    moderation_reason = models.CharField(max_length=200, blank=True)
-    removal_category = models.CharField(max_length=10, blank=True, help_text=_("Why a moderator removed it."))
-    moderator_note = models.CharField(max_length=300, blank=True, help_text=_("Shown when a moderator edited it."))
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
-    source_key = models.CharField(max_length=200, null=True, blank=True,
+    depth = models.PositiveIntegerField(_("depth"), default=0)
+    body = models.TextField(_("text"), max_length=BODY_MAX)
+    body_html = models.TextField(_("text as HTML"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.VISIBLE)
+    created = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
+    edited = models.DateTimeField(_("edited"), null=True, blank=True)
+    plus = models.PositiveIntegerField(_("pluses"), default=0)
+    minus = models.PositiveIntegerField(_("minuses"), default=0)
+    moderation_reason = models.CharField(_("moderation reason"), max_length=200, blank=True)
+    removal_category = models.CharField(_("removal category"), max_length=10, blank=True, help_text=_("Why a moderator removed it."))
+    moderator_note = models.CharField(_("moderator’s note"), max_length=300, blank=True, help_text=_("Shown when a moderator edited it."))
+    idempotency_key = models.CharField(_("repeat key"), max_length=64, null=True, blank=True)
+    source_key = models.CharField(_("id in the source"), max_length=200, null=True, blank=True,
                                   help_text=_("The id of an imported comment in its source."))
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         indexes = [
             models.Index(fields=["article", "id"]),
             models.Index(fields=["author", "-id"]),
@@ -152,11 +155,12 @@ class Vote(models.Model):
     """One member's +1 or −1 on one comment. `counted` is False while a vote is quarantined
     as part of a suspected brigade: it is kept, but left out of the comment's counts."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
-    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
-    value = models.SmallIntegerField(choices=[(1, "+1"), (-1, "−1")])
-    counted = models.BooleanField(default=True)
-    created = models.DateTimeField(default=timezone.now)
+    comment = models.ForeignKey(Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("voter"), on_delete=models.CASCADE,
+                              related_name="votes")
+    value = models.SmallIntegerField(_("vote"), choices=[(1, "+1"), (-1, "−1")])
+    counted = models.BooleanField(_("counted"), default=True)
+    created = models.DateTimeField(_("cast"), default=timezone.now)
 
     class Meta:
         constraints = [
@@ -164,17 +168,23 @@ class Vote(models.Model):
             models.CheckConstraint(condition=models.Q(value__in=[1, -1]), name="vote_is_plus_or_minus"),
         ]
         indexes = [models.Index(fields=["voter", "created"])]
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
 
 
 class Quote(models.Model):
     """A passage a comment quotes, with its source: an article paragraph or another comment."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="quotes")
-    source_comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL,
+    comment = models.ForeignKey(Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="quotes")
+    source_comment = models.ForeignKey(Comment, verbose_name=_("quoted comment"), null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="quoted_by")
-    source_anchor = models.CharField(max_length=40, blank=True,
+    source_anchor = models.CharField(_("article paragraph"), max_length=40, blank=True,
                                      help_text=_("Article paragraph anchor, such as p-3fa9c1."))
-    text = models.TextField()
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
 
     def __str__(self):
         return f"Quote in {self.comment_id}"
@@ -185,16 +195,20 @@ class CommentRevision(models.Model):
     can read what was said first (an author's original stays when a moderator edits it).
     Readable by moderators only (discussion.views.history)."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
-    body = models.TextField()
-    written = models.DateTimeField(help_text="When this text was written (posted or last edited).")
-    replaced = models.DateTimeField(default=timezone.now, help_text="When an edit replaced it.")
-    replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+", help_text="Who edited it: its author or a moderator.")
-    by_moderator = models.BooleanField(default=False)
+    comment = models.ForeignKey(Comment, verbose_name=_("comment"), on_delete=models.CASCADE,
+                                related_name="revisions")
+    body = models.TextField(_("text"))
+    written = models.DateTimeField(_("written"), help_text=_("When this text was written (posted or last edited)."))
+    replaced = models.DateTimeField(_("replaced"), default=timezone.now, help_text=_("When an edit replaced it."))
+    replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("edited by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    help_text=_("Who edited it: its author or a moderator."))
+    by_moderator = models.BooleanField(_("by a moderator"), default=False)
 
     class Meta:
         ordering = ["comment", "id"]
+        verbose_name = _("comment revision")
+        verbose_name_plural = _("comment revisions")
         indexes = [models.Index(fields=["comment", "id"])]
 
     def __str__(self):

@@ -16,6 +16,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, ngettext, pgettext
 
+from accounts import ratings
 from accounts.presence import online_until
 from core.cache import later
 from core.memo import Memo
@@ -177,7 +178,7 @@ def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: b
         parts, shown, summary, number, count, _public = shared_parts(article, order, page)
     if token is None:
         token = "" if shared else get_token(request)
-    html = parts.fill(token, online_until(parts.members))
+    html = parts.fill(token, online_until(parts.members), ratings.of(parts.members))
     return {
         "thread_html": html,
         "shown": shown,

@@ -5,7 +5,8 @@ Rendering is plain string building (no template engine) because a 1,000-comment 
 rendered on every cache miss; the markup here is the discussion's template.
 
 The thread HTML is shared by every reader and cached. What differs between readers is kept
-out of it: presence ("Online"/"Offline") and the CSRF token are slots, filled per request
+out of it: presence ("Online"/"Offline") with the member's rating, and the CSRF token, are
+slots filled per request
 (see `fill`); a viewer's own votes and comments are marked by a small style block. What only
 one reader may read — their comments awaiting moderation, what moderators told them about
 their comments — is never in it: a reader who has such a comment on the page gets a thread
@@ -17,6 +18,7 @@ from urllib.parse import quote as urlquote
 
 from django.utils.translation import get_language, gettext, pgettext
 
+from accounts import ratings
 from core import slots
 from core.display import Clock, clock
 from core.memo import Memo
@@ -24,7 +26,8 @@ from discussion.decor import NONE, Decor
 from discussion.models import Comment
 from discussion.threads import CommentRow, Node
 
-# Slots a thread leaves for each request: the CSRF token ("t") and members' presence ("p<id>").
+# Slots a thread leaves for each request: the CSRF token ("t") and members' presence with their
+# rating ("p<id>"): both move without the thread changing (a vote on another article moves a rating).
 # Their markers carry this process's tag (core.slots), so no comment, name or note can make one.
 TOKEN_SLOT = slots.marker("t")
 _CUT = slots.cutter(rb"t|p[0-9]+")
@@ -33,19 +36,27 @@ def presence_slot(member_id: int) -> str:
     return slots.marker(f"p{member_id}")
 
 
-def render_presence(until: float | None) -> str:
-    """Online (with the time it lapses, for the page's script) or Offline, in the active language."""
+def render_presence(until: float | None, rating: int | None = None) -> str:
+    """What a member's slot holds: their rating, if they show one (accounts.ratings), then Online
+    (with the time it lapses, for the page's script) or Offline, in the active language."""
     w = words()
     if until:
-        return f'<span class="presence on" title="{w["online"]}" data-until="{int(until)}">{w["online"]}</span>'
-    return f'<span class="presence" title="{w["offline"]}">{w["offline"]}</span>'
+        presence = f'<span class="presence on" title="{w["online"]}" data-until="{int(until)}">{w["online"]}</span>'
+    else:
+        presence = f'<span class="presence" title="{w["offline"]}">{w["offline"]}</span>'
+    return presence if rating is None else render_rating(rating, w["rating"]) + presence
+
+
+def render_rating(rating: int, title: str) -> str:
+    """`title`: the word "Rating" in the active language, escaped (words()["rating"])."""
+    return f'<span class="rating" title="{title}">{ratings.shown(rating)}</span> '
 
 
 def _words() -> dict[str, str]:
     """The discussion markup's words in the active language, escaped for HTML."""
     return {k: escape(v) for k, v in {
         "online": pgettext("presence", "Online"), "offline": pgettext("presence", "Offline"),
-        "deleted": gettext("Comment deleted by its author."),
+        "rating": gettext("Rating"), "deleted": gettext("Comment deleted by its author."),
         "removed": gettext("Comment removed by a moderator."),
         "reason": gettext("Reason:"), "in_reply_to": gettext("in reply to"),
         "edited": gettext("edited"), "edited_by_mod": gettext("edited by a moderator"),
@@ -287,14 +298,29 @@ class Split:
         self.parts[0::2], self.parts[1::2] = literal, names
         self.members = {m for m in self.slots if m >= 0}
 
-    def fill(self, token: str, online: dict[int, float]) -> bytes:
+    def fill(self, token: str, online: dict[int, float], rated: dict[int, int]) -> bytes:
+        """The thread with the CSRF token and each member's slot filled: their rating from
+        `rated` (accounts.ratings.of; none for a member absent from it) and their presence
+        from `online` (accounts.presence.online_until). Runs on every page build: per member,
+        a few dict reads and one join (the markup is render_presence's, in bytes)."""
         off = render_presence(None).encode()
         on = {member: render_presence(until).encode() for member, until in online.items()}
+        head = f'<span class="rating" title="{words()["rating"]}">'.encode()
+        shown = {}
+        for m in self.members:
+            presence = on.get(m, off)
+            r = rated.get(m)
+            shown[m] = presence if r is None else b"".join((head, _signed(r), b"</span> ", presence))
         mark = token.encode()
         filled = list(self.parts)
-        filled[1::2] = [mark if m < 0 else on.get(m, off) for m in self.slots]
+        filled[1::2] = [mark if m < 0 else shown[m] for m in self.slots]
         return b"".join(filled)
 
 
-def fill_one(html: str, token: str, online: dict[int, float]) -> str:
-    return Split(html.encode()).fill(token, online).decode()
+def _signed(rating: int) -> bytes:
+    """accounts.ratings.shown in bytes, without a call through str."""
+    return b"+%d" % rating if rating > 0 else (b"\xe2\x88\x92%d" % -rating if rating < 0 else b"0")
+
+
+def fill_one(html: str, token: str, online: dict[int, float], rated: dict[int, int]) -> str:
+    return Split(html.encode()).fill(token, online, rated).decode()

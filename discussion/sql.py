@@ -24,12 +24,12 @@ VOTE_DELETE = f"DELETE FROM {V} WHERE id = %s RETURNING id"
 VOTE_UPDATE = f"UPDATE {V} SET value = %s, created = %s WHERE id = %s RETURNING id"
 COUNTS = f"SELECT plus, minus FROM {C} WHERE id = %s"
 MOVE_COUNTS = f"UPDATE {C} SET plus = plus + %s, minus = minus + %s WHERE id = %s RETURNING plus, minus"
-MOVE_RATING = f"UPDATE {M} SET rating = rating + %s WHERE id = %s"
+MOVE_RATING = f"UPDATE {M} SET rating = rating + %s WHERE id = %s RETURNING rating"
 # PostgreSQL only: a counted vote's writes in one statement (data-modifying WITH) — the vote
 # row, the comment's counts, the author's rating and the article's versions ({article}, from
-# newsroom.versions), one round trip for four.
+# newsroom.versions), one round trip for four; it returns the author's new rating too.
 VOTE_COUNTED = (f"WITH v AS ({{change}}), c AS ({MOVE_COUNTS}), m AS ({MOVE_RATING}), "
-                "a AS ({article}) SELECT (SELECT id FROM v), c.plus, c.minus FROM c")
+                "a AS ({article}) SELECT (SELECT id FROM v), c.plus, c.minus, (SELECT rating FROM m) FROM c")
 # PostgreSQL only: a vote's commit need not wait for the disk (docs/deploy.md says what a
 # database crash can lose: the last fraction of a second of votes, each whole).
 VOTE_COMMIT = ("SET LOCAL synchronous_commit TO OFF", [])

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import ratings
 from accounts.presence import online_until
 from core import params, statements
 from core.errors import ActionError
 from core.http import json_error, sign_in_first, wants_json
 from core.text import drop_nul
-from discussion import actions, page, sql, threads
+from discussion import actions, decor, page, sql, threads
 from discussion import render as thread_render
 from discussion.forms import CommentForm
 from discussion.models import Comment
@@ -72,7 +73,8 @@ def _comment_json(comment: Comment, request) -> dict:
     if hasattr(comment, "published_node"):  # just posted: the markup its live event carries
         node = comment.published_node
         data.update(number=node.index, depth=node.depth, html=thread_render.fill_one(
-            new_comment_markup(comment), get_token(request), online_until([comment.author_id])))
+            new_comment_markup(comment), get_token(request), online_until([comment.author_id]),
+            ratings.of([comment.author_id])))
         return data
     node = node_for(comment)
     if node is None and comment.status == Comment.Status.HELD:
@@ -83,7 +85,8 @@ def _comment_json(comment: Comment, request) -> dict:
         held = comment.status == Comment.Status.HELD
         html = thread_render.render_comment(node, held=held, private=True) + "</li>"
         data.update(number=node.index, depth=node.depth,
-                    html=thread_render.fill_one(html, get_token(request), online_until([comment.author_id])))
+                    html=thread_render.fill_one(html, get_token(request), online_until([comment.author_id]),
+                                                     ratings.of([comment.author_id])))
     return data
 
 
@@ -322,11 +325,14 @@ def thread_fragment(request, slug):
     article = _article(slug)
     order = request.GET.get("order", "oldest")
     if order not in page.ORDERS:
-        return JsonResponse({"error": "bad_order", "message": "order is oldest, newest or best."}, status=400)
+        return JsonResponse({"error": "bad_order", "message": _("“order” is one of %(orders)s (you sent %(order)s).") % {
+            "orders": ", ".join(page.ORDERS), "order": order[:20] or _("nothing")}}, status=400)
     number = params.page(request.GET.get("p", "1"))
     data = page.for_viewer(request, article, order, number)
+    # "picks": what apps show above the thread (curation's strip), replaced with the thread.
     return JsonResponse({"html": data["thread_html"].decode(), "style": data["marks"].style,
-                         "count": article.comment_count, "page": data["page"], "pages": data["pages"]})
+                         "count": article.comment_count, "page": data["page"], "pages": data["pages"],
+                         "picks": decor.above(article)})
 
 
 @never_cache

@@ -98,3 +98,33 @@ def test_previewing_a_comment_with_and_without_script(site, browser):
     finally:
         js_ctx.close()
         plain_ctx.close()
+
+
+def test_a_readers_open_page_follows_a_pick_and_an_unpick_live(site, browser):
+    author_ctx, mod_ctx, reader_ctx = (browser.new_context() for _ in range(3))
+    try:
+        author = author_ctx.new_page()
+        sign_up(author, site.url, unique_login("writer"), f"/articles/{SLUG}/")
+        cid = _post(author, site.url, "A point the editors will pick while you read")
+        reader = reader_ctx.new_page()  # a visitor with the page open, listening
+        reader.goto(f"{site.url}/articles/{SLUG}/")
+        expect(reader.locator("#comments")).to_have_attribute("data-live", "1")
+        expect(reader.locator(f"#picks a[href='#c{cid}']")).to_have_count(0)
+        mod = mod_ctx.new_page()
+        mod_login = unique_login("mod")
+        sign_up(mod, site.url, mod_login)
+        make_moderator(site, mod_login)
+        mod.goto(f"{site.url}/comments/{cid}/pick/")
+        mod.click("button[value=pick]")
+        expect(reader.locator(f"#picks a[href='#c{cid}']")).to_be_visible()  # no reload
+        expect(reader.locator("#picks")).to_contain_text("A point the editors will pick while you read")
+        expect(reader.locator(f"#c{cid} .pick-mark")).to_be_visible()
+        reader.locator("#picks").scroll_into_view_if_needed()
+        shot(reader, "curation-pick-live")
+        mod.goto(f"{site.url}/comments/{cid}/pick/")
+        mod.click("button[value=unpick]")
+        expect(reader.locator(f"#picks a[href='#c{cid}']")).to_have_count(0)
+        expect(reader.locator(f"#c{cid} .pick-mark")).to_have_count(0)
+    finally:
+        for ctx in (author_ctx, mod_ctx, reader_ctx):
+            ctx.close()

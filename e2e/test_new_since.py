@@ -48,3 +48,39 @@ def test_a_returning_member_sees_what_is_new_and_steps_through_it(site, page):
     link.click()
     page.wait_for_function("id => location.hash === '#c' + id", arg=in_order[1])
     assert page.locator("#next-new").inner_text() == "Next new comment"
+
+
+def test_the_front_page_counts_what_is_new_beside_a_followed_discussion(site, page, browser):
+    """A member follows the newest article's discussion and reads it; another member comments
+    there; back on the front page the first member sees "1 new" beside it, and the link leads
+    to the comment. Nobody else's front page shows it."""
+    login = unique_login("follower")
+    sign_up(page, site.url, login)
+    page.goto(f"{site.url}/")
+    first_card = page.locator(".cards article.card").first
+    href = first_card.locator("h2 a").get_attribute("href")
+    page.goto(site.url + href)
+    page.click("form.follow-form button:has-text('Follow this discussion')")
+    page.wait_for_load_state()
+    time.sleep(4)  # the server writes readings with the page views, every 3 s
+    other = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        writer = other.new_page()
+        sign_up(writer, site.url, unique_login("writer"), href)
+        writer.goto(site.url + href)
+        writer.fill("#comment-form textarea", "Something new for the follower")
+        writer.click("#comment-form button[type=submit]")
+        mine = writer.locator("li.comment.mine").filter(has_text="Something new for the follower")
+        mine.wait_for()
+        new_id = mine.get_attribute("id")
+        writer.goto(f"{site.url}/")
+        assert writer.locator("a.new-comments").count() == 0  # their own comment: nothing new to them
+    finally:
+        other.close()
+    page.goto(f"{site.url}/")
+    link = page.locator(f'.cards article.card:has(h2 a[href="{href}"]) a.new-comments')
+    assert link.inner_text() == "1 new"
+    shot(page, "front-new-since-last-visit")
+    link.click()
+    page.wait_for_url(f"**{href}#{new_id}")
+    assert page.locator(f"#{new_id}").is_visible()

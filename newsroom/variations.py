@@ -17,6 +17,11 @@ A cached page (core.pagecache) is kept under (kind, article, page generation, va
   newsroom.memberpage.member_style). A further per-member difference is one more slot here,
   with its value in newsroom.memberpage.values().
 
+The listings (front page, section, tag and author pages) are not kept: Django renders each
+for its request. A member's listing shows, beside the articles they follow, the comments new
+to them (newsroom.memberlisting), rendered into their page alone, `Cache-Control: private`.
+Keeping listings would make that a member slot here.
+
 Inside the thread itself, presence and the CSRF token are slots of their own
 (discussion.render); a reader whose thread is not the shared one (a comment of theirs held,
 a moderator's note to them) gets a page rendered for them alone, never kept.

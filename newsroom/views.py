@@ -19,7 +19,7 @@ from core import pagecache, params, statements
 from core.text import drop_nul
 from curation import page as curation_page
 from discussion import page as discussion_page
-from newsroom import images, memberpage, seo, sql, variations
+from newsroom import images, memberlisting, memberpage, seo, sql, variations
 from newsroom.actions import do_record_view
 from newsroom.models import Article, Author, Section, Tag
 from ops import metrics
@@ -39,6 +39,7 @@ def _listing(request, queryset, template: str, context: dict, about: tuple[str, 
     )
     page = paginator.get_page(params.page(request.GET.get("page")))
     images.attach(page.object_list)  # the first cards' pictures load at once, the rest lazily
+    memberlisting.attach(request.user, page.object_list)  # beside what they follow: what is new to them
     if about is not None:
         context = {**context, "seo": seo.listing_head(request, page, *about)}
     return render(request, template, {**context, "page_obj": page, "articles": page.object_list,

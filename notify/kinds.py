@@ -36,6 +36,10 @@ KINDS: dict[str, Kind] = {
                       _("A moderator decided on your comment: %(decision)s"), NOW, shows_text=False),
     "report": Kind(_("Decisions on your reports"),
                    _("Your report was looked at: %(decision)s"), DAILY, shows_text=False),
+    # Told in the newsroom's name, not the editor's (no actor: curation's ignore list does not
+    # apply); daily by default, since it asks nothing of the author, unlike a reply or a
+    # mention ("replies, quotes and mentions at once; the rest in a daily digest").
+    "picked": Kind(_("Your comments picked by the editors"), _("The editors picked your comment"), DAILY),
 }
 # Kinds told of a comment: a member reading them must be able to read the comment.
 CHOICES = [(name, k.label) for name, k in KINDS.items()]

@@ -15,14 +15,17 @@ class Email(models.Model):
     unique per member ("now:<first notification>", "digest:<day>"), so a duplicated task finds
     the row and sends nothing twice; one created but not yet sent is sent by the next run."""
 
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=40)
-    created = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.CharField(max_length=300, blank=True)
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE,
+                               related_name="+")
+    key = models.CharField(_("key"), max_length=40)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
         constraints = [models.UniqueConstraint(fields=["member", "key"], name="one_email_per_key")]
         indexes = [models.Index(fields=["member"], condition=Q(sent_at=None), name="email_unsent")]
 
@@ -35,19 +38,23 @@ class Notification(models.Model):
     twice, or a comment approved after being held, tells nothing twice. `key` tells apart
     several of one kind on one comment (a moderator's decisions: the log entry's id)."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
                                   related_name="notifications")
-    kind = models.CharField(max_length=16, choices=kinds.CHOICES)
-    comment = models.ForeignKey("discussion.Comment", on_delete=models.CASCADE, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    key = models.CharField(max_length=32, blank=True, default="")
-    decision = models.CharField(max_length=16, blank=True, default="")
-    created = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-    email = models.ForeignKey(Email, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=16, choices=kinds.CHOICES)
+    comment = models.ForeignKey("discussion.Comment", verbose_name=_("comment"), on_delete=models.CASCADE,
+                                related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    key = models.CharField(_("key"), max_length=32, blank=True, default="")
+    decision = models.CharField(_("decision"), max_length=16, blank=True, default="")
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    email = models.ForeignKey(Email, verbose_name=_("e-mail"), null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="notifications")
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         constraints = [models.UniqueConstraint(fields=["recipient", "kind", "comment", "key"],
                                                name="one_notification_per_thing")]
         indexes = [
@@ -63,11 +70,15 @@ class Notification(models.Model):
 class Follow(models.Model):
     """A member follows an article's discussion: told of its new comments."""
 
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    article = models.ForeignKey("newsroom.Article", on_delete=models.CASCADE, related_name="+")
-    created = models.DateTimeField(default=timezone.now)
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.CASCADE,
+                               related_name="+")
+    article = models.ForeignKey("newsroom.Article", verbose_name=_("article"), on_delete=models.CASCADE,
+                                related_name="+")
+    created = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
         constraints = [models.UniqueConstraint(fields=["article", "member"], name="one_follow")]
         indexes = [models.Index(fields=["member", "-created"], name="follows_of_member")]
 
@@ -78,15 +89,20 @@ class Follow(models.Model):
 class Preferences(models.Model):
     """A member's choices; a member without a row has the defaults (kinds.defaults())."""
 
-    member = models.OneToOneField(settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE,
-                                  related_name="+")
-    email = models.JSONField(default=dict, blank=True, help_text="kind → now, daily or never")
+    member = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("member"), primary_key=True,
+                                  on_delete=models.CASCADE, related_name="+")
+    email = models.JSONField(_("e-mail by kind"), default=dict, blank=True,
+                             help_text=_("kind → now, daily or never"))
     follow_when_commenting = models.BooleanField(default=True, verbose_name=_("Follow a discussion when I comment in it"))
-    confirmed_email = models.CharField(max_length=254, blank=True,
-                                       help_text="The address the member confirmed: mail goes only to it.")
-    confirmation_sent_to = models.CharField(max_length=254, blank=True,
-                                            help_text="The address the last confirmation link went to.")
-    last_email_at = models.DateTimeField(null=True, blank=True)
+    confirmed_email = models.CharField(_("confirmed address"), max_length=254, blank=True,
+                                       help_text=_("The address the member confirmed: mail goes only to it."))
+    confirmation_sent_to = models.CharField(_("confirmation sent to"), max_length=254, blank=True,
+                                            help_text=_("The address the last confirmation link went to."))
+    last_email_at = models.DateTimeField(_("last e-mail"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail preferences")
+        verbose_name_plural = _("e-mail preferences")
 
     def __str__(self):
         return f"Preferences of {self.member_id}"

@@ -1,6 +1,7 @@
 """What notifications hear: comments written (discussion.signals), moderators' decisions
-(moderation.signals), members created or given a new address. Each receiver runs inside the
-writer's transaction and only enqueues a task for after its commit."""
+(moderation.signals), editors' picks (curation.signals), members created or given a new
+address. Each receiver runs inside the writer's transaction and only enqueues a task for
+after its commit."""
 
 import uuid
 
@@ -13,18 +14,21 @@ def _tell_on_commit(task, *args) -> None:
     """Telling members writes their notifications and announces the new unread counts on the
     live stream. With Redis the stream's broker is shared, so a worker anywhere may do it; in
     the embedded mode the broker lives in the server's process and a worker process's
-    announcement would reach no page, so the server tells them itself, once the post has
-    committed (e-mail still goes through the queue's worker)."""
-    from functools import partial
-
+    announcement would reach no page, so the server tells them itself once the post has
+    committed, in its background thread after the answer (core.background; e-mail still goes
+    through the queue's worker)."""
     from django.db import transaction
 
     from core import queue
+    from core.background import background
 
     if queue.mode() == "redis":
         enqueue_on_commit(task, *args)
     else:
-        transaction.on_commit(partial(task.call, *args))
+        def tell() -> None:  # a named hook (Django names a robust one that failed)
+            background.submit(task.call, *args)
+
+        transaction.on_commit(tell, robust=True)
 
 
 def comment_written(sender, comment, what, old_status, **kwargs) -> None:
@@ -53,6 +57,15 @@ def reports_resolved(sender, comment, reporter_ids, decision, moderator_id=None,
         _tell_on_commit(tasks.decided, comment.pk, list(reporter_ids), "report", decision, "", moderator_id)
 
 
+def comment_picked(sender, comment, picked_by=None, **kwargs) -> None:
+    """The editors picked a comment (curation.actions.pick): its author is told, after the
+    pick commits (notify.telling.tell_of_pick checks it still stands). Unpicking sends no
+    signal and tells nobody."""
+    from notify import tasks
+
+    _tell_on_commit(tasks.picked, comment.pk)
+
+
 def member_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
     """A new member, or a new address: confirm it before anything is sent to it."""
     if not instance.email or instance.is_imported:
@@ -73,6 +86,7 @@ def member_saved(sender, instance, created, update_fields=None, **kwargs) -> Non
 def connect() -> None:
     from django.contrib.auth import get_user_model
 
+    from curation.signals import comment_picked as picked_signal
     from discussion.signals import comment_written as written
     from moderation.signals import decided as decided_signal
     from moderation.signals import reports_resolved as resolved_signal
@@ -80,4 +94,5 @@ def connect() -> None:
     written.connect(comment_written, dispatch_uid="notify.comment_written")
     decided_signal.connect(decided, dispatch_uid="notify.decided")
     resolved_signal.connect(reports_resolved, dispatch_uid="notify.reports_resolved")
+    picked_signal.connect(comment_picked, dispatch_uid="notify.comment_picked")
     post_save.connect(member_saved, sender=get_user_model(), dispatch_uid="notify.member_saved")

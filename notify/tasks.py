@@ -46,6 +46,13 @@ def decided(comment_id: int, member_ids: list[int], kind: str, decision: str, ke
 
 
 @task()
+def picked(comment_id: int) -> int:
+    told = telling.tell_of_pick(comment_id)
+    mail_told(told)
+    return len(told)
+
+
+@task()
 def deliver(member_ids: list[int]) -> None:
     """E-mail these members what they want at once. Those mailed less than WINDOW ago wait:
     a queue that can defer runs this again when the window ends; otherwise `send_due` (the

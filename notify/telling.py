@@ -1,4 +1,5 @@
-"""Who is told of what: the notifications a comment or a moderator's decision brings.
+"""Who is told of what: the notifications a comment, a moderator's decision or an editors'
+pick brings.
 Called by notify.tasks (after the writer's commit); idempotent through the unique constraint."""
 
 from __future__ import annotations
@@ -111,6 +112,28 @@ def tell_of_decision(comment_id: int, member_ids: Iterable[int], kind: str, deci
         told.append(member_id)
     after_telling(told)
     return told
+
+
+def tell_of_pick(comment_id: int) -> list[int]:
+    """The author of a comment the editors picked, told once (the unique constraint: a pick
+    undone and made again tells nothing new), and only while it is still picked and public
+    (undone, or the comment held, removed or deleted before this runs: nobody). An editor who
+    picks their own comment is not told. The pick is the newsroom's word, not a member's:
+    no actor, so an author who ignores the picking editor is told all the same."""
+    comment = (Comment.objects.select_related("article", "author", "pick")
+               .filter(pk=comment_id, pick__isnull=False).first())
+    if comment is None or comment.status != Comment.Status.VISIBLE or not comment.article.is_visible():
+        return []
+    author = comment.author
+    if not author.is_active or author.is_deleted or comment.pick.picked_by_id == author.pk:
+        return []
+    try:
+        with transaction.atomic():
+            Notification.objects.create(recipient=author, kind="picked", comment=comment)
+    except IntegrityError:
+        return []  # told already (picked before, or a duplicated task)
+    after_telling([author.pk])
+    return [author.pk]
 
 
 def after_telling(member_ids: list[int]) -> None:

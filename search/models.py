@@ -4,23 +4,26 @@ tsvector columns under GIN indexes, SQLite FTS5 tables): the migration creates t
 and nothing reads them through these models."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CommentEntry(models.Model):
-    comment_id = models.BigIntegerField(primary_key=True)
-    config = models.CharField(max_length=32)
-    document = models.TextField()
+    comment_id = models.BigIntegerField(_("comment"), primary_key=True)
+    config = models.CharField(_("search configuration"), max_length=32)
+    document = models.TextField(_("indexed text"))
 
     class Meta:
         db_table = "search_comment"
-        verbose_name_plural = "comment entries"
+        verbose_name = _("comment index entry")
+        verbose_name_plural = _("comment index entries")
 
 
 class ArticleEntry(models.Model):
-    article_id = models.BigIntegerField(primary_key=True)
-    config = models.CharField(max_length=32)
-    document = models.TextField()
+    article_id = models.BigIntegerField(_("article"), primary_key=True)
+    config = models.CharField(_("search configuration"), max_length=32)
+    document = models.TextField(_("indexed text"))
 
     class Meta:
         db_table = "search_article"
-        verbose_name_plural = "article entries"
+        verbose_name = _("article index entry")
+        verbose_name_plural = _("article index entries")

@@ -169,7 +169,7 @@ def comments(viewer, query: Query, f: Filters, number: int = 1, *, moderation: b
         "id", "body", "body_html", "status", "created", "author_id", "article_id", "root_id",
         "author__login", "author__real_name", "author__is_deleted",
         "article__title", "article__slug", "article__comment_count", "article__section__name",
-        "article__section__slug", "article__state", "article__published_at")
+        "article__section__slug", "article__state", "article__published_at", "article__language")
     rows, more = _window(sql.match_comments(qs, query, query_configs()), number, per_page)
     texts = [(comment_config(c.article), plain_text(c.body_html) if c.body else "") for c in rows]
     pages: dict[int, dict[int, int]] = {}
@@ -210,7 +210,7 @@ def articles(query: Query, f: Filters, number: int = 1, per_page: int | None = N
         qs = qs.filter(published_at__lt=end)
     qs = qs.select_related("section", "author").only(
         "id", "title", "slug", "lead", "body_html", "published_at", "views", "comment_count",
-        "section__name", "section__slug", "author__name", "author__slug")
+        "language", "section__name", "section__slug", "author__name", "author__slug")
     rows, more = _window(sql.match_articles(qs, query, query_configs()), number, per_page)
     texts = [(comment_config(a), " ".join(filter(None, [a.lead, plain_text(a.body_html)]))) for a in rows]
     return Page([ArticleHit(a, s) for a, s in zip(rows, _snippets(texts, query), strict=True)], number, more)

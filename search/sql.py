@@ -29,16 +29,23 @@ class TooSlow(Exception):
 @contextmanager
 def time_limit(alias: str) -> Iterator[None]:
     """Stop the statements run inside after TIME_LIMIT_MS (PostgreSQL), raising TooSlow: a
-    plan gone wrong on some query costs a reader a sentence, not the server a minute."""
+    plan gone wrong on some query costs a reader a sentence, not the server a minute.
+    Re-entrant: inside a limit already set on `alias` (the search page sets one around all of
+    its statements, saving a transaction's three round trips for each kind of result), it
+    adds nothing."""
     connection = connections[alias]
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or getattr(connection, "search_time_limit", False):
         yield
         return
     try:
         with transaction.atomic(using=alias):
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL statement_timeout = {int(TIME_LIMIT_MS)}")
-            yield
+            connection.search_time_limit = True
+            try:
+                yield
+            finally:
+                connection.search_time_limit = False
     except OperationalError as exc:
         if "statement timeout" in str(exc):
             raise TooSlow from exc

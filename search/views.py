@@ -2,11 +2,13 @@
 
 from urllib.parse import urlencode
 
+from django.db import router
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import params
+from discussion.models import Comment
 from newsroom.models import Section
 from search import queries, sql, words
 
@@ -64,11 +66,13 @@ def search(request):
     notes = notes_for(query, f)
     if query.ok:
         try:
-            if kind in ("all", "articles"):
-                found_articles = queries.articles(query, f, number if kind == "articles" else 1,
-                                                  None if kind == "articles" else queries.ARTICLES_BESIDE_COMMENTS)
-            if kind in ("all", "comments"):
-                found_comments = queries.comments(request.user, query, f, number)
+            # One time limit (one transaction) around both kinds and their snippets.
+            with sql.time_limit(router.db_for_read(Comment)):
+                if kind in ("all", "articles"):
+                    found_articles = queries.articles(query, f, number if kind == "articles" else 1,
+                                                      None if kind == "articles" else queries.ARTICLES_BESIDE_COMMENTS)
+                if kind in ("all", "comments"):
+                    found_comments = queries.comments(request.user, query, f, number)
         except sql.TooSlow:
             notes.append(too_slow())
     link = link_maker(request, ("q", "kind", "section", "author", "from", "to"))

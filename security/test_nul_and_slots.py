@@ -116,7 +116,7 @@ def test_a_thread_fills_only_the_markers_it_rendered(text):
     from discussion import render
 
     html = f"<p>{text}</p>{render.presence_slot(7)}<i>{render.TOKEN_SLOT}</i>".encode()
-    filled = render.Split(html).fill("TOKEN", {7: 2e9}).decode()
+    filled = render.Split(html).fill("TOKEN", {7: 2e9}, {7: 3}).decode()
     assert filled.startswith("<p>" + text.replace("\x00", "\ufffd") + "</p>")
     assert filled.count("TOKEN") == 1 and filled.endswith("<i>TOKEN</i>") and "\x00" not in filled
     assert render.Split(html).members == {7}

@@ -14,15 +14,29 @@ The article page shows the marks through its `new` member slot (newsroom.memberp
 ids go into that member's style block and a small list for the script; the shared page
 holds nothing of it. A member's first visit marks nothing (everything would be new).
 
-Hook for the front page (follows, with notifications): `new_counts(member_id, article_ids)`
-gives, per article the member has visited, how many public comments are above their
-`seen_id` — the count to show beside the articles they follow."""
+The listings (front, section, tag and author pages) show, beside each article a member
+follows, how many public comments are new to them and a link to the first:
+`new_counts(member_id, article_ids, among)`, one query for the whole page
+(newsroom.memberlisting)."""
 
 import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
-from django.db.models import Count, F, Q
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from visits import actions
@@ -31,6 +45,9 @@ from visits.models import Visit
 VISIT_GAP = timedelta(minutes=30)  # a pause longer than this starts a new visit
 WRITE_EVERY = timedelta(minutes=1)  # within a visit, how far they read is recorded at most this often
 MAX_MARKED = 500  # comments marked on one page at most (the style block stays small)
+# New comments counted per article on a listing at most ("99+"): a long-unread live discussion
+# would otherwise cost a read of each of its thousands of new comments on every front page.
+MAX_COUNTED = 99
 
 
 Reading = tuple[int, int, datetime]  # seen_id, baseline_id, at
@@ -111,13 +128,50 @@ def pick(page_ids: Iterable[int], start: int | None, own: Iterable[int] = ()) ->
     return [i for i in page_ids if i > start and i not in mine][:MAX_MARKED]
 
 
-def new_counts(member_id: int, article_ids: Iterable[int]) -> dict[int, int]:
-    """Per article the member has visited among `article_ids`: public comments above how far
-    they had read (for the front page beside the articles they follow)."""
+class New(NamedTuple):
+    """What is new to a member in one discussion: how many comments (MAX_COUNTED + 1 meaning
+    "more than MAX_COUNTED"), and the first of them."""
+
+    number: int
+    first: int
+
+    @property
+    def shown(self) -> str:
+        return f"{MAX_COUNTED}+" if self.number > MAX_COUNTED else str(self.number)
+
+
+class _Counted(Subquery):
+    """How many rows a (sliced) subquery gives: a bounded count."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
+def new_counts(member_id: int, article_ids: Iterable[int], among: QuerySet | None = None) -> dict[int, New]:
+    """Per article among `article_ids` the member has visited (and, given `among`, a query of
+    rows with an `article_id`, that is in it: the articles they follow), the public comments by others above
+    how far they had read, when there are any — up to MAX_COUNTED + 1. One query: per visit,
+    a walk up the comments' (article, id) index from where they stopped, so its cost is the
+    number of new comments (bounded), not the discussion's length; the rows it reads are the
+    newest, together in the table's last pages. A reading this process holds and has not
+    written yet (Pending) counts as written."""
     from discussion.models import Comment
 
-    visible = Q(article__comments__status=Comment.Status.VISIBLE,
-                article__comments__id__gt=F("seen_id"))
-    rows = (Visit.objects.filter(member_id=member_id, article_id__in=list(article_ids))
-            .annotate(n=Count("article__comments", filter=visible)).values_list("article_id", "n"))
-    return dict(rows)
+    ids = list(article_ids)
+    if not ids:
+        return {}
+    upto: Any = F("seen_id")
+    later = {a: kept[0][0] for a in ids if (kept := pending.get((member_id, a))) is not None}
+    if later:
+        upto = Greatest(F("seen_id"), Case(*[When(article_id=a, then=Value(seen)) for a, seen in later.items()],
+                                           default=F("seen_id"), output_field=BigIntegerField()))
+    new = (Comment.objects.filter(article_id=OuterRef("article_id"), id__gt=OuterRef("upto"),
+                                  status=Comment.Status.VISIBLE)
+           .exclude(author_id=member_id).order_by("id").values("id"))
+    visits = Visit.objects.filter(member_id=member_id, article_id__in=ids)
+    if among is not None:  # asked per visit row: a point lookup, never a scan of `among`
+        visits = visits.filter(Exists(among.filter(article_id=OuterRef("article_id"))))
+    rows = (visits.annotate(upto=upto)
+            .annotate(n=_Counted(new[:MAX_COUNTED + 1]), first=Subquery(new[:1]))
+            .values_list("article_id", "n", "first"))
+    return {a: New(n, first) for a, n, first in rows if n}

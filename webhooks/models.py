@@ -48,7 +48,8 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
         REFUSED = "refused", _("Refused (address not allowed)")
 
-    endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(Endpoint, verbose_name=_("webhook endpoint"), on_delete=models.CASCADE,
+                                 related_name="deliveries")
     event = models.CharField(_("event"), max_length=40, choices=Event.choices)
     body = models.TextField(_("body"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -272,6 +272,9 @@ SOCIALACCOUNT_PROVIDERS = _social_providers()
 VECHE_PRESENCE_WINDOW = int(os.environ.get("VECHE_PRESENCE_WINDOW", "300"))
 # Page views are written every this many seconds, and when the server stops (newsroom.viewcount).
 VECHE_VIEW_FLUSH_SECONDS = float(os.environ.get("VECHE_VIEW_FLUSH_SECONDS", "3"))
+# Embedded mode: members are told of a post by the server in a thread of its own after the
+# answer (core.background), not inside the posting request.
+VECHE_TELL_IN_THREAD = env_bool("VECHE_TELL_IN_THREAD", True)
 
 # --- Community rules (README, "Moderation settings") -------------------------------------
 VECHE_RATE_LIMITS = env_bool("VECHE_RATE_LIMITS", True)

@@ -12,6 +12,7 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 ALLOWED_HOSTS = ["*"]
 VECHE_RATE_LIMITS = False  # tests of the limits turn them on
 VECHE_VIEW_FLUSH_SECONDS = 0  # no timer thread writing views behind a test's back: tests flush
+VECHE_TELL_IN_THREAD = False  # a post's notifications are written before its answer (core.background)
 # Tasks run inside the request unless a test asks for a queue (core/tests/test_queue.py runs
 # the real backend of the mode); VECHE_TASKS_BACKEND set by hand still wins.
 VECHE_TASKS_BACKEND = os.environ.get("VECHE_TASKS_BACKEND") or "immediate"

@@ -109,7 +109,7 @@ def test_the_site_caches_are_bounded():
     from core import pagecache
     from discussion import page, render
 
-    assert pagecache._near.max_bytes == pagecache.NEAR_BYTES and pagecache._near.ttl == pagecache.TTL
+    assert pagecache._near.max_bytes == pagecache.NEAR_BYTES and pagecache._near.ttl == pagecache.TTL + pagecache.STALE
     assert page._local.max_bytes == 128 * 2**20 and page._local.lru
     assert render.fragments.items == 20_000
 

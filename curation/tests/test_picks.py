@@ -190,3 +190,57 @@ def test_the_strip_and_marks_equal_a_render_from_nothing(said, article, moderato
     fresh_anon = _page(article)
     assert MARK in served_anon and served_anon.count(MARK) == fresh_anon.count(MARK)
     assert STRIP in served_member
+
+
+def test_a_pick_and_an_unpick_reach_open_pages_live(said, article, moderator, bob, django_capture_on_commit_callbacks):
+    """A page left open hears a "resync" after the commit and reloads the thread fragment, which
+    carries the strip as the page draws it (discussion.decor.ABOVE): it appears, then goes."""
+    from live.broker import get_broker
+
+    fragment = f"/articles/{article.slug}/thread/"
+    for reader in (None, bob):
+        data = _client(reader).get(fragment).json()
+        assert data["picks"] == ""  # nothing picked yet: no strip
+    broker = get_broker()
+    published = []
+    original = broker.publish
+    broker.publish = lambda event: published.append(event) or original(event)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert _client(moderator).post(_pick_url(said), {"action": "pick"}).status_code == 302
+        assert [e["type"] for e in published if e.get("article") == article.pk].count("resync") == 1
+        for reader in (None, bob):
+            data = _client(reader).get(fragment).json()
+            assert STRIP in data["picks"] and f'href="#c{said.pk}"' in data["picks"]
+            assert "the depot was moved in March" in data["picks"]
+            assert MARK in data["html"]
+            page_strip = _page(article, reader).split('<aside class="picks"')[1].split("</aside>")[0]
+            assert page_strip in data["picks"]  # the same strip the page draws
+        ru = Client(HTTP_ACCEPT_LANGUAGE="ru").get(fragment).json()["picks"]
+        assert "Выбор редакции" in ru  # in the reader's language
+        published.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert _client(moderator).post(_pick_url(said), {"action": "unpick"}).status_code == 302
+        assert [e["type"] for e in published if e.get("article") == article.pk].count("resync") == 1
+    finally:
+        broker.publish = original
+    for reader in (None, bob):
+        data = _client(reader).get(fragment).json()
+        assert data["picks"] == "" and MARK not in data["html"]
+
+
+def test_no_event_and_no_strip_change_when_a_pick_is_refused(said, article, bob,
+                                                              django_capture_on_commit_callbacks):
+    from live.broker import get_broker
+
+    broker = get_broker()
+    published = []
+    original = broker.publish
+    broker.publish = lambda event: published.append(event) or original(event)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert _client(bob).post(_pick_url(said), {"action": "pick"}).status_code == 403
+    finally:
+        broker.publish = original
+    assert not [e for e in published if e.get("type") == "resync"]
+    assert _client().get(f"/articles/{article.slug}/thread/").json()["picks"] == ""

@@ -67,7 +67,8 @@ def test_time_and_votes_promote_through_the_daily_run(ranks, article, alice, bob
     for v in voters:
         actions.vote(v, a, 1)
     type(alice).objects.filter(pk=alice.pk).update(date_joined=timezone.now() - timedelta(days=11))
-    assert Standing.objects.get(member=alice).rank.name == "Private"  # votes alone do not re-rank
+    # The votes that met Sergeant's rating came before the days: time alone waits for the daily run.
+    assert Standing.objects.get(member=alice).rank.name == "Private"
     call_command("update_ranks", stdout=io.StringIO())
     assert Standing.objects.get(member=alice).rank.name == "Sergeant"
     assert _rank_on_page(Client().get(article.get_absolute_url()).content.decode(), b) == "Sergeant"
@@ -88,3 +89,109 @@ def test_no_rank_without_ranks_and_none_for_deleted_accounts(db, article, alice,
     said = post(alice, article, "one")
     assert _rank_on_page(Client().get(article.get_absolute_url()).content.decode(), said) is None
     assert not Standing.objects.exists()
+
+
+# --- votes move ranks ----------------------------------------------------------------------------
+
+@pytest.fixture
+def by_rating(db):
+    Rank.objects.all().delete()
+    return [Rank.objects.create(name="Recruit"), Rank.objects.create(name="Trusted", min_rating=2)]
+
+
+def _vote(client: Client, comment, value: int) -> None:
+    assert client.post(f"/comments/{comment.pk}/vote/", {"value": value, "mode": "set"}).status_code in (200, 302)
+
+
+def _clients(make_member, n: int) -> list[Client]:
+    made = []
+    for i in range(n):
+        c = Client()
+        c.force_login(make_member(f"voter{i}"))
+        made.append(c)
+    return made
+
+
+def test_a_vote_over_a_ranks_rating_raises_the_rank_and_one_back_under_lowers_it(by_rating, make_article, alice,
+                                                                                  bob, post, make_member):
+    here, elsewhere = make_article(), make_article()
+    said, other = post(alice, here, "one"), post(alice, elsewhere, "two")
+    voters = _clients(make_member, 2)
+    reader = Client()
+    member = Client()
+    member.force_login(bob)
+    for who in (reader, member):  # the pages kept, to be re-rendered
+        assert _rank_on_page(who.get(here.get_absolute_url()).content.decode(), said) == "Recruit"
+        assert _rank_on_page(who.get(elsewhere.get_absolute_url()).content.decode(), other) == "Recruit"
+    _vote(voters[0], said, 1)  # rating 1: under Trusted's 2
+    assert Standing.objects.get(member=alice).rank.name == "Recruit"
+    _vote(voters[1], said, 1)  # 2: Trusted
+    assert Standing.objects.get(member=alice).rank.name == "Trusted"
+    for who in (reader, member):  # every thread showing her comments has a new version
+        assert _rank_on_page(who.get(here.get_absolute_url()).content.decode(), said) == "Trusted"
+        assert _rank_on_page(who.get(elsewhere.get_absolute_url()).content.decode(), other) == "Trusted"
+    _vote(voters[1], said, -1)  # back to 0
+    assert Standing.objects.get(member=alice).rank.name == "Recruit"
+    assert _rank_on_page(reader.get(elsewhere.get_absolute_url()).content.decode(), other) == "Recruit"
+
+
+def test_a_vote_crossing_nothing_enqueues_nothing_and_reads_nothing_more(by_rating, article, alice, bob, post,
+                                                                          make_member, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import core.tasks
+    from curation import ranks
+    from discussion.actions import voting
+
+    said = post(alice, article, "one")
+    voters = [make_member(f"v{i}") for i in range(4)]
+    enqueued = []
+    monkeypatch.setattr(core.tasks, "enqueue_on_commit", lambda task, *args: enqueued.append((task.name, args)))
+    ranks.thresholds()  # kept, as after the first vote of a process
+
+    def queries(voter, value) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            actions.vote(voter, said, value)
+        return len(ctx.captured_queries)
+
+    with_hook = queries(voters[0], 1)  # 0 → 1: crosses nothing
+    actions.vote(voters[0], said, 0)  # 1 → 0: nor does this
+    assert enqueued == []
+    monkeypatch.setattr(voting, "RATING_MOVED", [])
+    without = queries(voters[1], 1)  # 0 → 1 again, no one listening
+    assert with_hook == without  # the hook costs no query
+    monkeypatch.setattr(voting, "RATING_MOVED", [ranks.rating_moved])
+    actions.vote(voters[2], said, 1)  # 1 → 2: Trusted's threshold
+    assert len(enqueued) == 1 and "update_standing" in enqueued[0][0] and enqueued[0][1] == (alice.pk,)
+
+
+def test_thresholds_are_read_again_when_a_rank_changes(by_rating):
+    from curation import ranks
+
+    assert ranks.thresholds() == (0, 2)
+    assert ranks.crosses(1, 2) and ranks.crosses(2, 1) and not ranks.crosses(2, 5) and not ranks.crosses(0, 1)
+    trusted = Rank.objects.get(name="Trusted")
+    trusted.min_rating = 4
+    trusted.save()
+    assert ranks.thresholds() == (0, 4)
+    trusted.delete()
+    assert ranks.thresholds() == (0,)
+
+
+def test_a_moderator_releasing_quarantined_votes_moves_the_rank(by_rating, article, alice, post, make_member):
+    from django.db import transaction
+
+    from discussion.models import Vote
+
+    said = post(alice, article, "one")
+    held = [Vote.objects.create(comment=said, voter=make_member(f"q{i}"), value=1, counted=False) for i in range(2)]
+    assert Standing.objects.get(member=alice).rank.name == "Recruit"
+    with transaction.atomic():
+        for v in held:
+            actions.do_count_vote(Vote.objects.select_related("comment").get(pk=v.pk), True)
+    assert Standing.objects.get(member=alice).rank.name == "Trusted"
+    assert _rank_on_page(Client().get(article.get_absolute_url()).content.decode(), said) == "Trusted"
+    with transaction.atomic():  # quarantined again (a brigade after all)
+        actions.do_count_vote(Vote.objects.select_related("comment").get(pk=held[0].pk), False)
+    assert Standing.objects.get(member=alice).rank.name == "Recruit"

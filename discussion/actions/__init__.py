@@ -32,6 +32,7 @@ from discussion.actions.posting import (
 )
 from discussion.actions.voting import (
     MINUS_SCREENS,
+    RATING_MOVED,
     check_vote,
     do_count_vote,
     do_vote,
@@ -40,7 +41,7 @@ from discussion.actions.voting import (
 )
 
 __all__ = [
-    "MINUS_SCREENS", "BulkPost", "Draft", "author_changed", "bulk_post", "check_edit", "check_import",
+    "MINUS_SCREENS", "RATING_MOVED", "BulkPost", "Draft", "author_changed", "bulk_post", "check_edit", "check_import",
     "check_post", "check_vote", "clean_body", "delete_comment", "describe_source", "do_count_vote",
     "do_edit", "do_post", "do_set_status", "do_vote", "edit_comment", "one_thread_change",
     "post_comment", "preview_comment", "vote", "vote_delta",

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import ratings
 from accounts.models import Member
 from core.errors import ActionError
 from core.markup import render_comment
@@ -113,6 +114,7 @@ def do_set_status(comment: Comment, status: str, reason: str = "", *, category: 
             Member.objects.filter(pk=locked.author_id).update(
                 rating=F("rating") + (score if now_public else -score)
             )
+            ratings.forget_on_commit(locked.author_id)  # its rank: comment_written, below
         else:
             versions.changed(locked.article_id, Change.STATUS)
         signals.comment_written.send(Comment, comment=locked, what=signals.STATUS, old_status=old_status)

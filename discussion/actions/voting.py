@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import ratings
 from core import statements
 from core.errors import ActionError
 from discussion import live as discussion_live
@@ -54,6 +55,21 @@ def check_vote(member: Member | AnonymousUser, comment: Comment, value: int) -> 
     policy.check_may_vote(member)
     if value == -1:
         policy.check_may_vote_minus(member)
+
+
+# Who hears that a vote moved a member's rating: (member id, rating before, rating after), called
+# inside the vote's transaction — by the writes of a vote and of a moderator counting or
+# quarantining one (do_count_vote). Registered by the app that keeps what depends on it
+# (curation's ranks, at start), so the discussion imports no app that builds on it. A hook runs
+# on every vote: it must not query; work it needs done waits for the commit (a task).
+RATING_MOVED: list[Callable[[int, int, int], None]] = []
+
+
+def _rating_moved(member_id: int, after: int | None, delta: int) -> None:
+    ratings.forget_on_commit(member_id)  # this process shows the new rating at the next page
+    if after is not None:
+        for hook in RATING_MOVED:
+            hook(member_id, after - delta, after)
 
 
 # What screens a new minus inside its vote's transaction, registered by the app that keeps it
@@ -134,6 +150,7 @@ def _write_vote_counted(comment: Comment, change: str, params: list[Any], old: i
         [], returns=True)
     # returns=True: the statement's row comes back
     row = cast("tuple[Any, ...]", versions.changed(comment.article_id, Change.VOTES, together=together))
+    _rating_moved(comment.author_id, row[3], dp - dm)
     return (row[0] if row[0] is not None else vote_id), _counts_moved(comment, row[1], row[2])
 
 
@@ -149,7 +166,8 @@ def _apply_vote(comment: Comment, old: int, new: int) -> tuple[int, int] | None:
     if dp == 0 and dm == 0:
         return None
     plus, minus = statements.one(sql.MOVE_COUNTS, [dp, dm, comment.pk])
-    statements.run(sql.MOVE_RATING, [dp - dm, comment.author_id])
+    rating = statements.one(sql.MOVE_RATING, [dp - dm, comment.author_id])
+    _rating_moved(comment.author_id, rating[0] if rating else None, dp - dm)
     versions.changed(comment.article_id, Change.VOTES)
     return _counts_moved(comment, plus, minus)
 

@@ -277,10 +277,11 @@ def test_one_thread_change_raises_the_version_once_and_keeps_the_counters(alice,
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    comments = [post(alice, article, f"c{i}") for i in range(5)]
-    # Bob has spoken before: a first comment gives its author a rank after commit (curation),
-    # a change of its own, which this test is not about.
+    # Both have spoken before: a first comment gives its author a rank after commit (curation),
+    # a change of its own, which this test is not about (nor is alice's rating reaching a rank's
+    # threshold, which has her rank worked out again: she keeps hers).
     with django_capture_on_commit_callbacks(execute=True):
+        comments = [post(alice, article, f"c{i}") for i in range(5)]
         post(bob, article, "a first word")
     article.refresh_from_db()
     before = article.thread_version

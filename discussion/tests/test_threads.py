@@ -131,8 +131,8 @@ def test_article_page_query_count_does_not_grow_with_comments(client, alice, bob
     # A render from nothing also reads curation's picks and pin, badge roles and ranks
     # (curation.page): three queries, the same for any number of comments; a member's page
     # also reads whether they follow the discussion (notify.follow) and where their last
-    # visit began (visits): two more.
-    assert large <= (19 if signed_in else 9)
+    # visit began (visits): two more. The authors' ratings (accounts.ratings): one.
+    assert large <= (20 if signed_in else 10)
 
 
 def test_the_cached_thread_is_shared_and_presence_is_per_request(client, alice, bob, article, post):
@@ -140,7 +140,8 @@ def test_the_cached_thread_is_shared_and_presence_is_per_request(client, alice, 
 
     post(alice, article, "hello")
     first = client.get(article.get_absolute_url()).content.decode()
-    assert re.search(r'<a class="login" dir="auto" href="/members/alice/">alice \(Alice Liddell\)</a> <span class="presence" title="Offline">', first)
+    assert re.search(r'<a class="login" dir="auto" href="/members/alice/">alice \(Alice Liddell\)</a> '
+                     r'<span class="rating" title="Rating">0</span> <span class="presence" title="Offline">', first)
     presence.touch(alice)
     second = client.get(article.get_absolute_url()).content.decode()
     assert re.search(r'<span class="presence on" title="Online" data-until="\d+">Online</span>', second)
@@ -206,6 +207,7 @@ def test_the_event_of_a_new_comment_matches_the_thread(alice, bob, article, post
     """A new comment's number is counted inside its transaction and its node built from the
     rows in hand: the event and the poster's answer must equal the thread rendered afterwards,
     among deleted siblings that keep a reply and deeper than the indentation goes."""
+    from accounts import ratings
     from accounts.presence import online_until
     from discussion import actions as a
     from live.broker import get_broker
@@ -240,7 +242,7 @@ def test_the_event_of_a_new_comment_matches_the_thread(alice, bob, article, post
         event = events[c.pk]
         assert (event["number"], event["depth"]) == (node.index, node.depth)
         assert event["html"] == render.fill_one(render.render_comment(node, decor=shown) + "</li>", "",
-                                                 online_until([c.author_id]))
+                                                 online_until([c.author_id]), ratings.of([c.author_id]))
         assert (c.published_node.index, c.published_node.depth) == (node.index, node.depth)
         assert render.render_comment(c.published_node) == render.render_comment(node)
 

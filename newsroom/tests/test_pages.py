@@ -104,7 +104,7 @@ def test_read_api(client, published, alice, post):
                         "minus", "children"}
     assert top["number"] == "1" and top["children"][0]["number"] == "1.1"
     assert top["author"] == {"login": "alice", "real_name": "Alice Liddell", "presence": "offline",
-                             "deleted": False}
+                             "rating": 0, "deleted": False}
     assert top["created"].endswith("+03:00")
     assert client.get("/api/v1/articles/missing/comments/").status_code == 404
 

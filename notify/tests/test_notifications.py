@@ -223,7 +223,9 @@ def test_settings_page_shows_preferences_and_follows(alice, article, alice_clien
     alice_client.post(f"/follow/{article.pk}/", {"do": "follow"})
     html = alice_client.get("/account/").content.decode()
     assert 'id="notifications"' in html and article.title in html
-    data = {f"email_{k}": "never" for k in ("reply", "quote", "mention", "followed", "moderated", "report")}
+    from notify.kinds import KINDS
+
+    data = {f"email_{k}": "never" for k in KINDS}
     assert alice_client.post("/notifications/settings/", data).status_code == 302
     from notify.models import Preferences
 

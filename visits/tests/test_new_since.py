@@ -145,7 +145,9 @@ def test_new_counts_for_the_front_page_hook(alice, bob, make_article, post):
 
     actions.do_set_status(removed, "removed", "spam")
     post(bob, b, "Never visited")
-    assert marks.new_counts(alice.pk, [a.pk, b.pk]) == {a.pk: 1}
+    unseen = a.comments.get(body="Unseen one")
+    assert marks.new_counts(alice.pk, [a.pk, b.pk]) == {a.pk: (1, unseen.pk)}
+    assert marks.new_counts(alice.pk, []) == {}
 
 
 @pytest.fixture

@@ -292,7 +292,17 @@
         forgetShown();  // the page is the server's state again
         enhance(thread);
         section.querySelectorAll(".discussion-head .count").forEach(function (c) { c.textContent = j.count; });
+        showPicks(j.picks);
       });
+  }
+  /* The editors' picks strip as the server draws it now ("" when none is left): a pick or an
+     unpick sends a resync, and the strip follows it with the thread. */
+  function showPicks(html) {
+    if (typeof html !== "string") return;
+    var old = section.querySelector("#picks"), strip = html ? fromHtml(html) : null;
+    if (old && strip) old.replaceWith(strip);
+    else if (old) old.remove();
+    else if (strip) section.querySelector(".discussion-head").after(strip);
   }
   if (window.EventSource && section.dataset.events) {
     var source = new EventSource(section.dataset.events);

@@ -1,0 +1,68 @@
+"""In the embedded mode a post answers before its followers are told: the server tells them in
+its background thread (core.background), not inside the posting request."""
+
+import threading
+
+import pytest
+from django.test import Client
+
+from core import queue
+from core.background import background
+from notify import telling
+from notify.models import Notification
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the thread reads what the post committed
+
+
+@pytest.fixture
+def in_thread(settings):
+    if queue.mode() == "redis":
+        pytest.skip("with Redis the telling is a queued task (core/tests/test_queue.py)")
+    settings.VECHE_TELL_IN_THREAD = True
+    yield
+    background.flush()
+
+
+def test_a_post_answers_before_its_followers_are_told(in_thread, alice, bob, article, post, monkeypatch):
+    first = post(alice, article, "Alice speaks.")
+    background.flush()
+    release, started = threading.Event(), threading.Event()
+    real = telling.tell_of_comment
+
+    def slow_telling(*args, **kwargs):
+        started.set()
+        assert release.wait(10), "the test never let the telling go on"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(telling, "tell_of_comment", slow_telling)
+    bob_client = Client()
+    bob_client.force_login(bob)
+    answer = bob_client.post(f"/articles/{article.slug}/comments/", {"body": "Bob answers.", "parent": first.pk},
+                             HTTP_ACCEPT="application/json")
+    assert answer.status_code == 201  # answered while the telling still waits
+    assert started.wait(10), "the telling was never handed to the background thread"
+    assert not Notification.objects.filter(recipient=alice).exists()  # not told inside the request
+    release.set()
+    background.flush()
+    assert list(Notification.objects.filter(recipient=alice).values_list("kind", flat=True)) == ["reply"]
+    assert not Notification.objects.filter(recipient=bob).exists()  # never oneself
+
+
+def test_a_failure_in_the_thread_does_not_stop_what_follows(in_thread, alice, bob, article, post, monkeypatch):
+    first = post(alice, article, "Alice speaks.")
+    background.flush()
+    calls = []
+    real = telling.tell_of_comment
+
+    def failing_once(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise RuntimeError("the first telling fails")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(telling, "tell_of_comment", failing_once)
+    post(bob, article, "First reply.", parent=first)
+    post(bob, article, "Second reply.", parent=first)
+    background.flush()
+    assert len(calls) == 2
+    assert Notification.objects.filter(recipient=alice, kind="reply").count() == 1  # the second one
