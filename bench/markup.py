@@ -1,6 +1,7 @@
 """The comment markup's weight: elements and bytes per comment of a seeded 1,000-comment
-discussion, as the article page sends it (presence filled in), with the comments' own text
-(the body a member wrote, inside div.c-text) counted apart.
+discussion, as the article page sends it (presence filled in; also as rendered, slots unfilled,
+and with every author's rating in the slot), the comments' own text (the body a member wrote,
+inside div.c-text) counted apart.
 
     python -m bench.markup            # its own SQLite database under var/bench-markup
 
@@ -81,11 +82,17 @@ def main() -> None:
     article = seed.seed_discussion(f"bench-markup-{n}", n, seed.members())
     with translation.override("en"):
         nodes, *_ = page._load(article, "oldest", 1, None)
-        html = render.render_thread(nodes, decor=decor.for_article(article))
-        html = render.fill_one(html, "t" * 64, {})
+        rendered = render.render_thread(nodes, decor=decor.for_article(article))
+        html = render.fill_one(rendered, "t" * 64, {}, {})
+        authors = {n.comment.author_id for n in nodes}
+        rated = render.fill_one(rendered, "t" * 64, {}, dict.fromkeys(authors, 3))
     bodies = sum(len(nd.comment.body_html.encode())
                  for nd in nodes if nd.comment.status == "visible")
     figures = weigh(html, bodies)
+    for name, variant in (("render_thread's output (slots unfilled)", rendered),
+                          ("with every author's rating in the slot as well", rated)):
+        f = weigh(variant, bodies)
+        print(f"{name}: {f['elements']:.1f} elements per comment, {f['bytes_beyond_text']:.0f} bytes beyond the text")
     times = []
     with translation.override("en"):
         for _ in range(7):  # a render from nothing: no kept fragments or bylines
