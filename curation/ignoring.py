@@ -1,10 +1,12 @@
 """Reading ignore lists: whom a member ignores, and what their page does about it.
 
 One member's list changes their page only, through the member slots (newsroom.variations):
-the shared thread carries, on every comment, a one-line stand-in that is hidden; the member's
-style slot hides the comments of the authors they ignore and shows the stand-ins instead. The
-stand-in's "show" link targets the comment, and `:target` shows it again: no script. Replies
-sit outside the collapsed part, so they stay reachable."""
+the member's style slot hides the comments of the authors they ignore but for their number,
+which is the comment's permalink, and writes after it a one-line stand-in (generated content:
+no element on any comment). Following the number targets the comment, and `:target` shows it
+again: no script. Replies sit outside the collapsed part, so they stay reachable. The
+stand-in's words, in the page's language, are a custom property the member page sets
+(newsroom.memberpage.ignoring_words)."""
 
 from curation.models import Ignore
 
@@ -27,17 +29,18 @@ def ignored_ids(member_id: int) -> list[int]:
     return sorted(Ignore.objects.filter(member_id=member_id).values_list("ignored_id", flat=True))
 
 
-def style(member_id: int, ignored: list[int], curator: bool) -> str:
-    """The CSS of one member's page for curation: the Ignore link on others' comments, the Pick
-    link for editors and moderators, and the collapsed comments of the members they ignore.
-    Ids only (numbers): nothing a member wrote reaches the style."""
-    rules = ["#thread .c-actions .ignore{display:inline-flex}",
-             f'#thread li[data-author="{int(member_id)}"]>.c .ignore{{display:none}}']
-    if curator:
-        rules.append("#thread .c-actions .staff-act{display:inline-flex}")
+WORDS = "--ignored-words"  # the CSS custom property holding the stand-in's sentence
+
+
+def style(ignored: list[int]) -> str:
+    """The CSS of one member's page for curation: the collapsed comments of the members they
+    ignore. Ids only (numbers): nothing a member wrote reaches the style. (The Ignore and Pick
+    actions are on each comment's action page, for whoever may take them.)"""
+    rules = []
     if ignored:
-        authors = [f'li[data-author="{int(i)}"]:not(:target)' for i in ignored]
-        rules.append(",".join(f"{a}>.c" for a in authors) + "{display:none}")
-        rules.append(",".join(f"{a}>.ign" for a in authors) + "{display:block}")
+        authors = [f'#thread li[data-author="{int(i)}"]:not(:target)' for i in ignored]
+        rules.append(",".join(f"{a}>:not(header,ol),{a}>header>:not(.num)" for a in authors) + "{display:none}")
+        rules.append(",".join(f"{a}>header>.num::after" for a in authors)
+                     + "{content:var(" + WORDS + ");font-style:italic}")
         rules.append(",".join(f'.picks [data-author="{int(i)}"]' for i in ignored) + "{display:none}")
     return "\n".join(rules)

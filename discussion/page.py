@@ -139,7 +139,7 @@ class Marks:
 
     @property
     def style(self) -> str:
-        return viewer_style(self.own, self.editable, self.votes)
+        return viewer_style(self.own, self.votes)
 
 
 def marks(member_id: int | None, article_id: int) -> Marks:
@@ -192,16 +192,15 @@ def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: b
     }
 
 
-def viewer_style(own_ids, editable, votes) -> str:
-    """CSS that shows a viewer's own controls and marks their votes (works without JS)."""
+def viewer_style(own_ids, votes) -> str:
+    """CSS that marks a viewer's votes and takes the vote buttons off their own comments
+    (works without JS). Their Edit and Delete are on each comment's action page; the page's
+    script adds them in place to their own comments (discussion.js)."""
     rules = []
     if own_ids:
-        rules.append(",".join(f"#c{i}>.c .own-only" for i in own_ids) + "{display:inline-flex}")
-        rules.append(",".join(f"#c{i}>.c .vote" for i in own_ids) + "{display:none}")
-    if editable:
-        rules.append(",".join(f"#c{i}>.c .own-edit" for i in editable) + "{display:inline-flex}")
-    ups = [f"#c{c}>.c .plus" for c, v in votes.items() if v == 1]
-    downs = [f"#c{c}>.c .minus" for c, v in votes.items() if v == -1]
+        rules.append(",".join(f"#c{i}>button" for i in own_ids) + "{display:none}")
+    ups = [f"#c{c}>.plus" for c, v in votes.items() if v == 1]
+    downs = [f"#c{c}>.minus" for c, v in votes.items() if v == -1]
     if ups:
         rules.append(",".join(ups) + "{background:var(--plus-bg);color:var(--plus-fg);font-weight:700}")
     if downs:
@@ -255,6 +254,10 @@ def js_words() -> dict:
         "cancel": gettext("Cancel"), "save": gettext("Save"), "quote": gettext("Quote"),
         "no_edit": gettext("This comment can no longer be edited."),
         "edit": gettext("Edit your comment"),
+        # The controls the script adds to the member's own comments (Edit within the window).
+        "edit_link": gettext("Edit"), "delete_link": gettext("Delete"),
+        "edit_seconds": int(EDIT_WINDOW.total_seconds()),
+        "quote_comment": gettext("Quote the comment"),
         "confirm_delete": gettext("Delete your comment? If it has replies, it stays as a placeholder."),
         "collapse": gettext("Collapse this comment and its replies"),
         "expand": gettext("Expand this comment and its replies"),

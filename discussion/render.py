@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext, pgettext
 
 from accounts import ratings
 from core import slots
-from core.display import Clock, avatar_hue, clock, initials
+from core.display import Clock, clock
 from core.memo import Memo
 from discussion.decor import NONE, Decor
 from discussion.models import Comment
@@ -61,11 +61,9 @@ def _words() -> dict[str, str]:
         "reason": gettext("Reason:"), "in_reply_to": gettext("in reply to"),
         "edited": gettext("edited"), "edited_by_mod": gettext("edited by a moderator"),
         "held": gettext("awaiting moderation"),
-        "reply": gettext("Reply"), "quote": gettext("Quote"), "link": gettext("Link"),
-        "report": gettext("Report"), "edit": gettext("Edit"), "delete": gettext("Delete"),
+        "reply": gettext("Reply"), "more": gettext("More"),
         "picked": gettext("Editors’ pick"), "picked_title": gettext("Chosen by the editors"),
-        "rank_title": gettext("Rank by standing"), "history": gettext("History"), "ignore": gettext("Ignore"),
-        "ignored_line": gettext("Comment by a member you ignore"), "show": gettext("show"), "pick": gettext("Pick"),
+        "rank_title": gettext("Rank by standing"),
     }.items()}
 
 
@@ -79,9 +77,9 @@ def words() -> dict[str, str]:
 _comment_words: Memo[dict[str, str]] = Memo("comment-words", items=16)
 
 
-def _author_bits(a) -> tuple[str, str, str]:
-    """(avatar, login with presence, byline) for a comment's header, kept per author state
-    (and language: a deleted account says so in words)."""
+def _author_bits(a) -> str:
+    """The login link (with the real name, if it says something) and the presence slot of a
+    comment's header, kept per author state (and language: a deleted account says so in words)."""
     key = (a.pk, a.login, a.real_name, a.is_deleted, get_language())
     bits = _bylines.get(key)
     if bits is None:
@@ -90,24 +88,22 @@ def _author_bits(a) -> tuple[str, str, str]:
     return bits
 
 
-_bylines: Memo[tuple[str, str, str]] = Memo("bylines", items=50_000)
+_bylines: Memo[str] = Memo("bylines", items=50_000)
 
 
-def _write_author_bits(a) -> tuple[str, str, str]:
+def _write_author_bits(a) -> str:
+    """One element for the name: `dir="auto"` isolates it (a right-to-left login cannot reorder
+    the header around it), so no <bdi> inside."""
     from accounts.models import real_name_shown
 
     login = escape(a.login)
     shown = real_name_shown(a.login, a.real_name)  # "123 (123)" says nothing twice
     byline = f"{login} ({escape(shown)})" if shown else login
-    avatar = f'<span class="avatar h{avatar_hue(a.pk)}" aria-hidden="true">{escape(initials(a.login))}</span>'
     if a.is_deleted:
         # A deleted account: the name stays, without presence or profile link, and says it is gone.
         gone = escape(gettext("deleted account"))
-        return (avatar, f'<span class="login gone-account"><bdi>{login}</bdi></span> '
-                        f'<span class="gone-note">{gone}</span>', f"<bdi>{byline}</bdi>")
-    href = f"/members/{urlquote(a.login)}/"
-    who = f'<a class="login" href="{href}"><bdi>{login}</bdi></a> {presence_slot(a.pk)}'
-    return avatar, who, f"<bdi>{byline}</bdi>"
+        return f'<span class="login gone-account" dir="auto">{login}</span> ({gone})'
+    return f'<a class="login" dir="auto" href="/members/{urlquote(a.login)}/">{byline}</a> {presence_slot(a.pk)}'
 
 
 _GONE = {Comment.Status.DELETED: "deleted", Comment.Status.REMOVED: "removed"}  # their words (words())
@@ -141,7 +137,13 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
     said to them (a removal's reason, an edit's note); markup for every reader says only that
     a moderator removed or edited it. `authors` memoises the author fragments across one
     thread (members comment often); `times` is the site zone's clock, looked up once per thread. The hottest function of a
-    render from nothing (a thousand calls): its id is written out once, not at each use."""
+    render from nothing (a thousand calls): its id is written out once, not at each use.
+
+    Eleven elements for a plain comment (at most twelve on average: docs/performance.md): the
+    header (its number, which is the permalink, the name, presence, the time), the text, and
+    the actions every comment has — reply, +, − (buttons of the thread's one vote form) and
+    "More", the comment's action page (discussion.views.actions), which lists the rest for the
+    viewer. Quoting is in the reply form the script opens (and by selection), and on that page."""
     c = node.comment
     cid = str(c.pk)
     w = words()
@@ -149,8 +151,9 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
     head_extra = ""
     if node.flattened and node.parent is not None:
         p = node.parent.comment
-        head_extra = (f' <span class="reply-to">{w["in_reply_to"]} <a href="#c{p.pk}"><bdi>'
-                      f'{escape(p.author.login)}</bdi></a></span>')
+        head_extra = (f' <span class="reply-to">{w["in_reply_to"]} <a href="#c{p.pk}" dir="auto">'
+                      f'{escape(p.author.login)}</a></span>')
+    num = f'<a href="#c{cid}" class="num">{node.index}.</a>'
     gone = _GONE.get(c.status)
     if gone is not None:
         gone = w[gone]
@@ -158,67 +161,52 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
         if private and c.status == _REMOVED and c.moderation_reason:
             reason = f' <span class="mod-reason">{w["reason"]} {escape(c.moderation_reason)}</span>'
         return (
-            f'<li id="c{cid}" class="comment gone" data-id="{cid}" data-depth="{node.depth}">'
-            f'<div class="c c-gone"><span class="num">{node.index}.</span> <em>{gone}</em>{reason}'
-            f' <time datetime="{iso}">{human}</time>{head_extra}</div>'
+            f'<li id="c{cid}" class="comment gone" data-depth="{node.depth}">'
+            f'<header>{num} <em>{gone}</em>{reason} <time datetime="{iso}">{human}</time>{head_extra}</header>'
         )
     if authors is None:
-        bits = _author_bits(c.author)
+        who = _author_bits(c.author)
     else:
-        bits = authors.get(c.author_id)
-        if bits is None:
-            bits = authors[c.author_id] = _author_bits(c.author)
-    avatar, who, byline = bits
-    edited = ""
-    when = ""
+        who = authors.get(c.author_id)
+        if who is None:
+            who = authors[c.author_id] = _author_bits(c.author)
+    marks = ""
     if c.edited:
         e_iso, e_human = (times or clock()).format(c.edited)
         when = f' <time datetime="{e_iso}">{e_human}</time>'
-        edited = f' <span class="edited">{w["edited"]}{when}</span>'
-    if c.moderator_note:
+        if c.moderator_note:
+            note = f": {escape(c.moderator_note)}" if private else ""
+            marks = f' <span class="edited mod-note">{w["edited_by_mod"]}{note}{when}</span>'
+        else:
+            marks = f' <span class="edited">{w["edited"]}{when}</span>'
+    elif c.moderator_note:
         note = f": {escape(c.moderator_note)}" if private else ""
-        edited = f' <span class="edited mod-note">{w["edited_by_mod"]}{note}{when}</span>'
-    held_mark = f' <strong class="held-mark">{w["held"]}</strong>' if held else ""
+        marks = f' <span class="edited mod-note">{w["edited_by_mod"]}{note}</span>'
+    if held:
+        marks += f' <strong class="held-mark">{w["held"]}</strong>'
     picked = c.pk in decor.picked
-    pick_mark = f' <strong class="pick-mark" title="{w["picked_title"]}">{w["picked"]}</strong>' if picked else ""
+    if picked:
+        marks += f' <strong class="pick-mark" title="{w["picked_title"]}">{w["picked"]}</strong>'
     badges = _badges(decor.badges.get(c.author_id, ()))
     rank = decor.ranks.get(c.author_id)
     if rank:
         badges += f' <span class="rank" title="{w["rank_title"]}">{escape(rank)}</span>'
-    # The line an ignoring member sees instead (newsroom.memberpage shows it for the authors they
-    # ignore, by a style rule; hidden for everyone else). "show" targets the comment, which a
-    # rule on :target then shows: no script needed.
-    history = f'<a class="act staff-act" href="/moderation/comments/{cid}/history/">{w["history"]}</a>' if c.edited else ""
-    # A deleted account has no address left (and nothing more to say): nothing to ignore.
-    ignore = "" if c.author.is_deleted else (f'<a class="act ignore" href="/members/{urlquote(c.author.login)}/ignore/">'
-                                             f'{w["ignore"]}</a>')
-    ignored_line = f'<p class="ign">{w["ignored_line"]} — <a href="#c{cid}">{w["show"]}</a></p>'
     # The vote buttons belong to the thread's one vote form (form="vote-form"), each posting
-    # to its comment's address: one CSRF token per page instead of one per comment.
+    # to its comment's address: one CSRF token per page instead of one per comment. Their text
+    # is the count (the script reads and rewrites it). Whose comment it is (data-author) lets
+    # a member's style collapse the comments of those they ignore (curation.ignoring) and the
+    # script add Edit and Delete to the member's own.
     return (
-        f'<li id="c{cid}" class="comment{" held" if held else ""}{" picked" if picked else ""}" data-id="{cid}" '
-        f'data-author="{c.author_id}" data-depth="{node.depth}">{ignored_line}'
-        f'<article class="c" aria-labelledby="h{cid}">'
-        f'<header class="c-head" id="h{cid}">{avatar}'
-        f'<span class="c-who"><span class="num">{node.index}.</span> {who}{badges}</span>'
-        f'<span class="c-meta">{byline} <a class="time" href="#c{cid}"><time datetime="{iso}">{human}</time></a>'
-        f'{edited}{held_mark}{pick_mark}{head_extra}</span></header>'
+        f'<li id="c{cid}" class="comment{" held" if held else ""}{" picked" if picked else ""}" '
+        f'data-author="{c.author_id}" data-depth="{node.depth}">'
+        f'<header>{num} {who}{badges} <time datetime="{iso}">{human}</time>{marks}{head_extra}</header>'
         f'<div class="c-text" dir="auto">{c.body_html}</div>'
-        f'<footer class="c-actions">'
-        f'<a class="act" href="/comments/{cid}/reply/" data-act="reply">{w["reply"]}</a>'
-        f'<a class="act" href="/comments/{cid}/reply/?quote=1" data-act="quote">{w["quote"]}</a>'
-        f'<a class="act" href="#c{cid}">{w["link"]}</a>'
-        f'<span class="vote"><button form="vote-form" formaction="/comments/{cid}/vote/" class="plus" name="value" '
-        f'value="1">+<span class="n">{c.plus}</span></button>'
+        f'<a href="/comments/{cid}/reply/" data-act="reply">{w["reply"]}</a> '
+        f'<button form="vote-form" formaction="/comments/{cid}/vote/" class="plus" name="value" '
+        f'value="1">+{c.plus}</button> '
         f'<button form="vote-form" formaction="/comments/{cid}/vote/" class="minus" name="value" '
-        f'value="-1">&#8722;<span class="n">{c.minus}</span></button></span>'
-        f'<a class="act report" href="/comments/{cid}/report/">{w["report"]}</a>'
-        f'<a class="act own-edit" href="/comments/{cid}/edit/" data-act="edit">{w["edit"]}</a>'
-        f'<a class="act own-only" href="/comments/{cid}/delete/" data-act="delete">{w["delete"]}</a>'
-        f'{ignore}'
-        f'<a class="act staff-act" href="/comments/{cid}/pick/">{w["pick"]}</a>'
-        f'{history}'
-        f'</footer></article>'
+        f'value="-1">&#8722;{c.minus}</button> '
+        f'<a href="/comments/{cid}/" class="more">{w["more"]}</a>'
     )
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("articles/<str:slug>/comments/", views.post_comment, name="post"),
     path("articles/<str:slug>/comments/preview/", views.preview, name="preview"),
     path("articles/<str:slug>/thread/", views.thread_fragment, name="thread"),
+    path("comments/<id:pk>/", views.comment_actions, name="actions"),
     path("comments/<id:pk>/reply/", views.reply, name="reply"),
     path("comments/<id:pk>/edit/", views.edit, name="edit"),
     path("comments/<id:pk>/delete/", views.delete, name="delete"),

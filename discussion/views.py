@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import ratings
@@ -332,3 +333,31 @@ def thread_fragment(request, slug):
     return JsonResponse({"html": data["thread_html"].decode(), "style": data["marks"].style,
                          "count": article.comment_count, "page": data["page"], "pages": data["pages"],
                          "picks": decor.above(article)})
+
+
+@never_cache
+@require_GET
+def comment_actions(request, pk):
+    """A comment's action page, where its "More" link leads: every action the viewer may take
+    on it, as plain links (each a form of its own behind them), so the thread carries only
+    those every comment has. Read by the one rule (`_comment`): a comment the viewer may not
+    read is "not found", as one that does not exist. Drawn for one viewer: never cached."""
+    from accounts.roles import can_moderate
+
+    comment = _comment(request, pk)
+    user = request.user
+    visible = comment.status == Comment.Status.VISIBLE
+    own = user.is_authenticated and user.pk == comment.author_id
+    moderator = can_moderate(user)
+    response = render(request, "discussion/actions.html", {
+        "comment": comment, "article": comment.article,
+        "may_reply": visible or (own and comment.status == Comment.Status.HELD),
+        "may_report": visible and not own,
+        "may_edit": comment.is_editable_by(user),
+        "may_delete": comment.is_deletable_by(user),
+        "may_ignore": visible and user.is_authenticated and not own and not comment.author.is_deleted,
+        "may_pick": moderator and visible,
+        "may_see_history": moderator and comment.edited is not None,
+    })
+    response["X-Robots-Tag"] = "noindex"
+    return response

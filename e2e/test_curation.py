@@ -12,7 +12,7 @@ def _post(page, base: str, text: str) -> str:
     page.click("#comment-form button:has-text('Publish')")
     mine = page.locator("li.comment.mine").last
     expect(mine).to_contain_text(text)
-    return mine.get_attribute("data-id")
+    return mine.get_attribute("id")[1:]
 
 
 def test_a_moderator_picks_a_comment_and_every_reader_sees_it(site, browser):
@@ -34,7 +34,9 @@ def test_a_moderator_picks_a_comment_and_every_reader_sees_it(site, browser):
         reader = reader_ctx.new_page()  # a visitor: the shared cached page shows it too
         reader.goto(f"{site.url}/articles/{SLUG}/")
         expect(reader.locator(f"#c{cid} .pick-mark")).to_be_visible()
-        expect(reader.locator(f"#c{cid} a.staff-act")).to_be_hidden()  # no Pick link for them
+        expect(reader.locator(f"#c{cid} a[href$='/pick/']")).to_have_count(0)  # no Pick link for them
+        reader.goto(f"{site.url}/comments/{cid}/")
+        expect(reader.locator("a[href$='/pick/']")).to_have_count(0)
     finally:
         for ctx in (author_ctx, mod_ctx, reader_ctx):
             ctx.close()
@@ -49,19 +51,25 @@ def test_a_member_ignores_another_and_can_still_show_a_comment_without_script(si
         me = me_ctx.new_page()
         sign_up(me, site.url, unique_login("calm"), f"/articles/{SLUG}/")
         me.goto(f"{site.url}/articles/{SLUG}/")
-        me.locator(f"#c{cid} > .c a.ignore").click()
+        me.locator(f"#c{cid} > a.more").click()  # the comment's action page
+        me.click("a[href$='/ignore/']")
         me.click("button[value=ignore]")
-        expect(me.locator(f"#c{cid} > .c")).to_be_hidden()
-        expect(me.locator(f"#c{cid} > .ign")).to_be_visible()
+        me.goto(f"{site.url}/articles/{SLUG}/")
+        # Collapsed to its number, which says why (generated content) and is the "show" link.
+        expect(me.locator(f"#c{cid} > .c-text")).to_be_hidden()
+        expect(me.locator(f"#c{cid} > header .login")).to_be_hidden()
+        expect(me.locator(f"#c{cid} > header .num")).to_be_visible()
+        said = me.evaluate("id => getComputedStyle(document.querySelector(`#c${id} > header .num`), '::after').content", cid)
+        assert "Comment by a member you ignore" in said
         me.locator(f"#c{cid}").scroll_into_view_if_needed()
         shot(me, "curation-ignored")
-        me.locator(f"#c{cid} > .ign a").click()  # "show": the comment is the target
-        expect(me.locator(f"#c{cid} > .c")).to_be_visible()
-        expect(me.locator(f"#c{cid} > .c")).to_contain_text("Something loud and rude")
+        me.locator(f"#c{cid} > header .num").click()  # "show": the comment is the target
+        expect(me.locator(f"#c{cid} > .c-text")).to_be_visible()
+        expect(me.locator(f"#c{cid} > .c-text")).to_contain_text("Something loud and rude")
         # The author's own page is untouched.
         rude.reload()
-        expect(rude.locator(f"#c{cid} > .c")).to_be_visible()
-        expect(rude.locator(f"#c{cid} > .ign")).to_be_hidden()
+        expect(rude.locator(f"#c{cid} > .c-text")).to_be_visible()
+        expect(rude.locator(f"#c{cid} > header .login")).to_be_visible()
     finally:
         rude_ctx.close()
         me_ctx.close()

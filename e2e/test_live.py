@@ -14,7 +14,7 @@ def test_new_comment_vote_edit_and_delete_appear_on_another_page(site, browser, 
     page.goto(f"{site.url}/articles/{SLUG}/")
     expect(page.locator("#comments")).to_have_attribute("data-live", "1")
     first = page.locator("#thread > li.comment").first
-    first_id = int(first.get_attribute("data-id"))
+    first_id = int(first.get_attribute("id")[1:])
     writer = Member(browser, site.url)
     try:
         replies_before = first.locator(":scope > ol.replies > li.comment").count()
@@ -28,7 +28,7 @@ def test_new_comment_vote_edit_and_delete_appear_on_another_page(site, browser, 
 
         status, votes = writer.post(f"/comments/{first_id}/vote/", value=1, mode="set")
         assert status == 200
-        expect(first.locator(":scope > .c .plus .n")).to_have_text(str(votes["plus"]), timeout=1000)
+        expect(first.locator(":scope > .plus")).to_have_text(f"+{votes['plus']}", timeout=1000)
 
         status, _ = writer.post(f"/comments/{data['id']}/edit/", body="Live reply, corrected")
         assert status == 200

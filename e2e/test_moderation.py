@@ -31,12 +31,13 @@ def test_a_report_is_handled_from_the_queue_and_a_ban_is_seen(site, browser):
         author.click("#comment-form button[type=submit]")
         rude = author.locator("li.comment.mine")
         expect(rude).to_have_count(1)
-        cid = rude.get_attribute("data-id")
+        cid = rude.get_attribute("id")[1:]
 
         reporter = reporter_ctx.new_page()
         sign_up(reporter, site.url, unique_login("reporter"), f"/articles/{SLUG}/")
         reporter.goto(f"{site.url}/articles/{SLUG}/#c{cid}")
-        reporter.locator(f"#c{cid} > .c a.report").click()
+        reporter.locator(f"#c{cid} > a.more").click()  # the comment's action page
+        reporter.click(f"a[href='/comments/{cid}/report/']")
         reporter.check("input[value=insult]")
         reporter.click("button:has-text('Send the report')")
         expect(reporter.locator(".messages")).to_contain_text("the moderators will look")
@@ -103,7 +104,7 @@ def test_a_held_comment_is_approved_and_appears_live(site, browser):
         writer.click("#comment-form button[type=submit]")
         mine = writer.locator("li.comment.held")
         expect(mine).to_contain_text("awaiting moderation")
-        cid = mine.get_attribute("data-id")
+        cid = mine.get_attribute("id")[1:]
 
         reader = reader_ctx.new_page()
         reader.goto(f"{site.url}/articles/{SLUG}/")

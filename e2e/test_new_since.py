@@ -29,7 +29,7 @@ def test_a_returning_member_sees_what_is_new_and_steps_through_it(site, page):
     sign_up(page, site.url, login)
     page.goto(f"{site.url}/articles/{SLUG}/")
     assert page.locator("#next-new").count() == 0  # a first visit marks nothing
-    shown = sorted(page.eval_on_selector_all("li.comment:not(.gone)", "els => els.map(e => +e.dataset.id)"))
+    shown = sorted(page.eval_on_selector_all("li.comment:not(.gone)", "els => els.map(e => +e.id.slice(1))"))
     new = shown[-2:]  # the two newest on the page are new to them
     time.sleep(4)  # the server writes readings with the page views, every 3 s
     as_if_away(site.env, login, shown[-3])
@@ -39,7 +39,7 @@ def test_a_returning_member_sees_what_is_new_and_steps_through_it(site, page):
     in_order = [int(i) for i in link.get_attribute("data-new").split(",")]
     assert sorted(in_order) == sorted(new)
     # Marked by the style block, so without the script too: the "new" label after the time.
-    label = page.evaluate("id => getComputedStyle(document.querySelector(`#c${id} > .c .c-meta`), '::after')"
+    label = page.evaluate("id => getComputedStyle(document.querySelector(`#c${id} > header`), '::after')"
                           ".content", in_order[0])
     assert label == '"new"'
     shot(page, "new-since-last-visit")

@@ -84,10 +84,13 @@ def test_the_journey_in_russian(site_ru, ru_page):
 
     # A reply to Skeptic, inline, labelled in Russian.
     skeptic = page.locator("#thread li.comment").filter(has_text="Комментарии — это в основном боты и крик.").first
-    skeptic.locator(":scope > .c a[data-act=reply]").click()
+    skeptic.locator(":scope > a[data-act=reply]").click()
     form = page.locator("form.inline-form")
     expect(form.locator("label")).to_have_text(re.compile("^Ваш ответ пользователю"))
-    expect(form.locator("button.linklike")).to_have_text("Отмена")
+    expect(form.locator("button.linklike:not([data-quote])")).to_have_text("Отмена")
+    # The form's own Quote button quotes the comment replied to (it is on no comment itself).
+    form.locator("button[data-quote]").click()
+    expect(form.locator("textarea")).to_have_value(re.compile(r"^> \[quote=c\d+\]\n> Комментарии — это в основном боты"))
     form.locator("textarea").fill("Ответ скептику")
     form.locator("button[type=submit]:not([name=preview])").click()
     reply = skeptic.locator(":scope > ol.replies > li.comment").filter(has_text="Ответ скептику")
@@ -114,9 +117,9 @@ def test_the_journey_in_russian(site_ru, ru_page):
 
     # Vote on someone's comment.
     first = page.locator("#thread > li.comment").first
-    before = int(first.locator(":scope > .c .plus .n").text_content())
-    first.locator(":scope > .c .plus").click()
-    expect(first.locator(":scope > .c .plus .n")).to_have_text(str(before + 1))
+    before = int(first.locator(":scope > .plus").text_content()[1:])
+    first.locator(":scope > .plus").click()
+    expect(first.locator(":scope > .plus")).to_have_text(f"+{before + 1}")
     shot(page, "ru-article-member")
 
     # After a reload (the page now served from the member skeleton) all of it, in Russian.

@@ -28,7 +28,7 @@ def test_a_comment_posted_on_one_process_appears_on_a_page_served_by_another(two
     page.goto(f"{b.url}/articles/{SLUG}/")
     expect(page.locator("#comments")).to_have_attribute("data-live", "1")
     first = page.locator("#thread > li.comment").first
-    first_id = int(first.get_attribute("data-id"))
+    first_id = int(first.get_attribute("id")[1:])
     writer = Member(browser, a.url, "writer-a")
     try:
         top = page.locator("#thread > li.comment").count()

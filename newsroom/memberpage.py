@@ -96,17 +96,32 @@ def follow_button(member, article_id: int) -> bytes:
 
 
 def member_style(member) -> str:
-    """The member's own rules besides their marks on the article: the curation links their
-    role allows and the collapsed comments of the members they ignore (curation.ignoring)."""
-    from accounts.roles import can_moderate
+    """The member's own rules besides their marks on the article: the collapsed comments of the
+    members they ignore (curation.ignoring)."""
     from curation import ignoring
 
-    return ignoring.style(member.pk, ignoring.ignored_ids(member.pk), can_moderate(member))
+    return ignoring.style(ignoring.ignored_ids(member.pk))
+
+
+def ignoring_words_needed(style: str) -> bool:
+    from curation import ignoring
+
+    return ignoring.WORDS in style
+
+
+def ignoring_words() -> str:
+    """The stand-in sentence of an ignored member's comment, in the active language: member_style
+    is kept per member whatever the language, so its words are added when the page is filled."""
+    from curation import ignoring
+
+    return "#thread{" + ignoring.WORDS + ":" + _css_string(" " + gettext("Comment by a member you ignore — show")) + "}"
 
 
 def _css_string(text: str) -> str:
     """`text` as a CSS string: every character but letters, digits and spaces escaped."""
-    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in text) + '"'
+    # Each escape ends with a space, which CSS takes as the escape's end: a space written after
+    # it in the text then stays ("ignore — show" kept its second space only so).
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x} " for c in text) + '"'
 
 
 def new_since(new: list[int], nonce: str) -> bytes:
@@ -114,8 +129,8 @@ def new_since(new: list[int], nonce: str) -> bytes:
     JavaScript) and a link to the first, which the script turns into "next new comment"."""
     if not new:
         return b""
-    rules = (",".join(f"#c{i}>.c" for i in new) + "{box-shadow:inset 3px 0 0 var(--focus)}"
-             + ",".join(f"#c{i}>.c .c-meta::after" for i in new)
+    rules = (",".join(f"#c{i}>header" for i in new) + "{box-shadow:inset 3px 0 0 var(--focus)}"
+             + ",".join(f"#c{i}>header::after" for i in new)
              + "{content:" + _css_string(gettext("new")) + ";margin-left:.4rem;font-weight:700;color:var(--focus)}")
     label = ngettext("%(n)d new comment since your last visit", "%(n)d new comments since your last visit",
                      len(new)) % {"n": len(new)}
@@ -132,6 +147,8 @@ def values(member, m: Marks, token: str, nonce: str, account: bytes | None = Non
     when not given); `extra`: member_style(member), when known; `new`: the ids of the
     comments new to them on it."""
     extra = member_style(member) if extra is None else extra
+    if ignoring_words_needed(extra):
+        extra += "\n" + ignoring_words()
     rules = "\n".join(r for r in (m.style, extra) if r)
     account = account_links(member) if account is None else account
     if follow is None:

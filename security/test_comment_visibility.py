@@ -81,6 +81,7 @@ def comment_requests(c: Comment, pub: Article) -> list[tuple[str, str, dict | No
     delete comes last: it goes through."""
     pk, own = c.pk, c.article.slug
     return [
+        ("GET", f"/comments/{pk}/", None, {}),  # its action page, where the thread's "More" leads
         ("GET", f"/comments/{pk}/reply/", None, {}),
         ("GET", f"/comments/{pk}/reply/?quote=1", None, {}),
         ("GET", f"/comments/{pk}/report/", None, {}),
@@ -144,6 +145,8 @@ def test_every_address_with_a_comment_id(client, world, role, kind):
 def test_those_who_may_read_still_can(client, world, role, kind):
     c = world["comments"][kind]
     client = client_for(client, world, role)
+    r = client.get(f"/comments/{c.pk}/")
+    assert r.status_code == 200 and TEXT[kind] in r.content.decode()
     r = client.get(f"/comments/{c.pk}/reply/")
     assert r.status_code == 200 and TEXT[kind] in r.content.decode()
     r = client.get(f"/comments/{c.pk}/report/")

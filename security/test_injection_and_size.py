@@ -173,9 +173,10 @@ def test_bidi_overrides_are_isolated(client, make_member, article, post, bob, mo
     m = make_member("isolated", real_name=rtl)
     c = post(m, article, rtl + " trailing")
     html = client.get(article.get_absolute_url()).content.decode()
-    # Member text sits in <bdi> (names) or dir=auto blocks whose CSS isolates them.
+    # Member text sits in <bdi> (names) or elements with dir=auto (the thread's name links,
+    # the text's block), which isolate it.
     name, body = f"<bdi>isolated ({rtl})</bdi>", '<div class="c-text" dir="auto"><p>\u202eevil text\u202c trailing</p></div>'
-    assert name in html and body in html
+    assert f'<a class="login" dir="auto" href="/members/isolated/">isolated ({rtl})</a>' in html and body in html
     # …on every page that shows one comment: reply and quote, report (another member), delete (its author).
     client.force_login(bob)
     for url in (f"/comments/{c.pk}/reply/", f"/comments/{c.pk}/reply/?quote=1", f"/comments/{c.pk}/report/"):

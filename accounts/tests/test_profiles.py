@@ -140,7 +140,7 @@ def test_a_deleted_account_says_so_and_shows_nothing_from_before(client, alice, 
     page = reader.get(article.get_absolute_url()).content.decode()
     thread = page[page.index('id="thread"'):]  # the page's head lists the words too (its JSON-LD)
     head = thread.split("my last words")[0].rsplit('<li id="c', 1)[1]
-    assert '<span class="gone-note">deleted account</span>' in head
+    assert '<span class="login gone-account" dir="auto">alice</span> (deleted account)' in head
     assert "/members/alice/" not in page and "Online" not in head and "presence" not in head
     assert presence.online_ids([alice.pk]) == set()
     r = reader.get("/members/alice/")

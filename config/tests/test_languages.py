@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 RU_SIGNIN = "Уважаемый читатель, чтобы оставлять комментарии к публикации, необходимо"
 EN_SIGNIN = "Dear reader, to leave comments on the publication, you must"
-RU_WORDS = ("Ответить", "Цитировать", "Обсуждение", RU_SIGNIN)
-EN_WORDS = (">Reply<", ">Quote<", ">Discussion <", EN_SIGNIN)
+RU_WORDS = ("Ответить", ">Ещё<", "Обсуждение", RU_SIGNIN)  # Reply and More: on every comment
+EN_WORDS = (">Reply<", ">More<", ">Discussion <", EN_SIGNIN)
 
 
 def get(path: str, *, cookies: dict | None = None, accept: str = "", query: str = "") -> tuple[int, dict, str]:

@@ -18,7 +18,8 @@ def _client(member=None) -> Client:
 
 
 def _rule(author) -> str:
-    return f'li[data-author="{author.pk}"]:not(:target)>.c'
+    """The member style's rule that collapses `author`'s comments to their numbers."""
+    return f'li[data-author="{author.pk}"]:not(:target)>header>.num::after'
 
 
 @pytest.fixture
@@ -32,23 +33,26 @@ def test_ignoring_from_the_comment_collapses_it_for_that_member_alone(scene, ali
     rude, reply = scene
     carol = make_member("carol")
     bob_client = _client(bob)
-    page = bob_client.get(article.get_absolute_url()).content.decode()
-    assert f'href="/members/{alice.login}/ignore/"' in page  # the link on Alice's comment
+    page = bob_client.get(f"/comments/{rude.pk}/").content.decode()
+    assert f'href="/members/{alice.login}/ignore/"' in page  # on the action page of Alice's comment
     confirm = bob_client.get(f"/members/{alice.login}/ignore/", HTTP_REFERER=f"http://testserver{article.get_absolute_url()}")
     assert confirm.status_code == 200 and 'value="ignore"' in confirm.content.decode()
     r = bob_client.post(f"/members/{alice.login}/ignore/", {"action": "ignore", "next": article.get_absolute_url()})
     assert r.status_code == 302 and r["Location"] == article.get_absolute_url()
     assert is_ignoring(bob, alice) and not is_ignoring(alice, bob)
     html = bob_client.get(article.get_absolute_url()).content.decode()
-    assert _rule(alice) in html and f'li[data-author="{alice.pk}"]:not(:target)>.ign{{display:block}}' in html
-    # The stand-in and its "show" link are in the thread, the replies stay in place.
-    assert f'<p class="ign">Comment by a member you ignore — <a href="#c{rude.pk}">show</a></p>' in html
+    assert _rule(alice) in html and f'li[data-author="{alice.pk}"]:not(:target)>:not(header,ol)' in html
+    # The stand-in is the style's words after the comment's number, which is the link that
+    # shows it (:target); nothing of it is in the shared thread; the replies stay in place.
+    assert '#thread{--ignored-words:" Comment by a member you ignore' in html
+    assert f'<a href="#c{rude.pk}" class="num">1.</a>' in html and 'class="ign"' not in html
     assert f'id="c{reply.pk}"' in html and "A calm reply" in html
     assert _rule(bob) not in html
     # Nobody else's page carries it.
     for other in (None, alice, carol):
         other_html = _client(other).get(article.get_absolute_url()).content.decode()
         assert _rule(alice) not in other_html and ":not(:target)" not in other_html
+        assert "--ignored-words" not in other_html
 
 
 def test_unignore_from_the_settings_list(scene, alice, bob, article):

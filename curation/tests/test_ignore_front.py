@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the front reads in its o
 
 
 def _rule(author) -> str:
-    return f'li[data-author="{author.pk}"]:not(:target)>.c'
+    """The member style's rule that collapses `author`'s comments to their numbers."""
+    return f'li[data-author="{author.pk}"]:not(:target)>header>.num::after'
 
 
 def test_through_the_front_one_members_list_never_reaches_another_page(alice, bob, make_member, article, post):

@@ -61,7 +61,7 @@ def test_editors_and_moderators_pick_and_every_reader_sees_it(role, request, sai
     for reader in (None, bob, alice, curator):
         html = _page(article, reader)
         assert MARK in html and STRIP in html and f'href="#c{said.pk}"' in html
-        assert f'class="comment picked" data-id="{said.pk}"' in html
+        assert f'<li id="c{said.pk}" class="comment picked"' in html
 
 
 @pytest.mark.parametrize("role", ["anonymous", "member", "author"])
@@ -82,11 +82,20 @@ def test_members_authors_and_visitors_cannot_pick(role, said, article, alice, bo
             actions.pick(who, said)
 
 
-def test_the_pick_link_shows_to_curators_only(said, article, bob, editor):
-    """The link is in the shared thread, hidden; the curator's own style shows it."""
-    rule = ".c-actions .staff-act{display:inline-flex}"
-    assert rule in _page(article, editor)
-    assert rule not in _page(article, bob) and rule not in _page(article)
+def test_the_pick_link_shows_to_curators_only(said, article, bob, editor, moderator):
+    """The link is on the comment's action page, for curators alone; the thread has none."""
+    link = f'href="/comments/{said.pk}/pick/"'
+    for curator in (editor, moderator):
+        c = Client()
+        c.force_login(curator)
+        assert link in c.get(f"/comments/{said.pk}/").content.decode()
+    for reader in (bob, None):
+        c = Client()
+        if reader is not None:
+            c.force_login(reader)
+        assert link not in c.get(f"/comments/{said.pk}/").content.decode()
+        assert link not in _page(article, reader)
+    assert link not in _page(article, editor)
 
 
 @pytest.mark.parametrize("status", ["held", "removed", "deleted"])

@@ -57,7 +57,7 @@ def test_indentation_stops_at_six_levels_and_deeper_replies_say_whom_they_answer
     assert html.count('<ol class="replies">') == threads.MAX_INDENT - 1
     deep = made[threads.MAX_INDENT]
     li = html[html.index(f'id="c{deep.pk}"'):]
-    assert f'in reply to <a href="#c{made[threads.MAX_INDENT - 1].pk}"><bdi>' in li[:2000]
+    assert f'in reply to <a href="#c{made[threads.MAX_INDENT - 1].pk}" dir="auto">' in li[:2000]
     # Well-formed nesting: as many closing as opening lists and items.
     assert html.count("<ol") == html.count("</ol>")
     assert html.count("<li") == html.count("</li>")
@@ -140,8 +140,8 @@ def test_the_cached_thread_is_shared_and_presence_is_per_request(client, alice, 
 
     post(alice, article, "hello")
     first = client.get(article.get_absolute_url()).content.decode()
-    assert re.search(r'<a class="login" href="/members/alice/"><bdi>alice</bdi></a> <span class="rating" title="Rating">0</span> '
-                     r'<span class="presence" title="Offline">', first)
+    assert re.search(r'<a class="login" dir="auto" href="/members/alice/">alice \(Alice Liddell\)</a> '
+                     r'<span class="rating" title="Rating">0</span> <span class="presence" title="Offline">', first)
     presence.touch(alice)
     second = client.get(article.get_absolute_url()).content.decode()
     assert re.search(r'<span class="presence on" title="Online" data-until="\d+">Online</span>', second)

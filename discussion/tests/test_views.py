@@ -106,8 +106,10 @@ def test_the_viewer_sees_their_marks(client, alice, bob, article, post):
     Vote.objects.create(comment=other, voter=alice, value=1)
     client.force_login(alice)
     html = client.get(article.get_absolute_url()).content.decode()
-    assert f"#c{c.pk}>.c .own-only" in html and f"#c{c.pk}>.c .own-edit" in html
-    assert f"#c{other.pk}>.c .plus" in html
+    # Their own comment: no vote buttons (its Edit and Delete are added by the script, and on
+    # its action page); the comment they voted for: their +1 marked; nothing else marked.
+    assert f"#c{c.pk}>button{{display:none}}" in html and f"#c{other.pk}>button" not in html
+    assert f"#c{other.pk}>.plus" in html and f"#c{c.pk}>.plus" not in html and f"#c{other.pk}>.minus" not in html
     assert f'"{other.pk}": 1' in html  # the JSON for the script
 
 

@@ -23,7 +23,7 @@ def page(client, article):
 
 
 def marked(html, comment):
-    return f"#c{comment.pk}>.c{{" in html or f"#c{comment.pk}>.c," in html
+    return f"#c{comment.pk}>header{{" in html or f"#c{comment.pk}>header," in html
 
 
 def stored(member, article):

@@ -43,11 +43,40 @@
     return t.content.firstElementChild;
   }
   function li(id) { return document.getElementById("c" + id); }
+  function idOf(el) { return el.id.slice(1); }  // li#c123: the comment's id
+  /* A comment's own parts are the <li>'s children but its replies and an open reply form. */
+  function ownParts(el) {
+    return Array.prototype.filter.call(el.childNodes, function (n) {
+      return !(n.nodeType === 1 && (n.matches("ol.replies") || n.matches("form.inline-form")));
+    });
+  }
+  function replaceOwn(el, parts) {
+    var anchor = el.querySelector(":scope > form.inline-form, :scope > ol.replies");
+    ownParts(el).forEach(function (n) { n.remove(); });
+    parts.forEach(function (n) { el.insertBefore(n, anchor); });
+  }
+  function link(href, act, text) {
+    var a = document.createElement("a");
+    a.href = href; a.dataset.act = act; a.textContent = text;
+    return a;
+  }
+  /* The member's own comments get Edit (while its window lasts, by the server's clock) and
+     Delete in place of the vote buttons; the comment's action page has them too. */
+  var editSeconds = words.edit_seconds || 900;
   function markMine(el) {
-    if (el && me && el.dataset.author === me) el.classList.add("mine");
+    if (!el || !me || el.dataset.author !== me) return;
+    el.classList.add("mine");
+    var more = el.querySelector(":scope > .more");
+    if (!more || el.classList.contains("gone") || el.querySelector(":scope > a[data-act=delete]")) return;
+    var id = idOf(el), time = el.querySelector(":scope > header time");
+    var made = time ? Date.parse(time.getAttribute("datetime")) / 1000 : 0;
+    if (made && serverNow() - made < editSeconds) {
+      more.before(link("/comments/" + id + "/edit/", "edit", w("edit_link", "Edit")), " ");
+    }
+    more.before(link("/comments/" + id + "/delete/", "delete", w("delete_link", "Delete")), " ");
   }
   function addCollapse(el) {
-    var head = el.querySelector(":scope > .c .c-who");
+    var head = el.querySelector(":scope > header");
     if (!head || head.querySelector(".collapse")) return;
     var b = document.createElement("button");
     b.type = "button"; b.className = "collapse"; b.textContent = "−";
@@ -141,9 +170,7 @@
       return;
     }
     var fresh = fromHtml(html);
-    var newC = fresh.querySelector(":scope > .c, :scope > .c-gone");
-    var oldC = old.querySelector(":scope > .c, :scope > .c-gone");
-    if (newC && oldC) oldC.replaceWith(newC);
+    replaceOwn(old, ownParts(fresh));
     old.className = fresh.className + (old.classList.contains("mine") ? " mine" : "");
     enhance(old);
   }
@@ -216,7 +243,7 @@
     // A comment the reloaded thread shows is in the state it shows; one it does not show
     // keeps what the page knew (deleted here, or on another page), so a late echo of its
     // change still changes nothing.
-    thread.querySelectorAll("li.comment[data-id]").forEach(function (el) { delete counted[el.dataset.id]; });
+    thread.querySelectorAll("li.comment").forEach(function (el) { delete counted[idOf(el)]; });
   }
 
   function showNew(ev) {
@@ -291,7 +318,7 @@
   var skew = (parseInt(section.dataset.now || "0", 10) || Date.now() / 1000) - Date.now() / 1000;
   function serverNow() { return Date.now() / 1000 + skew; }
   function setPresence(member, until) {
-    section.querySelectorAll('li[data-author="' + member + '"] > .c .presence').forEach(function (p) {
+    section.querySelectorAll('li[data-author="' + member + '"] > header .presence').forEach(function (p) {
       var on = until && until > serverNow();
       p.textContent = on ? w("online", "Online") : w("offline", "Offline");
       p.title = p.textContent;
@@ -324,34 +351,34 @@
   function setCounts(id, plus, minus) {
     var el = li(id);
     if (!el) return;
-    var p = el.querySelector(":scope > .c .plus"), m = el.querySelector(":scope > .c .minus");
-    if (p) p.querySelector(".n").textContent = plus;
-    if (m) m.querySelector(".n").textContent = minus;
+    // The buttons' text is the count: "+3", "−1".
+    var p = el.querySelector(":scope > .plus"), m = el.querySelector(":scope > .minus");
+    if (p) p.textContent = "+" + plus;
+    if (m) m.textContent = "\u2212" + minus;
   }
   function shownCounts(id) {
     var el = li(id);
-    var p = el && el.querySelector(":scope > .c .plus .n"), m = el && el.querySelector(":scope > .c .minus .n");
-    return p && m ? p.textContent + "/" + m.textContent : "";
+    var p = el && el.querySelector(":scope > .plus"), m = el && el.querySelector(":scope > .minus");
+    return p && m ? parseInt(p.textContent.slice(1), 10) + "/" + parseInt(m.textContent.slice(1), 10) : "";
   }
   function deletedInPlace(el) {
     if (!document.body.contains(el) || el.classList.contains("gone")) return;
     if (!el.querySelector(":scope > ol.replies")) { el.remove(); return; }
     // With replies it stays, as the server shows it: a placeholder keeping its number.
-    var c = el.querySelector(":scope > .c");
-    var num = c.querySelector(".num"), time = c.querySelector("time");
-    var gone = document.createElement("div");
-    gone.className = "c c-gone";
+    var head = el.querySelector(":scope > header");
+    var num = head && head.querySelector(".num"), time = head && head.querySelector("time");
+    var gone = document.createElement("header");
     if (num) gone.append(num.cloneNode(true), " ");
     var em = document.createElement("em"); em.textContent = w("deleted", "Comment deleted by its author.");
     gone.append(em);
     if (time) gone.append(" ", time.cloneNode(true));
-    c.replaceWith(gone);
+    replaceOwn(el, [gone]);
     el.classList.add("gone");
   }
   function setMine(id, value) {
     var el = li(id);
     if (!el) return;
-    var p = el.querySelector(":scope > .c .plus"), m = el.querySelector(":scope > .c .minus");
+    var p = el.querySelector(":scope > .plus"), m = el.querySelector(":scope > .minus");
     if (p) p.setAttribute("aria-pressed", value === 1 ? "true" : "false");
     if (m) m.setAttribute("aria-pressed", value === -1 ? "true" : "false");
   }
@@ -369,7 +396,7 @@
       e.preventDefault();
       var button = e.submitter;
       if (!button) return;
-      var id = button.closest("li.comment").dataset.id;
+      var id = idOf(button.closest("li.comment"));
       var pressed = button.getAttribute("aria-pressed") === "true";
       var value = pressed ? 0 : parseInt(button.value, 10);
       send(button.formAction, { value: value, mode: "set" }).then(function (j) {
@@ -379,7 +406,7 @@
           fromAnswer("comment.vote", id, j, moved, function () { setCounts(id, j.plus, j.minus); });
           setMine(id, j.mine);
         }
-        else { alertIn(button.closest(".c-actions"), j.message || w("vote_failed", "The vote was not counted.")); }
+        else { alertIn(button.closest("li.comment"), j.message || w("vote_failed", "The vote was not counted.")); }
       });
     } else if (form.classList.contains("comment-form") && e.submitter && e.submitter.name === "preview") {
       e.preventDefault();
@@ -452,7 +479,7 @@
     var last = all.length ? all[all.length - 1] : p;
     var sib = p.nextElementSibling;
     while (sib && parseInt(sib.dataset.depth, 10) > parseInt(p.dataset.depth, 10)) { last = sib; sib = sib.nextElementSibling; }
-    return last.dataset.id;
+    return idOf(last);
   }
   function newKey() {
     var a = new Uint8Array(16); crypto.getRandomValues(a);
@@ -490,8 +517,10 @@
     f.querySelectorAll("[id]").forEach(function (n) { n.id = n.id.replace("comment-form", f.id); });
     var label = f.querySelector("label");
     label.htmlFor = f.id + "-body";
-    var who = li(parentId).querySelector(":scope > .c .login");
-    label.textContent = who ? w("reply_to", "Your reply to {login}").replace("{login}", who.textContent) : w("reply_this", "Your reply to this comment");
+    var who = li(parentId).querySelector(":scope > header .login");
+    // The login alone (the link's text adds the real name): from its profile's address.
+    var login = who && who.getAttribute("href") ? decodeURIComponent(who.getAttribute("href").split("/")[2]) : (who ? who.textContent : "");
+    label.textContent = who ? w("reply_to", "Your reply to {login}").replace("{login}", login) : w("reply_this", "Your reply to this comment");
     var ta = f.querySelector("textarea"); ta.value = "";
     var hidden = f.querySelector("input[name=parent]");
     if (!hidden) { hidden = document.createElement("input"); hidden.type = "hidden"; hidden.name = "parent"; f.appendChild(hidden); }
@@ -501,8 +530,15 @@
     var cancel = document.createElement("button");
     cancel.type = "button"; cancel.className = "linklike"; cancel.textContent = w("cancel", "Cancel");
     cancel.addEventListener("click", function () { f.remove(); });
-    f.appendChild(cancel);
-    li(parentId).querySelector(":scope > .c").after(f);
+    // Quoting the comment replied to (what is selected in it, else all of it): one button in
+    // the open form rather than a link on every comment.
+    var quote = document.createElement("button");
+    quote.type = "button"; quote.className = "linklike"; quote.dataset.quote = parentId;
+    quote.textContent = w("quote_comment", "Quote the comment");
+    quote.addEventListener("click", function () { quoteComment(parentId, ta); });
+    f.append(quote, " ", cancel);
+    var p = li(parentId);
+    p.insertBefore(f, p.querySelector(":scope > ol.replies"));
     return f;
   }
   function quoteInto(textarea, ref, text) {
@@ -512,11 +548,21 @@
     textarea.focus();
     textarea.setSelectionRange(textarea.value.length, textarea.value.length);
   }
+  var lastSelection = {};  // the text last selected in each comment (a click on a button loses it)
+  function quoteComment(id, textarea) {
+    var text = textOf(id);
+    var sel = lastSelection.id === id ? lastSelection.text : "";
+    quoteInto(textarea, "c" + id, sel || text);
+  }
+  function textOf(id) {
+    var t = li(id) && li(id).querySelector(":scope > .c-text");
+    return t ? t.innerText : "";
+  }
   section.addEventListener("click", function (e) {
     var a = e.target.closest("a[data-act]");
     if (!a || !signedIn) return;
     var el = a.closest("li.comment");
-    var id = el.dataset.id;
+    var id = idOf(el);
     var act = a.dataset.act;
     if (act === "reply") {
       e.preventDefault();
@@ -524,8 +570,8 @@
       if (f) f.querySelector("textarea").focus();
     } else if (act === "quote") {
       e.preventDefault();
-      var sel = selectedIn(el.querySelector(":scope > .c .c-text"));
-      var text = sel || el.querySelector(":scope > .c .c-text").innerText;
+      var sel = selectedIn(el.querySelector(":scope > .c-text"));
+      var text = sel || el.querySelector(":scope > .c-text").innerText;
       var rf = replyForm(id);
       if (rf) quoteInto(rf.querySelector("textarea"), "c" + id, text);
     } else if (act === "edit") {
@@ -540,7 +586,7 @@
           var ta = document.createElement("textarea"); ta.id = "edit-" + id; ta.value = j.body; ta.rows = 5; ta.maxLength = 10000;
           var save = document.createElement("button"); save.className = "button"; save.textContent = w("save", "Save");
           form.append(label, ta, save);
-          el.querySelector(":scope > .c .c-text").replaceWith(form);
+          el.querySelector(":scope > .c-text").replaceWith(form);
           ta.focus();
         });
     } else if (act === "delete") {
@@ -586,7 +632,10 @@
     var text = s.toString().trim();
     if (!text) { pop.hidden = true; return; }
     if (para) pending = { ref: para.id, text: text, target: null };
-    else if (comment && node.closest(".c-text")) pending = { ref: "c" + comment.dataset.id, text: text, target: comment.dataset.id };
+    else if (comment && node.closest(".c-text")) {
+      pending = { ref: "c" + idOf(comment), text: text, target: idOf(comment) };
+      lastSelection = { id: idOf(comment), text: text };
+    }
     else { pop.hidden = true; return; }
     var rect = s.getRangeAt(0).getBoundingClientRect();
     pop.style.top = (window.scrollY + rect.bottom + 6) + "px";

@@ -1,0 +1,76 @@
+"""The comment markup's weight (issue 21): at most 12 elements per comment on average, the
+comment's own text (its paragraphs, quotes, smilies: what the member wrote) not counted, on a
+realistic thread — a seeded discussion's shape, with badges, an editors' pick, edited and
+deleted comments — counted in render_thread's output (what is rendered and cached; a member's
+slot is a marker there) and as sent with presence filled in. bench.markup measures the same on
+1,000 comments for docs/performance.md."""
+
+import pytest
+from django.utils import translation
+
+from bench.markup import weigh
+from bench.shape import discussion
+from discussion import actions, decor, page, render
+from discussion.models import Comment
+from discussion.views import quote_markdown
+from newsroom.models import Author
+
+LIMIT = 12  # elements per comment, on average (issue 21; about 30 before)
+
+
+@pytest.fixture
+def realistic(article, make_member, post, editor, moderator):
+    from curation import actions as curation
+
+    readers = [make_member(f"reader{i}", real_name=f"Reader {i}" if i % 2 else "") for i in range(12)]
+    writer = make_member("writer")
+    article.author = Author.objects.create(name="A. Writer", slug="writer", member=writer)
+    article.save()
+    who = [*readers, writer, editor, moderator]
+    made: list[Comment] = []
+    for item in discussion(150, members=len(who), seed=21):
+        parent = made[item.parent] if item.parent is not None else None
+        text = item.text
+        if item.quote_parent and parent is not None:
+            text = quote_markdown(parent, parent.body.split("\n\n")[0]) + text
+        made.append(post(who[item.author], article, text, parent=parent))
+    for c in made[::10]:  # some edited
+        actions.edit_comment(c.author, c, c.body + " (corrected)")
+    for c in made[5:40:12]:  # some deleted by their authors, kept as placeholders when answered
+        actions.delete_comment(c.author, c)
+    curation.pick(moderator, made[1])
+    article.refresh_from_db()
+    return article
+
+
+def _thread(article) -> tuple[str, int, list]:
+    """render_thread's output for the realistic thread, the sum of its comments' own text, its nodes."""
+    with translation.override("en"):
+        nodes, *_ = page._load(article, "oldest", 1, None)
+        html = render.render_thread(nodes, decor=decor.for_article(article))
+    return html, sum(len(n.comment.body_html.encode()) for n in nodes if n.comment.status == "visible"), nodes
+
+
+def test_a_realistic_thread_stays_under_twelve_elements_a_comment(realistic):
+    html, bodies, nodes = _thread(realistic)
+    figures = weigh(html, bodies)  # the thread as rendered and cached, its slots not yet filled
+    assert figures["comments"] >= 140
+    assert 'class="badge b-author"' in html and 'class="badge b-moderator"' in html and "pick-mark" in html
+    assert 'class="edited"' in html and "comment gone" in html
+    assert figures["elements"] <= LIMIT - 1, figures
+    # As a page sends it: presence filled (one span a comment) keeps it within the limit too.
+    # (A member's rating, when the slot carries one, is one element more: docs/performance.md.)
+    with translation.override("en"):
+        sent = render.fill_one(html, "t" * 64, {}, {})
+    assert weigh(sent, bodies)["elements"] <= LIMIT, weigh(sent, bodies)
+    # What the budget leaves out: none of the controls moved to the action page is on a comment.
+    for gone in ("/edit/", "/delete/", "/report/", "/pick/", "/ignore/", "/history/", "?quote=1", "<bdi>",
+                 'class="avatar', "c-actions", 'class="n"'):
+        assert gone not in html, gone
+
+
+def test_the_weigher_counts_elements_and_leaves_the_text_out():
+    html = ('<ol><li class="comment"><header><a>1.</a></header><div class="c-text" dir="auto"><p>a<br>b</p>'
+            '<blockquote><p>q</p></blockquote></div><button>+1</button></li></ol>')
+    figures = weigh(html, len("<p>a<br>b</p><blockquote><p>q</p></blockquote>"))
+    assert figures["comments"] == 1 and figures["elements"] == 6 and figures["body_elements"] == 4
