@@ -29,7 +29,8 @@ _VOLATILE = [
     (re.compile(r'data-until="\d+"'), "until"),
     (re.compile(r"\d[\d,]* views?"), "N views"),
     # Presence is live state, not a cache: emptying every memo forgets who is Online.
-    (re.compile(r'<span class="presence[^"]*" title="(Online|Offline)"[^>]*>(Online|Offline)</span>'), "presence"),
+    (re.compile(r'(<span(?: data-rating="[^"]*")?) class="presence[^"]*" title="(Online|Offline)"[^>]*>(Online|Offline)</span>'),
+     r"\1 presence"),
 ]
 
 

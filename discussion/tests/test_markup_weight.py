@@ -58,11 +58,13 @@ def test_a_realistic_thread_stays_under_twelve_elements_a_comment(realistic):
     assert 'class="badge b-author"' in html and 'class="badge b-moderator"' in html and "pick-mark" in html
     assert 'class="edited"' in html and "comment gone" in html
     assert figures["elements"] <= LIMIT - 1, figures
-    # As a page sends it: presence filled (one span a comment) keeps it within the limit too.
-    # (A member's rating, when the slot carries one, is one element more: docs/performance.md.)
+    # As a page sends it: presence filled (one span a comment) keeps it within the limit too,
+    # with every author's rating shown (an attribute of that span, no element of its own).
     with translation.override("en"):
         sent = render.fill_one(html, "t" * 64, {}, {})
+        rated = render.fill_one(html, "t" * 64, {}, {n.comment.author_id: 12 for n in nodes})
     assert weigh(sent, bodies)["elements"] <= LIMIT, weigh(sent, bodies)
+    assert 'data-rating="+12"' in rated and weigh(rated, bodies)["elements"] == weigh(sent, bodies)["elements"]
     # What the budget leaves out: none of the controls moved to the action page is on a comment.
     for gone in ("/edit/", "/delete/", "/report/", "/pick/", "/ignore/", "/history/", "?quote=1", "<bdi>",
                  'class="avatar', "c-actions", 'class="n"'):

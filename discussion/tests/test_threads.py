@@ -141,10 +141,10 @@ def test_the_cached_thread_is_shared_and_presence_is_per_request(client, alice, 
     post(alice, article, "hello")
     first = client.get(article.get_absolute_url()).content.decode()
     assert re.search(r'<a class="login" dir="auto" href="/members/alice/">alice \(Alice Liddell\)</a> '
-                     r'<span class="rating" title="Rating">0</span> <span class="presence" title="Offline">', first)
+                     r'<span data-rating="0" class="presence" title="Offline">', first)
     presence.touch(alice)
     second = client.get(article.get_absolute_url()).content.decode()
-    assert re.search(r'<span class="presence on" title="Online" data-until="\d+">Online</span>', second)
+    assert re.search(r'<span data-rating="0" class="presence on" title="Online" data-until="\d+">Online</span>', second)
 
 
 def test_the_live_node_matches_the_thread(alice, bob, article, post):
