@@ -87,7 +87,8 @@ class BodySizeLimitMiddleware:
             nul = "\x00" in request.path or _holds_nul(request.GET) or (
                 request.method == "POST" and (_holds_nul(request.POST) or _holds_nul(request.FILES)))
         except RequestDataTooBig:  # its fields, files aside, past Django's own bound while read
-            return refusals.refuse(request, lambda: refusals.too_large(None, settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
+            return refusals.refuse(request, lambda: refusals.too_large(
+                None, settings.DATA_UPLOAD_MAX_MEMORY_SIZE, fields=upload))
         if nul:
             return refusals.refuse(request, refusals.nul_character)
         return self.get_response(request)

@@ -26,9 +26,13 @@ def body_limit(path: str) -> int:
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
-def too_large(length: int | None, limit: int, upload: bool = False) -> tuple[int, str, str]:
+def too_large(length: int | None, limit: int, upload: bool = False, fields: bool = False) -> tuple[int, str, str]:
     """(status, code, message) for a body past `limit` bytes (`length` when it was declared);
-    `upload`: the request carried a file (an image), and the sentence says so."""
+    `upload`: the request carried a file (an image), and the sentence says so; `fields`: on
+    an address that takes files, the form's text fields alone were past the limit."""
+    if fields:
+        return 413, "too_large", _("This form's text is too large (more than %(limit)s bytes); "
+                                   "its files are not counted in that.") % {"limit": _n(limit)}
     if upload:
         mb = f"{limit / (1024 * 1024):.0f}"
         if length is None:

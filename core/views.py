@@ -38,7 +38,9 @@ def bad_request(request, exception=None):
     if isinstance(exception, RequestDataTooBig):  # its fields (files aside) past Django's bound
         from django.conf import settings
 
-        return refusals.refuse(request, lambda: refusals.too_large(None, settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
+        upload = refusals.body_limit(request.path) != settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return refusals.refuse(request, lambda: refusals.too_large(
+            None, settings.DATA_UPLOAD_MAX_MEMORY_SIZE, fields=upload))
     return default(request, exception)
 
 

@@ -49,8 +49,11 @@ def test_an_english_reader_of_a_russian_site_is_refused_in_english(client):
     assert RU_WORDS in r.json()["message"]
 
 
+FORM_RU, FORM_EN = "Текст формы слишком велик", "This form's text is too large"
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize(("accept_language", "shown", "hidden"), [("ru", RU_WORDS, EN_WORDS), ("en", EN_WORDS, RU_WORDS)])
+@pytest.mark.parametrize(("accept_language", "shown", "hidden"), [("ru", FORM_RU, FORM_EN), ("en", FORM_EN, FORM_RU)])
 def test_a_form_too_large_for_django_on_an_upload_address_is_a_413_in_the_readers_language(
         client, accept_language, shown, hidden):
     """Under the upload addresses a body may pass DATA_UPLOAD_MAX_MEMORY_SIZE (an image's room),
@@ -60,6 +63,7 @@ def test_a_form_too_large_for_django_on_an_upload_address_is_a_413_in_the_reader
     assert r.status_code == 413
     body = r.json()
     assert body["error"] == "too_large" and shown in body["message"] and hidden not in body["message"]
+    assert "comment" not in body["message"] and "коммент" not in body["message"]  # not a comment's form
 
 
 @pytest.mark.parametrize(("accept_language", "shown", "hidden"), [("ru", RU_WORDS, EN_WORDS), ("en", EN_WORDS, RU_WORDS)])
