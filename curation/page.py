@@ -4,12 +4,14 @@ discussion.decor) and the strip of picks and the pinned note above the discussio
 Both are part of the page every reader shares: they change only through actions that raise
 the thread version (picks and pins: Change.CURATION; a member's role or rank: Change.BYLINE
 through discussion.actions.author_changed), so neither the cached thread nor the page is older than
-them. Read on a render from nothing only, kept per (article, thread version) in the
-`curation-decor` memo so the strip and the thread share one reading."""
+them. Read on a render from nothing only: picks, pin and badges kept per (article, thread
+version) in the `curation-decor` memo so the strip and the thread share one reading; the ranks
+of the authors a render draws asked by that render."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.cache import cache
@@ -81,13 +83,16 @@ class Curated:
 
 def _read(article_id: int, author_member: int | None) -> Curated:
     """One query for the comments picked or pinned that every reader may read (a pick of a
-    comment since hidden or deleted shows nowhere, and returns if a moderator restores it),
-    the roles mostly from the shared cache (the article's author comes with the article)."""
-    from curation.models import Pin
+    comment since hidden or deleted shows nowhere, and returns if a moderator restores it) —
+    found from the picks' and the pin's side, never by walking the article's comments —, the
+    roles mostly from the shared cache (the article's author comes with the article). Ranks
+    are not read here: a render asks for those of the authors it draws (`decor`)."""
+    from curation.models import Pick, Pin
 
     pinned = Pin.objects.filter(article_id=article_id)
-    rows = list(Comment.objects.filter(Q(pick__isnull=False) | Q(pk__in=pinned.values("comment_id")),
-                                       article_id=article_id, status=Comment.Status.VISIBLE)
+    rows = list(Comment.objects.filter(Q(pk__in=Pick.objects.filter(article_id=article_id).values("comment_id"))
+                                       | Q(pk__in=pinned.values("comment_id")),
+                                       status=Comment.Status.VISIBLE)
                 .annotate(is_pinned=Exists(pinned.filter(comment=OuterRef("pk"))))
                 .select_related("author", "pick"))
     picked = sorted((c for c in rows if getattr(c, "pick", None) is not None), key=lambda c: (c.pick.created, c.pk))
@@ -98,15 +103,25 @@ def _read(article_id: int, author_member: int | None) -> Curated:
     for member_id, kinds in roles().items():
         # Editors moderate too: "staff" says more than both.
         badges.setdefault(member_id, []).append("staff" if "staff" in kinds else "moderator")
+    decor = Decor(picked=frozenset(c.pk for c in picked), badges={k: tuple(v) for k, v in badges.items()})
+    return Curated(decor, _item(pin, whole=True) if pin else None, tuple(_item(c) for c in picked[:STRIP_MAX]))
+
+
+def ranks(article_id: int, authors: Iterable[int] | None) -> dict[int, str]:
+    """author id → the name of their rank, for `authors` (the members a render draws: a few
+    hundred primary-key lookups) or, given None, every commenter of the article (through the
+    comments' (article, …) index). Not kept: a render from nothing asks once, and a rank that
+    changed raised the thread version of every discussion showing it (author_changed)."""
     from curation.models import Standing
 
-    # The ranks of the article's commenters, through the comments' (article, author) index.
-    ranks = dict(Standing.objects.filter(member_id__in=Comment.objects.filter(article_id=article_id)
-                                         .values("author_id"), rank__isnull=False)
-                 .values_list("member_id", "rank__name"))
-    decor = Decor(picked=frozenset(c.pk for c in picked), badges={k: tuple(v) for k, v in badges.items()},
-                  ranks=ranks)
-    return Curated(decor, _item(pin, whole=True) if pin else None, tuple(_item(c) for c in picked[:STRIP_MAX]))
+    if authors is None:
+        members: Any = Comment.objects.filter(article_id=article_id).values("author_id")
+    else:
+        members = sorted(set(authors))
+        if not members:
+            return {}
+    return dict(Standing.objects.filter(member_id__in=members, rank__isnull=False)
+                .values_list("member_id", "rank__name"))
 
 
 def _item(c: Comment, whole: bool = False) -> Item:
@@ -127,8 +142,9 @@ def curated(article: Any) -> Curated:
     return _kept.get_or_make(key, lambda: _read(article.pk, _author_member(article)))
 
 
-def decor(article: Any) -> Decor:
-    return curated(article).decor
+def decor(article: Any, authors: Iterable[int] | None = None) -> Decor:
+    """The thread's decor: picks and badges kept per thread version, ranks of `authors`."""
+    return replace(curated(article).decor, ranks=ranks(article.pk, authors))
 
 
 def strip(article: Any) -> dict:

@@ -10,7 +10,7 @@ a pick or a pin, Change.BYLINE for a member's role), so a cached thread never sh
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,14 +29,16 @@ class Decor:
 
 NONE = Decor()
 
-# Functions (article) → Decor; at most one is expected (curation.page.decor). The article is
-# the page's instance: a provider may keep its answer under the article's thread version.
-PROVIDERS: list[Callable[[Any], Decor]] = []
+# Functions (article, authors) → Decor; at most one is expected (curation.page.decor). The
+# article is the page's instance: a provider may keep its answer under the article's thread
+# version. `authors`: the ids of the members whose comments are about to be drawn (their
+# ranks are all a render needs), or None for every commenter of the article.
+PROVIDERS: list[Callable[[Any, Iterable[int] | None], Decor]] = []
 
 
-def for_article(article: Any) -> Decor:
+def for_article(article: Any, authors: Iterable[int] | None = None) -> Decor:
     for provide in PROVIDERS:
-        return provide(article)
+        return provide(article, authors)
     return NONE
 
 

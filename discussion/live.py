@@ -183,7 +183,7 @@ def new_comment_markup(comment: Comment) -> str:
             decor,  # a moderator's, a staff member's or the author's badge, a rank
         )
 
-        shown = decor.for_article(comment.article)
+        shown = decor.for_article(comment.article, [comment.author_id])
         html = made[language] = render.render_comment(comment.published_node, decor=shown) + "</li>"
     return html
 
@@ -201,7 +201,8 @@ def _public_html(node: threads.Node) -> str:
     from discussion import decor  # an edit or a removal keeps a pick's mark and the badges
     from newsroom.models import Article
 
-    shown = decor.for_article(Article.objects.select_related("author").get(pk=node.comment.article_id))
+    shown = decor.for_article(Article.objects.select_related("author").get(pk=node.comment.article_id),
+                              [node.comment.author_id])
     return _filled(render.render_comment(node, decor=shown) + "</li>", node.comment.author_id)
 
 

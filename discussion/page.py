@@ -77,7 +77,7 @@ def shared_parts(article, order: str, page: int = 1) -> tuple[render.Split, int,
     hit = cache.get(key) if shared else None
     if hit is None:
         nodes, number, count, summary = _load(article, order, page, None)
-        html = render.render_thread_bytes(nodes, decor=decor.for_article(article))
+        html = render.render_thread_bytes(nodes, decor=decor.for_article(article, _authors(nodes)))
         hit = (render.Split(html), len(nodes), summary, number, count, _public_rows(nodes))
         if shared:
             later.set(key, hit, timeout=CACHE_SECONDS)
@@ -142,6 +142,11 @@ class Marks:
         return viewer_style(self.own, self.votes)
 
 
+def _authors(nodes) -> set[int]:
+    """The members whose comments a render draws (their ranks are its decor's to show)."""
+    return {n.comment.author_id for n in nodes}
+
+
 def marks(member_id: int | None, article_id: int) -> Marks:
     """Two small indexed queries, written out: every member page view asks them, and building
     them through the ORM cost more than running them."""
@@ -172,7 +177,7 @@ def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: b
         nodes, number, count, summary = _load(article, order, page, viewer.pk)
         held_ids = frozenset(n.comment.pk for n in nodes if n.comment.status == Comment.Status.HELD)
         html = render.render_thread_bytes(nodes, held_ids, frozenset(mine.noted),
-                                           decor.for_article(article))
+                                           decor.for_article(article, _authors(nodes)))
         parts, shown = render.Split(html), len(nodes)
     else:
         parts, shown, summary, number, count, _public = shared_parts(article, order, page)
