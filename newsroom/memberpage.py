@@ -267,6 +267,14 @@ def _speaks(member, language: str, explicit: bool) -> bool:
 
 def personalise_from_memory(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str,
                             language: str, explicit: bool = True, gzip: bool = False):
+    """_from_memory in the reader's language: the member's values written now (the ignored
+    comments' sentence, the new-since label) are words too."""
+    with translation.override(language):
+        return _from_memory(skeleton, article_id, session_key, csrf_secret, language, explicit, gzip)
+
+
+def _from_memory(skeleton: Skeleton, article_id: int, session_key: str, csrf_secret: str,
+                 language: str, explicit: bool = True, gzip: bool = False):
     """personalise for a member whose session, account links and marks on this state of the
     article were read within MEMO_SECONDS: no database, one cache read (the session, which
     must still say the same member with the same password), so it runs on the event loop.
