@@ -185,8 +185,8 @@ def store_original(checked: Checked, storage: Storage | None = None) -> tuple[st
 def make_versions(folder: str, original: dict, versions: list[tuple[int, int, str]],
                   storage: Storage | None = None) -> list[dict]:
     """Write `versions` (from `missing`) made from the stored `original` rendition; the
-    renditions written. A file of the same name left by an earlier run that failed before
-    recording it is replaced. On any failure the files written so far are deleted again."""
+    renditions written, each under a free name (a file of the same name is left alone). On any
+    failure the files written so far are deleted again."""
     storage = storage or default_storage
     made: list[dict] = []
     with storage.open(original["name"]) as f:
@@ -198,10 +198,10 @@ def make_versions(folder: str, original: dict, versions: list[tuple[int, int, st
             if (width, height) != source.size:
                 source = source.resize((width, height), Image.Resampling.LANCZOS)
             data = _encode(source, fmt)
-            name = _name(folder, width, fmt)
-            if storage.exists(name):
-                storage.delete(name)
-            name = storage.save(name, ContentFile(data))
+            # Never over a file of that name: it may be one another run recorded (two runs of
+            # the task at once); the storage picks a free name, and the run that records
+            # second deletes its copies (editorial.tasks).
+            name = storage.save(_name(folder, width, fmt), ContentFile(data))
             made.append({"width": width, "height": height, "format": fmt, "name": name, "bytes": len(data)})
     except Exception:
         delete([m["name"] for m in made], storage)

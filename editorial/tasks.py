@@ -8,8 +8,7 @@ from django.utils import timezone
 from core.tasks import task
 from editorial import imaging
 from editorial.models import ArticleImage
-from newsroom.actions import do_save_article
-from newsroom.models import Article
+from newsroom.actions import do_render_body
 
 
 @task()
@@ -67,7 +66,7 @@ def do_make_versions(image_id: int) -> int:
             if kept:
                 locked.renditions = imaging.sort_renditions(locked.renditions + kept)
                 locked.save(update_fields=["renditions"])
-                do_save_article(Article.objects.get(pk=locked.article_id))  # its pages offer the srcset
+                do_render_body(locked.article_id)  # its pages offer the srcset
         recorded |= {m["name"] for m in kept}
     finally:
         imaging.delete([m["name"] for m in made if m["name"] not in recorded])

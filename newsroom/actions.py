@@ -38,6 +38,20 @@ def do_save_article(article: Article) -> Article:
     return article
 
 
+def do_render_body(article_id: int) -> None:
+    """Render an article's body again from what is stored (its images' versions are ready:
+    editorial.tasks), under the row's lock so an editor's save meanwhile is never undone,
+    writing the rendering alone — no "last edited" moves (dateModified, the sitemap's lastmod):
+    nobody edited it."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().filter(pk=article_id).only("pk", "body").first()
+        if article is None:
+            return
+        html = render_article(article.body, images.resolver(article.pk))
+        Article.objects.filter(pk=article_id).update(body_html=html)
+        versions.changed(article_id, versions.Change.ARTICLE)
+
+
 def do_save_author(author: Author) -> Author:
     """Save an author (the admin comes through here). Linked to another member, or to none, the
     "Author" badge moves on every discussion of their articles (curation reads the author's

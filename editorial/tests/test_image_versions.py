@@ -83,15 +83,55 @@ def test_making_the_versions_twice_makes_them_once(editor, article, media_dir):
     assert tasks.do_make_versions(10**9) == 0  # a deleted image: nothing to do
 
 
-def test_a_leftover_of_a_run_that_died_is_replaced_not_duplicated(editor, article, media_dir):
+def test_a_file_of_the_same_name_is_never_overwritten_nor_deleted(editor, article, media_dir):
+    """It may be another run's, recorded already (two runs of the task at once): this run
+    writes beside it."""
     with TestCase.captureOnCommitCallbacks(execute=False):
         image = actions.do_add_image(editor, article, SimpleUploadedFile("p.png", png((700, 400))), alt="x")
-    leftover = media_dir / image.folder / "320.webp"
-    leftover.write_bytes(b"half a file")
+    theirs = media_dir / image.folder / "320.webp"
+    theirs.write_bytes(b"another run's file")
     tasks.do_make_versions(image.pk)
     image.refresh_from_db()
-    assert f"{image.folder}/320.webp" in image.names()
-    assert len(files_under(media_dir)) == len(image.renditions) == 6
+    assert theirs.read_bytes() == b"another run's file"
+    assert all((media_dir / name).exists() for name in image.names())
+    assert len(image.renditions) == 6
+
+
+def test_a_second_run_failing_leaves_the_first_runs_versions(editor, article, media_dir, monkeypatch):
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        image = actions.do_add_image(editor, article, SimpleUploadedFile("p.png", png((700, 400))), alt="x")
+    assert tasks.do_make_versions(image.pk) == 5
+    image.refresh_from_db()
+    recorded = sorted(image.names())
+    real, calls = imaging._encode, []
+
+    def second_fails(source, fmt):
+        calls.append(fmt)
+        if len(calls) == 2:
+            raise OSError("the disk is full")
+        return real(source, fmt)
+
+    monkeypatch.setattr(imaging, "_encode", second_fails)
+    wanted = [(r["width"], r["height"], r["format"]) for r in image.renditions if r["width"] < 700]
+    with pytest.raises(OSError):
+        imaging.make_versions(image.folder, image.renditions[-1], wanted)  # as a duplicate run would
+    assert all((media_dir / name).exists() for name in recorded)
+    assert sorted(str(p.relative_to(media_dir)) for p in files_under(media_dir)) == recorded
+
+
+def test_the_versions_move_no_last_edited_time_and_keep_an_editors_save(editor, make_article, media_dir):
+    article = _illustrated(make_article)
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        image = actions.do_add_image(editor, article, SimpleUploadedFile("p.png", png((700, 400))), alt="x")
+    _reference(article, image)
+    edited = Article.objects.get(pk=article.pk)
+    stamp = edited.updated_at
+    Article.objects.filter(pk=article.pk).update(title="The editor's new title")  # saved meanwhile
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        tasks.do_make_versions(image.pk)
+    after = Article.objects.get(pk=article.pk)
+    assert after.updated_at == stamp and after.title == "The editor's new title"
+    assert "320w" in after.body_html
 
 
 def test_a_failed_version_leaves_the_page_as_it_was_and_a_retry_makes_it(editor, make_article, media_dir,
