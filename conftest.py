@@ -106,6 +106,35 @@ def seed_path():
     return need_shared(SEED)
 
 
+def permission(codename: str):
+    """A permission by its codename. A test run in transactions that are really committed
+    empties the tables after it (content types and permissions with them, which Django's own
+    caches still name): they are written again, and the caches forgotten."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.management import create_contenttypes
+    from django.contrib.contenttypes.models import ContentType
+
+    found = Permission.objects.filter(codename=codename).first()
+    if found is None:
+        ContentType.objects.clear_cache()
+        for config in apps.get_app_configs():
+            create_contenttypes(config, verbosity=0)
+            create_permissions(config, verbosity=0)
+        found = Permission.objects.get(codename=codename)
+    return found
+
+
+def fresh_content_types() -> None:
+    """Django's content types as the database holds them now (see `permission`): the admin
+    writes one into its log of every change."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    permission("change_article")
+
+
 def role(name: str):
     """The group of a role. The roles are written by a migration; a test run in transactions
     that are really committed empties the tables after it, so they are written again."""

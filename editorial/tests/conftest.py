@@ -6,8 +6,9 @@ import struct
 import zlib
 
 import pytest
-from django.contrib.auth.models import Permission
 from PIL import Image
+
+from conftest import permission
 
 
 @pytest.fixture(autouse=True)
@@ -20,14 +21,14 @@ def media_dir(settings, tmp_path):
 @pytest.fixture
 def editor(make_member):
     member = make_member("editor", real_name="Ed Itor")
-    member.user_permissions.add(Permission.objects.get(codename="change_article"))
+    member.user_permissions.add(permission("change_article"))
     return member
 
 
 @pytest.fixture
 def moderator(make_member):
     member = make_member("moder")
-    member.user_permissions.add(Permission.objects.get(codename="moderate"))
+    member.user_permissions.add(permission("moderate"))
     return member
 
 

@@ -8,6 +8,7 @@ from django.test import Client
 from config.tests.test_front import _executor_connections_closed, signed_in  # noqa: F401
 from config.tests.test_invalidation import _from_nothing, _served
 from config.tests.test_review_caches import _badges_of
+from conftest import fresh_content_types
 from core import pagecache
 from newsroom.actions import do_save_article
 from newsroom.models import Article, Author
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the front reads in its o
 
 
 def _admin(make_member) -> Client:
+    fresh_content_types()  # the admin logs each change under the Author's content type
     boss = make_member("boss", is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(boss)
