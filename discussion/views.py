@@ -349,14 +349,22 @@ def comment_actions(request, pk):
     visible = comment.status == Comment.Status.VISIBLE
     own = user.is_authenticated and user.pk == comment.author_id
     moderator = can_moderate(user)
+    # An article not yet published (an editor reads its comments) takes no replies, reports
+    # or picks; a closed discussion takes no replies: only what the actions would accept.
+    published = comment.article.is_visible()
+    open_now = published and comment.article.comments_closed_reason() is None
     response = render(request, "discussion/actions.html", {
         "comment": comment, "article": comment.article,
-        "may_reply": visible or (own and comment.status == Comment.Status.HELD),
-        "may_report": visible and not own,
+        # What those who may read a comment that is not public are told of it.
+        "status_note": {Comment.Status.HELD: thread_render.words()["held"],
+                        Comment.Status.REMOVED: thread_render.words()["removed"],
+                        Comment.Status.DELETED: thread_render.words()["deleted"]}.get(comment.status, ""),
+        "may_reply": open_now and (visible or (own and comment.status == Comment.Status.HELD)),
+        "may_report": published and visible and not own,
         "may_edit": comment.is_editable_by(user),
         "may_delete": comment.is_deletable_by(user),
         "may_ignore": visible and user.is_authenticated and not own and not comment.author.is_deleted,
-        "may_pick": moderator and visible,
+        "may_pick": moderator and visible and published,
         "may_see_history": moderator and comment.edited is not None,
     })
     response["X-Robots-Tag"] = "noindex"

@@ -78,3 +78,33 @@ def test_the_thread_links_every_comment_to_its_page(said, article):
     li = html.split(f'<li id="c{said.pk}"')[1].split("</li>")[0]
     assert f'<a href="/comments/{said.pk}/" class="more">More</a>' in li
     assert f'<a href="#c{said.pk}" class="num">1.</a>' in li
+
+
+def test_an_unpublished_article_offers_its_editor_no_reply_report_or_pick(said, article, editor, moderator):
+    from newsroom.models import Article
+
+    Article.objects.filter(pk=article.pk).update(state=Article.State.DRAFT)
+    offered = _offered(editor, said)
+    assert not offered & {"reply", "quote", "report", "pick"}, offered
+    assert "link" in offered
+
+
+def test_a_closed_discussion_offers_no_reply(said, article, bob, moderator):
+    from newsroom.models import Article
+
+    Article.objects.filter(pk=article.pk).update(comments_open=False)
+    for member in (None, bob, moderator):
+        offered = _offered(member, said)
+        assert not offered & {"reply", "quote"}, offered
+    assert "report" in _offered(bob, said) and "pick" in _offered(moderator, said)
+
+
+@pytest.mark.parametrize(("status", "note"), [(Comment.Status.REMOVED, "removed by a moderator"),
+                                              (Comment.Status.HELD, "awaiting moderation")])
+def test_a_moderator_is_told_a_comment_is_not_public(said, moderator, status, note):
+    actions.do_set_status(said, status)
+    c = Client()
+    c.force_login(moderator)
+    assert note in c.get(f"/comments/{said.pk}/").content.decode()
+    actions.do_set_status(said, Comment.Status.VISIBLE)
+    assert note not in c.get(f"/comments/{said.pk}/").content.decode()
