@@ -55,9 +55,12 @@ def compute(article) -> KeptFigures:
     now = timezone.now()
     fields = {"thread_version": article.thread_version, "computed_at": now,
               "data": to_json(figures.for_article(article, now))}
+    # Written only over figures of the same or an older thread version: two refreshes ending
+    # out of order never leave the older figures kept.
+    if KeptFigures.objects.filter(article_id=article.pk, thread_version__lte=article.thread_version).update(**fields):
+        return KeptFigures.objects.get(article_id=article.pk)
     try:
         with transaction.atomic():
-            row, _created = KeptFigures.objects.update_or_create(article_id=article.pk, defaults=fields)
-    except IntegrityError:  # two first computations at once: the other one's row is as good
-        row = KeptFigures.objects.get(article_id=article.pk)
-    return row
+            return KeptFigures.objects.create(article_id=article.pk, **fields)
+    except IntegrityError:  # a row already there (newer figures, or the other first computation)
+        return KeptFigures.objects.get(article_id=article.pk)

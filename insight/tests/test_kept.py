@@ -175,3 +175,21 @@ def test_the_refresh_task_of_a_deleted_article_does_nothing(known):
     article_id = known["article"].pk
     known["article"].delete()
     assert refresh.call(article_id) is False
+
+
+def test_a_refresh_ending_late_never_keeps_older_figures(known):
+    from insight import kept
+    from insight.models import KeptFigures
+    from newsroom.models import Article
+
+    article = known["article"]
+    old = Article.objects.get(pk=article.pk)  # as read by a refresh that started first
+    Article.objects.filter(pk=article.pk).update(thread_version=old.thread_version + 1)
+    new = Article.objects.get(pk=article.pk)
+    assert kept.compute(new).thread_version == new.thread_version
+    assert kept.compute(old).thread_version == new.thread_version  # the late one changed nothing
+    assert KeptFigures.objects.get(article_id=article.pk).thread_version == new.thread_version
+    newer = Article.objects.get(pk=article.pk)
+    Article.objects.filter(pk=article.pk).update(thread_version=newer.thread_version + 1)
+    newer.refresh_from_db()
+    assert kept.compute(newer).thread_version == newer.thread_version  # a newer one is written
