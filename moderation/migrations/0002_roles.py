@@ -15,9 +15,13 @@ def create_roles(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # A migration's historical apps have no models module, which create_permissions
+        # needs; given as it was after (tests call this with the project's own apps, whose
+        # modules must stay: Django's post_migrate creates permissions through them).
+        before = getattr(app_config, "models_module", None)
+        app_config.models_module = before or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = before
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, perms in ROLES.items():
