@@ -41,7 +41,11 @@ def test_an_article_page_leaves_no_thread_behind_for_the_collector(article, post
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
-    for i in range(20):
+    # A thread large beside what any request leaves to the collector whatever the page (some
+    # tens of KB: query objects, a log record), so that what is measured is the thread: 20
+    # comments made the bound too close to that fixed part once the markup got lighter (the
+    # page 226 → 210 KB, its quarter below the 53 KB one run of the suite left).
+    for i in range(40):
         post(alice, article, f"{i} " + "long words of a long comment " * 300)
     handler = WSGIHandler()
 
@@ -74,5 +78,5 @@ def test_an_article_page_leaves_no_thread_behind_for_the_collector(article, post
         freed_by_collector = held - tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
-    assert size > 150_000  # the page does carry a long thread
+    assert size > 300_000  # the page does carry a long thread
     assert freed_by_collector < size / 4
