@@ -87,9 +87,16 @@ def main(cfg: dict) -> dict:
     turn = iter(posters)
     from django.test import override_settings
 
+    # As a server does (its lifespan starts the thread): the post answers, then its followers
+    # are told in the background thread (core.background) — the request's time is what is
+    # measured; the telling is waited for before the next figure.
+    from core.background import background
+
+    background.start()
     with override_settings(VECHE_RATE_LIMITS=True):
         times = timed(lambda: _posted(next(turn).post(post_url, _form(body="Benchmark words :wink:"), content_type=_FORM,
                                                       HTTP_ACCEPT="application/json")), len(posters))
+    background.flush()
     out["post_p50_ms"] = statistics.median(times)
     out["posts_per_s"] = 1000 * len(times) / sum(times)
     voters = readers[1:101]
