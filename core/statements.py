@@ -82,4 +82,25 @@ def settle(models, using: str | None = None) -> None:
             for table in sorted(tables):
                 cursor.execute(f'VACUUM (ANALYZE) "{table}"')
         elif connection.vendor == "sqlite":
-            cursor.execute("PRAGMA optimize")
+            # In a write transaction taken up front: run bare, its ANALYZE reads and then
+            # writes, and a writer that commits in between (the view-count flusher, the
+            # embedded server's background thread) makes it fail at once with "database is
+            # locked", the busy timeout never consulted. A lock met even so (a read still open
+            # on this connection) is waited out a few times before it is an error.
+            _optimize_sqlite(connection, cursor)
+
+
+def _optimize_sqlite(connection, cursor, tries: int = 5) -> None:
+    import time
+
+    from django.db import OperationalError, transaction
+
+    for attempt in range(tries):
+        try:
+            with transaction.atomic(using=connection.alias):
+                cursor.execute("PRAGMA optimize")
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == tries - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))

@@ -106,3 +106,57 @@ def test_an_error_in_a_pipelined_step_is_djangos_and_nothing_after_it_runs(artic
                          "UPDATE newsroom_article SET comment_count = 99 WHERE id = %s RETURNING id", [article.pk])
     article.refresh_from_db()
     assert article.comment_count != 99
+
+
+class _LockedOnce:
+    """A cursor whose first PRAGMA optimize meets a lock, as when another writer commits
+    between its read and its write."""
+
+    def __init__(self, cursor, fails: int) -> None:
+        self.cursor, self.fails, self.runs = cursor, fails, []
+
+    def execute(self, sql, params=None):
+        self.runs.append((sql, connection.in_atomic_block))
+        if self.fails:
+            self.fails -= 1
+            from django.db import OperationalError
+
+            raise OperationalError("database is locked")
+        return self.cursor.execute(sql, params)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_settling_takes_the_write_lock_first_and_waits_out_a_lock(monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("PRAGMA optimize is SQLite's")
+    monkeypatch.setattr(__import__("time"), "sleep", lambda s: None)
+    with connection.cursor() as cursor:
+        locked = _LockedOnce(cursor, fails=2)
+        statements._optimize_sqlite(connection, locked)
+    # tried again after each lock, each time inside a transaction (BEGIN IMMEDIATE)
+    assert locked.runs == [("PRAGMA optimize", True)] * 3
+    assert not connection.in_atomic_block  # nothing left open
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_settling_gives_up_after_its_tries_and_on_other_errors(monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("PRAGMA optimize is SQLite's")
+    from django.db import OperationalError
+
+    monkeypatch.setattr(__import__("time"), "sleep", lambda s: None)
+    with connection.cursor() as cursor:
+        locked = _LockedOnce(cursor, fails=9)
+        with pytest.raises(OperationalError):
+            statements._optimize_sqlite(connection, locked, tries=3)
+        assert len(locked.runs) == 3
+
+        class Broken(_LockedOnce):
+            def execute(self, sql, params=None):
+                self.runs.append(sql)
+                raise OperationalError("no such table: x")
+
+        broken = Broken(cursor, 0)
+        with pytest.raises(OperationalError):
+            statements._optimize_sqlite(connection, broken)
+        assert broken.runs == ["PRAGMA optimize"]  # not a lock: not tried again
