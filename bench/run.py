@@ -282,6 +282,12 @@ def run_mode(mode: str, args, peers: dict) -> None:
 
         (static_dir / "page.html.gz").write_bytes(gzip.compress(body, 9))
         (static_dir / "page.html.gz").chmod(0o644)
+        # The page's own stylesheet, script and smilies beside it, as collected (with their
+        # precompressed .gz): a phone's first paint waits for the stylesheet, so a floor
+        # without it would not be the same page.
+        shutil.copytree(var / "static", static_dir / "static")
+        for path in (static_dir / "static").rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
         gz = {"Accept-Encoding": "gzip"}
         br = {"Accept-Encoding": "br, gzip"}
         nginx = Peer("nginx-static.sh", str(static_dir), str(free_port()))

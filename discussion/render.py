@@ -193,8 +193,9 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
     rank = decor.ranks.get(c.author_id)
     if rank:
         badges += f' <span class="rank" title="{w["rank_title"]}">{escape(rank)}</span>'
-    # The vote buttons belong to the thread's one vote form (form="vote-form"), each posting
-    # to its comment's address: one CSRF token per page instead of one per comment. Their text
+    # The vote buttons belong to the thread's one vote form, which holds the thread (see
+    # VOTE_FORM), each posting to its comment's address: one CSRF token per page instead of
+    # one per comment. Their text
     # is the count (the script reads and rewrites it). Whose comment it is (data-author) lets
     # a member's style collapse the comments of those they ignore (curation.ignoring) and the
     # script add Edit and Delete to the member's own.
@@ -204,16 +205,24 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
         f'<header>{num} {who}{badges} <time datetime="{iso}">{human}</time>{marks}{head_extra}</header>'
         f'<div class="c-text" dir="auto">{c.body_html}</div>'
         f'<a href="/comments/{cid}/reply/" data-act="reply">{w["reply"]}</a> '
-        f'<button form="vote-form" formaction="/comments/{cid}/vote/" class="plus" name="value" '
+        f'<button formaction="/comments/{cid}/vote/" class="plus" name="value" '
         f'value="1">+{c.plus}</button> '
-        f'<button form="vote-form" formaction="/comments/{cid}/vote/" class="minus" name="value" '
+        f'<button formaction="/comments/{cid}/vote/" class="minus" name="value" '
         f'value="-1">&#8722;{c.minus}</button> '
         f'<a href="/comments/{cid}/" class="more">{w["more"]}</a>'
     )
 
 
+# The thread is inside its vote form, and the buttons are the form's by being in it. Pointed at
+# from outside (form="vote-form" on every button, the form after the thread) the page's parsing
+# took 2.2 s of a phone's main thread in one task: the browser re-checks a form's default
+# button for each submit button associated with it through the attribute. Forms a script opens
+# in a comment (reply, edit) are nested in this one, which the DOM allows: their fields are
+# their own form's.
 VOTE_FORM = ('<form id="vote-form" class="vote-form" method="post" action="">'
-             f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN_SLOT}"></form>')
+             f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN_SLOT}">')
+THREAD_OPEN = VOTE_FORM + '<ol class="thread" id="thread">'
+THREAD_CLOSE = "</ol></form>"
 
 
 def fragment_key(node: Node, held: bool, private: bool = False, language: str | None = None,
@@ -251,8 +260,8 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
     the viewer's own comments shown as held and with what moderators told them (see
     render_comment): only a thread rendered for that viewer alone passes them."""
     if not nodes:
-        return ('<ol class="thread" id="thread"></ol>' + VOTE_FORM).encode()
-    out = [b'<ol class="thread" id="thread">']
+        return (THREAD_OPEN + THREAD_CLOSE).encode()
+    out = [THREAD_OPEN.encode()]
     cur = 0
     first = True
     authors: dict = {}
@@ -281,8 +290,7 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
         else:
             out.append(hit[0])
         cur = d
-    out.append(b"</li></ol>" * cur + b"</li></ol>")
-    out.append(VOTE_FORM.encode())
+    out.append(b"</li></ol>" * cur + b"</li>" + THREAD_CLOSE.encode())
     return b"".join(out)
 
 

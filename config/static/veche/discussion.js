@@ -43,6 +43,28 @@
     return t.content.firstElementChild;
   }
   function li(id) { return document.getElementById("c" + id); }
+  /* Bring a comment into view and keep it there. Comments off screen are laid out only as the
+     reader nears them (content-visibility), with a guessed height until then: those a jump
+     brings near the screen take their real heights after it and would push the one jumped to
+     away. While the discussion's height still changes (two seconds at most, and not once the
+     reader scrolls or types), it is brought back. */
+  var landing = null;
+  function land(el, block) {
+    var how = { block: block || "start" };
+    if (landing) landing();
+    el.scrollIntoView(how);
+    if (!window.ResizeObserver) return;
+    var events = ["wheel", "touchstart", "keydown", "mousedown"];
+    var watch = new ResizeObserver(function () { el.scrollIntoView(how); });
+    var done = function () {
+      watch.disconnect(); clearTimeout(timer); landing = null;
+      events.forEach(function (n) { window.removeEventListener(n, done, true); });
+    };
+    var timer = setTimeout(done, 2000);
+    events.forEach(function (n) { window.addEventListener(n, done, true); });
+    watch.observe(section);
+    landing = done;
+  }
   function idOf(el) { return el.id.slice(1); }  // li#c123: the comment's id
   /* A comment's own parts are the <li>'s children but its replies and an open reply form. */
   function ownParts(el) {
@@ -134,6 +156,8 @@
     });
   }
   function inView(el) {
+    // A comment in a part the browser skips (content-visibility) is off screen, its box empty.
+    if (el.checkVisibility && !el.checkVisibility({ contentVisibilityAuto: true })) return false;
     var r = el.getBoundingClientRect();
     return r.top < window.innerHeight && r.bottom > 0;
   }
@@ -153,7 +177,7 @@
         return;
       }
       var el = unseen.shift();
-      if (el) { el.scrollIntoView({ block: "center" }); flash(el); }
+      if (el) { land(el, "center"); flash(el); }
       showNotice();
     });
     window.addEventListener("scroll", function () { if (!notice.hidden) showNotice(); }, { passive: true });
@@ -286,7 +310,8 @@
     fetch(section.dataset.thread + "?order=" + encodeURIComponent(order) + "&p=" + (section.dataset.page || "1"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (j) {
-        var fresh = fromHtml(j.html);
+        var fresh = fromHtml(j.html);  // the vote form holding the thread
+        if (fresh.id !== "thread") fresh = fresh.querySelector("#thread");
         thread.replaceWith(fresh);
         thread = fresh;
         forgetShown();  // the page is the server's state again
@@ -389,6 +414,8 @@
     Object.keys(votes).forEach(function (id) { setMine(id, votes[id]); });
   })();
 
+  /* Caught on the way down: the reply and edit forms opened in a comment are inside the
+     thread's vote form, and Chromium stops a nested form's submit event at the outer form. */
   section.addEventListener("submit", function (e) {
     var form = e.target;
     if (form.id === "vote-form") {
@@ -451,7 +478,7 @@
         } else { alertIn(form, j.message || w("not_saved", "Not saved.")); }
       });
     }
-  });
+  }, true);
   // Preview: the server renders what is typed exactly as it will show (one small endpoint,
   // its own rate limit), asked at most once per PREVIEW_MS of quiet typing.
   var PREVIEW_MS = 800;
@@ -656,14 +683,21 @@
   if (nextNew) {
     var newIds = (nextNew.dataset.new || "").split(",").filter(Boolean);
     var at = -1;  // the new comment last jumped to; first, the first one below the reader
+    /* Below the reader: after, in the page, the comment at the top of the screen (by the page's
+       order: comments off screen have no place measured, see land). */
+    var below = function (el) {
+      var here = null;  // under whatever sticks to the top of the screen (this very link)
+      document.elementsFromPoint(window.innerWidth / 2, 8).some(function (n) { return (here = n.closest("#thread li.comment")); });
+      return !here || (el !== here && !!(here.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING));
+    };
     nextNew.addEventListener("click", function (e) {
       var els = newIds.map(li).filter(Boolean);
       if (!els.length) return;
       e.preventDefault();
-      if (at < 0) at = Math.max(0, els.findIndex(function (el) { return el.getBoundingClientRect().top > 8; }));
+      if (at < 0) at = Math.max(0, els.findIndex(below));
       else at = (at + 1) % els.length;
       var target = els[at];
-      target.scrollIntoView({ block: "start" });
+      land(target);
       history.replaceState(null, "", "#" + target.id);
       flash(target);
       nextNew.href = "#" + els[(at + 1) % els.length].id;
@@ -672,5 +706,8 @@
   }
 
   enhance(section);
-  if (location.hash && /^#c\d+$/.test(location.hash)) { var t = document.querySelector(location.hash); if (t) flash(t); }
+  if (location.hash && /^#c\d+$/.test(location.hash)) { var t = document.querySelector(location.hash); if (t) { land(t); flash(t); } }
+  window.addEventListener("hashchange", function () {
+    if (/^#c\d+$/.test(location.hash)) { var t = document.querySelector(location.hash); if (t) land(t); }
+  });
 })();
