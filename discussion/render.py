@@ -198,7 +198,9 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
     # one per comment. Their text
     # is the count (the script reads and rewrites it). Whose comment it is (data-author) lets
     # a member's style collapse the comments of those they ignore (curation.ignoring) and the
-    # script add Edit and Delete to the member's own.
+    # script add Edit and Delete to the member's own. "More" leads to the comment's action page,
+    # which robots.txt keeps out of search: nofollow says so on the link too (its one word is no
+    # description of a page a search engine should read).
     return (
         f'<li id="c{cid}" class="comment{" held" if held else ""}{" picked" if picked else ""}" '
         f'data-author="{c.author_id}" data-depth="{node.depth}">'
@@ -209,7 +211,7 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
         f'value="1">+{c.plus}</button> '
         f'<button formaction="/comments/{cid}/vote/" class="minus" name="value" '
         f'value="-1">&#8722;{c.minus}</button> '
-        f'<a href="/comments/{cid}/" class="more">{w["more"]}</a>'
+        f'<a href="/comments/{cid}/" class="more" rel="nofollow">{w["more"]}</a>'
     )
 
 

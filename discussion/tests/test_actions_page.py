@@ -76,7 +76,7 @@ def test_a_deleted_account_cannot_be_ignored(said, alice, bob):
 def test_the_thread_links_every_comment_to_its_page(said, article):
     html = Client().get(article.get_absolute_url()).content.decode()
     li = html.split(f'<li id="c{said.pk}"')[1].split("</li>")[0]
-    assert f'<a href="/comments/{said.pk}/" class="more">More</a>' in li
+    assert f'<a href="/comments/{said.pk}/" class="more" rel="nofollow">More</a>' in li
     assert f'<a href="#c{said.pk}" class="num">1.</a>' in li
 
 
