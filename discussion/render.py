@@ -69,9 +69,8 @@ def _words() -> dict[str, str]:
     }.items()}
 
 
-def words() -> dict[str, str]:
-    language = get_language()
-    return _comment_words.get_or_make(language, _words)
+def words(language: str | None = None) -> dict[str, str]:
+    return _comment_words.get_or_make(language or get_language(), _words)
 
 
 # The discussion markup's words per language: a comment is rendered a thousand times a render,
@@ -79,10 +78,10 @@ def words() -> dict[str, str]:
 _comment_words: Memo[dict[str, str]] = Memo("comment-words", items=16)
 
 
-def _author_bits(a) -> str:
+def _author_bits(a, language: str | None = None) -> str:
     """The login link (with the real name, if it says something) and the presence slot of a
     comment's header, kept per author state (and language: a deleted account says so in words)."""
-    key = (a.pk, a.login, a.real_name, a.is_deleted, get_language())
+    key = (a.pk, a.login, a.real_name, a.is_deleted, language or get_language())
     bits = _bylines.get(key)
     if bits is None:
         bits = _write_author_bits(a)
@@ -133,13 +132,15 @@ def _badges(kinds: tuple[str, ...]) -> str:
 
 
 def render_comment(node: Node, *, held: bool = False, private: bool = False, authors: dict | None = None,
-                   times: Clock | None = None, decor: Decor = NONE) -> str:
+                   times: Clock | None = None, decor: Decor = NONE, language: str | None = None) -> str:
     """One comment as an open <li> (its replies, if any, follow before the closing tag).
     `private`: the markup goes to the comment's author alone, so it carries what moderators
     said to them (a removal's reason, an edit's note); markup for every reader says only that
     a moderator removed or edited it. `authors` memoises the author fragments across one
-    thread (members comment often); `times` is the site zone's clock, looked up once per thread. The hottest function of a
-    render from nothing (a thousand calls): its id is written out once, not at each use.
+    thread (members comment often); `times` is the site zone's clock and `language` the active
+    language, both looked up once per thread (each lookup of the language reads a context-local
+    variable: a thousand of them were a tenth of a render). The hottest function of a render
+    from nothing (a thousand calls): its id is written out once, not at each use.
 
     Eleven elements for a plain comment (at most twelve on average: docs/performance.md): the
     header (its number, which is the permalink, the name, presence, the time), the text, and
@@ -148,7 +149,7 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
     viewer. Quoting is in the reply form the script opens (and by selection), and on that page."""
     c = node.comment
     cid = str(c.pk)
-    w = words()
+    w = words(language)
     iso, human = (times or clock()).format(c._created if type(c) is CommentRow else c.created)
     head_extra = ""
     if node.flattened and node.parent is not None:
@@ -167,11 +168,11 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
             f'<header>{num} <em>{gone}</em>{reason} <time datetime="{iso}">{human}</time>{head_extra}</header>'
         )
     if authors is None:
-        who = _author_bits(c.author)
+        who = _author_bits(c.author, language)
     else:
         who = authors.get(c.author_id)
         if who is None:
-            who = authors[c.author_id] = _author_bits(c.author)
+            who = authors[c.author_id] = _author_bits(c.author, language)
     marks = ""
     if c.edited:
         e_iso, e_human = (times or clock()).format(c.edited)
@@ -286,7 +287,7 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
         hit = kept.get(key)
         if hit is None:
             html = render_comment(node, held=held, private=private, authors=authors, times=times,
-                                  decor=decor).encode()
+                                  decor=decor, language=language).encode()
             fragments.put(key, html)
             out.append(html)
         else:
