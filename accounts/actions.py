@@ -63,6 +63,15 @@ def do_set_language(member: Member, language: str) -> Member:
     return member
 
 
+def do_set_profile_indexable(member: Member, indexable: bool) -> Member:
+    """Save whether search engines may index the member's profile. Nothing keeps the profile
+    page, so its next answer says so (docs/caching.md)."""
+    if member.profile_indexable != indexable:
+        member.profile_indexable = indexable
+        member.save(update_fields=["profile_indexable"])
+    return member
+
+
 def do_change_password(request, member: Member, new_password: str) -> None:
     """Set a new password, keep this session and end the member's other sessions."""
     member.set_password(new_password)

@@ -63,6 +63,10 @@ class ProfileForm(forms.Form):
     about = forms.CharField(max_length=2000, required=False, label=_("About you"),
                             widget=forms.Textarea(attrs={"rows": 4}))
     language = forms.ChoiceField(choices=_language_choices, required=False, label=_("Language"))
+    profile_indexable = forms.BooleanField(
+        required=False, label=_("Let search engines show my profile"),
+        help_text=_("Your profile page may then appear in search results once it lists a comment. "
+                    "Off, it asks them to leave it out; your comments stay on their articles either way."))
 
 
 class ClaimingPasswordResetForm(PasswordResetForm):

@@ -76,6 +76,11 @@ class Member(AbstractBaseUser, PermissionsMixin):
     # Any known code is kept, so a language an operator disables and enables again returns.
     language = models.CharField(_("language"), max_length=8, blank=True, default="",
                                 choices=[(c, n) for c, n in settings.KNOWN_LANGUAGES.items()])
+    # Whether search engines may index the member's profile page: never unless they say so
+    # (their settings page), and even then only once it lists a comment (accounts.views.profile).
+    profile_indexable = models.BooleanField(
+        _("profile in search engines"), default=False,
+        help_text=_("The member lets search engines index their profile page."))
 
     USERNAME_FIELD = "login"
     EMAIL_FIELD = "email"

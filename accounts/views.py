@@ -15,8 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.formats import date_format, number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -30,6 +32,7 @@ from core.display import avatar_hue, initials
 from core.errors import ActionError
 from core.middleware import set_language_cookie
 from discussion.models import Comment
+from newsroom import seo
 from newsroom.models import Article
 
 
@@ -113,6 +116,22 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 PROFILE_COMMENTS = 20  # the latest comments a profile lists
 
 
+def profile_head(member: Member, public_comments: int, joined) -> dict:
+    """What the profile's head tells search engines (newsroom/_head.html). It asks them to
+    leave the page out (noindex) unless the member chose to be found (their settings) and it
+    lists at least one public comment: an empty profile is nothing to find. Nothing keeps the
+    page (docs/caching.md), so a change of that choice shows at its next request."""
+    description = ngettext(
+        "%(name)s on %(site)s: %(count)s comment since %(month)s.",
+        "%(name)s on %(site)s: %(count)s comments since %(month)s.", public_comments) % {
+        "name": member.display_name, "site": settings.VECHE_SITE_NAME,
+        "count": number_format(public_comments), "month": date_format(timezone.localtime(joined), "E Y")}
+    return seo.head(title=f"{member.login} — {settings.VECHE_SITE_NAME}",
+                    description=seo.shorten(description, seo.DESCRIPTION_CHARS),
+                    canonical=seo.absolute(member.get_absolute_url()), kind="profile",
+                    noindex=not (member.profile_indexable and public_comments))
+
+
 def profile(request, login):
     """A member's public page. A deleted account's says only that (410): no presence, no
     data left from before. The comments listed are those any reader can see (visible, on a
@@ -132,6 +151,7 @@ def profile(request, login):
         "member": member, "online": member.pk in online_ids([member.pk]), "comments": comments,
         "joined": joined, "real_name": real_name_shown(member.login, member.real_name),
         "hue": avatar_hue(member.pk), "initials": initials(member.login),
+        "seo": profile_head(member, visible.count(), joined),
     })
     if request.user.is_authenticated:
         # The page carries the viewer's own header (and on their own profile, their data link).
@@ -159,12 +179,14 @@ def settings_page(request):
     member = request.user
     form = ProfileForm(request.POST or None, initial={
         "real_name": member.real_name, "email": member.email, "about": member.about,
-        "language": member.language})
+        "language": member.language, "profile_indexable": member.profile_indexable})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         language = data.pop("language", "")
+        indexable = data.pop("profile_indexable", False)
         actions.do_update_profile(member, **data)
         actions.do_set_language(member, language)
+        actions.do_set_profile_indexable(member, indexable)
         if language:
             translation.activate(language)  # the message below speaks the language just chosen
         messages.success(request, _("Your profile was saved."))

@@ -164,17 +164,23 @@ def news(request):
 
 # What no crawler has business reading: forms and a member's own pages, moderation and the
 # editors' insight, the admin, the APIs (the articles are on their pages), actions on comments
-# (replying, editing, voting, reporting: each a form or a POST), the live stream and the thread
-# fragment a page fetches, and search results (endless combinations of the same articles).
-# Member profiles are left out too: a reader's comments are found on the articles they speak
-# on, and a profile gathering all of them into one result is more than they chose to publish
-# (that costs a profile Lighthouse's "is crawlable" point, knowingly). The sign-up page is the
-# publication's invitation and stays crawlable. Wildcards as RFC 9309 (and every large search
-# engine) read them.
+# (replying, editing, voting, reporting: each a form or a POST), a member's ignore button and
+# comment feed, the live stream and the thread fragment a page fetches, and search results
+# (endless combinations of the same articles). The sign-up page is the publication's
+# invitation and stays crawlable. Wildcards as RFC 9309 (and every large search engine) read them.
+#
+# Keeping a page out of search results is not done here. A Disallow keeps crawlers from reading
+# a page, not from listing its address (found in a link, it shows up with no text), and it hides
+# the page's own noindex from them. So member profiles are not disallowed: each says for itself
+# whether it may be indexed (`<meta name="robots" content="noindex">`, accounts.views.profile_head),
+# and it is noindex unless the member chose to be found in their settings and it lists a public
+# comment; a deleted account's page is noindex too. A reader's comments are found on the
+# articles they speak on; a profile gathering them is listed only when its member wants it.
 DISALLOW = (
     "/signin/", "/signout/", "/password-reset/", "/account/", "/replies/", "/auth/",
     "/notifications/", "/follow/",
-    "/members/", "/moderation/", "/insight/", "/admin/", "/api/", "/search/", "/comments/",
+    "/members/*/ignore/", "/members/*/comments/",
+    "/moderation/", "/insight/", "/admin/", "/api/", "/search/", "/comments/",
     "/articles/*/comments/", "/articles/*/thread/", "/articles/*/events/",
     "/editorial/",  # the editors' workspace
     "/healthz", "/readyz", "/metrics",  # the operator's probes

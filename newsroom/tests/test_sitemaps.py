@@ -160,13 +160,14 @@ def allowed(robots: list[tuple[bool, str]], path: str) -> bool:
     return best[1]
 
 
-# What crawlers may read: the publication's pages, its feeds, its rules, and what they read
-# to find them. Every other URL — forms, a member's pages, moderation, the admin, the APIs,
-# comment actions, the live stream — must be kept from them.
+# What crawlers may read: the publication's pages, its feeds, its rules, what they read to
+# find them, and member profiles (each of which says itself whether it may be indexed:
+# accounts/tests/test_profile_seo.py). Every other URL — forms, a member's own pages,
+# moderation, the admin, the APIs, comment actions, the live stream — must be kept from them.
 PUBLIC = {"newsroom:front", "newsroom:feed", "newsroom:section", "newsroom:section-feed", "newsroom:tag",
           "newsroom:author", "newsroom:article", "newsroom:sitemap", "newsroom:sitemap-news",
           "newsroom:sitemap-section", "moderation-rules", "robots", "accounts:signup",
-          "media"}  # media: article images
+          "accounts:profile", "media"}  # media: article images
 
 
 def _samples(patterns, prefix="", namespace=""):
@@ -198,9 +199,11 @@ def test_robots_keeps_crawlers_to_the_publication(client):
         else:
             assert not allowed(robots, path), (name, path)
     for path in ("/articles/some-slug/?p=2", "/articles/some-slug/?order=newest", "/static/veche/site.css",
-                 "/section/news/?page=3", "/signup/"):
+                 "/section/news/?page=3", "/signup/", "/members/alice/", "/members/Bob%20Smith/"):
         assert allowed(robots, path), path
-    for path in ("/members/alice/", "/comments/7/report/", "/articles/x/comments/", "/articles/x/thread/?p=2",
+    assert "Disallow: /members/\n" not in text  # profiles say noindex themselves
+    for path in ("/members/alice/ignore/", "/members/alice/comments/feed/",
+                 "/comments/7/report/", "/articles/x/comments/", "/articles/x/thread/?p=2",
                  "/articles/x/events/", "/api/v1/articles/x/comments/", "/admin/", "/moderation/",
                  "/password-reset/", "/account/", "/signin/?next=/", "/search/?q=x"):
         assert not allowed(robots, path), path
