@@ -394,7 +394,7 @@ def browser_side(page: str, nginx_page: str, base: str, m: dict) -> None:
         record(f"[phone] {name}: LCP / TBT", f"{r['lcp'] / 1000:.2f} s / {r['tbt']:,.0f} ms",
                f"{r['bytes'] / 1024:,.0f} KB, {r['elements']:,.0f} elements", "LCP ≤ 1.5 s")
     for name, url in (("front page", front), ("1,000-comment article", page),
-                      ("a profile", f"{base}/members/{m.get('profile_login', 'bench%20reader%201')}/"),
+                      ("a profile (its member lets search engines index it)", f"{base}/members/{m.get('profile_login', 'bench%20reader%201')}/"),
                       ("sign-up", f"{base}/signup/")):
         scores = phone.lighthouse(url)
         if scores is None:
