@@ -144,8 +144,9 @@ def profile(request, login):
                                      article__in=Article.objects.published())
     comments = visible.select_related("article").order_by("-created", "-id")[:PROFILE_COMMENTS]
     # An imported member was often created after the comments it brings: they joined no later
-    # than their first comment.
-    first = Comment.objects.filter(author=member).aggregate(first=Min("created"))["first"]
+    # than their first comment — of those anyone may read (a held or removed one, or one on an
+    # unpublished article, is nobody's business, and the description carries this date).
+    first = visible.aggregate(first=Min("created"))["first"]
     joined = min(member.date_joined, first) if first else member.date_joined
     response = render(request, "accounts/profile.html", {
         "member": member, "online": member.pk in online_ids([member.pk]), "comments": comments,

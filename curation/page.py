@@ -82,7 +82,8 @@ class Curated:
 
 
 def _read(article_id: int, author_member: int | None) -> Curated:
-    """One query for the comments picked or pinned that every reader may read (a pick of a
+    """One two-lookup statement for what is picked or pinned, then (only when something is)
+    one query for those comments that every reader may read (a pick of a
     comment since hidden or deleted shows nowhere, and returns if a moderator restores it) —
     found from the picks' and the pin's side, never by walking the article's comments —, the
     roles mostly from the shared cache (the article's author comes with the article). Ranks

@@ -29,7 +29,8 @@ CACHE_SECONDS = 24 * 3600
 
 def thread_key(article, order: str, page: int, language: str | None = None) -> str:
     """The rendered thread's key: its words and times are in the reader's language."""
-    return f"thread:{article.pk}:{article.thread_version}:{order}:{page}:{language or get_language()}"
+    return (f"thread:{render.MARKUP}:{article.pk}:{article.thread_version}:{order}:{page}:"
+            f"{language or get_language()}")
 
 
 def paged(article) -> bool:

@@ -16,6 +16,7 @@ rendered for them alone (discussion.page.for_viewer).
 from html import escape
 from urllib.parse import quote as urlquote
 
+from django.utils import translation
 from django.utils.translation import get_language, gettext, pgettext
 
 from accounts import ratings
@@ -70,7 +71,18 @@ def _words() -> dict[str, str]:
 
 
 def words(language: str | None = None) -> dict[str, str]:
-    return _comment_words.get_or_make(language or get_language(), _words)
+    """The words in `language` (the active one by default): a caller passing the thread's
+    language saves a lookup a comment; what is made is made in the language it is kept under."""
+    language = language or get_language()
+    return _comment_words.get_or_make(language, lambda: _in(language, _words))
+
+
+def _in(language: str, make):
+    """make() in `language`: only a miss pays for the switch."""
+    if language == get_language():
+        return make()
+    with translation.override(language):
+        return make()
 
 
 # The discussion markup's words per language: a comment is rendered a thousand times a render,
@@ -81,10 +93,11 @@ _comment_words: Memo[dict[str, str]] = Memo("comment-words", items=16)
 def _author_bits(a, language: str | None = None) -> str:
     """The login link (with the real name, if it says something) and the presence slot of a
     comment's header, kept per author state (and language: a deleted account says so in words)."""
-    key = (a.pk, a.login, a.real_name, a.is_deleted, language or get_language())
+    language = language or get_language()
+    key = (a.pk, a.login, a.real_name, a.is_deleted, language)
     bits = _bylines.get(key)
     if bits is None:
-        bits = _write_author_bits(a)
+        bits = _in(language, lambda: _write_author_bits(a))
         _bylines.put(key, bits)
     return bits
 
@@ -226,6 +239,16 @@ VOTE_FORM = ('<form id="vote-form" class="vote-form" method="post" action="">'
              f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN_SLOT}">')
 THREAD_OPEN = VOTE_FORM + '<ol class="thread" id="thread">'
 THREAD_CLOSE = "</ol></form>"
+# Raised when the thread's markup changes shape: kept threads (Redis keeps them an hour, across
+# a deploy) are keyed by it, so a page is never assembled from markup of another shape.
+MARKUP = 2
+
+
+def list_only(thread_html: bytes) -> bytes:
+    """The thread's <ol> without the vote form around it: what a page that has its form
+    already puts in place of its own list (the script's resync)."""
+    start = thread_html.index(b'<ol class="thread"')
+    return thread_html[start:len(thread_html) - len(b"</form>")]
 
 
 def fragment_key(node: Node, held: bool, private: bool = False, language: str | None = None,

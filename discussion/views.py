@@ -330,7 +330,8 @@ def thread_fragment(request, slug):
     number = params.page(request.GET.get("p", "1"))
     data = page.for_viewer(request, article, order, number)
     # "picks": what apps show above the thread (curation's strip), replaced with the thread.
-    return JsonResponse({"html": data["thread_html"].decode(), "style": data["marks"].style,
+    html = thread_render.list_only(data["thread_html"])  # the page has its vote form
+    return JsonResponse({"html": html.decode(), "style": data["marks"].style,
                          "count": article.comment_count, "page": data["page"], "pages": data["pages"],
                          "picks": decor.above(article)})
 

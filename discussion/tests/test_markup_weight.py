@@ -109,3 +109,31 @@ def test_the_thread_is_inside_its_vote_form_and_no_control_points_at_a_form(real
     assert owners.buttons >= 2 * 140 and owners.outside == 0 and owners.forms == 0
     empty = render.render_thread_bytes([]).decode()
     assert empty == render.THREAD_OPEN + render.THREAD_CLOSE and 'id="thread"' in empty
+
+
+def test_words_and_bylines_are_made_in_the_language_they_are_kept_under(realistic):
+    """A caller naming a language other than the active one gets that language's words, and
+    the memo keeps them under it (not the active language's under the other's name)."""
+    from accounts.models import Member
+
+    render._comment_words.clear()
+    render._bylines.clear()
+    with translation.override("en"):
+        assert render.words("ru")["reply"] == "Ответить"
+        assert render.words("en")["reply"] == "Reply"
+        gone = Member.objects.filter(is_deleted=False).first()
+        gone.is_deleted = True  # a deleted account's byline is in words
+        assert "удалённ" in render._author_bits(gone, "ru") or "удален" in render._author_bits(gone, "ru")
+    with translation.override("ru"):
+        assert render.words()["reply"] == "Ответить" and render.words("en")["more"] == "More"
+
+
+def test_the_thread_fragment_is_the_list_alone_for_the_page_that_has_its_form(realistic, client):
+    """The script's resync puts the answer in place of the page's own <ol>: it must be that
+    list, not a second vote form (two forms of one id, comments placed outside the list)."""
+    html = client.get(f"/articles/{realistic.slug}/thread/", HTTP_ACCEPT="application/json").json()["html"]
+    assert html.startswith('<ol class="thread" id="thread">') and html.endswith("</ol>")
+    assert "<form" not in html and "csrfmiddlewaretoken" not in html and 'class="more"' in html
+    page = client.get(realistic.get_absolute_url()).content.decode()
+    assert page.count('id="vote-form"') == 1 and page.count('id="thread"') == 1
+    assert page.index('id="vote-form"') < page.index('id="thread"') < page.index("</form>", page.index('id="thread"'))

@@ -50,7 +50,7 @@
      reader scrolls or types), it is brought back. */
   var landing = null;
   function land(el, block) {
-    var how = { block: block || "start" };
+    var how = { block: block || "start" };  // "start", "center" or "nearest"
     if (landing) landing();
     el.scrollIntoView(how);
     if (!window.ResizeObserver) return;
@@ -310,7 +310,7 @@
     fetch(section.dataset.thread + "?order=" + encodeURIComponent(order) + "&p=" + (section.dataset.page || "1"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (j) {
-        var fresh = fromHtml(j.html);  // the vote form holding the thread
+        var fresh = fromHtml(j.html);  // the <ol>: the page's vote form stays around it
         if (fresh.id !== "thread") fresh = fresh.querySelector("#thread");
         thread.replaceWith(fresh);
         thread = fresh;
@@ -454,7 +454,7 @@
           } else {
             el = place(ev);  // held: only its author sees it, and it is not counted
           }
-          if (el) { el.classList.add("mine"); el.scrollIntoView({ block: "nearest" }); flash(el); }
+          if (el) { el.classList.add("mine"); land(el, "nearest"); flash(el); }
           form.reset();
           var shown = form.querySelector(".preview-panel");
           if (shown) { shown.hidden = true; shown.textContent = ""; }
@@ -685,16 +685,21 @@
     var at = -1;  // the new comment last jumped to; first, the first one below the reader
     /* Below the reader: after, in the page, the comment at the top of the screen (by the page's
        order: comments off screen have no place measured, see land). */
-    var below = function (el) {
-      var here = null;  // under whatever sticks to the top of the screen (this very link)
+    var below = function (here) {
+      return function (el) {
+        return !here || (el !== here && !!(here.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING));
+      };
+    };
+    var atTop = function () {  // under whatever sticks to the top of the screen (this very link)
+      var here = null;
       document.elementsFromPoint(window.innerWidth / 2, 8).some(function (n) { return (here = n.closest("#thread li.comment")); });
-      return !here || (el !== here && !!(here.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING));
+      return here;
     };
     nextNew.addEventListener("click", function (e) {
       var els = newIds.map(li).filter(Boolean);
       if (!els.length) return;
       e.preventDefault();
-      if (at < 0) at = Math.max(0, els.findIndex(below));
+      if (at < 0) at = Math.max(0, els.findIndex(below(atTop())));
       else at = (at + 1) % els.length;
       var target = els[at];
       land(target);
@@ -706,7 +711,9 @@
   }
 
   enhance(section);
-  if (location.hash && /^#c\d+$/.test(location.hash)) { var t = document.querySelector(location.hash); if (t) { land(t); flash(t); } }
+  // A reload keeps where the reader had scrolled to (the browser restores it); a link lands.
+  var reloaded = (performance.getEntriesByType && (performance.getEntriesByType("navigation")[0] || {}).type) === "reload";
+  if (location.hash && /^#c\d+$/.test(location.hash)) { var t = document.querySelector(location.hash); if (t) { if (!reloaded) land(t); flash(t); } }
   window.addEventListener("hashchange", function () {
     if (/^#c\d+$/.test(location.hash)) { var t = document.querySelector(location.hash); if (t) land(t); }
   });
