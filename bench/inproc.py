@@ -93,17 +93,26 @@ def main(cfg: dict) -> dict:
     from django.test import override_settings
 
     # As a server does (its lifespan starts the thread): the post answers, then its followers
-    # are told in the background thread (core.background) — the request's time is what is
-    # measured; the telling is waited for before the next figure.
+    # are told in the background thread (core.background; with Redis, a queued task). The
+    # request's time is the post's figure; the telling is timed apart and waited for before the
+    # next post, as on a site where one discussion's posts are seconds apart (posts at once:
+    # the sustained rate over HTTP, which includes it).
     from core.background import background
 
     background.start()
+    times, telling = [], []
     with override_settings(VECHE_RATE_LIMITS=True):
-        times = timed(lambda: _posted(next(turn).post(post_url, _form(body="Benchmark words :wink:"), content_type=_FORM,
-                                                      HTTP_ACCEPT="application/json")), len(posters))
-    background.flush()
+        for _ in range(len(posters)):
+            started = time.perf_counter()
+            _posted(next(turn).post(post_url, _form(body="Benchmark words :wink:"), content_type=_FORM,
+                                    HTTP_ACCEPT="application/json"))
+            answered = time.perf_counter()
+            background.flush()
+            times.append((answered - started) * 1000)
+            telling.append((time.perf_counter() - answered) * 1000)
     out["post_p50_ms"] = statistics.median(times)
-    out["posts_per_s"] = 1000 * len(times) / sum(times)
+    out["post_told_ms"] = statistics.median(telling)
+    out["posts_per_s"] = 1000 * len(times) / (sum(times) + sum(telling))
     voters = readers[1:101]
     comments = list(Comment.objects.filter(article=small).exclude(author__in=voters)[:100])
 
