@@ -405,3 +405,22 @@ def test_the_switcher_goes_back_only_to_a_path_of_this_site_and_without_its_lang
     assert "lang=" not in target
     if back.startswith("/articles/"):
         assert target == "/articles/x/?order=newest"
+
+
+def test_a_live_fragment_reads_its_badges_and_rank_once_for_every_language(monkeypatch, scene, alice):
+    """The decor (picks, badges, ranks) says the same in each language: read once a post, and
+    both languages' markup carry it."""
+    from discussion import actions, decor
+    from discussion import live as discussion_live
+    from discussion.decor import Decor
+
+    sent: list = []
+    reads: list = []
+    monkeypatch.setattr(discussion_live, "publish_on_commit", sent.append)
+    monkeypatch.setattr(decor, "for_article", lambda article, authors=None: reads.append(authors) or Decor(
+        ranks={alice.pk: "Veteran"}))
+    actions.post_comment(alice, scene, "Ranked words")
+    event = next(e.build() for e in sent if e["type"] == "comment.new")
+    assert reads == [[alice.pk]]  # once, not once a language
+    for code in ("en", "ru"):
+        assert ">Veteran<" in event["html_by_language"][code]
