@@ -16,8 +16,9 @@ from django.utils.translation import ngettext
 
 from accounts.models import Member
 from core.text import collapse_space
+from discussion.models import Comment
 from notify import kinds, links
-from notify.models import Notification
+from notify.models import Email, Notification
 
 EXCERPT = 300  # characters of a comment's text an e-mail quotes
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
@@ -60,11 +61,16 @@ def items_of(notifications: list[Notification]) -> list[Item]:
     """What an e-mail (or the page) says of each notification, in the active language. A
     comment's text only while the comment is public (it may have been removed since)."""
     out = []
+    more = followed_since(notifications)
     for n in notifications:
         kind = kinds.KINDS[n.kind]
         comment = n.comment
         actor = n.actor.display_name if n.actor is not None else _("A member")
         line = str(kind.line) % {"actor": actor, "decision": decision_words(n.decision)}
+        if more.get(n.pk):
+            line = ngettext("%(actor)s commented, and %(n)d more comment since",
+                            "%(actor)s commented, and %(n)d more comments since", more[n.pk]) % {
+                "actor": actor, "n": more[n.pk]}
         public = comment.status == comment.Status.VISIBLE and comment.article.is_visible()
         excerpt = ""
         if kind.shows_text and public:
@@ -72,6 +78,27 @@ def items_of(notifications: list[Notification]) -> list[Item]:
             excerpt = text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
         url = links.absolute(comment.get_absolute_url() if public else comment.article.get_absolute_url())
         out.append(Item(line, comment.article.title, url, excerpt))
+    return out
+
+
+def followed_since(notifications: list[Notification]) -> dict[int, int]:
+    """notification id → the public comments of its discussion that came after its comment,
+    by others than its recipient, until it was read or mailed (or now): a follower is told once
+    of a discussion's new comments until they read or are mailed it (notify.telling.pending_followed),
+    and its line counts the rest. One count per such notification (a page shows at most 30)."""
+    followed = [n for n in notifications if n.kind == "followed"]
+    if not followed:
+        return {}
+    mailed = dict(Email.objects.filter(pk__in={n.email_id for n in followed if n.email_id})
+                  .values_list("pk", "created"))
+    out = {}
+    for n in followed:
+        until = n.read_at or mailed.get(n.email_id)
+        later = Comment.objects.filter(article_id=n.comment.article_id, pk__gt=n.comment_id,
+                                       status=Comment.Status.VISIBLE).exclude(author_id=n.recipient_id)
+        if until is not None:
+            later = later.filter(created__lte=until)
+        out[n.pk] = later.count()
     return out
 
 

@@ -51,6 +51,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     email = models.ForeignKey(Email, verbose_name=_("e-mail"), null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="notifications")
+    # The comment's article, written by the fan-out (notify.telling.tell_of_comment) so that a
+    # discussion's pending "followed" rows are one index range; empty on the other kinds.
+    article = models.ForeignKey("newsroom.Article", verbose_name=_("article"), null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="+", db_index=False)
 
     class Meta:
         verbose_name = _("notification")
@@ -61,6 +65,9 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-id"], name="notification_list"),
             models.Index(fields=["recipient"], condition=Q(read_at=None), name="notification_unread"),
             models.Index(fields=["recipient"], condition=Q(email=None), name="notification_unmailed"),
+            # A discussion's pending "new comments in a discussion you follow" (notify.telling.pending_followed).
+            models.Index(fields=["article", "recipient"], condition=Q(kind="followed", read_at=None, email=None),
+                         name="notification_followed_pending"),
         ]
 
     def __str__(self):

@@ -1,0 +1,127 @@
+"""A followed discussion tells a follower once until they read or are mailed it: its next
+comments add no row, and the one row's line counts them. Replies, quotes and mentions are
+never coalesced."""
+
+import pytest
+from django.test import Client
+
+from discussion.models import Comment
+from notify import actions, delivery
+from notify.models import Notification
+
+from .conftest import text_of
+
+
+@pytest.fixture
+def follower(make_member):
+    alice = make_member("alice")
+    actions.set_preferences(alice, {}, follow_when_commenting=True)
+    return alice
+
+
+def followed_of(member):
+    return list(Notification.objects.filter(recipient=member, kind="followed").order_by("id"))
+
+
+def notifications_page(member) -> str:
+    c = Client()
+    c.force_login(member)
+    return c.get("/notifications/").content.decode()
+
+
+def test_one_pending_row_stands_for_the_discussions_next_comments(follower, bob, make_member, article, post, run):
+    carol = make_member("carol")
+    actions.follow(follower, article.pk)
+    first = run(post, bob, article, "Bob first.")
+    run(post, carol, article, "Carol second.")
+    run(post, bob, article, "Bob third.")
+    rows = followed_of(follower)
+    assert [n.comment_id for n in rows] == [first.pk]  # one row, not three
+    page = notifications_page(follower)
+    assert "bob commented, and 2 more comments since" in page
+    assert "carol commented" not in page
+    # Others are told as before: bob follows by commenting and hears of carol once.
+    assert [n.comment.body for n in followed_of(bob)] == ["Carol second."]
+
+
+def test_read_or_mailed_the_next_comment_tells_again(follower, bob, article, post, run):
+    actions.follow(follower, article.pk)
+    run(post, bob, article, "One.")
+    actions.mark_all_read(follower)
+    second = run(post, bob, article, "Two.")
+    assert [n.comment_id for n in followed_of(follower)][-1] == second.pk
+    run(post, bob, article, "Three.")
+    assert len(followed_of(follower)) == 2  # "Two." still pending stands for "Three."
+    # Mailed (in a digest) but unread: no longer pending.
+    from notify.models import Email
+
+    mail = Email.objects.create(member=follower, key="digest:test")
+    Notification.objects.filter(recipient=follower).update(email=mail)
+    fourth = run(post, bob, article, "Four.")
+    assert followed_of(follower)[-1].comment_id == fourth.pk
+    # The read one counts only what came before it was read; the mailed one until it was mailed.
+    page = notifications_page(follower)
+    assert "bob commented, and 1 more comment since" in page  # "Two." and "Three."
+    assert page.count("bob commented</a>") == 2  # "One." (read before "Two.") and "Four."
+
+
+def test_a_pending_row_of_a_comment_removed_since_does_not_silence_the_discussion(
+        follower, bob, moderator, article, post, run):
+    from moderation import actions as moderation
+
+    actions.follow(follower, article.pk)
+    first = run(post, bob, article, "Soon removed.")
+    run(moderation.hide, moderator, first, "spam")
+    second = run(post, bob, article, "After it.")
+    assert [n.comment_id for n in followed_of(follower)] == [first.pk, second.pk]
+    page = notifications_page(follower)
+    assert "Soon removed." not in page and "After it." in page
+
+
+def test_replies_quotes_and_mentions_are_never_coalesced(follower, bob, article, post, run):
+    actions.follow(follower, article.pk)
+    mine = run(post, follower, article, "Alice's own.")
+    run(post, bob, article, "Bob, in general.")
+    run(post, bob, article, "Bob replies.", parent=mine)
+    run(post, bob, article, f"> [quote=c{mine.pk}]\n> Alice's own.\n\nBob quotes.")
+    run(post, bob, article, "Bob mentions @alice here.")
+    kinds = [n.kind for n in Notification.objects.filter(recipient=follower).order_by("id")]
+    assert kinds == ["followed", "reply", "quote", "mention"]
+
+
+def test_the_count_leaves_out_the_followers_own_and_what_is_not_public(follower, bob, moderator, article, post, run):
+    from moderation import actions as moderation
+
+    actions.follow(follower, article.pk)
+    run(post, bob, article, "Bob first.")
+    run(post, follower, article, "Alice answers.")  # her own: not counted
+    gone = run(post, bob, article, "Bob, removed.")
+    run(moderation.hide, moderator, gone, "spam")
+    run(post, bob, article, "Bob again.")
+    assert "bob commented, and 1 more comment since" in notifications_page(follower)
+    assert Comment.objects.filter(article=article).count() == 4
+
+
+def test_the_digest_counts_the_rest(smtp, follower, bob, article, post, run, confirmed, settings):
+    confirmed(follower)
+    actions.follow(follower, article.pk)
+    for i in range(3):
+        run(post, bob, article, f"News {i}.")
+    delivery.send_digests()
+    [mail] = smtp.to(follower.email)
+    body = text_of(mail, "plain")
+    assert "News 0." in body and "and 2 more comments since" in body
+    assert "News 1." not in body  # told by the count, not one by one
+
+
+def test_russian_plural(follower, bob, article, post, run, settings):
+    from django.utils import translation
+
+    from notify import mail as notify_mail
+
+    actions.follow(follower, article.pk)
+    for i in range(6):
+        run(post, bob, article, f"Comment {i}.")
+    with translation.override("ru"):
+        [item] = notify_mail.items_of(followed_of(follower))
+    assert "и после него ещё 5" in item.line
