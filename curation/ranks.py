@@ -2,37 +2,45 @@
 their comments that stayed up (Member.comment_count counts their public comments), and
 stored (curation.models.Standing), never computed by a page.
 
-Updated by what changes them: after a comment of theirs is posted or changes status (the
-discussion's comment_written signal, as a task after commit); after a vote (or a moderator
-counting or quarantining one) moved their rating across a rank's min_rating (the discussion's
-RATING_MOVED hook: `curation.tasks.rating_moved`, a task after commit); and by `veche update_ranks` (daily:
-time alone promotes). A new rank is a change
-of the member's byline: every discussion showing their comments gets a new thread version
-(discussion.actions.author_changed)."""
+Updated by what changes them: after a comment of theirs is posted or changes status, when
+their rank would move (the discussion's comment_written signal asks `moves`, then a task
+after commit); after a vote (or a moderator counting or quarantining one) moved their rating
+across a rank's min_rating (the discussion's RATING_MOVED hook: `curation.tasks.rating_moved`,
+a task after commit); and by `veche update_ranks` (daily: time alone promotes). A new rank is
+a change of the member's byline: every discussion showing their comments gets a new thread
+version (discussion.actions.author_changed)."""
 
 from __future__ import annotations
+
+from datetime import UTC
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Member
+from core import statements
 from core.memo import Memo
 from curation.models import Rank, Standing
 
-# The ranks' rating thresholds (ranks are a handful): every vote asks them, so they are kept —
-# dropped in the process that saves or deletes a rank, now and after commit (curation.signals),
-# read again by the others after THRESHOLDS_SECONDS: one small read a minute at most.
+# The ranks (a handful): every vote asks their rating thresholds and every post whether its
+# author's rank moves, so they are kept — dropped in the process that saves or deletes a rank,
+# now and after commit (curation.signals), read again by the others after THRESHOLDS_SECONDS:
+# one small read a minute at most.
 THRESHOLDS_SECONDS = 60.0
-_thresholds: Memo[tuple[int, ...]] = Memo("rank-thresholds", items=1, ttl=THRESHOLDS_SECONDS)
+_ranks: Memo[tuple[Rank, ...]] = Memo("rank-thresholds", items=1, ttl=THRESHOLDS_SECONDS)
+
+
+def kept_ranks() -> tuple[Rank, ...]:
+    """The ranks in their order, lowest first (as `rank_for` takes them)."""
+    return _ranks.get_or_make("all", lambda: tuple(Rank.objects.all()))
 
 
 def thresholds() -> tuple[int, ...]:
-    return _thresholds.get_or_make("all", lambda: tuple(sorted(set(
-        Rank.objects.values_list("min_rating", flat=True)))))
+    return tuple(sorted({r.min_rating for r in kept_ranks()}))
 
 
 def forget_thresholds() -> None:
-    _thresholds.clear()
+    _ranks.clear()
 
 
 def crosses(before: int, after: int) -> bool:
@@ -75,6 +83,24 @@ def do_update_standing(member_id: int, ranks: list[Rank] | None = None) -> bool:
                                           defaults={"rank": rank, "updated": timezone.now()})
         author_changed(member_id)
     return True
+
+
+def moves(member_id: int) -> bool:
+    """Whether the member's stored rank is not the one their standing earns now: one read
+    (their row and their stored rank), run inside a post's transaction so that a post that
+    changes no rank — nearly all of them — enqueues no task (each would be three more writes
+    in the one SQLite writer: queued, claimed, done)."""
+    from curation import sql
+
+    row = statements.one(sql.STANDING, [member_id])
+    if row is None:
+        return False
+    rating, comments, joined, deleted, stored = row
+    if joined.tzinfo is None:  # SQLite's driver gives the stored UTC time without its zone
+        joined = joined.replace(tzinfo=UTC)
+    days = (timezone.now() - joined).total_seconds() / 86400
+    rank = None if deleted else rank_for(rating, days, comments, list(kept_ranks()))
+    return (rank.pk if rank else None) != stored
 
 
 def update_all() -> int:

@@ -4,11 +4,18 @@
 # a request wrote is ever part of a statement's text.
 # ruff: noqa: S608
 
-from curation.models import Pick, Pin
+from accounts.models import Member
+from curation.models import Pick, Pin, Standing
 
-_PICK, _PIN = Pick._meta.db_table, Pin._meta.db_table
+_PICK, _PIN, _MEMBER, _STANDING = (Pick._meta.db_table, Pin._meta.db_table, Member._meta.db_table,
+                                   Standing._meta.db_table)
 
 # The comments of an article picked (0) or pinned (1): two index lookups. Most discussions
 # have neither, and a render from nothing learns it here without the comments' query.
 CURATED = (f"SELECT comment_id, 0 FROM {_PICK} WHERE article_id = %s UNION ALL "
            f"SELECT comment_id, 1 FROM {_PIN} WHERE article_id = %s")
+
+# What a member's rank is worked out from, and the rank stored (curation.ranks.moves): asked
+# inside every post's transaction, on the primary.
+STANDING = (f"SELECT m.rating, m.comment_count, m.date_joined, m.is_deleted, s.rank_id FROM {_MEMBER} m "
+            f"LEFT JOIN {_STANDING} s ON s.member_id = m.id WHERE m.id = %s")

@@ -196,3 +196,24 @@ def test_a_moderator_releasing_quarantined_votes_moves_the_rank(by_rating, artic
     with transaction.atomic():  # quarantined again (a brigade after all)
         actions.do_count_vote(Vote.objects.select_related("comment").get(pk=held[0].pk), False)
     assert Standing.objects.get(member=alice).rank.name == "Recruit"
+
+
+def test_a_post_that_moves_no_rank_enqueues_nothing(ranks, article, alice, bob, post, monkeypatch):
+    import core.tasks
+
+    post(alice, article, "one")  # Recruit, stored by the task
+    enqueued = []
+    monkeypatch.setattr(core.tasks, "enqueue_on_commit", lambda task, *args: enqueued.append((task.name, args)))
+    post(alice, article, "two")  # two comments kept up: Private — enqueued
+    assert [(name.rsplit(".", 1)[-1], args) for name, args in enqueued if "standing" in name] == [
+        ("update_standing", (alice.pk,))]
+    curation_tasks.update_standing.call(alice.pk)
+    enqueued.clear()
+    post(alice, article, "three")  # still Private (Sergeant needs rating and days): nothing
+    post(bob, article, "bob's first")  # bob has no standing yet and earns Recruit: enqueued
+    assert [args for name, args in enqueued if "standing" in name] == [(bob.pk,)]
+    Rank.objects.all().delete()
+    Standing.objects.filter(member=bob).delete()
+    enqueued.clear()
+    post(bob, article, "no ranks at all")  # no rank earned and none stored: nothing
+    assert [args for name, args in enqueued if "standing" in name] == []
