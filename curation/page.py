@@ -106,13 +106,10 @@ def _read(article_id: int, author_member: int | None) -> Curated:
             c.is_pinned = c.pk in pinned_ids
     picked = sorted((c for c in rows if getattr(c, "pick", None) is not None), key=lambda c: (c.pick.created, c.pk))
     pin = next((c for c in rows if c.is_pinned), None)
-    badges: dict[int, list[str]] = {}
-    if author_member is not None:
-        badges.setdefault(author_member, []).append("author")
-    for member_id, kinds in roles().items():
-        # Editors moderate too: "staff" says more than both.
-        badges.setdefault(member_id, []).append("staff" if "staff" in kinds else "moderator")
-    decor = Decor(picked=frozenset(c.pk for c in picked), badges={k: tuple(v) for k, v in badges.items()})
+    held = roles()
+    members = set(held) | ({author_member} if author_member is not None else set())
+    badges = {m: tuple(_badges_of(m, author_member, held)) for m in members}
+    decor = Decor(picked=frozenset(c.pk for c in picked), badges=badges)
     return Curated(decor, _item(pin, whole=True) if pin else None, tuple(_item(c) for c in picked[:STRIP_MAX]))
 
 
@@ -154,6 +151,24 @@ def curated(article: Any) -> Curated:
 def decor(article: Any, authors: Iterable[int] | None = None) -> Decor:
     """The thread's decor: picks and badges kept per thread version, ranks of `authors`."""
     return replace(curated(article).decor, ranks=ranks(article.pk, authors))
+
+
+def decor_of_new(article: Any, author_id: int) -> Decor:
+    """A comment just posted: picked it cannot be yet, so only its author's badges and rank —
+    the roles from the shared cache, whether they wrote the article (it comes with the post's
+    article, discussion.views._post_target), one lookup for the rank — never the whole
+    thread's curation, which the post's new thread version has just left unread."""
+    badges = list(_badges_of(author_id, _author_member(article), roles()))
+    return Decor(badges={author_id: tuple(badges)} if badges else {}, ranks=ranks(article.pk, [author_id]))
+
+
+def _badges_of(member_id: int, author_member: int | None, held: dict[int, set[str]]):
+    if member_id == author_member:
+        yield "author"
+    kinds = held.get(member_id)
+    if kinds:
+        # Editors moderate too: "staff" says more than both.
+        yield "staff" if "staff" in kinds else "moderator"
 
 
 def strip(article: Any) -> dict:

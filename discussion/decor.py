@@ -42,6 +42,17 @@ def for_article(article: Any, authors: Iterable[int] | None = None) -> Decor:
     return NONE
 
 
+# Functions (article, author id) → the Decor of a comment just posted by that author (no pick
+# yet: badges and rank only; curation.page.decor_of_new), for its live markup.
+FOR_NEW: list[Callable[[Any, int], Decor]] = []
+
+
+def for_new_comment(article: Any, author_id: int) -> Decor:
+    for provide in FOR_NEW:
+        return provide(article, author_id)
+    return NONE
+
+
 # Functions (article) → HTML shown above the thread in the reader's language: curation's strip of
 # picks and the pinned note ("" when there is none; curation.page.strip_html). The thread fragment
 # a page reloads on a live "resync" carries it, so the strip follows a pick or an unpick without

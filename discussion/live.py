@@ -186,7 +186,7 @@ def new_comment_markup(comment: Comment) -> str:
         # Read once for all the languages (picks, badges and ranks say the same in each).
         shown = getattr(comment, "published_decor", None)
         if shown is None:
-            shown = comment.published_decor = decor.for_article(comment.article, [comment.author_id])
+            shown = comment.published_decor = decor.for_new_comment(comment.article, comment.author_id)
         html = made[language] = render.render_comment(comment.published_node, decor=shown) + "</li>"
     return html
 

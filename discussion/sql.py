@@ -12,10 +12,10 @@ comment says **PostgreSQL only**; their callers choose by `connection.vendor`.""
 from accounts.models import Member
 from discussion.models import Comment, Vote
 from newsroom import sql as articles
-from newsroom.models import Article, Section
+from newsroom.models import Article, Author, Section
 
-C, V, M, A, S = (Comment._meta.db_table, Vote._meta.db_table, Member._meta.db_table,
-                 Article._meta.db_table, Section._meta.db_table)
+C, V, M, A, S, AU = (Comment._meta.db_table, Vote._meta.db_table, Member._meta.db_table,
+                     Article._meta.db_table, Section._meta.db_table, Author._meta.db_table)
 
 # --- voting (discussion.actions.voting) -------------------------------------------------------
 VOTE_READ = f"SELECT id, value, counted FROM {V} WHERE comment_id = %s AND voter_id = %s"
@@ -44,7 +44,8 @@ LOCK_ARTICLE = f"SELECT id FROM {A} WHERE id = %s FOR UPDATE"
 VOTE_TARGET = (f"SELECT c.id, c.article_id, c.author_id, c.status, c.plus, c.minus, a.slug FROM {C} c "
                f"JOIN {A} a ON a.id = c.article_id WHERE c.id = %s AND {articles.shown('a')}")
 POST_TARGET = ("SELECT a.id, a.slug, a.title, a.state, a.published_at, a.comments_open, "
-               f"a.comments_close_after_days, a.premoderated, a.section_id, s.premoderated FROM {A} a "
+               f"a.comments_close_after_days, a.premoderated, a.section_id, s.premoderated, a.author_id, "
+               f"(SELECT member_id FROM {AU} WHERE id = a.author_id) FROM {A} a "
                f"JOIN {S} s ON s.id = a.section_id WHERE a.slug = %s AND {articles.shown('a')}")
 
 # --- one member's marks on a page (discussion.page) -------------------------------------------

@@ -24,7 +24,7 @@ from discussion import render as thread_render
 from discussion.forms import CommentForm
 from discussion.models import Comment
 from newsroom import sql as articles
-from newsroom.models import Article, Section
+from newsroom.models import Article, Author, Section
 
 DRAFT_SESSION_KEY = "comment_draft"
 
@@ -118,6 +118,9 @@ def _post_target(slug: str) -> Article:
         ("id", "slug", "title", "state", "published_at", "comments_open", "comments_close_after_days",
          "premoderated", "section_id"), row, strict=False)))
     article.section = _partial(Section, connection.alias, {"id": row[8], "premoderated": bool(row[9])})
+    article.author_id = row[10]
+    if row[10] is not None:  # the new comment's badges ask whether its author wrote the article
+        article.author = _partial(Author, connection.alias, {"id": row[10], "member_id": row[11]})
     return article
 
 

@@ -417,10 +417,10 @@ def test_a_live_fragment_reads_its_badges_and_rank_once_for_every_language(monke
     sent: list = []
     reads: list = []
     monkeypatch.setattr(discussion_live, "publish_on_commit", sent.append)
-    monkeypatch.setattr(decor, "for_article", lambda article, authors=None: reads.append(authors) or Decor(
+    monkeypatch.setattr(decor, "for_new_comment", lambda article, author: reads.append(author) or Decor(
         ranks={alice.pk: "Veteran"}))
     actions.post_comment(alice, scene, "Ranked words")
     event = next(e.build() for e in sent if e["type"] == "comment.new")
-    assert reads == [[alice.pk]]  # once, not once a language
+    assert reads == [alice.pk]  # once, not once a language
     for code in ("en", "ru"):
         assert ">Veteran<" in event["html_by_language"][code]

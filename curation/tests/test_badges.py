@@ -55,3 +55,40 @@ def test_a_hidden_comment_shows_no_badge_to_readers(status, article, post, moder
     said = post(moderator, article, "a moderator's comment")
     actions.do_set_status(said, status)
     assert f'id="c{said.pk}"' not in _page(article, bob) or _badges_of(_page(article, bob), said) == []
+
+
+def test_a_new_comments_live_markup_and_answer_carry_what_a_render_from_nothing_shows(
+        article, editor, moderator, make_member, bob, monkeypatch):
+    """A comment just posted is drawn with its author's badges and rank alone (it cannot be
+    picked yet): the poster's answer and the live event say what the page then shows."""
+    from core.memo import forget_all
+    from curation.models import Rank, Standing
+    from discussion import live as discussion_live
+
+    writer = make_member("writer")
+    both = make_member("both")  # wrote the article and moderates
+    both.groups.add(role("Moderators"))
+    article.author = Author.objects.create(name="A. Writer", slug="writer", member=both)
+    article.save()
+    veteran = Rank.objects.create(name="Veteran")
+    Standing.objects.create(member=bob, rank=veteran)
+    sent: list = []
+    monkeypatch.setattr(discussion_live, "publish_on_commit", sent.append)
+    expected = {editor: ["staff"], moderator: ["moderator"], writer: [], both: ["author", "moderator"], bob: []}
+    answers = {}
+    for member in expected:
+        c = Client()
+        c.force_login(member)
+        r = c.post(f"/articles/{article.slug}/comments/", {"body": f"from {member.login}"},
+                   HTTP_ACCEPT="application/json")
+        assert r.status_code == 201
+        answers[member] = r.json()
+    forget_all()
+    page = _page(article)
+    events = {e.build()["author"]: e.build() for e in sent if e["type"] == "comment.new"}
+    for member, badges in expected.items():
+        comment = type("C", (), {"pk": answers[member]["id"]})
+        for html in (page, answers[member]["html"], events[member.pk]["html"]):
+            assert _badges_of(html, comment) == badges, member.login
+            has_rank = '<span class="rank"' in html.split(f'id="c{comment.pk}"')[1].split("</header>")[0]
+            assert has_rank == (member == bob), member.login

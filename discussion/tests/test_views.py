@@ -161,6 +161,14 @@ def test_the_narrow_reads_of_posting_and_voting_agree_with_the_orm(alice, bob, a
         for f in type(full)._meta.concrete_fields:  # loaded or fetched on access, all equal
             assert getattr(narrow, f.attname) == getattr(full, f.attname), f.attname
     assert views._post_target(article.slug).section.premoderated == article.section.premoderated
+    # The article's author comes along (a new comment's "author" badge), with or without a member.
+    from newsroom.models import Author
+
+    for member in (alice, None):
+        article.author = Author.objects.create(name=f"Writer {member}", slug=f"writer-{member}", member=member)
+        article.save()
+        narrow = views._post_target(article.slug)
+        assert (narrow.author_id, narrow.author.member_id) == (article.author_id, member and member.pk)
     assert views._vote_target(c.pk).get_absolute_url() == c.get_absolute_url()
     article.state = Article.State.DRAFT
     article.save()
