@@ -27,6 +27,7 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS as CSRF_CHARS
 from django.middleware.csrf import CSRF_SECRET_LENGTH
 from django.utils import translation
 
+from config import warm
 from core import compress, headers, languages, pagecache, refusals
 from core.background import background
 from core.memo import Memo
@@ -153,13 +154,15 @@ class Front:
 
     @staticmethod
     async def _lifespan(receive, send) -> None:
-        """The server's start and clean stop (SIGTERM, SIGINT): at the stop, once the last
+        """The server's start and clean stop (SIGTERM, SIGINT): at the start, what the first
+        requests would load is loaded (config.warm); at the stop, once the last
         requests are answered, the page views still counted in memory are written and the
         members still to be told of a post are told (core.background)."""
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 background.start()
+                await asyncio.get_running_loop().run_in_executor(None, warm.warm_up)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await asyncio.get_running_loop().run_in_executor(None, viewcount.flusher.stop)
