@@ -166,11 +166,18 @@ def digest(n: int) -> dict:
     try:
         from accounts.models import Member
         from discussion import actions
+        from newsroom.actions import do_save_article
 
-        article = Article.objects.get(slug="bench-notify-followed")
+        # Each member follows PER_MEMBER busy discussions: one pending "followed" row each (a
+        # discussion's next comments add none: notify.telling.pending_followed).
+        section = Article.objects.get(slug="bench-notify-followed").section
         author = Member.objects.get(login="poster0")
-        comments = [actions.do_post(author, article, actions.check_import(article, f"Digest item {i}: " + "words " * 40, None))
-                    for i in range(PER_MEMBER)]
+        comments = []
+        for i in range(PER_MEMBER):
+            article = do_save_article(Article(title=f"Digest {i}", slug=f"bench-notify-digest-{i}", body="Body.",
+                                              section=section, state=Article.State.PUBLISHED))
+            comments.append(actions.do_post(author, article, actions.check_import(
+                article, f"Digest item {i}: " + "words " * 40, None)))
         ids = _members(n, "reader")
         Preferences.objects.bulk_create([Preferences(member_id=i, confirmed_email=address,
                                                      email=dict.fromkeys(kinds.KINDS, kinds.DAILY))
@@ -178,7 +185,8 @@ def digest(n: int) -> dict:
                                         batch_size=5000)
         now = timezone.now()
         Notification.objects.bulk_create([Notification(recipient_id=i, kind="followed", comment=c, actor=author,
-                                                       created=now) for i in ids for c in comments], batch_size=5000)
+                                                       article_id=c.article_id, created=now)
+                                          for i in ids for c in comments], batch_size=5000)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         t = time.perf_counter()
         counts = delivery.send_digests()

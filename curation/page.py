@@ -154,7 +154,8 @@ def decor(article: Any, authors: Iterable[int] | None = None) -> Decor:
 
 
 def decor_of_new(article: Any, author_id: int) -> Decor:
-    """A comment just posted: picked it cannot be yet, so only its author's badges and rank —
+    """A comment just posted: picked it cannot be yet (one approved or restored, which may be,
+    is drawn with the whole decor: discussion.actions.editing), so only its author's badges and rank —
     the roles from the shared cache, whether they wrote the article (it comes with the post's
     article, discussion.views._post_target), one lookup for the rank — never the whole
     thread's curation, which the post's new thread version has just left unread."""

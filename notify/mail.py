@@ -82,22 +82,37 @@ def items_of(notifications: list[Notification]) -> list[Item]:
 
 
 def followed_since(notifications: list[Notification]) -> dict[int, int]:
-    """notification id → the public comments of its discussion that came after its comment,
-    by others than its recipient, until it was read or mailed (or now): a follower is told once
-    of a discussion's new comments until they read or are mailed it (notify.telling.pending_followed),
-    and its line counts the rest. One count per such notification (a page shows at most 30)."""
+    """notification id → the public comments of its discussion it stands for besides its own:
+    those after its comment and before its recipient's next "followed" notification there, by
+    others than the recipient and none they ignore (a follower is told once of a discussion's
+    new comments until they read or are mailed it: notify.telling.pending_followed). Counted
+    by comment, never by time: a comment folded into a row while its e-mail was being made is
+    still counted on the page. A recipient who no longer follows the discussion: counted until
+    it was read or mailed. A few small queries per such notification (a page shows at most 30)."""
+    from notify.models import Follow
+    from notify.rules import silenced
+
     followed = [n for n in notifications if n.kind == "followed"]
     if not followed:
         return {}
     mailed = dict(Email.objects.filter(pk__in={n.email_id for n in followed if n.email_id})
                   .values_list("pk", "created"))
+    quiet: dict[int, set[int]] = {}
     out = {}
     for n in followed:
-        until = n.read_at or mailed.get(n.email_id)
-        later = Comment.objects.filter(article_id=n.comment.article_id, pk__gt=n.comment_id,
-                                       status=Comment.Status.VISIBLE).exclude(author_id=n.recipient_id)
-        if until is not None:
-            later = later.filter(created__lte=until)
+        article_id = n.comment.article_id
+        later = Comment.objects.filter(article_id=article_id, pk__gt=n.comment_id, status=Comment.Status.VISIBLE)
+        if n.recipient_id not in quiet:
+            quiet[n.recipient_id] = {n.recipient_id} | silenced(n.recipient_id)
+        later = later.exclude(author_id__in=quiet[n.recipient_id])
+        following = Follow.objects.filter(member_id=n.recipient_id, article_id=article_id)
+        nxt = (Notification.objects.filter(recipient_id=n.recipient_id, kind="followed",
+                                           comment__article_id=article_id, comment_id__gt=n.comment_id)
+               .order_by("comment_id").values_list("comment_id", flat=True).first())
+        if nxt is not None:
+            later = later.filter(pk__lt=nxt)
+        elif not following.exists() and (n.read_at or mailed.get(n.email_id)):
+            later = later.filter(created__lte=n.read_at or mailed.get(n.email_id))
         out[n.pk] = later.count()
     return out
 

@@ -38,6 +38,10 @@ def comment_written(sender, comment, what, old_status, **kwargs) -> None:
     visible = comment.status == comment.Status.VISIBLE
     if what == POSTED or (what == EDITED and visible) or (what == STATUS and visible and old_status != "visible"):
         _tell_on_commit(tasks.fan_out, comment.pk, what)
+    elif what == STATUS and not visible and old_status == "visible":
+        from notify.telling import repoint_followed
+
+        repoint_followed(comment)  # what its "followed" notifications counted stays told
 
 
 def decided(sender, comment, action, moderator_id=None, entry_id=None, **kwargs) -> None:

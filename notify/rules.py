@@ -21,3 +21,16 @@ def blocked(sender_id: int | None, recipient_ids: Iterable[int]) -> set[int]:
 def may_notify(sender_id: int | None, recipient_id: int) -> bool:
     """Whether `sender` may cause a notification to `recipient`."""
     return recipient_id not in blocked(sender_id, [recipient_id])
+
+
+# What a member does not want to hear from (curation's ignore list registers itself): each
+# takes a recipient and answers the members whose comments they ignore.
+SILENCERS: list[Callable[[int], Iterable[int]]] = []
+
+
+def silenced(recipient_id: int) -> set[int]:
+    """The members whose comments `recipient` does not want counted nor told of."""
+    out: set[int] = set()
+    for silencer in SILENCERS:
+        out.update(silencer(recipient_id))
+    return out

@@ -16,7 +16,7 @@ from accounts.models import Member
 from discussion.models import Comment, Quote
 from notify import kinds, sql
 from notify.models import Follow, Notification, Preferences
-from notify.rules import blocked, may_notify
+from notify.rules import blocked, may_notify, silenced
 
 MENTIONS_NOTIFIED = 5  # at most this many members are told of one comment's mentions
 BATCH = 2000  # rows written per statement when many followers are told at once
@@ -63,7 +63,8 @@ def recipients_of(comment: Comment, with_followers: bool = True) -> dict[int, st
         add(Member.objects.filter(login__in=logins).values_list("id", flat=True), "mention")
     if with_followers:
         add(Follow.objects.filter(article_id=comment.article_id, member__is_active=True, member__is_deleted=False)
-            .exclude(Exists(pending_followed(comment.article_id).filter(recipient_id=OuterRef("member_id"))))
+            .exclude(Exists(pending_followed(comment.article_id).filter(recipient_id=OuterRef("member_id"),
+                                                                        comment_id__lt=comment.pk)))
             .values_list("member_id", flat=True), "followed")
     return found
 
@@ -78,6 +79,29 @@ def pending_followed(article_id: int) -> QuerySet[Notification]:
     rows), each in the one SQLite writer."""
     return Notification.objects.filter(kind="followed", read_at=None, email=None, article_id=article_id,
                                        comment__status=Comment.Status.VISIBLE)
+
+
+def repoint_followed(comment: Comment) -> None:
+    """`comment` stops being public: each "followed" notification of it moves to the next public
+    comment of the discussion it stood for (after it, by another member than its recipient and
+    none they ignore, before their next "followed" notification there) — the comments it
+    counted are not lost with it. One with nothing after it is deleted while pending (the next
+    comment tells anew); a read or mailed one is left, unseen. Inside the status change's
+    transaction (notify.receivers)."""
+    for n in Notification.objects.filter(kind="followed", comment=comment):
+        later = (Notification.objects.filter(recipient_id=n.recipient_id, kind="followed",
+                                             comment__article_id=comment.article_id, comment_id__gt=comment.pk)
+                 .order_by("comment_id").values_list("comment_id", flat=True).first())
+        after = (Comment.objects.filter(article_id=comment.article_id, pk__gt=comment.pk,
+                                        status=Comment.Status.VISIBLE)
+                 .exclude(author_id__in={n.recipient_id} | silenced(n.recipient_id)))
+        if later is not None:
+            after = after.filter(pk__lt=later)
+        found = after.order_by("pk").values_list("pk", "author_id").first()
+        if found is not None:
+            Notification.objects.filter(pk=n.pk).update(comment_id=found[0], actor_id=found[1])
+        elif n.read_at is None and n.email_id is None:
+            Notification.objects.filter(pk=n.pk).delete()
 
 
 def tell_of_comment(comment_id: int, with_followers: bool = True) -> list[int]:

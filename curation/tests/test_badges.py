@@ -92,3 +92,20 @@ def test_a_new_comments_live_markup_and_answer_carry_what_a_render_from_nothing_
             assert _badges_of(html, comment) == badges, member.login
             has_rank = '<span class="rank"' in html.split(f'id="c{comment.pk}"')[1].split("</header>")[0]
             assert has_rank == (member == bob), member.login
+
+
+def test_a_picked_comment_restored_comes_back_live_with_its_pick(article, editor, moderator, bob, monkeypatch):
+    from curation import actions as curation_actions
+    from discussion import actions
+    from discussion import live as discussion_live
+    from moderation import actions as moderation_actions
+
+    said = actions.post_comment(bob, article, "worth a pick")
+    curation_actions.pick(editor, said)
+    moderation_actions.hide(moderator, said, "spam")
+    sent: list = []
+    monkeypatch.setattr(discussion_live, "publish_on_commit", sent.append)
+    moderation_actions.restore(moderator, said)
+    [event] = [e.build() for e in sent if e["type"] == "comment.new"]
+    assert 'class="pick-mark"' in event["html"]
+    assert 'class="pick-mark"' in _page(article).split(f'id="c{said.pk}"')[1].split("</header>")[0]

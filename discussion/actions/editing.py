@@ -14,8 +14,8 @@ from accounts import ratings
 from accounts.models import Member
 from core.errors import ActionError
 from core.markup import render_comment
+from discussion import decor, signals
 from discussion import live as discussion_live
-from discussion import signals
 from discussion.actions.common import Status, count_public, lock_article
 from discussion.actions.posting import clean_body, describe_source, mention_lookup, quotes_in
 from discussion.models import Comment, CommentRevision, Quote
@@ -119,6 +119,9 @@ def do_set_status(comment: Comment, status: str, reason: str = "", *, category: 
             versions.changed(locked.article_id, Change.STATUS)
         signals.comment_written.send(Comment, comment=locked, what=signals.STATUS, old_status=old_status)
         if now_public and not was_public and locked.status == Status.VISIBLE:
+            # Approved or restored, it may carry a pick made before it was removed: drawn with
+            # the thread's whole decor, not a new comment's (discussion.live.new_comment_markup).
+            locked.published_decor = decor.for_article(locked.article, [locked.author_id])
             discussion_live.comment_added(locked)
         elif was_public and not now_public:
             discussion_live.comment_changed(locked, "comment.remove")

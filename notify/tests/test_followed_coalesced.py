@@ -73,7 +73,7 @@ def test_a_pending_row_of_a_comment_removed_since_does_not_silence_the_discussio
     first = run(post, bob, article, "Soon removed.")
     run(moderation.hide, moderator, first, "spam")
     second = run(post, bob, article, "After it.")
-    assert [n.comment_id for n in followed_of(follower)] == [first.pk, second.pk]
+    assert [n.comment_id for n in followed_of(follower)] == [second.pk]  # the pending one went with it
     page = notifications_page(follower)
     assert "Soon removed." not in page and "After it." in page
 
@@ -125,3 +125,110 @@ def test_russian_plural(follower, bob, article, post, run, settings):
     with translation.override("ru"):
         [item] = notify_mail.items_of(followed_of(follower))
     assert "и после него ещё 5" in item.line
+
+
+def lines(member) -> list[str]:
+    from notify import mail as notify_mail
+
+    rows = list(Notification.objects.filter(recipient=member, kind="followed").select_related("comment__article", "actor")
+                .order_by("comment_id"))
+    from notify.unread import visible
+
+    shown = set(visible(member).values_list("pk", flat=True))
+    return [item.line for n, item in zip(rows, notify_mail.items_of(rows), strict=True) if n.pk in shown]
+
+
+def test_a_removed_first_comment_hands_its_count_to_the_next(follower, bob, make_member, moderator, article, post, run):
+    from moderation import actions as moderation
+
+    carol = make_member("carol")
+    actions.follow(follower, article.pk)
+    spam = run(post, carol, article, "Spam first.")
+    for i in range(3):
+        run(post, bob, article, f"Bob {i}.")
+    run(moderation.hide, moderator, spam, "spam")
+    assert lines(follower) == ["bob commented, and 2 more comments since"]
+    page = notifications_page(follower)
+    assert "Bob 0." in page and "Spam first." not in page
+
+
+def test_a_removed_comment_with_nothing_after_it_tells_nothing_and_the_next_tells_again(
+        follower, bob, moderator, article, post, run):
+    from moderation import actions as moderation
+
+    actions.follow(follower, article.pk)
+    only = run(post, bob, article, "Alone.")
+    run(moderation.hide, moderator, only, "spam")
+    assert not Notification.objects.filter(recipient=follower).exists()
+    run(post, bob, article, "Next.")
+    assert lines(follower) == ["bob commented"]
+
+
+def test_a_held_comment_approved_after_later_ones_is_told(follower, bob, make_member, moderator, article, post, run,
+                                                         monkeypatch):
+    from moderation import actions as moderation
+
+    carol = make_member("carol")
+    actions.follow(follower, article.pk)
+    held = run(post, carol, article, "Held at first.")
+    run(discussion_set_status, held, "held")
+    run(post, bob, article, "After 0.")
+    run(post, bob, article, "After 1.")
+    run(moderation.approve, moderator, held)
+    assert lines(follower) == ["carol commented", "bob commented, and 1 more comment since"]
+
+
+def discussion_set_status(comment, status):
+    from discussion import actions as discussion_actions
+
+    return discussion_actions.do_set_status(comment, status)
+
+
+def test_a_comment_folded_in_while_the_mail_was_made_is_still_counted(follower, bob, article, post, run):
+    from datetime import timedelta
+
+    from notify.models import Email
+
+    actions.follow(follower, article.pk)
+    first = run(post, bob, article, "One.")
+    second = run(post, bob, article, "Two.")  # folded into the pending row
+    mail = Email.objects.create(member=follower, key="digest:x", created=second.created - timedelta(seconds=1))
+    Notification.objects.filter(recipient=follower).update(email=mail)
+    assert lines(follower) == ["bob commented, and 1 more comment since"]
+    assert first.pk < second.pk
+
+
+def test_no_comment_is_counted_twice_when_a_removed_one_comes_back(follower, bob, moderator, article, post, run):
+    from moderation import actions as moderation
+
+    actions.follow(follower, article.pk)
+    run(post, bob, article, "First.")
+    actions.mark_all_read(follower)
+    second = run(post, bob, article, "Second.")
+    run(post, bob, article, "Third.")
+    run(moderation.hide, moderator, second, "spam")
+    run(moderation.restore, moderator, second)
+    assert lines(follower) == ["bob commented", "bob commented", "bob commented"]  # First, Second, Third
+
+
+def test_the_count_leaves_out_members_the_follower_ignores(follower, bob, make_member, article, post, run):
+    from curation import actions as curation_actions
+
+    troll = make_member("troll")
+    curation_actions.ignore(follower, troll)
+    actions.follow(follower, article.pk)
+    run(post, bob, article, "Bob.")
+    run(post, troll, article, "Troll.")
+    run(post, bob, article, "Bob again.")
+    assert lines(follower) == ["bob commented, and 1 more comment since"]
+
+
+def test_after_unfollowing_the_count_stops_where_it_was_read(follower, bob, article, post, run):
+    actions.follow(follower, article.pk)
+    run(post, bob, article, "One.")
+    run(post, bob, article, "Two.")
+    actions.mark_all_read(follower)
+    actions.unfollow(follower.pk, article.pk)
+    run(post, bob, article, "Three.")
+    assert lines(follower) == ["bob commented, and 1 more comment since"]
+    assert Notification.objects.filter(recipient=follower).count() == 1
