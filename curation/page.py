@@ -159,8 +159,12 @@ def decor_of_new(article: Any, author_id: int) -> Decor:
     the roles from the shared cache, whether they wrote the article (it comes with the post's
     article, discussion.views._post_target), one lookup for the rank — never the whole
     thread's curation, which the post's new thread version has just left unread."""
+    from core import statements
+    from curation import sql
+
     badges = list(_badges_of(author_id, _author_member(article), roles()))
-    return Decor(badges={author_id: tuple(badges)} if badges else {}, ranks=ranks(article.pk, [author_id]))
+    rank = statements.one(sql.RANK_NAME, [author_id])
+    return Decor(badges={author_id: tuple(badges)} if badges else {}, ranks={author_id: rank[0]} if rank else {})
 
 
 def _badges_of(member_id: int, author_member: int | None, held: dict[int, set[str]]):

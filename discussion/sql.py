@@ -45,7 +45,7 @@ VOTE_TARGET = (f"SELECT c.id, c.article_id, c.author_id, c.status, c.plus, c.min
                f"JOIN {A} a ON a.id = c.article_id WHERE c.id = %s AND {articles.shown('a')}")
 POST_TARGET = ("SELECT a.id, a.slug, a.title, a.state, a.published_at, a.comments_open, "
                f"a.comments_close_after_days, a.premoderated, a.section_id, s.premoderated, a.author_id, "
-               f"(SELECT member_id FROM {AU} WHERE id = a.author_id) FROM {A} a "
+               f"(SELECT member_id FROM {AU} WHERE id = a.author_id), a.language FROM {A} a "
                f"JOIN {S} s ON s.id = a.section_id WHERE a.slug = %s AND {articles.shown('a')}")
 
 # --- one member's marks on a page (discussion.page) -------------------------------------------

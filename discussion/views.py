@@ -71,10 +71,11 @@ def _comment_json(comment: Comment, request) -> dict:
     data = {"id": comment.pk, "parent": comment.parent_id, "status": comment.status,
             "url": comment.get_absolute_url()}
     if hasattr(comment, "published_node"):  # just posted: the markup its live event carries
+        # with its CSRF slots left empty, as in the event: the page's script fills them from
+        # its own form (a new token costs 64 random characters).
         node = comment.published_node
         data.update(number=node.index, depth=node.depth, html=thread_render.fill_one(
-            new_comment_markup(comment), get_token(request), online_until([comment.author_id]),
-            ratings.of([comment.author_id])))
+            new_comment_markup(comment), "", online_until([comment.author_id]), ratings.of([comment.author_id])))
         return data
     node = node_for(comment)
     if node is None and comment.status == Comment.Status.HELD:
@@ -117,6 +118,7 @@ def _post_target(slug: str) -> Article:
     article = _partial(Article, connection.alias, dict(zip(
         ("id", "slug", "title", "state", "published_at", "comments_open", "comments_close_after_days",
          "premoderated", "section_id"), row, strict=False)))
+    article.language = row[12]  # the new comment's search index and live markup ask it
     article.section = _partial(Section, connection.alias, {"id": row[8], "premoderated": bool(row[9])})
     article.author_id = row[10]
     if row[10] is not None:  # the new comment's badges ask whether its author wrote the article
