@@ -7,3 +7,8 @@ INSERT = (
     "VALUES (%s, %s, %s, %s, %s, '', '', %s) "
     'ON CONFLICT (recipient_id, kind, comment_id, "key") DO NOTHING'
 )
+
+# Whether a commenter follows the discussion already, and whether they want commenting to
+# follow it (NULL: no preferences, the default yes): one read per post (notify.telling).
+FOLLOWING = ("SELECT (SELECT follow_when_commenting FROM notify_preferences WHERE member_id = %s), "
+             "EXISTS (SELECT 1 FROM notify_follow WHERE member_id = %s AND article_id = %s)")

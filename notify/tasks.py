@@ -18,11 +18,10 @@ def fan_out(comment_id: int, what: str) -> int:
     from discussion.models import Comment
     from discussion.signals import EDITED, POSTED
 
-    if what == POSTED:
-        comment = Comment.objects.filter(pk=comment_id).first()
-        if comment is not None:
-            telling.follow_when_commenting(comment)
-    told = telling.tell_of_comment(comment_id, with_followers=what != EDITED)
+    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+    if what == POSTED and comment is not None:
+        telling.follow_when_commenting(comment)
+    told = telling.tell_of_comment(comment_id, with_followers=what != EDITED, comment=comment)
     mail_told(told)
     return len(told)
 

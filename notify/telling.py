@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import Resolver404, resolve
 
 from accounts.models import Member
+from core import statements
 from discussion.models import Comment, Quote
 from notify import kinds, sql
 from notify.models import Follow, Notification, Preferences
@@ -104,12 +105,13 @@ def repoint_followed(comment: Comment) -> None:
             Notification.objects.filter(pk=n.pk).delete()
 
 
-def tell_of_comment(comment_id: int, with_followers: bool = True) -> list[int]:
+def tell_of_comment(comment_id: int, with_followers: bool = True, comment: Comment | None = None) -> list[int]:
     """Write the notifications a public comment brings (idempotent: the unique constraint
     turns a second run into nothing). Returns the ids of the members newly told.
     A comment nobody may read (held, removed, on an unpublished article) tells nobody: it is
     told of when a moderator approves it."""
-    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+    if comment is None:  # (the fan-out task hands the one it loaded, with its article)
+        comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
     if comment is None or comment.status != Comment.Status.VISIBLE or not comment.article.is_visible():
         return []
     wanted = recipients_of(comment, with_followers)
@@ -199,7 +201,9 @@ def confirmed_for_now(member_ids: list[int]) -> list[int]:
 
 
 def follow_when_commenting(comment: Comment) -> None:
-    """Commenting follows the discussion, unless the member turned that off."""
-    prefs = Preferences.objects.filter(member_id=comment.author_id).only("follow_when_commenting").first()
-    if prefs is None or prefs.follow_when_commenting:
+    """Commenting follows the discussion, unless the member turned that off (one read; a
+    write only for a member's first comment there)."""
+    wants, follows = statements.one(sql.FOLLOWING, [comment.author_id, comment.author_id, comment.article_id],
+                                    using=router.db_for_write(Follow))
+    if (wants is None or wants) and not follows:
         Follow.objects.get_or_create(member_id=comment.author_id, article_id=comment.article_id)
