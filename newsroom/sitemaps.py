@@ -121,8 +121,36 @@ class AuthorSitemap(_ListingSitemap):
     model = Author
 
 
+class MemberSitemap(_OurSite):
+    """The profiles their members let search engines index (accounts: Member.profile_indexable)
+    and that list a public comment — the profiles that do not say noindex
+    (accounts.views.profile_head) — last modified at their latest public comment."""
+
+    def _members(self):
+        from accounts.models import Member
+        from discussion.models import Comment
+
+        latest = Subquery(Comment.objects.public().filter(author_id=OuterRef("pk")).order_by()
+                          .values("author_id").annotate(t=Max("created")).values("t")[:1],
+                          output_field=DateTimeField())
+        return (Member.objects.filter(profile_indexable=True, is_active=True, is_deleted=False)
+                .annotate(latest=latest).filter(latest__isnull=False))
+
+    def items(self):
+        return self._members().only("login").order_by("id")
+
+    def location(self, item):
+        return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return _seconds(item.latest)
+
+    def get_latest_lastmod(self):
+        return _seconds(self._members().aggregate(t=Max("latest"))["t"])
+
+
 SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap, "tags": TagSitemap,
-            "authors": AuthorSitemap}
+            "authors": AuthorSitemap, "members": MemberSitemap}
 
 
 @_briefly(SITEMAP_SECONDS)

@@ -68,8 +68,8 @@ def publication(make_article):
 def test_the_index_names_every_sitemap_by_its_absolute_address(client, publication):
     root = xml(client, "/sitemap.xml")
     locs = [s.findtext("s:loc", namespaces=NS) for s in root.findall("s:sitemap", NS)]
-    assert locs == [f"{SITE}/sitemap-{n}.xml" for n in ("articles", "sections", "tags", "authors")]
-    for name in ("articles", "sections", "tags", "authors"):
+    assert locs == [f"{SITE}/sitemap-{n}.xml" for n in ("articles", "sections", "tags", "authors", "members")]
+    for name in ("articles", "sections", "tags", "authors", "members"):
         assert client.get(f"/sitemap-{name}.xml").status_code == 200
     assert client.get("/sitemap-nothing.xml").status_code == 404
     assert client.get("/sitemap-articles.xml", {"p": "x"}).status_code == 404
@@ -207,3 +207,30 @@ def test_robots_keeps_crawlers_to_the_publication(client):
                  "/articles/x/events/", "/api/v1/articles/x/comments/", "/admin/", "/moderation/",
                  "/password-reset/", "/account/", "/signin/?next=/", "/search/?q=x"):
         assert not allowed(robots, path), path
+
+
+def test_the_profiles_listed_are_those_that_ask_to_be_indexed(client, publication, make_member, post):
+    """Exactly the profiles that do not say noindex: their member opted in, the account is
+    live, and it lists a public comment; last modified at the latest public comment."""
+    from accounts.actions import do_set_profile_indexable
+
+    shown, draft = publication["shown"], publication["draft"]
+    found = {name: make_member(name) for name in ("found", "private", "silent", "held", "gone", "drafty")}
+    for name, member in found.items():
+        if name != "private":
+            do_set_profile_indexable(member, True)
+    said = post(found["found"], shown, "Public words")
+    at = timezone.now() - timedelta(hours=2)
+    Comment.objects.filter(pk=said.pk).update(created=at)
+    post(found["private"], shown, "Not to be found")
+    held = post(found["held"], shown, "Held words")
+    Comment.objects.filter(pk=held.pk).update(status=Comment.Status.HELD)
+    post(found["gone"], shown, "Then deleted the account")
+    type(found["gone"]).objects.filter(pk=found["gone"].pk).update(is_deleted=True)
+    Article.objects.filter(pk=draft.pk).update(state=Article.State.PUBLISHED)
+    post(found["drafty"], Article.objects.get(pk=draft.pk), "On a draft soon")
+    Article.objects.filter(pk=draft.pk).update(state=Article.State.DRAFT)
+    assert urls(client, "/sitemap-members.xml") == {f"{SITE}/members/found/": stamp(at)}
+    for name in ("private", "silent", "held", "gone", "drafty"):  # each says noindex on its page
+        assert 'content="noindex' in client.get(f"/members/{name}/").content.decode(), name
+    assert 'content="noindex' not in client.get("/members/found/").content.decode()
