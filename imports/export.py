@@ -63,7 +63,7 @@ def member_record(m: Member, with_secrets: bool) -> dict:
         "replies_seen_at": iso(m.replies_seen_at), "is_active": m.is_active,
         "is_staff": m.is_staff, "is_superuser": m.is_superuser, "is_deleted": m.is_deleted,
         "is_imported": m.is_imported, "import_key": m.import_key, "rating": m.rating,
-        "comment_count": m.comment_count,
+        "comment_count": m.comment_count, "language": m.language, "profile_indexable": m.profile_indexable,
     }
     if with_secrets:
         record["password"] = m.password

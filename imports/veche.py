@@ -21,6 +21,7 @@ import json
 import re
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -147,6 +148,9 @@ class _Import:
             is_superuser=r.get("is_superuser", False), is_deleted=r.get("is_deleted", False),
             is_imported=r.get("is_imported", False), import_key=import_key,
             password=r.get("password") or make_password(None),
+            # A language this site does not know is left unchosen (the browser's, as for a visitor).
+            language=r.get("language") if r.get("language") in settings.KNOWN_LANGUAGES else "",
+            profile_indexable=r.get("profile_indexable") is True,
         ).save()
 
     def _author(self, r: dict) -> None:

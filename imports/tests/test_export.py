@@ -26,7 +26,8 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def site(db, make_member, make_article, post):
-    alice = make_member("alice", real_name="Alice Liddell", about="Reads everything.")
+    alice = make_member("alice", real_name="Alice Liddell", about="Reads everything.", language="ru",
+                        profile_indexable=True)
     bob, carol, dave, eve = (make_member(n) for n in ("bob", "Кэрол", "dave", "eve"))
     author = Author.objects.create(name="Anna V", slug="anna-v", bio="Writes.", member=alice)
     bridge = make_article(title="The bridge", author=author, views=12,
@@ -262,3 +263,13 @@ def test_moderation_rows_round_trip(site, client, moderator):
     assert [(v.voter.login, v.comment.body, v.counted) for v in case.votes.all()] == [
         ("alice", "Deeper reply, edited :smile:", False)]
     assert '"votes":["' in next(line for line in first.splitlines() if "brigadecase" in line)
+
+
+def test_a_members_language_and_search_choice_travel_and_unknown_ones_are_dropped(db):
+    lines = [{"type": "member", "login": "ru-reader", "language": "ru", "profile_indexable": True},
+             {"type": "member", "login": "klingon", "language": "tlh", "profile_indexable": "yes"},
+             {"type": "member", "login": "plain"}]
+    _load_text('{"type":"veche-export","version":1}\n' + "".join(json.dumps(r) + "\n" for r in lines))
+    got = {m.login: (m.language, m.profile_indexable) for m in Member.objects.filter(
+        login__in=["ru-reader", "klingon", "plain"])}
+    assert got == {"ru-reader": ("ru", True), "klingon": ("", False), "plain": ("", False)}
