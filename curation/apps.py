@@ -22,10 +22,10 @@ class CurationConfig(AppConfig):
         from django.apps import apps
 
         if apps.is_installed("notify"):
-            from curation.ignoring import ignored_ids, ignoring_sender
+            from curation.ignoring import ignored_query, ignoring_sender
             from notify import rules
 
             if ignoring_sender not in rules.BLOCKS:
                 rules.BLOCKS.append(ignoring_sender)
-            if ignored_ids not in rules.SILENCERS:  # the counts of "N more comments since"
-                rules.SILENCERS.append(ignored_ids)
+            if ignored_query not in rules.SILENCERS:  # "N more comments since", "3 new"
+                rules.SILENCERS.append(ignored_query)

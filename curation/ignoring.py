@@ -25,6 +25,11 @@ def ignoring_sender(sender_id: int, recipient_ids: list[int]) -> set[int]:
                .values_list("member_id", flat=True))
 
 
+def ignored_query(member_id: int):
+    """notify.rules.SILENCERS: the ids of the members `member_id` ignores, as a query."""
+    return Ignore.objects.filter(member_id=member_id).values_list("ignored_id", flat=True)
+
+
 def ignored_ids(member_id: int) -> list[int]:
     return sorted(Ignore.objects.filter(member_id=member_id).values_list("ignored_id", flat=True))
 

@@ -27,9 +27,11 @@ def attach(member, articles: Iterable) -> None:
     if member is None or not member.is_authenticated:
         return
     from notify.follow import followed
+    from notify.rules import silenced_query
 
     articles = list(articles)  # (a page's queryset: the objects it holds)
-    found = visits.new_counts(member.pk, [a.pk for a in articles], among=followed(member.pk))
+    found = visits.new_counts(member.pk, [a.pk for a in articles], among=followed(member.pk),
+                              silenced=silenced_query(member.pk))  # those they ignore: never "new"
     for a in articles:
         new = found.get(a.pk)
         a.new_comments = NewComments(new.number, new.shown, f"{a.get_absolute_url()}#c{new.first}") if new else None

@@ -147,14 +147,16 @@ class _Counted(Subquery):
     output_field = IntegerField()
 
 
-def new_counts(member_id: int, article_ids: Iterable[int], among: QuerySet | None = None) -> dict[int, New]:
+def new_counts(member_id: int, article_ids: Iterable[int], among: QuerySet | None = None,
+               silenced: Any = None) -> dict[int, New]:
     """Per article among `article_ids` the member has visited (and, given `among`, a query of
     rows with an `article_id`, that is in it: the articles they follow), the public comments by others above
     how far they had read, when there are any — up to MAX_COUNTED + 1. One query: per visit,
     a walk up the comments' (article, id) index from where they stopped, so its cost is the
     number of new comments (bounded), not the discussion's length; the rows it reads are the
     newest, together in the table's last pages. A reading this process holds and has not
-    written yet (Pending) counts as written."""
+    written yet (Pending) counts as written. `silenced`: the members whose comments the member
+    ignores (ids, or a query of them nested in this one), never counted."""
     from discussion.models import Comment
 
     ids = list(article_ids)
@@ -168,6 +170,8 @@ def new_counts(member_id: int, article_ids: Iterable[int], among: QuerySet | Non
     new = (Comment.objects.filter(article_id=OuterRef("article_id"), id__gt=OuterRef("upto"),
                                   status=Comment.Status.VISIBLE)
            .exclude(author_id=member_id).order_by("id").values("id"))
+    if silenced is not None:
+        new = new.exclude(author_id__in=silenced)
     visits = Visit.objects.filter(member_id=member_id, article_id__in=ids)
     if among is not None:  # asked per visit row: a point lookup, never a scan of `among`
         visits = visits.filter(Exists(among.filter(article_id=OuterRef("article_id"))))

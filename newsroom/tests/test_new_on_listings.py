@@ -179,3 +179,21 @@ def test_a_long_unread_discussion_is_counted_up_to_a_bound(scene, bob, post, mon
     post(bob, a, "One too many")
     assert listed_new(scene["alice"])[0][a.get_absolute_url()][0] == "3+ new"
     assert listed_new(scene["alice"], "/?lang=ru")[0][a.get_absolute_url()][0] == "3+ новых"
+
+
+def test_the_comments_of_members_one_ignores_are_never_new(scene, alice, bob, carol, post):
+    """Of the three (bob's, carol's, a moderator's), none by a member Alice ignores."""
+    from curation import actions as curation
+    from discussion.models import Comment
+
+    a = scene["a"]
+    assert listed_new(scene["alice"])[0][a.get_absolute_url()][0] == "3 new"
+    curation.ignore(alice, bob)
+    found = listed_new(scene["alice"])[0]
+    carols = Comment.objects.get(body="New two")
+    assert found == {a.get_absolute_url(): ("2 new", f"{a.get_absolute_url()}#c{carols.pk}")}
+    curation.ignore(alice, carol)
+    assert listed_new(scene["alice"])[0][a.get_absolute_url()][0] == "1 new"
+    post(bob, a, "Bob again, still ignored")
+    assert listed_new(scene["alice"])[0][a.get_absolute_url()][0] == "1 new"
+    assert listed_new(client_of(bob))[0] == {}  # (bob follows nothing)
