@@ -232,3 +232,26 @@ def test_after_unfollowing_the_count_stops_where_it_was_read(follower, bob, arti
     run(post, bob, article, "Three.")
     assert lines(follower) == ["bob commented, and 1 more comment since"]
     assert Notification.objects.filter(recipient=follower).count() == 1
+
+
+def test_counting_a_digests_worth_costs_one_query_when_nothing_came_after(follower, bob, make_article, post, run):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notify import mail as notify_mail
+
+    articles = [make_article(title=f"Busy {i}", slug=f"busy-{i}") for i in range(5)]
+    for a in articles:
+        actions.follow(follower, a.pk)
+        run(post, bob, a, f"On {a.title}")
+    rows = list(Notification.objects.filter(recipient=follower).select_related("comment"))
+    assert len(rows) == 5
+    with CaptureQueriesContext(connection) as ctx:
+        assert set(notify_mail.followed_since(rows).values()) == {0}
+    assert len(ctx.captured_queries) == 1
+    run(post, bob, articles[0], "More on the first")
+    run(post, bob, articles[0], "And more")
+    with CaptureQueriesContext(connection) as ctx:
+        counts = notify_mail.followed_since(rows)
+    assert sorted(counts.values()) == [0, 0, 0, 0, 2]
+    assert len(ctx.captured_queries) <= 6  # latest, next rows, follows, the recipient's ignores, one count
