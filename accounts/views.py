@@ -118,8 +118,10 @@ PROFILE_COMMENTS = 20  # the latest comments a profile lists
 
 def profile_head(member: Member, public_comments: int, joined) -> dict:
     """What the profile's head tells search engines (newsroom/_head.html). It asks them to
-    leave the page out (noindex) unless the member chose to be found (their settings) and it
-    lists at least one public comment: an empty profile is nothing to find. Nothing keeps the
+    leave the page out (noindex) unless the member chose to be found (their settings), their
+    account is active (not one an administrator switched off), and it lists at least one
+    public comment: an empty profile is nothing to find (newsroom.sitemaps.MemberSitemap lists
+    exactly the others). Nothing keeps the
     page (docs/caching.md), so a change of that choice shows at its next request."""
     description = ngettext(
         "%(name)s on %(site)s: %(count)s comment since %(month)s.",
@@ -129,7 +131,7 @@ def profile_head(member: Member, public_comments: int, joined) -> dict:
     return seo.head(title=f"{member.login} — {settings.VECHE_SITE_NAME}",
                     description=seo.shorten(description, seo.DESCRIPTION_CHARS),
                     canonical=seo.absolute(member.get_absolute_url()), kind="profile",
-                    noindex=not (member.profile_indexable and public_comments))
+                    noindex=not (member.profile_indexable and member.is_active and public_comments))
 
 
 def profile(request, login):

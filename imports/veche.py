@@ -149,7 +149,7 @@ class _Import:
             is_imported=r.get("is_imported", False), import_key=import_key,
             password=r.get("password") or make_password(None),
             # A language this site does not know is left unchosen (the browser's, as for a visitor).
-            language=r.get("language") if r.get("language") in settings.KNOWN_LANGUAGES else "",
+            language=_known_language(r.get("language")),
             profile_indexable=r.get("profile_indexable") is True,
         ).save()
 
@@ -319,6 +319,11 @@ def _body_with_ids(body: str, made: dict[str, Comment]) -> str:
         return f"[quote=c{found.pk}]" if found else m.group(0)
 
     return _KEY_REF.sub(repl, body)
+
+
+def _known_language(value) -> str:
+    """A member's chosen language as this site knows it, else none ("")."""
+    return value if isinstance(value, str) and value in settings.KNOWN_LANGUAGES else ""
 
 
 def load(path, options: Options | None = None) -> Summary:

@@ -14,7 +14,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import DateTimeField, Max, OuterRef, Q, Subquery
+from django.db.models import DateTimeField, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -123,21 +123,28 @@ class AuthorSitemap(_ListingSitemap):
 
 class MemberSitemap(_OurSite):
     """The profiles their members let search engines index (accounts: Member.profile_indexable)
-    and that list a public comment — the profiles that do not say noindex
-    (accounts.views.profile_head) — last modified at their latest public comment."""
+    and that list a public comment, of active accounts — exactly the profiles that do not
+    say noindex (accounts.views.profile_head) — last modified at their latest public comment,
+    written or edited. A member is listed once a first public comment is found (an index walk
+    that stops there); the latest is read for the listed ones only."""
+
+    @staticmethod
+    def _public():
+        from discussion.models import Comment
+
+        return Comment.objects.public()
 
     def _members(self):
         from accounts.models import Member
-        from discussion.models import Comment
 
-        latest = Subquery(Comment.objects.public().filter(author_id=OuterRef("pk")).order_by()
-                          .values("author_id").annotate(t=Max("created")).values("t")[:1],
-                          output_field=DateTimeField())
-        return (Member.objects.filter(profile_indexable=True, is_active=True, is_deleted=False)
-                .annotate(latest=latest).filter(latest__isnull=False))
+        return Member.objects.filter(profile_indexable=True, is_active=True, is_deleted=False).filter(
+            Exists(self._public().filter(author_id=OuterRef("pk"))))
 
     def items(self):
-        return self._members().only("login").order_by("id")
+        latest = Subquery(self._public().filter(author_id=OuterRef("pk")).order_by()
+                          .values("author_id").annotate(t=Max(Coalesce("edited", "created"))).values("t")[:1],
+                          output_field=DateTimeField())
+        return self._members().only("login").annotate(latest=latest).order_by("id")
 
     def location(self, item):
         return item.get_absolute_url()
@@ -146,7 +153,10 @@ class MemberSitemap(_OurSite):
         return _seconds(item.latest)
 
     def get_latest_lastmod(self):
-        return _seconds(self._members().aggregate(t=Max("latest"))["t"])
+        """For the index: one pass over the public comments of the members who opted in."""
+        return _seconds(self._public().filter(author__profile_indexable=True, author__is_active=True,
+                                              author__is_deleted=False)
+                        .aggregate(t=Max(Coalesce("edited", "created")))["t"])
 
 
 SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap, "tags": TagSitemap,

@@ -91,8 +91,9 @@ def followed_since(notifications: list[Notification]) -> dict[int, int]:
     it was read or mailed. Three queries for all of them (the discussions' latest public
     comments, the recipients' next notifications, their follows), then one count for each
     notification its discussion has gone on after — none at all for the rest."""
-    from django.db.models import Max
+    from django.db.models import OuterRef, Subquery
 
+    from newsroom.models import Article
     from notify.models import Follow
     from notify.rules import silenced
 
@@ -101,10 +102,12 @@ def followed_since(notifications: list[Notification]) -> dict[int, int]:
         return {}
     articles = {n.comment.article_id for n in followed}
     recipients = {n.recipient_id for n in followed}
-    latest = dict(Comment.objects.filter(article_id__in=articles, status=Comment.Status.VISIBLE).order_by()
-                  .values("article_id").annotate(top=Max("id")).values_list("article_id", "top"))
+    # Each discussion's latest public comment: one index step down from its end, not a walk.
+    latest = dict(Article.objects.filter(pk__in=articles).annotate(top=Subquery(
+        Comment.objects.filter(article_id=OuterRef("pk"), status=Comment.Status.VISIBLE).order_by("-id")
+        .values("id")[:1])).values_list("pk", "top"))
     out = {n.pk: 0 for n in followed}
-    going = [n for n in followed if latest.get(n.comment.article_id, 0) > n.comment_id]
+    going = [n for n in followed if (latest.get(n.comment.article_id) or 0) > n.comment_id]
     if not going:
         return out
     told: dict[tuple[int, int], list[int]] = {}

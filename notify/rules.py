@@ -40,7 +40,7 @@ def silenced(recipient_id: int) -> set[int]:
 
 def silenced_query(recipient_id: int) -> Any:
     """The same as a query to nest in a statement (an empty list when nothing silences)."""
-    queries = [silencer(recipient_id) for silencer in SILENCERS]
+    queries = [silencer(recipient_id).order_by() for silencer in SILENCERS]  # (no ORDER BY in a UNION's parts)
     if not queries:
         return []
     first = queries[0]

@@ -273,3 +273,10 @@ def test_a_members_language_and_search_choice_travel_and_unknown_ones_are_droppe
     got = {m.login: (m.language, m.profile_indexable) for m in Member.objects.filter(
         login__in=["ru-reader", "klingon", "plain"])}
     assert got == {"ru-reader": ("ru", True), "klingon": ("", False), "plain": ("", False)}
+
+
+def test_a_language_of_another_type_is_read_as_none(db):
+    lines = [{"type": "member", "login": "listy", "language": ["ru"]},
+             {"type": "member", "login": "mappy", "language": {"ru": 1}}]
+    _load_text('{"type":"veche-export","version":1}\n' + "".join(json.dumps(r) + "\n" for r in lines))
+    assert set(Member.objects.filter(login__in=["listy", "mappy"]).values_list("language", flat=True)) == {""}

@@ -215,7 +215,7 @@ def test_the_profiles_listed_are_those_that_ask_to_be_indexed(client, publicatio
     from accounts.actions import do_set_profile_indexable
 
     shown, draft = publication["shown"], publication["draft"]
-    found = {name: make_member(name) for name in ("found", "private", "silent", "held", "gone", "drafty")}
+    found = {name: make_member(name) for name in ("found", "private", "silent", "held", "gone", "drafty", "off")}
     for name, member in found.items():
         if name != "private":
             do_set_profile_indexable(member, True)
@@ -225,12 +225,20 @@ def test_the_profiles_listed_are_those_that_ask_to_be_indexed(client, publicatio
     post(found["private"], shown, "Not to be found")
     held = post(found["held"], shown, "Held words")
     Comment.objects.filter(pk=held.pk).update(status=Comment.Status.HELD)
+    post(found["off"], shown, "Then an administrator switched the account off")
+    type(found["off"]).objects.filter(pk=found["off"].pk).update(is_active=False)
     post(found["gone"], shown, "Then deleted the account")
     type(found["gone"]).objects.filter(pk=found["gone"].pk).update(is_deleted=True)
     Article.objects.filter(pk=draft.pk).update(state=Article.State.PUBLISHED)
     post(found["drafty"], Article.objects.get(pk=draft.pk), "On a draft soon")
     Article.objects.filter(pk=draft.pk).update(state=Article.State.DRAFT)
     assert urls(client, "/sitemap-members.xml") == {f"{SITE}/members/found/": stamp(at)}
-    for name in ("private", "silent", "held", "gone", "drafty"):  # each says noindex on its page
+    edited = timezone.now() - timedelta(minutes=5)  # an edit changes the profile's text
+    Comment.objects.filter(pk=said.pk).update(edited=edited)
+    assert urls(client, "/sitemap-members.xml") == {f"{SITE}/members/found/": stamp(edited)}
+    index = xml(client, "/sitemap.xml")
+    assert [s.findtext("s:lastmod", namespaces=NS) for s in index.findall("s:sitemap", NS)
+            if s.findtext("s:loc", namespaces=NS).endswith("-members.xml")] == [stamp(edited)]
+    for name in ("private", "silent", "held", "gone", "drafty", "off"):  # each says noindex on its page
         assert 'content="noindex' in client.get(f"/members/{name}/").content.decode(), name
     assert 'content="noindex' not in client.get("/members/found/").content.decode()

@@ -255,3 +255,19 @@ def test_counting_a_digests_worth_costs_one_query_when_nothing_came_after(follow
         counts = notify_mail.followed_since(rows)
     assert sorted(counts.values()) == [0, 0, 0, 0, 2]
     assert len(ctx.captured_queries) <= 6  # latest, next rows, follows, the recipient's ignores, one count
+
+
+def test_two_silencers_nest_in_the_listing_count(follower, bob, make_member, monkeypatch):
+    """A second ignore-like list joins the first in one nested query (no ORDER BY in the union)."""
+    from curation import actions as curation_actions
+    from notify import rules
+    from notify.models import Follow
+    from visits import marks
+
+    carol = make_member("carol")
+    curation_actions.ignore(follower, bob)
+    monkeypatch.setattr(rules, "SILENCERS", [*rules.SILENCERS, lambda member_id: Follow.objects.filter(
+        member_id=member_id).values_list("member_id", flat=True)])
+    assert marks.new_counts(follower.pk, [1], silenced=rules.silenced_query(follower.pk)) == {}
+    assert rules.silenced(follower.pk) == {bob.pk}
+    assert carol.pk not in rules.silenced(follower.pk)
