@@ -10,7 +10,7 @@ of the authors a render draws asked by that render."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -167,7 +167,7 @@ def decor_of_new(article: Any, author_id: int) -> Decor:
     return Decor(badges={author_id: tuple(badges)} if badges else {}, ranks={author_id: rank[0]} if rank else {})
 
 
-def _badges_of(member_id: int, author_member: int | None, held: dict[int, set[str]]):
+def _badges_of(member_id: int, author_member: int | None, held: dict[int, set[str]]) -> Iterator[str]:
     if member_id == author_member:
         yield "author"
     kinds = held.get(member_id)
