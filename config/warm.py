@@ -32,6 +32,7 @@ def warm_up() -> float:
     from django.template.loader import get_template
     from django.urls import get_resolver
     from django.utils import translation
+    from django.utils.translation import trans_real
 
     from core.languages import enabled
 
@@ -41,8 +42,8 @@ def warm_up() -> float:
         for name in MODULES:
             importlib.import_module(name)
         for code in enabled():
+            trans_real.translation(code)  # reads the language's catalogues of every app, kept
             with translation.override(code):
-                translation.gettext("Reply")  # reads the language's catalogues of every app
                 for name in TEMPLATES:
                     try:
                         get_template(name)
