@@ -282,3 +282,9 @@ def test_signup_chooses_emails_in_one_step(choice, reply, followed, db):
     prefs = Preferences.objects.filter(member=Member.objects.get(login=f"new {choice}")).first()
     got = (prefs.delivery("reply"), prefs.delivery("followed")) if prefs else ("now", "daily")
     assert got == (reply, followed)  # an unknown choice keeps the defaults
+
+
+def test_an_empty_page_says_so_without_numbering_it(alice_client, alice):
+    html = page(alice_client)
+    assert '<li class="empty">Nothing yet.' in html
+    assert "Mark all read" not in html
