@@ -218,6 +218,63 @@ class Peer:
 
 # --- the run ---------------------------------------------------------------------------------
 
+def free_udp_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def behind_nginx(mode: str, env: dict, server, slug: str, pages: Path, seconds: int, runs: int,
+                 floor_rps: float, br: dict, gz: dict) -> None:
+    """The compressed page through nginx configured by `veche mirror-nginx`, answering from
+    the pages Veche writes to disk (core.mirror), against the gzip_static floor; and the views
+    nginx served, counted by Veche from its log (newsroom.viewlog)."""
+    brotli = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so").exists()
+    work = Path(tempfile.mkdtemp(prefix="veche-bench-front-"))
+    port = free_port()
+    conf = veche(env, "mirror-nginx", "--http", *(["--brotli"] if brotli else []), "--whole", f"127.0.0.1:{port}",
+                 "--app", f"127.0.0.1:{server.port}", "--work", str(work))
+    (work / "nginx.conf").write_text(conf)
+    proc = subprocess.Popen(["nginx", "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/articles/{slug}/"
+    try:
+        deadline = time.monotonic() + 20
+        while True:  # until nginx answers from disk (Veche's answers carry a request id)
+            try:
+                with urllib.request.urlopen(urllib.request.Request(url, headers=gz), timeout=5) as r:
+                    if r.headers.get("X-Request-ID") is None:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("nginx in front never answered from Veche's pages on disk")
+            time.sleep(0.1)
+        views_before = article_views(server.url, slug)
+        started = time.monotonic()
+        got_br = median_wrk(url, seconds, runs, headers=br) if brotli else None
+        got_gz = median_wrk(url, seconds, runs, headers=gz)
+        served = (got_br or 0) * seconds * runs + got_gz * seconds * runs  # about: medians × time
+        time.sleep(4)  # the last views written (every 3 s)
+        counted = article_views(server.url, slug) - views_before
+        elapsed = time.monotonic() - started
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(10)
+    best = min(x for x in (got_br, got_gz) if x is not None)
+    record(f"[{mode}] the same page compressed, nginx in front answering from the pages Veche writes to disk "
+           f"(brotli / gzip)", f"{got_br:,.0f} / {got_gz:,.0f} req/s" if got_br else f"{got_gz:,.0f} req/s (gzip)",
+           f"{best / floor_rps:.2f} × nginx gzip_static; views counted from nginx's log: {counted:,} of about "
+           f"{served:,.0f} served in {elapsed:.0f} s", "≥ 1.0 × nginx gzip_static")
+
+
+def article_views(base: str, slug: str) -> int:
+    with urllib.request.urlopen(f"{base}/api/v1/articles/{slug}/", timeout=30) as r:
+        return int(json.loads(r.read())["views"])
+
+
 def in_process(env: dict, sizes: dict, smoke: bool) -> dict:
     """Seed, then measure server times inside a Django process of this mode."""
     payload = json.dumps({"sizes": sizes, "smoke": smoke})
@@ -272,6 +329,12 @@ def run_mode(mode: str, args, peers: dict) -> None:
         record(f"[{mode}] slowest hostile input ({worst[0]})", f"{worst[1]:.1f} ms",
                ", ".join(f"{k} {v:.1f} ms" for k, v in m["hostile"].items() if k != worst[0]))
 
+    # Veche writes its anonymous pages to a folder for nginx in front (core.mirror; the rows
+    # "behind nginx" below); the other rows ask Veche directly.
+    pages = Path(tempfile.mkdtemp(prefix="veche-bench-pages-"))
+    pages.chmod(0o755)  # nginx's workers run as another user
+    view_log = f"127.0.0.1:{free_udp_port()}"
+    env = {**env, "VECHE_PAGE_MIRROR_DIR": str(pages), "VECHE_VIEW_LOG": view_log}
     server = Server(env, workers)
     try:
         page = f"{server.url}/articles/{m['small_slug']}/"
@@ -318,6 +381,7 @@ def run_mode(mode: str, args, peers: dict) -> None:
                f"({sizes_on_wire['gzip'] // 1024} KB)", f"{anon_br:,.0f} / {anon_gz:,.0f} req/s",
                f"{min(anon_br, anon_gz) / nginx_gz_rps:.2f} × nginx gzip_static ({nginx_gz_rps:,.0f} req/s, "
                f"{len(gzip.compress(body, 9)) // 1024} KB)", "≥ 1.0 × nginx gzip_static")
+        behind_nginx(mode, env, server, m["small_slug"], pages, seconds, runs, nginx_gz_rps, br, gz)
         cookie = {"Cookie": m["session_cookie"]}
         member = median_wrk(page, seconds, runs, headers=cookie)
         record(f"[{mode}] the same page signed in (own votes marked), one member reloading", f"{member:,.0f} req/s",

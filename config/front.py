@@ -163,8 +163,10 @@ class Front:
             if message["type"] == "lifespan.startup":
                 background.start()
                 await asyncio.get_running_loop().run_in_executor(None, warm.warm_up)
+                await asyncio.get_running_loop().run_in_executor(None, _mirror_start)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                await asyncio.get_running_loop().run_in_executor(None, _mirror_stop)
                 await asyncio.get_running_loop().run_in_executor(None, viewcount.flusher.stop)
                 await asyncio.get_running_loop().run_in_executor(None, background.flush)
                 await send({"type": "lifespan.shutdown.complete"})
@@ -264,6 +266,27 @@ class Front:
 
 
 _VARY_BOTH = (b"vary", b"Accept-Language, Cookie, Accept-Encoding")
+
+
+def _mirror_start() -> None:
+    """Pages on disk for nginx (core.mirror): those a stopped worker left are removed (no
+    worker would remove them at their time), and nginx's log of the pages it served is
+    listened to, to count their views (newsroom.viewlog)."""
+    from core.mirror import mirror
+    from newsroom.viewlog import listener
+
+    mirror.clear()
+    if settings.VECHE_VIEW_LOG:
+        listener.start(settings.VECHE_VIEW_LOG)
+
+
+def _mirror_stop() -> None:
+    """This worker's pages leave the disk with it; the last views nginx logged are counted."""
+    from core.mirror import mirror
+    from newsroom.viewlog import listener
+
+    listener.stop()
+    mirror.clear(own=True)
 
 
 def _header(scope, name: bytes) -> str:

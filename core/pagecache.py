@@ -22,6 +22,7 @@ from django.core.cache import cache
 from core import breaker, compress
 from core.cache import count, later
 from core.memo import Memo, register
+from core.mirror import mirror
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -63,8 +64,9 @@ def raise_generation(article_id: int) -> None:
     the only caller (the versions' owner)."""
     if watcher.enabled():  # raised and announced to every worker in one round trip
         watcher.raise_generation(article_id)
-        return
-    count(_gen_key(article_id))  # embedded: the process's own cache
+    else:
+        count(_gen_key(article_id))  # embedded: the process's own cache
+    mirror.drop(article_id)  # the pages on disk go now (other workers': when they hear of it)
 
 
 class Watcher:
@@ -215,6 +217,7 @@ class Watcher:
                             have = self.known.get(article)
                             if have is None or have[0] < gen:
                                 self.known[article] = (gen, time.monotonic())
+                        mirror.drop(article)
             except Exception as exc:
                 with self.lock:
                     if self.live:
@@ -301,9 +304,9 @@ def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: P
     _near.put(key, entry)
     _remaking.pop(key)
     if isinstance(body, bytes) and compress.compressible(content_type) and len(body) >= compress.MIN_BYTES:
-        compressor.submit(key, entry)
+        compressor.submit(key, entry, slug)
     elif not isinstance(body, bytes) and compress.compressible(content_type):
-        compressor.submit(key, entry)  # a member page's skeleton: its parts deflated apart
+        compressor.submit(key, entry, slug)  # a member page's skeleton: its parts deflated apart
 
 
 class Compressor:
@@ -317,9 +320,9 @@ class Compressor:
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
 
-    def submit(self, key: str, entry: Entry) -> None:
+    def submit(self, key: str, entry: Entry, slug: str = "") -> None:
         try:
-            self.queue.put_nowait((key, entry))
+            self.queue.put_nowait((key, entry, slug))
         except queue.Full:
             return
         if self.thread is None or not self.thread.is_alive():
@@ -330,7 +333,7 @@ class Compressor:
 
     def _run(self) -> None:
         while True:
-            key, (body, content_type, _none, made) = self.queue.get()
+            key, (body, content_type, _none, made), slug = self.queue.get()
             try:
                 done: Entry
                 if isinstance(body, bytes):
@@ -346,6 +349,8 @@ class Compressor:
                 # replace one remade meanwhile.
                 if watcher.enabled() and current:
                     later.set(key, done, timeout=max(1, round(made + TTL + STALE - time.time())))
+                if current and isinstance(body, bytes) and key.startswith("fp:page:"):
+                    _mirror(key, slug, body, done[2], made)
             except Exception:  # a page served plain is still a page
                 log.exception("page not compressed: %s", key)
             finally:
@@ -357,6 +362,14 @@ class Compressor:
 
 
 compressor = Compressor()
+
+
+def _mirror(key: str, slug: str, body: bytes, forms: dict[str, bytes], made: float) -> None:
+    """An anonymous page to disk for nginx (core.mirror), while its generation is current."""
+    _kind, article, gen, variant = key.split(":", 4)[1:]
+    article_id, generation_made = int(article), int(gen)
+    mirror.write(article_id, slug, variant, body, forms, expires=made + TTL,
+                 current=lambda: generation(article_id) == generation_made)
 
 
 def lookup(kind: str, slug: str, variant: str) -> tuple[int, Page, str, dict[str, bytes]] | None:

@@ -272,6 +272,11 @@ SOCIALACCOUNT_PROVIDERS = _social_providers()
 VECHE_PRESENCE_WINDOW = int(os.environ.get("VECHE_PRESENCE_WINDOW", "300"))
 # Page views are written every this many seconds, and when the server stops (newsroom.viewcount).
 VECHE_VIEW_FLUSH_SECONDS = float(os.environ.get("VECHE_VIEW_FLUSH_SECONDS", "3"))
+# Anonymous article pages written to this folder for nginx to serve (core.mirror; docs/deploy.md,
+# "Pages from disk"), and the address (host:port, UDP) where nginx's log of the pages it served
+# arrives, so their views are counted (newsroom.viewlog). Both off when empty.
+VECHE_PAGE_MIRROR_DIR = os.environ.get("VECHE_PAGE_MIRROR_DIR", "")
+VECHE_VIEW_LOG = os.environ.get("VECHE_VIEW_LOG", "")
 # Embedded mode: members are told of a post by the server in a thread of its own after the
 # answer (core.background), not inside the posting request.
 VECHE_TELL_IN_THREAD = env_bool("VECHE_TELL_IN_THREAD", True)

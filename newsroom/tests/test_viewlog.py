@@ -1,0 +1,72 @@
+"""Views of pages nginx served from disk, counted from the log lines it sends (newsroom.viewlog)."""
+
+import socket
+import time
+
+import pytest
+
+from core import pagecache
+from newsroom import viewcount, viewlog
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.parametrize(("line", "slug"), [
+    (b"<190>Dec  6 18:20:01 veche: view the-old-bridge", "the-old-bridge"),
+    (b"<190>Dec  6 18:20:01 veche: view \xd0\xbc\xd0\xbe\xd1\x81\xd1\x82", "мост"),  # UTF-8 kept by escape=json
+    (b"<190>Dec  6 18:20:01 veche: view a\\u0022b", 'a"b'),
+])
+def test_a_line_names_its_slug(line, slug):
+    assert viewlog.slug_of(line) == slug
+
+
+@pytest.mark.parametrize("line", [b"", b"view x", b"<190>Dec  6 18:20:01 veche: view ", b"<190>x veche: view a/b",
+                                  b"<190>x veche: view \\x", b"<190>x veche: view " + b"a" * 500,
+                                  b"<190>x veche: GET /articles/x/"])
+def test_anything_else_names_nothing(line):
+    assert viewlog.slug_of(line) is None
+
+
+def test_each_line_counts_one_view_known_slugs_or_not(article, make_article):
+    other = make_article()
+    pagecache.SLUGS.clear()
+    pagecache.SLUGS.put(article.slug, article.pk)
+    viewcount.forget()
+    assert viewlog.count([article.slug, article.slug, other.slug, "no-such-article"]) == 3
+    assert viewcount.pending(article.pk) == 2 and viewcount.pending(other.pk) == 1
+    assert pagecache.SLUGS.get(other.slug) == other.pk  # learned for the next lines
+    viewcount.forget()
+
+
+@pytest.mark.parametrize(("value", "expected"), [("127.0.0.1:5514", ("127.0.0.1", 5514)), ("[::1]:5514", ("::1", 5514))])
+def test_the_address_is_host_and_port(value, expected):
+    assert viewlog.address(value) == expected
+
+
+@pytest.mark.parametrize("value", ["5514", "127.0.0.1", "127.0.0.1:x"])
+def test_a_wrong_address_says_what_is_expected(value):
+    with pytest.raises(ValueError, match="host:port"):
+        viewlog.address(value)
+
+
+def test_the_listener_counts_what_arrives(article):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    viewcount.forget()
+    listener = viewlog.Listener()
+    listener.start(f"127.0.0.1:{port}")
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as out:
+            for line in (f"<190>Dec  6 18:20:01 veche: view {article.slug}".encode(), b"junk") * 5:
+                out.sendto(line, ("127.0.0.1", port))
+        deadline = time.monotonic() + 5
+        while viewcount.pending(article.pk) < 5:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(0.2)
+        assert viewcount.pending(article.pk) == 5
+    finally:
+        listener.stop()
+        viewcount.forget()
+    assert listener.thread is None
