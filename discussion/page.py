@@ -38,13 +38,22 @@ def paged(article) -> bool:
 
 
 def _load(article, order: str, page: int, viewer_id: int | None):
-    """(nodes, comments loaded, page number, page count, whole-article summary)."""
+    """(nodes, page number, page count, whole-article summary). The authors' ratings come
+    with the comments' rows: the page about to be filled takes them from there (ratings.note)."""
     if not paged(article):
         comments = threads.load_comments(article.pk)
+        _note_ratings(comments)
         return threads.build(comments, order, viewer_id=viewer_id), 1, 1, summary_of(comments)
     rp = threads.root_page(article.pk, order, page, viewer_id)
+    _note_ratings(rp.comments)
     nodes = threads.build(rp.comments, order, viewer_id=viewer_id, root_numbers=rp.root_numbers)
     return nodes, rp.number, rp.count, summary_of_article(article)
+
+
+def _note_ratings(comments) -> None:
+    """The ratings ratings.of would read for these comments' authors (none for a deleted account)."""
+    authors = {c.author_id: c.author for c in comments}
+    ratings.note((pk, None if a.is_deleted else a.rating) for pk, a in authors.items())
 
 
 # Comments listed in a page's structured data (newsroom.seo). A very long discussion page
