@@ -229,8 +229,12 @@ def viewer_style(own_ids, votes) -> str:
 def clear_caches() -> None:
     """Empty the shared cache and every cache of this process (tests, benchmarks)."""
     from core import memo
+    from core.pagecache import compressor
     from newsroom import viewcount
 
+    # A page still being compressed (after its answer) would be kept, and sent on to Redis,
+    # after the clearing; waited for, it no longer takes the processor from what comes next.
+    compressor.flush()
     later.flush()  # a write still on its way would land after the clearing
     cache.clear()
     memo.forget_all()
