@@ -2,7 +2,8 @@
 
 A rating moves with every vote on any of the member's comments, on any article, so it is never
 part of a kept thread: it goes into the presence slot each request fills (discussion.render.Split).
-`of(ids)` answers from a short-lived memo of this process and reads the misses in one query; the
+`of(ids)` answers from a short-lived memo of this process and reads the misses in one query (a
+thread read from the database leaves its authors' ratings there first: `note`); the
 process that moved a rating drops its entry after commit (`forget_on_commit`), so with one
 process a reload shows the new rating at once, and other processes within RATING_SECONDS.
 
@@ -48,6 +49,14 @@ def of(member_ids: Iterable[int]) -> dict[int, int]:
             if rating is not None:
                 found[pk] = rating
     return found
+
+
+def note(read: Iterable[tuple[int, int | None]]) -> None:
+    """(member id, rating or None for a deleted account) read a moment ago with something else
+    — a thread's rows (discussion.page) —, kept as `of` keeps what it reads: a page rendered
+    from nothing then fills its slots without a query of their own."""
+    for pk, rating in read:
+        _ratings.put(pk, rating)
 
 
 def forget(member_id: int) -> None:

@@ -38,22 +38,20 @@ MODERATOR_PERM = ("moderation", "moderate")
 
 def roles() -> dict[int, set[str]]:
     """member id → the badge roles they hold ({"staff", "moderator"} or one of them): one
-    indexed query from the permissions' side (never a scan of the members), kept in the
-    shared cache until a role changes."""
+    indexed query from the permissions' side (never a scan of the members), written out
+    (compiling its union through the ORM took longer than running it), kept in the shared
+    cache until a role changes."""
+    from core import statements
+    from curation import sql
+
     kept: dict[int, set[str]] | None = cache.get(ROLES_KEY)
     if kept is not None:
         return kept
     wanted = {f"{a}.{c}": kind for (a, c), kind in ((STAFF_PERM, "staff"), (MODERATOR_PERM, "moderator"))}
     codenames = [c for _a, c in (STAFF_PERM, MODERATOR_PERM)]
-    groups = (Member.groups.through.objects.filter(group__permissions__codename__in=codenames,
-                                                   member__is_deleted=False, member__is_active=True)
-              .values_list("member_id", "group__permissions__content_type__app_label",
-                           "group__permissions__codename"))
-    direct = (Member.user_permissions.through.objects.filter(permission__codename__in=codenames,
-                                                             member__is_deleted=False, member__is_active=True)
-              .values_list("member_id", "permission__content_type__app_label", "permission__codename"))
+    rows = statements.rows(sql.ROLES, codenames * 2, statements.reading(Member))
     found: dict[int, set[str]] = {}
-    for member_id, app_label, codename in groups.union(direct, all=True):
+    for member_id, app_label, codename in rows:
         kind = wanted.get(f"{app_label}.{codename}")
         if kind:
             found.setdefault(member_id, set()).add(kind)
@@ -116,18 +114,20 @@ def _read(article_id: int, author_member: int | None) -> Curated:
 def ranks(article_id: int, authors: Iterable[int] | None) -> dict[int, str]:
     """author id → the name of their rank, for `authors` (the members a render draws: a few
     hundred primary-key lookups) or, given None, every commenter of the article (through the
-    comments' (article, …) index). Not kept: a render from nothing asks once, and a rank that
+    comments' (article, …) index). Written out: through the ORM, its few hundred ids cost more
+    to compile than to look up. Not kept: a render from nothing asks once, and a rank that
     changed raised the thread version of every discussion showing it (author_changed)."""
+    from core import statements
+    from curation import sql
     from curation.models import Standing
 
+    using = statements.reading(Standing)
     if authors is None:
-        members: Any = Comment.objects.filter(article_id=article_id).values("author_id")
-    else:
-        members = sorted(set(authors))
-        if not members:
-            return {}
-    return dict(Standing.objects.filter(member_id__in=members, rank__isnull=False)
-                .values_list("member_id", "rank__name"))
+        return dict(statements.rows(sql.RANKS_OF_ARTICLE, [article_id], using))
+    members = sorted(set(authors))
+    if not members:
+        return {}
+    return dict(statements.rows(sql.RANKS.format(members=",".join(["%s"] * len(members))), members, using))
 
 
 def _item(c: Comment, whole: bool = False) -> Item:

@@ -38,13 +38,22 @@ def paged(article) -> bool:
 
 
 def _load(article, order: str, page: int, viewer_id: int | None):
-    """(nodes, comments loaded, page number, page count, whole-article summary)."""
+    """(nodes, page number, page count, whole-article summary). The authors' ratings come
+    with the comments' rows: the page about to be filled takes them from there (ratings.note)."""
     if not paged(article):
         comments = threads.load_comments(article.pk)
+        _note_ratings(comments)
         return threads.build(comments, order, viewer_id=viewer_id), 1, 1, summary_of(comments)
     rp = threads.root_page(article.pk, order, page, viewer_id)
+    _note_ratings(rp.comments)
     nodes = threads.build(rp.comments, order, viewer_id=viewer_id, root_numbers=rp.root_numbers)
     return nodes, rp.number, rp.count, summary_of_article(article)
+
+
+def _note_ratings(comments) -> None:
+    """The ratings ratings.of would read for these comments' authors (none for a deleted account)."""
+    authors = {c.author_id: c.author for c in comments}
+    ratings.note((pk, None if a.is_deleted else a.rating) for pk, a in authors.items())
 
 
 # Comments listed in a page's structured data (newsroom.seo). A very long discussion page
@@ -78,7 +87,7 @@ def shared_parts(article, order: str, page: int = 1) -> tuple[render.Split, int,
     hit = cache.get(key) if shared else None
     if hit is None:
         nodes, number, count, summary = _load(article, order, page, None)
-        html = render.render_thread_bytes(nodes, decor=decor.for_article(article, _authors(nodes)))
+        html = render.render_thread_bytes(nodes, decor=decor.for_article(article, _authors(article, nodes)))
         hit = (render.Split(html), len(nodes), summary, number, count, _public_rows(nodes))
         if shared:
             later.set(key, hit, timeout=CACHE_SECONDS)
@@ -143,9 +152,12 @@ class Marks:
         return viewer_style(self.own, self.votes)
 
 
-def _authors(nodes) -> set[int]:
-    """The members whose comments a render draws (their ranks are its decor's to show)."""
-    return {n.comment.author_id for n in nodes}
+def _authors(article, nodes) -> set[int] | None:
+    """The members whose comments a render draws (their ranks are its decor's to show): for a
+    discussion shown whole, None — every commenter of the article, one index range of its
+    comments (a list of a few hundred ids took six times as long on PostgreSQL, which parses
+    and binds each); for a page of a long one, the authors it draws."""
+    return {n.comment.author_id for n in nodes} if paged(article) else None
 
 
 def marks(member_id: int | None, article_id: int) -> Marks:
@@ -178,7 +190,7 @@ def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: b
         nodes, number, count, summary = _load(article, order, page, viewer.pk)
         held_ids = frozenset(n.comment.pk for n in nodes if n.comment.status == Comment.Status.HELD)
         html = render.render_thread_bytes(nodes, held_ids, frozenset(mine.noted),
-                                           decor.for_article(article, _authors(nodes)))
+                                           decor.for_article(article, _authors(article, nodes)))
         parts, shown = render.Split(html), len(nodes)
     else:
         parts, shown, summary, number, count, _public = shared_parts(article, order, page)
@@ -217,8 +229,12 @@ def viewer_style(own_ids, votes) -> str:
 def clear_caches() -> None:
     """Empty the shared cache and every cache of this process (tests, benchmarks)."""
     from core import memo
+    from core.pagecache import compressor
     from newsroom import viewcount
 
+    # A page still being compressed (after its answer) would be kept, and sent on to Redis,
+    # after the clearing; waited for, it no longer takes the processor from what comes next.
+    compressor.flush()
     later.flush()  # a write still on its way would land after the clearing
     cache.clear()
     memo.forget_all()

@@ -73,7 +73,7 @@ TIMES_AS_TEXT = {
 }
 THREAD_ROWS = ("SELECT c.id, c.parent_id, c.article_id, c.depth, c.body_html, c.status, {created}, {edited}, "
                "c.plus, c.minus, c.moderation_reason, c.moderator_note, c.removal_category, c.author_id, "
-               f'm.login, m.real_name, m.is_deleted FROM "{C}" c JOIN "{M}" m ON m.id = c.author_id ')
+               f'm.login, m.real_name, m.is_deleted, m.rating FROM "{C}" c JOIN "{M}" m ON m.id = c.author_id ')
 ROOTS_COUNTED = f"SELECT id, status, author_id, plus, minus FROM {C} WHERE article_id = %s AND parent_id IS NULL ORDER BY id"
 ROOTS = f"SELECT id, status FROM {C} WHERE article_id = %s AND parent_id IS NULL ORDER BY id"
 OWN_HELD_ROOTS = f"SELECT id FROM {C} WHERE article_id = %s AND parent_id IS NULL AND status = %s AND author_id = %s"

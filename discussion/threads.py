@@ -73,12 +73,14 @@ def wilson_lower_bound(plus: int, minus: int, z: float = 1.96) -> float:
 
 
 class AuthorRow:
-    """The author fields a thread shows, without a model instance."""
+    """The author fields a thread shows, without a model instance, and their rating as read
+    with it: never drawn into the thread (it fills their slot on each page), the page takes
+    it from here rather than asking for it again (discussion.page._load)."""
 
-    __slots__ = ("pk", "login", "real_name", "is_deleted")
+    __slots__ = ("pk", "login", "real_name", "is_deleted", "rating")
 
-    def __init__(self, pk: int, login: str, real_name: str, is_deleted: bool) -> None:
-        self.pk, self.login, self.real_name, self.is_deleted = pk, login, real_name, is_deleted
+    def __init__(self, pk: int, login: str, real_name: str, is_deleted: bool, rating: int) -> None:
+        self.pk, self.login, self.real_name, self.is_deleted, self.rating = pk, login, real_name, is_deleted, rating
 
 
 class CommentRow:
@@ -93,11 +95,11 @@ class CommentRow:
     def __init__(self, row: Sequence[Any], authors: dict[int, AuthorRow]) -> None:
         (self.pk, self.parent_id, self.article_id, self.depth, self.body_html, self.status, self._created,
          self._edited, self.plus, self.minus, self.moderation_reason, self.moderator_note, self.removal_category,
-         self.author_id, login, real_name, is_deleted) = row
+         self.author_id, login, real_name, is_deleted, rating) = row
         self.id = self.pk
         author = authors.get(self.author_id)
         if author is None:
-            author = authors[self.author_id] = AuthorRow(self.author_id, login, real_name, bool(is_deleted))
+            author = authors[self.author_id] = AuthorRow(self.author_id, login, real_name, bool(is_deleted), rating)
         self.author = author
 
     @property
@@ -127,7 +129,7 @@ def _aware(value: str) -> datetime:
 
 _FIELDS = ("id", "parent_id", "article_id", "depth", "body_html", "status", "created", "edited", "plus", "minus",
            "moderation_reason", "moderator_note", "removal_category", "author_id",
-           "author__login", "author__real_name", "author__is_deleted")
+           "author__login", "author__real_name", "author__is_deleted", "author__rating")
 
 
 def load_comments(article_id: int, using: str | None = None, roots: list[int] | None = None) -> list[CommentRow]:

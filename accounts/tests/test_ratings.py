@@ -254,3 +254,17 @@ def test_a_hidden_comment_takes_its_votes_out_of_the_rating_at_once(make_article
     assert _rating_on_page(Client().get(elsewhere.get_absolute_url()).content.decode(), other) == "+1"
     moderation_actions.hide(moderator, voted, "spam")
     assert _rating_on_page(Client().get(elsewhere.get_absolute_url()).content.decode(), other) == "0"
+
+
+def test_a_thread_read_from_the_database_brings_its_authors_ratings(article, alice, bob, post, voters,
+                                                                    django_assert_num_queries):
+    from discussion import page
+
+    said = post(alice, article, "Rated")
+    post(bob, article, "Unrated", parent=said)
+    _vote(voters[0], said, 1)
+    memo.forget_all()
+    article.refresh_from_db()
+    page._load(article, "oldest", 1, None)
+    with django_assert_num_queries(0):  # the render's own page asks nothing more
+        assert ratings.of([alice.pk, bob.pk]) == {alice.pk: 1, bob.pk: 0}
