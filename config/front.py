@@ -286,7 +286,7 @@ def _mirror_stop() -> None:
     from newsroom.viewlog import listener
 
     listener.stop()
-    mirror.clear(own=True)
+    mirror.close()
 
 
 def _header(scope, name: bytes) -> str:

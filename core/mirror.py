@@ -32,6 +32,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import queue
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -39,7 +41,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SWEEP_SECONDS = 1.0
+SWEEP_SECONDS = 1.0  # how often this process removes its pages past their time
+FOLDER_SWEEP_SECONDS = 10.0  # how often it removes anyone's left on disk past their time
 # The encodings written beside the page, by file suffix (core.compress.forms' names).
 SUFFIXES = {"br": ".br", "gzip": ".gz"}
 
@@ -66,32 +69,38 @@ def safe_slug(slug: str) -> bool:
 
 
 class Mirror:
-    """The pages this process wrote, to remove them when their article changes or they age."""
+    """The pages this process wrote, to remove them when their article changes or they age;
+    and a sweep of the whole folder for pages nobody tracks any more (a worker killed)."""
 
     def __init__(self) -> None:
         # folder of one page → (article id, the time it expires)
         self.written: dict[Path, tuple[int, float]] = {}
+        self.drops: dict[int, int] = {}  # article id → drops so far (a write spanning one gives way)
+        self.closed = False  # the worker is stopping: nothing more is written
         self.lock = threading.Lock()
         self.sweeper: threading.Thread | None = None
+        self.pending: queue.SimpleQueue[int] = queue.SimpleQueue()  # drops heard from other workers
+        self.warned = 0.0
+        self.lifetime = 5.0  # seconds a page lives: core.pagecache.TTL, which sets it
 
     def write(self, article_id: int, slug: str, variant: str, body: bytes, forms: dict[str, bytes],
               expires: float, current: Callable[[], bool]) -> bool:
         """Write a page and its compressed forms, to be removed at `expires`; False when it is
-        not one to mirror or `current()` says its generation has passed, before or after the
-        writing (then nothing of it stays on disk)."""
+        not one to mirror, or its generation has passed (`current()`) or its article was
+        dropped before or while it was written — then nothing of it stays on disk."""
         root = folder()
         language = mirrored_variant(variant)
-        if root is None or language is None or not safe_slug(slug):
+        if root is None or language is None or not safe_slug(slug) or self.closed:
             return False
+        expires -= SWEEP_SECONDS  # the sweeper comes round once a SWEEP_SECONDS: never past its time
         if time.time() >= expires or not current():
             return False
         place = root / language / "articles" / slug
-        with self.lock:  # registered first: a drop from now on removes what is written below
-            self.written[place] = (article_id, expires)
+        with self.lock:
+            drops = self.drops.get(article_id, 0)
         try:
-            place.mkdir(parents=True, exist_ok=True, mode=0o755)
             # The article's slug by its id, so that any worker can remove its pages (`drop`).
-            (root / ".articles").mkdir(exist_ok=True, mode=0o700)
+            (root / ".articles").mkdir(parents=True, exist_ok=True, mode=0o700)
             _put(root / ".articles" / str(article_id), slug.encode())
             for encoding, suffix in SUFFIXES.items():
                 if encoding in forms:
@@ -100,11 +109,17 @@ class Mirror:
                     _remove(place / f"index.html{suffix}")
             _put(place / "index.html", body)
         except OSError as exc:
-            log.warning("page not written to the mirror (%s): %s", place, exc)
-            self._remove_page(place, whatever=True)
+            self._warn("page not written to the mirror (%s): %s", place, exc)
+            self._remove_files(place)
             return False
-        if not current():  # changed while it was written (a drop
-            self._remove_page(place, whatever=True)  # meanwhile may have missed the last file)
+        with self.lock:
+            if self.drops.get(article_id, 0) == drops and not self.closed:
+                self.written[place] = (article_id, expires)
+                dropped = False
+            else:
+                dropped = True
+        if dropped or not current():  # changed while it was written
+            self._remove_files(place)
             return False
         self._start_sweeper()
         return True
@@ -115,7 +130,10 @@ class Mirror:
         if root is None:
             return
         with self.lock:
+            self.drops[article_id] = self.drops.get(article_id, 0) + 1
             places = {p for p, (a, _e) in self.written.items() if a == article_id}
+            for place in places:
+                del self.written[place]
         try:
             slug = (root / ".articles" / str(article_id)).read_bytes().decode()
         except (OSError, UnicodeDecodeError):
@@ -125,30 +143,55 @@ class Mirror:
 
             places.update(root / code / "articles" / slug for code, _name in settings.LANGUAGES)
         for place in places:
-            self._remove_page(place, whatever=True)
+            self._remove_files(place)
+
+    def drop_later(self, article_id: int) -> None:
+        """drop(), by the sweeper's thread: for a thread that must not wait on the disk (the
+        listener of other workers' changes)."""
+        if folder() is None:
+            return
+        self.pending.put(article_id)
+        self._start_sweeper()
 
     def sweep(self, now: float | None = None) -> int:
-        """Remove the pages past their time; how many."""
+        """Remove this process's pages past their time; how many."""
         now = time.time() if now is None else now
         with self.lock:
             old = [p for p, (_a, expires) in self.written.items() if expires <= now]
+            for place in old:
+                del self.written[place]
         for place in old:
-            self._remove_page(place, only_if_expired=now)
+            self._remove_files(place)
         return len(old)
 
-    def _remove_page(self, place: Path, only_if_expired: float | None = None, whatever: bool = False) -> None:
-        """Remove a page this process wrote; `whatever`: its files even when it is no longer
-        counted as written here."""
-        with self.lock:
-            kept = self.written.get(place)
-            if kept is None and not whatever:
-                return  # removed already
-            if kept is not None and only_if_expired is not None and kept[1] > only_if_expired:
-                return  # rewritten meanwhile, with a later time
-            self.written.pop(place, None)
-            _remove(place / "index.html")  # first: nginx then asks Veche
-            for suffix in SUFFIXES.values():
-                _remove(place / f"index.html{suffix}")
+    def sweep_folder(self, now: float | None = None) -> int:
+        """Remove every page on disk written longer ago than a page lives, whoever wrote it:
+        one whose worker was killed before it could; how many."""
+        root = folder()
+        if root is None or not root.is_dir():
+            return 0
+        oldest = (time.time() if now is None else now) - self.lifetime - FOLDER_SWEEP_SECONDS
+        removed = 0
+        for page in root.glob("*/articles/*/index.html"):
+            try:
+                old = page.stat().st_mtime < oldest
+            except OSError:
+                continue
+            if old:
+                self._remove_files(page.parent)
+                removed += 1
+        return removed
+
+    def _remove_files(self, place: Path) -> None:
+        _remove(place / "index.html")  # first: nginx then asks Veche
+        for suffix in SUFFIXES.values():
+            _remove(place / f"index.html{suffix}")
+
+    def _warn(self, message: str, *args) -> None:
+        """A warning at most once a minute (a folder that cannot be written fails every page)."""
+        if time.monotonic() - self.warned > 60:
+            self.warned = time.monotonic()
+            log.warning(message, *args)
 
     def _start_sweeper(self) -> None:
         if self.sweeper is not None and self.sweeper.is_alive():
@@ -159,10 +202,20 @@ class Mirror:
                 self.sweeper.start()
 
     def _sweep_forever(self) -> None:
+        turns = 0
         while True:
-            time.sleep(SWEEP_SECONDS)
             try:
+                article_id = self.pending.get(timeout=SWEEP_SECONDS)
+            except queue.Empty:
+                article_id = None
+            try:
+                if article_id is not None:
+                    self.drop(article_id)
+                    continue
                 self.sweep()
+                turns += 1
+                if turns % round(FOLDER_SWEEP_SECONDS / SWEEP_SECONDS) == 0:
+                    self.sweep_folder()
             except Exception:  # the next turn tries again
                 log.exception("mirror sweep failed")
 
@@ -173,24 +226,45 @@ class Mirror:
         root = folder()
         with self.lock:
             places = set(self.written)
+            self.written.clear()
         if root is not None and root.is_dir() and not own:
             places.update(p.parent for p in root.glob("*/articles/*/index.html*"))
         for place in places:
-            self._remove_page(place, whatever=True)
+            self._remove_files(place)
+
+    def close(self) -> None:
+        """The worker stops: nothing more is written (a page being written as it stops is
+        removed when written), and its own pages go."""
+        with self.lock:
+            self.closed = True
+        self.clear(own=True)
 
 
 def _put(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole: beside it first, then renamed over it."""
-    part = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    with open(part, "wb") as f:
-        f.write(data)
-    os.chmod(part, 0o644)  # nginx's workers run as another user
-    os.replace(part, path)
+    """Write `data` to `path` whole: beside it first (a name no other process or machine
+    sharing the folder uses), then renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+    fd, part = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(part, 0o644)  # nginx's workers run as another user
+        os.replace(part, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(part)
+        raise
 
 
 def _remove(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
+    """Remove a file; one that cannot be removed is told of once a minute, never raised: this
+    runs after a commit, where an error would fail a request already done."""
+    try:
         path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        mirror._warn("page not removed from the mirror (%s): %s", path, exc)
 
 
 mirror = Mirror()

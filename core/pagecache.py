@@ -38,6 +38,8 @@ TTL = 5  # seconds: presence ("Online") and view counts on a cached page are at 
 STALE = 30
 REMAKE_CLAIM = 10.0  # seconds a claim to remake a page holds (the remaking request may fail)
 
+mirror.lifetime = TTL  # a page on disk lives as long as it is fresh here
+
 # slug → article id, learned by the views of this process; the front needs it to find the
 # article's generation without a database query. A renamed slug just misses.
 SLUGS: Memo[int] = Memo("slugs", items=100_000)
@@ -217,7 +219,7 @@ class Watcher:
                             have = self.known.get(article)
                             if have is None or have[0] < gen:
                                 self.known[article] = (gen, time.monotonic())
-                        mirror.drop(article)
+                        mirror.drop_later(article)  # the disk is not this thread's to wait on
             except Exception as exc:
                 with self.lock:
                     if self.live:

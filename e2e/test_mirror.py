@@ -143,20 +143,63 @@ def test_an_anonymous_reader_gets_from_disk_the_bytes_veche_would_send(stack):
 
 
 @pytest.mark.parametrize("accept", ["ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", "en-US,en;q=0.9,ru;q=0.8", "de-DE,de;q=0.9",
-                                    "de, ru;q=0.5", "", "*, ru", "RU", "ru_RU", "run, ru;q=0.4", "ru;q=0.9"])
+                                    "de, ru;q=0.5", "", "*, ru", "RU", "ru_RU", "run, ru;q=0.4", "ru;q=0.9",
+                                    "uk, ru;q=0.9, en;q=0.8", "fr, ru, en", "de, *;q=0.5, ru;q=0.1",
+                                    "en;q=0.1, ru;q=0.9", "ru;q=0, en", "ru;q=1.0000", "de,,ru",
+                                    "uk-UA,uk;q=0.9,ru;q=0.8,en-US;q=0.7,en;q=0.6"])
 def test_nginx_chooses_the_language_veche_chooses(stack, accept):
     server, front, mirror, _env = stack
     slug = a_slug(server)
     url = f"/articles/{slug}/"
     own = fetch(server.url + url, **{"Accept-Language": accept})[2]
     language = re.search(rb'<html lang="([a-z]+)"', own).group(1).decode()
-    assert on_disk(front, url, **{"Accept-Language": accept})
+    fetch(front + url, **{"Accept-Language": accept})  # (a page to disk, if nginx takes this one)
+    on_disk(front, url, timeout=2, **{"Accept-Language": accept})
     status, got, body = fetch(front + url, **{"Accept-Language": accept})
     assert status == 200
     assert re.search(rb'<html lang="([a-z]+)"', body).group(1).decode() == language, accept
-    for cookie, chosen in (("veche_language=ru", "ru"), ("veche_language=en", "en"), ("a=1; veche_language=ru", "ru")):
-        body = fetch(front + url, **{"Accept-Language": accept, "Cookie": cookie})[2]
-        assert re.search(rb'<html lang="([a-z]+)"', body).group(1).decode() == chosen, (accept, cookie)
+    for cookie in ("veche_language=ru", "veche_language=en", "a=1; veche_language=ru", "veche_language = ru",
+                   "veche_language=en; veche_language=ru", 'veche_language="ru"', "VECHE_LANGUAGE=ru",
+                   "veche_language=ru_RU"):
+        headers = {"Accept-Language": accept, "Cookie": cookie}
+        chosen = re.search(rb'<html lang="([a-z]+)"', fetch(server.url + url, **headers)[2]).group(1)
+        body = fetch(front + url, **headers)[2]
+        assert re.search(rb'<html lang="([a-z]+)"', body).group(1) == chosen, (accept, cookie)
+
+
+@pytest.mark.parametrize("accept", ["ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", "en-US,en;q=0.9", "",
+                                    "uk-UA,uk;q=0.9,ru;q=0.8,en-US;q=0.7,en;q=0.6", "de-DE,de;q=0.9"])
+def test_what_browsers_send_is_answered_from_disk(stack, accept):
+    server, front, _mirror, _env = stack
+    url = f"/articles/{a_slug(server)}/"
+    assert on_disk(front, url, **{"Accept-Language": accept})
+
+
+def test_validators_and_ranges_never_keep_an_old_page(stack):
+    server, front, _mirror, _env = stack
+    url = f"/articles/{a_slug(server, 2)}/"
+    assert on_disk(front, url)
+    status, got, body = fetch(front + url)
+    assert "ETag" not in got and "Last-Modified" not in got and "Accept-Ranges" not in got
+    for headers in ({"Range": "bytes=0-10"}, {"If-Modified-Since": "Sun, 06 Dec 2099 00:00:00 GMT"},
+                    {"If-None-Match": "*"}):
+        status, got, again = fetch(front + url, **headers)
+        assert status == 200 and len(again) == len(body), headers
+
+
+@pytest.mark.parametrize("address", ["//articles/{slug}/", "/articles/{slug}//", "/articles/{slug}%2F/",
+                                     "/articles/x/../{slug}/"])
+def test_an_address_the_front_would_not_read_as_the_page_goes_to_veche(stack, address):
+    server, front, _mirror, _env = stack
+    slug = a_slug(server)
+    assert on_disk(front, f"/articles/{slug}/")
+    request = urllib.request.Request(front + address.format(slug=slug))
+    try:
+        with urllib.request.urlopen(request, timeout=10) as r:
+            got = r.headers
+    except urllib.error.HTTPError as e:
+        got = e.headers
+    assert not from_disk(got), address
 
 
 def test_members_addresses_with_a_query_and_posts_never_get_a_page_from_disk(stack):

@@ -11,6 +11,7 @@ private network, and a line naming no article counts nothing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import socket
@@ -101,13 +102,14 @@ class Listener:
             except OSError:
                 return  # closed
             lines = [first]
-            sock.setblocking(False)
             try:  # what else has arrived, counted together
+                sock.setblocking(False)
                 while len(lines) < 10_000:
                     lines.append(sock.recv(MAX_LINE))
-            except (BlockingIOError, OSError):
+            except OSError:  # nothing more now (or the socket was closed: these still count)
                 pass
-            sock.settimeout(1.0)
+            with contextlib.suppress(OSError):
+                sock.settimeout(1.0)
             try:
                 count([s for s in map(slug_of, lines) if s is not None])
             except Exception:

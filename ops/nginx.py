@@ -16,7 +16,7 @@ import re
 
 from django.conf import settings
 
-from core import headers
+from core import headers, languages
 
 
 def _nginx_string(value: str) -> str:
@@ -26,40 +26,84 @@ def _nginx_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def http_part(view_log: str = "") -> str:
+# Django's grammar of Accept-Language (django.utils.translation.trans_real.accept_language_re):
+# a header with anything else is ignored whole, and Veche reads its first ACCEPT_MAX characters.
+_TAG = r"[a-z]{1,8}(?:-[a-z0-9]{1,8})*"
+_Q = r"(?:\s*;\s*q=(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?))"
+_WELL_FORMED = rf"(?=.{{0,{languages.ACCEPT_MAX}}}$)(?:(?:{_TAG}|\*){_Q}?(?:\s*,\s*|$))+$"
+
+
+def http_part(view_log: str = "", https: bool = True) -> str:
     """What goes in nginx's `http { }` block: the maps that decide whether and in which
-    language a request is answered from disk, and the view log's format."""
+    language a request is answered from disk, and the view log's format.
+
+    The language is decided here only where nginx is sure to decide as Veche
+    (core.languages.choose): a `veche_language` cookie given once with one of the site's
+    codes exactly (no cookie: Accept-Language decides); an Accept-Language Django reads,
+    whose first item naming one of the site's languages comes before any "*" and weighs at
+    least as much as every item after it (none or q=1; or q=0.D, one decimal, with every later
+    item weighed no more — what browsers send: Django's stable sort by weight then keeps it
+    first), or that names none of them and no "*" (the site's language). Anything else
+    (weights out of order, a malformed header, an odd cookie) goes to Veche, and so does a
+    request over plain http to an `https` site (Veche redirects it)."""
     codes = [code for code, _name in settings.LANGUAGES]
     tags = "|".join([*map(re.escape, codes), r"\*"])
-    # An item of the header that names none of the site's languages (nor "*", after which
-    # Django takes the site's language); then the language itself, with or without a region.
-    other = rf"\s*(?!(?:{tags})(?:[-_;,\s]|$))[^,]*,"
-    accept = "\n".join(f'    "~*^(?:{other})*\\s*{re.escape(code)}(?:[-;,\\s]|$)" {code};' for code in codes)
-    chosen = "\n".join(f'    "~*(?:^|;)\\s*{re.escape(settings.LANGUAGE_COOKIE_NAME)}={re.escape(code)}'
-                       f'(?:-[a-z]+)?\\s*(?:;|$)" {code};' for code in codes)
+    # An item naming none of the site's languages nor "*", with the separator after it.
+    other = rf"(?!(?:{tags})(?:[-;,\s]|$)){_TAG}{_Q}?\s*,\s*"
+    first_of = []
+    for code in codes:
+        leftmost = rf"^(?={_WELL_FORMED})(?:{other})*{re.escape(code)}(?:-[a-z0-9]{{1,8}})*"
+        # Weighing most (none, or q=1): whatever follows.
+        first_of.append(f'    "~*{leftmost}(?:\\s*;\\s*q=1(?:\\.0{{0,3}})?)?\\s*(?:,|$)" {code};')
+        # Weighing 0.D (browsers write one decimal), and everything after it no more.
+        for d in range(1, 10):
+            no_more = rf"0(?:\.(?:[0-{d - 1}][0-9]{{0,2}}|{d}0{{0,2}})?)?"
+            first_of.append(f'    "~*{leftmost}\\s*;\\s*q=0\\.{d}0{{0,2}}(?:\\s*,\\s*(?:{_TAG}|\\*)\\s*;\\s*q={no_more})*$" '
+                            f"{code};")
+    none_of = (f'    "~*^(?={_WELL_FORMED})(?:(?!(?:{tags})(?:[-;,\s]|$)){_TAG}{_Q}?(?:\s*,\s*|$))+$" '
+               f"{settings.LANGUAGE_CODE};")
+    name = re.escape(settings.LANGUAGE_COOKIE_NAME)
+    once = rf"(?!(?:.*;)?\s*{name}\s*=.*;\s*{name}\s*=)"
+    chosen = "\n".join(f'    "~^{once}(?:.*;)?\s*{name}\s*=\s*{re.escape(code)}\s*(?:;|$)" {code};'
+                        for code in codes)
     asks = "|".join(re.escape(name) for name in (settings.SESSION_COOKIE_NAME, "messages"))
     lines = [
         "# Veche: pages from disk (core.mirror) — in http { }",
         "map $http_accept_language $veche_accept_language {",
-        f"    default {settings.LANGUAGE_CODE};",
-        accept,
+        '    default "";  # not sure to choose as Veche: Veche answers',
+        f'    "" {settings.LANGUAGE_CODE};',
+        *first_of,
+        none_of,
         "}",
         "map $http_cookie $veche_cookie_language {",
-        '    default "";',
+        '    default "?";  # a language cookie read otherwise by Veche: Veche answers',
+        '    "" "";  # no cookies (nginx tries no pattern on an empty value)',
+        f'    "~^(?!(?:.*;)?\s*{name}\s*=)" "";  # none: Accept-Language decides',
         chosen,
         "}",
-        "map $veche_cookie_language $veche_language {",
-        '    "" $veche_accept_language;',
-        "    default $veche_cookie_language;",
+        'map "$veche_cookie_language:$veche_accept_language" $veche_language {',
+        '    default "";',
+        *(f'    "~^{code}:" {code};' for code in codes),
+        *(f'    ":{code}" {code};' for code in codes),
         "}",
         "map $http_cookie $veche_session {  # a member, or a message to show once: Veche answers",
         "    default 0;",
-        f'    "~(?:^|;)\\s*(?:{asks})=" 1;',
+        f'    "~(?:^|;)\s*(?:{asks})\s*=" 1;',
         "}",
-        'map "$request_method:$veche_session:$args" $veche_from_disk {',
+        "map $request_uri $veche_plain_address {  # the address as the front reads it, nothing else",
         "    default 0;",
-        '    "GET:0:" 1;',
-        '    "HEAD:0:" 1;',
+        '    "~^/articles/(?:[^/?%]|%(?!2[fF])[0-9A-Fa-f]{2})+/$" 1;',
+        "}",
+        "# GET or HEAD; no member; no query; the plain address; https if the site is; a language sure to",
+        "# be Veche's; no If-None-Match (nginx would answer one of \"*\" 304, the front never does).",
+        'map "$request_method:$veche_session:$args:$veche_plain_address:$scheme:$veche_language:$http_if_none_match"',
+        "    $veche_from_disk {",
+        "    default 0;",
+        *(f'    "~^(?:GET|HEAD):0::1:{"https" if https else "https?"}:{code}:$" 1;' for code in codes),
+        "}",
+        "map $status $veche_view {  # a page sent whole is a view",
+        "    default 0;",
+        "    200 1;",
         "}",
     ]
     if view_log:
@@ -89,15 +133,21 @@ def server_part(folder: str, upstream: str = "veche", https: bool = True, brotli
         "    # Veche: pages from disk (core.mirror) — in server { }",
         "    location ~ ^/articles/(?<veche_slug>[^/]+)/$ {",
         "        error_page 418 = @veche;",
-        "        if ($veche_from_disk = 0) { return 418; }",
+        "        if ($veche_from_disk = 0) { return 418; }  # not a page from disk: Veche answers",
         f"        root {_nginx_string(folder.rstrip('/'))[:-1]}/$veche_language\";",
         "        try_files /articles/$veche_slug/index.html @veche;",
+        "        error_page 403 404 = @veche;      # a page removed between the look and the open",
         "        default_type text/html;",
         "        charset utf-8;",
+        "        etag off;                         # the front sends no validators: a page rewritten",
+        "        if_modified_since off;            # in the same second must not be answered 304",
+        '        add_header Last-Modified "";       # (an empty one: none sent)',
+        "        max_ranges 0;",
+        "        open_file_cache off;              # a removed page must not be served from a kept file",
         "        gzip_static on;",
         *(["        brotli_static on;"] if brotli else []),
         *(f"        add_header {name} {_nginx_string(value)} always;" for name, value in answer),
-        (f"        access_log syslog:server={view_log},nohostname,tag=veche veche_view;" if view_log
+        (f"        access_log syslog:server={view_log},nohostname,tag=veche veche_view if=$veche_view;" if view_log
          else "        # views of these pages are not counted: set VECHE_VIEW_LOG"),
         "    }",
         "    location @veche {",
@@ -112,7 +162,7 @@ def whole(folder: str, listen: str, app: str, work: str, https: bool = False, br
     """A whole nginx.conf in front of one Veche at `app` (host:port), listening at `listen`:
     for a single machine, the benchmark and the tests. `work`: a folder of nginx's own."""
     load = "load_module /usr/lib/nginx/modules/ngx_http_brotli_static_module.so;\n" if brotli else ""
-    maps = "\n".join(f"    {line}" for line in http_part(view_log).splitlines())
+    maps = "\n".join(f"    {line}" for line in http_part(view_log, https=https).splitlines())
     return f"""{load}worker_processes 2;
 pid {work}/nginx.pid;
 error_log {work}/error.log warn;

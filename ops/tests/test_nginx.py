@@ -3,13 +3,18 @@
 import os
 import re
 import shutil
+import string
 import subprocess
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import parse_cookie
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
-from core import headers
+from core import headers, languages
 from ops import nginx
 
 
@@ -30,8 +35,10 @@ def test_it_sends_the_headers_veche_sends_and_never_to_a_member(settings, tmp_pa
         assert f'add_header {name} "{value}" always;' in text
     assert "Strict-Transport-Security" in text
     assert re.escape(settings.SESSION_COOKIE_NAME) in text and "messages" in text
-    assert '"GET:0:" 1;' in text and '"HEAD:0:" 1;' in text and "POST" not in text
+    assert '"~^(?:GET|HEAD):0::1:https:en:$" 1;' in text and "POST" not in text
     assert "syslog:server=127.0.0.1:5514" in text and "brotli_static" not in text
+    for off in ("etag off;", "if_modified_since off;", "max_ranges 0;", "open_file_cache off;"):
+        assert off in text  # the front sends no validators and no ranges; a removed page is gone
     plain = nginx.server_part(str(tmp_path), https=False)
     assert "Strict-Transport-Security" not in plain and "access_log" not in plain
 
@@ -57,3 +64,108 @@ def test_nginx_accepts_the_whole_configuration(settings, tmp_path):
     checked = subprocess.run(["nginx", "-t", "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True,
                              timeout=30)
     assert checked.returncode == 0, checked.stderr
+
+
+# --- the maps, read as nginx reads them (PCRE; Python's re agrees on what they use) ----------
+
+
+def _map(text: str, variable: str) -> tuple[str, list[tuple[str, str]]]:
+    """(default, [(pattern or exact string, value)]) of one map of http_part's text."""
+    body = re.search(rf"^map [^\n]* {re.escape(variable)} {{[^\n]*\n(.*?)\n}}", text, re.S | re.M).group(1)
+    default, rules = "", []
+    for line in body.splitlines():
+        line = line.split("  #", 1)[0].strip()
+        if line.startswith("default "):
+            default = line[len("default "):].rstrip(";").strip('"')
+        elif line.startswith('"'):
+            key, value = line.rsplit(" ", 1)
+            rules.append((key[1:-1], value.rstrip(";").strip('"')))
+    return default, rules
+
+
+def _look_up(rules: tuple[str, list[tuple[str, str]]], value: str) -> str:
+    """What nginx's map gives for `value`: an exact key first, else the first regex matching."""
+    default, pairs = rules
+    for key, out in pairs:
+        if not key.startswith("~") and key == value:
+            return out
+    for key, out in pairs:
+        if key.startswith("~*") and re.search(key[2:], value, re.IGNORECASE):
+            return out
+        if key.startswith("~") and not key.startswith("~*") and re.search(key[1:], value):
+            return out
+    return default
+
+
+@pytest.fixture(scope="module")
+def maps():
+    text = nginx.http_part("127.0.0.1:5514")
+    return {name: _map(text, name) for name in ("$veche_accept_language", "$veche_cookie_language", "$veche_session")}
+
+
+BROWSERS = ["ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", "ru,en;q=0.9", "en-US,en;q=0.9", "en-GB,en;q=0.9,ru;q=0.8",
+            "de-DE,de;q=0.9,en;q=0.8", "uk-UA,uk;q=0.9,ru;q=0.8,en-US;q=0.7,en;q=0.6", "ru-RU", "en", "",
+            "fr-FR,fr;q=0.9", "ru-RU,ru;q=0.8,en-US;q=0.5,en;q=0.3"]
+
+
+@pytest.mark.parametrize("header", BROWSERS)
+def test_what_browsers_send_is_answered_from_disk_in_veches_language(maps, header):
+    chosen = _look_up(maps["$veche_accept_language"], header)
+    assert chosen == languages.from_accept(header)
+
+
+@pytest.mark.parametrize("header", ["uk, ru;q=0.9, en;q=0.8", "de-DE, ru;q=0.9, en;q=0.8", "fr, ru, en",
+                                    "de, *;q=0.5, ru;q=0.1", "en;q=0.1, ru;q=0.9", "ru;q=0, en", "ru;q=1.0000",
+                                    "de,,ru", "ru_RU", "*, ru", "run, ru;q=0.4", "x" * 300 + ",ru", " ru"])
+def test_headers_nginx_could_read_otherwise_go_to_veche_or_agree(maps, header):
+    chosen = _look_up(maps["$veche_accept_language"], header)
+    assert chosen in ("", languages.from_accept(header))
+
+
+_tags = st.sampled_from(["en", "ru", "en-US", "ru-RU", "RU", "de", "de-DE", "*", "fr", "run", "enx", "ru_RU", "uk", ""])
+_weights = st.sampled_from(["", ";q=1", ";q=0.9", ";q=0.5", ";q=0", "; q=0.8", ";q=1.000", ";q=1.0000", ";q=2", ";q="])
+_seps = st.sampled_from([",", ", ", " ,", ",,", ";", " "])
+
+
+@hsettings(max_examples=600, deadline=None)
+@given(st.lists(st.tuples(_tags, _weights, _seps), max_size=6))
+def test_nginx_never_chooses_another_language_than_veche(maps, items):
+    header = "".join(t + w + s for t, w, s in items).rstrip(", ;")
+    chosen = _look_up(maps["$veche_accept_language"], header)
+    assert chosen in ("", languages.from_accept(header)), header
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.text(alphabet=string.printable, max_size=60))
+def test_no_header_at_all_fools_it(maps, header):
+    chosen = _look_up(maps["$veche_accept_language"], header)
+    assert chosen in ("", languages.from_accept(header)), header
+
+
+_cookie_parts = st.sampled_from(["veche_language=ru", "veche_language=en", "veche_language = ru", "veche_language=RU",
+                                 "VECHE_LANGUAGE=ru", "veche_language=ru_RU", 'veche_language="ru"', "a=1",
+                                 "xveche_language=ru", "veche_language=", "veche_language=de", "b=veche_language=ru"])
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(st.lists(_cookie_parts, max_size=4), st.sampled_from(["; ", ";"]))
+def test_the_language_cookie_is_read_as_django_reads_it_or_left_to_veche(maps, parts, sep):
+    header = sep.join(parts)
+    chosen = _look_up(maps["$veche_cookie_language"], header)
+    django = languages.supported(parse_cookie(header).get("veche_language"))
+    if chosen == "":
+        assert django is None, header  # no cookie: Accept-Language decides, for both
+    elif chosen != "?":
+        assert chosen == django, header
+
+
+@pytest.mark.parametrize("header", ["sessionid=x", "a=1; sessionid=x", "sessionid =x", "a=1;sessionid=", "messages=m"])
+def test_a_member_or_a_message_always_goes_to_veche(maps, header):
+    assert _look_up(maps["$veche_session"], header) == "1"
+    assert "sessionid" in parse_cookie(header) or "messages" in parse_cookie(header)
+
+
+@pytest.mark.parametrize("header", ["", "a=1", "xsessionid=1", "sessionidx=1", "veche_language=ru", "Sessionid=1"])
+def test_nobodys_cookies_do_not_send_a_reader_to_veche(maps, header):
+    assert _look_up(maps["$veche_session"], header) == "0"
+    assert "sessionid" not in parse_cookie(header) and "messages" not in parse_cookie(header)

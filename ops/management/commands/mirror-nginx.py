@@ -35,6 +35,6 @@ class Command(BaseCommand):
             self.stdout.write(nginx.whole(folder, options["whole"], options["app"], https=https,
                                           brotli=options["brotli"], view_log=view_log, work=options["work"]))
             return
-        self.stdout.write(nginx.http_part(view_log))
+        self.stdout.write(nginx.http_part(view_log, https=https))
         self.stdout.write(nginx.server_part(folder, upstream=options["upstream"], https=https,
                                             brotli=options["brotli"], view_log=view_log))
