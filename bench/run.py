@@ -218,14 +218,6 @@ class Peer:
 
 # --- the run ---------------------------------------------------------------------------------
 
-def free_udp_port() -> int:
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def behind_nginx(mode: str, env: dict, server, slug: str, pages: Path, seconds: int, runs: int,
                  floor_rps: float, br: dict, gz: dict) -> None:
     """The compressed page through nginx configured by `veche mirror-nginx`, answering from
@@ -257,7 +249,7 @@ def behind_nginx(mode: str, env: dict, server, slug: str, pages: Path, seconds: 
         got_br = median_wrk(url, seconds, runs, headers=br) if brotli else None
         got_gz = median_wrk(url, seconds, runs, headers=gz)
         served = (got_br or 0) * seconds * runs + got_gz * seconds * runs  # about: medians × time
-        time.sleep(4)  # the last views written (every 3 s)
+        time.sleep(6)  # the last views: nginx's buffer (1 s), Veche's reading (1 s), its writing (3 s)
         counted = article_views(server.url, slug) - views_before
         elapsed = time.monotonic() - started
     finally:
@@ -333,7 +325,7 @@ def run_mode(mode: str, args, peers: dict) -> None:
     # "behind nginx" below); the other rows ask Veche directly.
     pages = Path(tempfile.mkdtemp(prefix="veche-bench-pages-"))
     pages.chmod(0o755)  # nginx's workers run as another user
-    view_log = f"127.0.0.1:{free_udp_port()}"
+    view_log = str(Path(tempfile.mkdtemp(prefix="veche-bench-views-")) / "views.log")  # nginx appends, Veche reads
     env = {**env, "VECHE_PAGE_MIRROR_DIR": str(pages), "VECHE_VIEW_LOG": view_log}
     server = Server(env, workers)
     try:

@@ -273,19 +273,19 @@ def _mirror_start() -> None:
     worker would remove them at their time), and nginx's log of the pages it served is
     listened to, to count their views (newsroom.viewlog)."""
     from core.mirror import mirror
-    from newsroom.viewlog import listener
+    from newsroom import viewlog
 
     mirror.clear()
     if settings.VECHE_VIEW_LOG:
-        listener.start(settings.VECHE_VIEW_LOG)
+        viewlog.start(settings.VECHE_VIEW_LOG)
 
 
 def _mirror_stop() -> None:
     """This worker's pages leave the disk with it; the last views nginx logged are counted."""
     from core.mirror import mirror
-    from newsroom.viewlog import listener
+    from newsroom import viewlog
 
-    listener.stop()
+    viewlog.stop()
     mirror.close()
 
 

@@ -41,7 +41,10 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SWEEP_SECONDS = 1.0  # how often this process removes its pages past their time
+# How often this process removes its pages past their time: a page stays at most this much
+# longer than it is fresh in memory, where the front (past TTL) has one reader's request remake
+# it at once — so removed at its time, it is back on disk a render and a compression later.
+SWEEP_SECONDS = 0.25
 FOLDER_SWEEP_SECONDS = 10.0  # how often it removes anyone's left on disk past their time
 # The encodings written beside the page, by file suffix (core.compress.forms' names).
 SUFFIXES = {"br": ".br", "gzip": ".gz"}
@@ -92,7 +95,6 @@ class Mirror:
         language = mirrored_variant(variant)
         if root is None or language is None or not safe_slug(slug) or self.closed:
             return False
-        expires -= SWEEP_SECONDS  # the sweeper comes round once a SWEEP_SECONDS: never past its time
         if time.time() >= expires or not current():
             return False
         place = root / language / "articles" / slug
@@ -202,19 +204,21 @@ class Mirror:
                 self.sweeper.start()
 
     def _sweep_forever(self) -> None:
-        turns = 0
+        next_sweep = next_folder_sweep = time.monotonic()
         while True:
             try:
-                article_id = self.pending.get(timeout=SWEEP_SECONDS)
+                article_id: int | None = self.pending.get(timeout=max(0.0, next_sweep - time.monotonic()))
             except queue.Empty:
                 article_id = None
             try:
                 if article_id is not None:
                     self.drop(article_id)
-                    continue
-                self.sweep()
-                turns += 1
-                if turns % round(FOLDER_SWEEP_SECONDS / SWEEP_SECONDS) == 0:
+                now = time.monotonic()
+                if now >= next_sweep:  # on time, however many drops come meanwhile
+                    next_sweep = now + SWEEP_SECONDS
+                    self.sweep()
+                if now >= next_folder_sweep:
+                    next_folder_sweep = now + FOLDER_SWEEP_SECONDS
                     self.sweep_folder()
             except Exception:  # the next turn tries again
                 log.exception("mirror sweep failed")

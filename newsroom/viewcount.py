@@ -27,10 +27,10 @@ ALSO: list = []
 _lock = threading.Lock()
 
 
-def count(article_id: int) -> None:
-    """One view of the article, written with the next flush."""
+def count(article_id: int, views: int = 1) -> None:
+    """One view of the article (or `views`), written with the next flush."""
     with _lock:
-        _pending[article_id] = _pending.get(article_id, 0) + 1
+        _pending[article_id] = _pending.get(article_id, 0) + views
     if flusher.thread is None:
         flusher.start()
 

@@ -147,7 +147,9 @@ def server_part(folder: str, upstream: str = "veche", https: bool = True, brotli
         "        gzip_static on;",
         *(["        brotli_static on;"] if brotli else []),
         *(f"        add_header {name} {_nginx_string(value)} always;" for name, value in answer),
-        (f"        access_log syslog:server={view_log},nohostname,tag=veche veche_view if=$veche_view;" if view_log
+        (f"        access_log {_nginx_string(view_log)} veche_view buffer=64k flush=1s if=$veche_view;"
+         if view_log.startswith("/") else
+         f"        access_log syslog:server={view_log},nohostname,tag=veche veche_view if=$veche_view;" if view_log
          else "        # views of these pages are not counted: set VECHE_VIEW_LOG"),
         "    }",
         "    location @veche {",

@@ -110,7 +110,7 @@ def test_a_page_leaves_the_disk_at_its_time_and_not_before(folder, article, alic
     post(alice, article, "Aging")
     render(article.get_absolute_url())
     page = page_of(folder, article.slug)
-    lasts = pagecache.TTL - mirror_module.SWEEP_SECONDS  # the sweeper's round never takes it past TTL
+    lasts = pagecache.TTL
     assert mirror.sweep(time.time() + lasts - 0.5) == 0 and page.exists()
     assert mirror.sweep(time.time() + lasts + 0.1) == 1
     assert not page.exists() and not page.with_name("index.html.gz").exists()

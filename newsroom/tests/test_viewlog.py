@@ -15,12 +15,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
     (b"<190>Dec  6 18:20:01 veche: view the-old-bridge", "the-old-bridge"),
     (b"<190>Dec  6 18:20:01 veche: view \xd0\xbc\xd0\xbe\xd1\x81\xd1\x82", "мост"),  # UTF-8 kept by escape=json
     (b"<190>Dec  6 18:20:01 veche: view a\\u0022b", 'a"b'),
+    (b"view the-old-bridge", "the-old-bridge"),  # a line of the file
 ])
 def test_a_line_names_its_slug(line, slug):
     assert viewlog.slug_of(line) == slug
 
 
-@pytest.mark.parametrize("line", [b"", b"view x", b"<190>Dec  6 18:20:01 veche: view ", b"<190>x veche: view a/b",
+@pytest.mark.parametrize("line", [b"", b"views x", b" view x", b"<190>Dec  6 18:20:01 veche: view ", b"<190>x veche: view a/b",
                                   b"<190>x veche: view \\x", b"<190>x veche: view " + b"a" * 500,
                                   b"<190>x veche: GET /articles/x/"])
 def test_anything_else_names_nothing(line):
@@ -43,9 +44,9 @@ def test_the_address_is_host_and_port(value, expected):
     assert viewlog.address(value) == expected
 
 
-@pytest.mark.parametrize("value", ["5514", "127.0.0.1", "127.0.0.1:x"])
+@pytest.mark.parametrize("value", ["5514", "127.0.0.1", "127.0.0.1:x", "views.log"])
 def test_a_wrong_address_says_what_is_expected(value):
-    with pytest.raises(ValueError, match="host:port"):
+    with pytest.raises(ValueError, match="absolute path .* or host:port"):
         viewlog.address(value)
 
 
@@ -70,3 +71,67 @@ def test_the_listener_counts_what_arrives(article):
         listener.stop()
         viewcount.forget()
     assert listener.thread is None
+
+
+def test_a_file_is_read_as_it_grows_and_is_rotated(tmp_path):
+    path = tmp_path / "views.log"
+    path.write_bytes(b"view before-the-start\n")
+    reading = viewlog.Reading(str(path), from_end=True)  # what was there before is not ours
+    assert reading.lines() == []
+    with open(path, "ab") as f:
+        f.write(b"view a\nview b\nview c-half")  # nginx's buffer may end within a line
+    assert reading.lines() == [b"view a", b"view b"]
+    with open(path, "ab") as f:
+        f.write(b"\nview d\n")
+    assert reading.lines() == [b"view c-half", b"view d"]
+    with open(path, "ab") as f:
+        f.write(b"view e\n")  # written just before the rotation
+    path.rename(tmp_path / "views.log.1")  # logrotate, then nginx -s reopen
+    assert reading.lines() == [b"view e"]
+    path.write_bytes(b"view f\n")
+    assert reading.lines() == [b"view f"]
+    assert reading.lines() == []
+    reading.close()
+
+
+def test_a_file_not_there_yet_is_read_whole_once_it_is(tmp_path):
+    path = tmp_path / "views.log"
+    reading = viewlog.Reading(str(path), from_end=True)
+    assert reading.lines() == []
+    path.write_bytes(b"view x\n")
+    assert reading.lines() == [b"view x"]
+    reading.close()
+
+
+def test_one_follower_a_machine_counts_the_file(tmp_path, article, monkeypatch):
+    monkeypatch.setattr(viewlog.Follower, "READ_SECONDS", 0.05)
+    path = tmp_path / "views.log"
+    path.write_bytes(b"")
+    viewcount.forget()
+    pagecache.SLUGS.put(article.slug, article.pk)
+    first, second = viewlog.Follower(), viewlog.Follower()
+    first.start(str(path))
+    time.sleep(0.3)
+    second.start(str(path))  # another worker: waits for the lock
+    try:
+        time.sleep(0.3)
+        with open(path, "ab") as f:
+            f.write(f"view {article.slug}\n".encode() * 7 + b"junk\n")
+        deadline = time.monotonic() + 5
+        while viewcount.pending(article.pk) < 7:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(0.3)
+        assert viewcount.pending(article.pk) == 7  # counted once, not by both
+        first.stop()  # the first worker stops: the second takes over, from the file's end
+        time.sleep(0.4)
+        with open(path, "ab") as f:
+            f.write(f"view {article.slug}\n".encode() * 2)
+        deadline = time.monotonic() + 5
+        while viewcount.pending(article.pk) < 9:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        first.stop()
+        second.stop()
+        viewcount.forget()

@@ -51,7 +51,8 @@ def test_nothing_unquoted_reaches_the_configuration():
             nginx._nginx_string(value)
 
 
-def test_nginx_accepts_the_whole_configuration(settings, tmp_path):
+@pytest.mark.parametrize("view_log", ["127.0.0.1:5514", "/var/log/nginx/veche-views.log", ""])
+def test_nginx_accepts_the_whole_configuration(settings, tmp_path, view_log):
     if not shutil.which("nginx"):
         if os.environ.get("CI") == "true":
             pytest.fail("nginx is missing (apt-get install nginx)")
@@ -59,8 +60,10 @@ def test_nginx_accepts_the_whole_configuration(settings, tmp_path):
     settings.VECHE_PAGE_MIRROR_DIR = str(tmp_path / "mirror")
     conf = nginx.whole(str(tmp_path / "mirror"), "127.0.0.1:1", "127.0.0.1:2", work=str(tmp_path),
                        brotli=os.path.exists("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"),
-                       view_log="127.0.0.1:5514")
+                       view_log=view_log and view_log.replace("/var/log/nginx", str(tmp_path)))
     (tmp_path / "nginx.conf").write_text(conf)
+    if view_log.startswith("/"):  # buffered, the lines Veche follows (newsroom.viewlog)
+        assert f'access_log "{tmp_path}/veche-views.log" veche_view buffer=64k flush=1s if=$veche_view;' in conf
     checked = subprocess.run(["nginx", "-t", "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True,
                              timeout=30)
     assert checked.returncode == 0, checked.stderr
