@@ -78,7 +78,10 @@ class Mirror:
     def __init__(self) -> None:
         # folder of one page → (article id, the time it expires)
         self.written: dict[Path, tuple[int, float]] = {}
-        self.drops: dict[int, int] = {}  # article id → drops so far (a write spanning one gives way)
+        # article id → drops while a page of it was being written (that write gives way), and
+        # the writes of it going on: kept only while one is.
+        self.drops: dict[int, int] = {}
+        self.writing: dict[int, int] = {}
         self.closed = False  # the worker is stopping: nothing more is written
         self.lock = threading.Lock()
         self.sweeper: threading.Thread | None = None
@@ -100,6 +103,18 @@ class Mirror:
         place = root / language / "articles" / slug
         with self.lock:
             drops = self.drops.get(article_id, 0)
+            self.writing[article_id] = self.writing.get(article_id, 0) + 1
+        try:
+            return self._write(root, place, article_id, slug, body, forms, expires, current, drops)
+        finally:
+            with self.lock:
+                self.writing[article_id] -= 1
+                if not self.writing[article_id]:
+                    del self.writing[article_id]
+                    self.drops.pop(article_id, None)
+
+    def _write(self, root: Path, place: Path, article_id: int, slug: str, body: bytes, forms: dict[str, bytes],
+               expires: float, current: Callable[[], bool], drops: int) -> bool:
         try:
             # The article's slug by its id, so that any worker can remove its pages (`drop`).
             (root / ".articles").mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -132,7 +147,8 @@ class Mirror:
         if root is None:
             return
         with self.lock:
-            self.drops[article_id] = self.drops.get(article_id, 0) + 1
+            if article_id in self.writing:
+                self.drops[article_id] = self.drops.get(article_id, 0) + 1
             places = {p for p, (a, _e) in self.written.items() if a == article_id}
             for place in places:
                 del self.written[place]
@@ -174,6 +190,12 @@ class Mirror:
             return 0
         oldest = (time.time() if now is None else now) - self.lifetime - FOLDER_SWEEP_SECONDS
         removed = 0
+        for part in root.glob("*/articles/*/.index.html*"):  # half-written by a worker killed meanwhile
+            try:
+                if part.stat().st_mtime < oldest:
+                    part.unlink()
+            except OSError:
+                continue
         for page in root.glob("*/articles/*/index.html"):
             try:
                 old = page.stat().st_mtime < oldest

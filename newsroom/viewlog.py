@@ -4,9 +4,10 @@ nginx writes one line per page it served from the mirror (`view <slug>`; `veche 
 prints its `access_log`), and VECHE_VIEW_LOG says where:
 
 * a file (an absolute path): nginx appends to it through a buffer, flushed every second —
-  nearly free for nginx. One worker of the machine follows it (a lock decides which; the
-  others wait their turn), from its end at the start, through its rotation (logrotate's
-  `nginx -s reopen`: the old file is read to its end, then the new one from its start);
+  nearly free for nginx. One worker of the machine follows it (a lock in VECHE_VAR_DIR
+  decides which; the others wait their turn), going on where the last one stopped, through
+  its rotation (logrotate's `nginx -s reopen`: the old file is still read a few seconds, the
+  new one from its start) or truncation;
 * host:port: nginx sends each line at once over UDP in the syslog format (`<190>Dec  6
   18:20:01 veche: view <slug>`), a system call a page; each worker listens there
   (SO_REUSEPORT), each line reaching one.
@@ -24,7 +25,9 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections import Counter
+from pathlib import Path
 from typing import BinaryIO, cast
 
 from core import pagecache
@@ -140,7 +143,9 @@ class Listener:
 
 
 class Follower:
-    """The thread that follows the log file nginx appends to, in the one worker holding its lock."""
+    """The thread that follows the log file nginx appends to, in the one worker of the machine
+    holding its lock (in VECHE_VAR_DIR: the log's folder is nginx's). Where it stopped reading
+    is kept beside the lock, so the next holder (a restart, another worker) goes on from there."""
 
     READ_SECONDS = 1.0
 
@@ -149,34 +154,47 @@ class Follower:
         self.stopping = threading.Event()
 
     def start(self, path: str) -> None:
-        self.stopping.clear()
-        self.thread = threading.Thread(target=self._run, args=(path,), name="veche-viewlog", daemon=True)
+        self.stopping = threading.Event()  # its own: a thread that outlived stop() keeps its own
+        self.thread = threading.Thread(target=self._run, args=(path, self.stopping), name="veche-viewlog",
+                                       daemon=True)
         self.thread.start()
 
-    def _run(self, path: str) -> None:
+    def _run(self, path: str, stopping: threading.Event) -> None:
+        while not stopping.is_set():
+            try:
+                self._follow(path, stopping)
+                return
+            except Exception:  # told, and tried again: views wait in the file meanwhile
+                log.exception("nginx's view log %s not followed; trying again in a minute", path)
+                stopping.wait(60)
+
+    def _follow(self, path: str, stopping: threading.Event) -> None:
         import fcntl
 
+        from django.conf import settings
         from django.db import close_old_connections
 
-        with open(f"{path}.lock", "a") as lock:
+        state = Path(settings.VAR_DIR) / "viewlog.state"
+        with open(Path(settings.VAR_DIR) / "viewlog.lock", "a") as lock:
             while True:  # one reader a machine: the others wait to take over
                 try:
                     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
-                except OSError:
-                    if self.stopping.wait(self.READ_SECONDS):
+                except BlockingIOError:
+                    if stopping.wait(self.READ_SECONDS):
                         return
-            reading = Reading(path, from_end=True)
+            reading = Reading(path, resume=_read_state(state))
             try:
                 while True:
-                    stopping = self.stopping.wait(self.READ_SECONDS)
+                    stopped = stopping.wait(self.READ_SECONDS)
                     try:
                         count([s for s in map(slug_of, reading.lines()) if s is not None])
+                        _write_state(state, reading.position())
                     except Exception:
                         log.exception("views from nginx's log not counted")
                     finally:
                         close_old_connections()
-                    if stopping:
+                    if stopped:
                         return
             finally:
                 reading.close()
@@ -188,50 +206,117 @@ class Follower:
             self.thread = None
 
 
-class Reading:
-    """A log file read as it grows and is rotated: complete lines only, each once."""
+def _read_state(path: Path) -> tuple[int, int] | None:
+    try:
+        inode, offset = (int(x) for x in path.read_text().split())
+    except (OSError, ValueError):
+        return None
+    return inode, offset
 
-    def __init__(self, path: str, from_end: bool = False) -> None:
+
+def _write_state(path: Path, position: tuple[int, int] | None) -> None:
+    if position is not None:
+        part = path.with_name(path.name + ".part")
+        part.write_text(f"{position[0]} {position[1]}")
+        os.replace(part, path)
+
+
+class Reading:
+    """A log file read as it grows, is rotated or truncated: complete lines only, each once.
+
+    `resume`: (inode, offset) where an earlier reader stopped: the same file goes on from there
+    (lines of another, rotated since, are lost); without it, from the file's end. After a
+    rotation the old file is still read for GRACE seconds: nginx's workers write their buffers
+    to it until they reopen, which comes after the new file is made."""
+
+    GRACE = 5.0
+
+    def __init__(self, path: str, resume: tuple[int, int] | None = None, from_end: bool = True) -> None:
         self.path = path
         self.file: BinaryIO | None = None
         self.inode = 0
         self.rest = b""
-        self._open(from_end)
+        self.mtime = 0
+        self.old: list[tuple[BinaryIO, float]] = []  # rotated files still read, since when
+        self.rest_old: dict[int, bytes] = {}
+        self.warned = 0.0
+        self._open()
+        if self.file is not None:
+            size = os.fstat(self.file.fileno()).st_size
+            if resume is not None and resume[0] == self.inode and resume[1] <= size:
+                self.file.seek(resume[1])
+            elif resume is None and from_end:
+                self.file.seek(0, os.SEEK_END)
+            # (resumed in another file: this one, made since, is read from its start)
 
-    def _open(self, at_end: bool) -> None:
+    def _open(self) -> None:
+        self.file = None
         try:
             self.file = open(self.path, "rb")  # noqa: SIM115 (kept open between reads)
         except FileNotFoundError:
-            self.file = None
+            return
+        except OSError as exc:  # not readable (yet): told once a minute, tried each time
+            if time.monotonic() - self.warned > 60:
+                self.warned = time.monotonic()
+                log.error("nginx's view log %s cannot be read: %s", self.path, exc)
             return
         self.inode = os.fstat(self.file.fileno()).st_ino
-        if at_end:
-            self.file.seek(0, os.SEEK_END)
+        self.mtime = os.fstat(self.file.fileno()).st_mtime_ns
+        self.rest = b""
+
+    def position(self) -> tuple[int, int] | None:
+        """(inode, offset) of the current file's complete lines read."""
+        if self.file is None:
+            return None
+        return self.inode, self.file.tell() - len(self.rest)
 
     def lines(self) -> list[bytes]:
         out: list[bytes] = []
+        for old, since in list(self.old):  # rotated files, until nginx has surely let go
+            out += self._read_old(old)
+            if time.monotonic() - since > self.GRACE:
+                out += [self.rest_old.pop(id(old), b"")] if self.rest_old.get(id(old)) else []
+                old.close()
+                self.old.remove((old, since))
         if self.file is None:
-            self._open(at_end=False)  # created since: all of it is new
-        if self.file is not None:
-            out += self._read()
-            try:
-                rotated = os.stat(self.path).st_ino != self.inode
-            except FileNotFoundError:
-                rotated = False  # moved away, the new one not made yet: next time
-            if rotated:  # the old file was read to its end above
-                self.file.close()
-                self.rest = b""
-                self._open(at_end=False)
-                if self.file is not None:
-                    out += self._read()
-        return out
+            self._open()  # made since (or readable now): all of it is new
+        if self.file is None:
+            return [line for line in out if line]
+        out += self._read()
+        try:
+            rotated = os.stat(self.path).st_ino != self.inode
+        except FileNotFoundError:
+            rotated = False  # moved away, the new one not made yet: next time
+        if rotated:
+            self.rest_old[id(self.file)] = self.rest
+            self.old.append((self.file, time.monotonic()))
+            self._open()
+            if self.file is not None:
+                out += self._read()
+        return [line for line in out if line]
 
     def _read(self) -> list[bytes]:
-        data = self.rest + cast("BinaryIO", self.file).read()
+        f = cast("BinaryIO", self.file)
+        seen = os.fstat(f.fileno())
+        # Truncated in place (copytruncate): shorter than what was read, or as long but written
+        # since (only a truncation makes a file written to no longer).
+        if seen.st_size < f.tell() or (seen.st_size == f.tell() > 0 and seen.st_mtime_ns != self.mtime):
+            f.seek(0)
+            self.rest = b""
+        data = self.rest + f.read()
+        self.mtime = os.fstat(f.fileno()).st_mtime_ns
         *complete, self.rest = data.split(b"\n")
         return complete
 
+    def _read_old(self, f: BinaryIO) -> list[bytes]:
+        data = self.rest_old.get(id(f), b"") + f.read()
+        *complete, self.rest_old[id(f)] = data.split(b"\n")
+        return complete
+
     def close(self) -> None:
+        for old, _since in self.old:
+            old.close()
+        self.old.clear()
         if self.file is not None:
             self.file.close()
 

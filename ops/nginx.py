@@ -60,11 +60,11 @@ def http_part(view_log: str = "", https: bool = True) -> str:
             no_more = rf"0(?:\.(?:[0-{d - 1}][0-9]{{0,2}}|{d}0{{0,2}})?)?"
             first_of.append(f'    "~*{leftmost}\\s*;\\s*q=0\\.{d}0{{0,2}}(?:\\s*,\\s*(?:{_TAG}|\\*)\\s*;\\s*q={no_more})*$" '
                             f"{code};")
-    none_of = (f'    "~*^(?={_WELL_FORMED})(?:(?!(?:{tags})(?:[-;,\s]|$)){_TAG}{_Q}?(?:\s*,\s*|$))+$" '
+    none_of = (rf'    "~*^(?={_WELL_FORMED})(?:(?!(?:{tags})(?:[-;,\s]|$)){_TAG}{_Q}?(?:\s*,\s*|$))+$" '
                f"{settings.LANGUAGE_CODE};")
     name = re.escape(settings.LANGUAGE_COOKIE_NAME)
     once = rf"(?!(?:.*;)?\s*{name}\s*=.*;\s*{name}\s*=)"
-    chosen = "\n".join(f'    "~^{once}(?:.*;)?\s*{name}\s*=\s*{re.escape(code)}\s*(?:;|$)" {code};'
+    chosen = "\n".join(rf'    "~^{once}(?:.*;)?\s*{name}\s*=\s*{re.escape(code)}\s*(?:;|$)" {code};'
                         for code in codes)
     asks = "|".join(re.escape(name) for name in (settings.SESSION_COOKIE_NAME, "messages"))
     lines = [
@@ -78,7 +78,9 @@ def http_part(view_log: str = "", https: bool = True) -> str:
         "map $http_cookie $veche_cookie_language {",
         '    default "?";  # a language cookie read otherwise by Veche: Veche answers',
         '    "" "";  # no cookies (nginx tries no pattern on an empty value)',
-        f'    "~^(?!(?:.*;)?\s*{name}\s*=)" "";  # none: Accept-Language decides',
+        # Django strips more than nginx's \s (\x1c-\x1f, \xa0): a cookie with such bytes, Veche reads.
+        r'    "~[^\x20-\x7e]" "?";',
+        rf'    "~^(?!(?:.*;)?\s*{name}\s*=)" "";  # none: Accept-Language decides',
         chosen,
         "}",
         'map "$veche_cookie_language:$veche_accept_language" $veche_language {',
@@ -88,16 +90,18 @@ def http_part(view_log: str = "", https: bool = True) -> str:
         "}",
         "map $http_cookie $veche_session {  # a member, or a message to show once: Veche answers",
         "    default 0;",
-        f'    "~(?:^|;)\s*(?:{asks})\s*=" 1;',
+        r'    "~[^\x20-\x7e]" 1;  # (as Django would strip what nginx would not)',
+        rf'    "~(?:^|;)\s*(?:{asks})\s*=" 1;',
         "}",
         "map $request_uri $veche_plain_address {  # the address as the front reads it, nothing else",
         "    default 0;",
         '    "~^/articles/(?:[^/?%]|%(?!2[fF])[0-9A-Fa-f]{2})+/$" 1;',
         "}",
         "# GET or HEAD; no member; no query; the plain address; https if the site is; a language sure to",
-        "# be Veche's; no If-None-Match (nginx would answer one of \"*\" 304, the front never does).",
-        'map "$request_method:$veche_session:$args:$veche_plain_address:$scheme:$veche_language:$http_if_none_match"',
-        "    $veche_from_disk {",
+        "# be Veche's; no condition (nginx would answer If-None-Match: * with 304, If-Match or an old",
+        "# If-Unmodified-Since with 412: the front never does).",
+        'map "$request_method:$veche_session:$args:$veche_plain_address:$scheme:$veche_language:$http_if_none_match'
+        '$http_if_match$http_if_unmodified_since" $veche_from_disk {',
         "    default 0;",
         *(f'    "~^(?:GET|HEAD):0::1:{"https" if https else "https?"}:{code}:$" 1;' for code in codes),
         "}",

@@ -90,7 +90,45 @@ def test_a_file_is_read_as_it_grows_and_is_rotated(tmp_path):
     assert reading.lines() == [b"view e"]
     path.write_bytes(b"view f\n")
     assert reading.lines() == [b"view f"]
+    with open(tmp_path / "views.log.1", "ab") as f:
+        f.write(b"view g\n")  # a worker of nginx flushing its buffer before it reopens
+    assert reading.lines() == [b"view g"]
     assert reading.lines() == []
+    with open(path, "r+b") as f:  # copytruncate: the same file, emptied
+        f.truncate(0)
+    with open(path, "ab") as f:
+        f.write(b"view h\n")
+    assert reading.lines() == [b"view h"]
+    reading.close()
+
+
+def test_a_reader_goes_on_where_the_last_one_stopped(tmp_path):
+    path = tmp_path / "views.log"
+    path.write_bytes(b"view a\nview b\n")
+    first = viewlog.Reading(str(path), from_end=False)
+    assert first.lines() == [b"view a", b"view b"]
+    kept = first.position()
+    first.close()
+    with open(path, "ab") as f:
+        f.write(b"view c\n")  # while no reader runs
+    second = viewlog.Reading(str(path), resume=kept)
+    assert second.lines() == [b"view c"]
+    second.close()
+    path.rename(tmp_path / "views.log.1")
+    path.write_bytes(b"view d\n")  # rotated while none ran: the new file from its start
+    third = viewlog.Reading(str(path), resume=kept)
+    assert third.lines() == [b"view d"]
+    third.close()
+
+
+def test_a_file_that_cannot_be_read_is_told_and_read_once_it_can_be(tmp_path, caplog):
+    path = tmp_path / "views.log"
+    path.mkdir()  # (a folder: opening it fails as a file without the right would)
+    reading = viewlog.Reading(str(path), from_end=False)
+    assert reading.lines() == [] and "cannot be read" in caplog.text
+    path.rmdir()
+    path.write_bytes(b"view x\n")
+    assert reading.lines() == [b"view x"]
     reading.close()
 
 
@@ -103,8 +141,10 @@ def test_a_file_not_there_yet_is_read_whole_once_it_is(tmp_path):
     reading.close()
 
 
-def test_one_follower_a_machine_counts_the_file(tmp_path, article, monkeypatch):
+def test_one_follower_a_machine_counts_the_file(tmp_path, article, monkeypatch, settings):
     monkeypatch.setattr(viewlog.Follower, "READ_SECONDS", 0.05)
+    settings.VAR_DIR = tmp_path / "var"  # its lock and where it stopped
+    settings.VAR_DIR.mkdir()
     path = tmp_path / "views.log"
     path.write_bytes(b"")
     viewcount.forget()
@@ -123,8 +163,7 @@ def test_one_follower_a_machine_counts_the_file(tmp_path, article, monkeypatch):
             time.sleep(0.05)
         time.sleep(0.3)
         assert viewcount.pending(article.pk) == 7  # counted once, not by both
-        first.stop()  # the first worker stops: the second takes over, from the file's end
-        time.sleep(0.4)
+        first.stop()  # the first worker stops: the second takes over, where it stopped
         with open(path, "ab") as f:
             f.write(f"view {article.slug}\n".encode() * 2)
         deadline = time.monotonic() + 5

@@ -93,9 +93,10 @@ def _look_up(rules: tuple[str, list[tuple[str, str]]], value: str) -> str:
         if not key.startswith("~") and key == value:
             return out
     for key, out in pairs:
-        if key.startswith("~*") and re.search(key[2:], value, re.IGNORECASE):
+        # nginx's PCRE: \s and the classes are ASCII's
+        if key.startswith("~*") and re.search(key[2:], value, re.IGNORECASE | re.ASCII):
             return out
-        if key.startswith("~") and not key.startswith("~*") and re.search(key[1:], value):
+        if key.startswith("~") and not key.startswith("~*") and re.search(key[1:], value, re.ASCII):
             return out
     return default
 
@@ -147,7 +148,8 @@ def test_no_header_at_all_fools_it(maps, header):
 
 _cookie_parts = st.sampled_from(["veche_language=ru", "veche_language=en", "veche_language = ru", "veche_language=RU",
                                  "VECHE_LANGUAGE=ru", "veche_language=ru_RU", 'veche_language="ru"', "a=1",
-                                 "xveche_language=ru", "veche_language=", "veche_language=de", "b=veche_language=ru"])
+                                 "xveche_language=ru", "veche_language=", "veche_language=de", "b=veche_language=ru",
+                                 "\x1fveche_language=ru", "veche_language=\xa0ru"])
 
 
 @hsettings(max_examples=400, deadline=None)
@@ -162,7 +164,8 @@ def test_the_language_cookie_is_read_as_django_reads_it_or_left_to_veche(maps, p
         assert chosen == django, header
 
 
-@pytest.mark.parametrize("header", ["sessionid=x", "a=1; sessionid=x", "sessionid =x", "a=1;sessionid=", "messages=m"])
+@pytest.mark.parametrize("header", ["sessionid=x", "a=1; sessionid=x", "sessionid =x", "a=1;sessionid=", "messages=m",
+                                    "a=1; \x1fsessionid=x"])
 def test_a_member_or_a_message_always_goes_to_veche(maps, header):
     assert _look_up(maps["$veche_session"], header) == "1"
     assert "sessionid" in parse_cookie(header) or "messages" in parse_cookie(header)
