@@ -81,7 +81,10 @@ def do_update_standing(member_id: int, ranks: list[Rank] | None = None) -> bool:
             return False
         Standing.objects.update_or_create(member_id=member_id,
                                           defaults={"rank": rank, "updated": timezone.now()})
-        author_changed(member_id)
+    # Their threads get new versions once the member's row is let go: a post locks its
+    # article, then its author's row; holding the row while locking their articles took the
+    # two locks the other way round and deadlocked with a post of theirs on PostgreSQL.
+    author_changed(member_id)
     return True
 
 
