@@ -180,10 +180,11 @@ def mine(page, text: str):
 
 
 def answered(page, cid, **want) -> dict:
-    """Wait until the page shows what the member's own answer applied."""
+    """Wait until the page shows what the member's own answer applied (up to 30 s: on a loaded
+    two-core machine one answer waited past the default 10 s)."""
     page.wait_for_function(f"([id, want]) => {{ const s = ({STATE})(id);"
                            " return Object.keys(want).every(k => s[k] === want[k]); }",
-                           arg=[str(cid), want])
+                           arg=[str(cid), want], timeout=30_000)
     return state(page, cid)
 
 
