@@ -55,6 +55,25 @@ def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(enqueue, robust=True)
 
 
+def enqueue_once_on_commit(task: Any, *args: Any) -> None:
+    """`enqueue_on_commit`, once per transaction for the same task and arguments: for a task
+    that works from what is committed when it runs (a member's rank), one run after the commit
+    covers every write of the transaction — an import or a bulk load of 500 comments in one
+    transaction enqueues one rank update per author, not one per comment. A hook a rolled-back
+    savepoint dropped is not counted (Django's list of pending hooks is what is checked)."""
+    key = (task.module_path, args)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(getattr(hook, "veche_once", None) == key
+                                          for _sids, hook, _robust in connection.run_on_commit):
+        return
+
+    def enqueue() -> None:
+        task.enqueue(*args)
+
+    enqueue.veche_once = key  # type: ignore[attr-defined]
+    transaction.on_commit(enqueue, robust=True)
+
+
 def backoff(attempt: int) -> float:
     """Seconds to wait before try `attempt + 1`: doubling, with a tenth of jitter so that
     tasks failing together (a receiver down) do not come back together."""

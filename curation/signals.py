@@ -59,13 +59,13 @@ def _group_permissions_changed(sender, instance, action, reverse, pk_set, **_kw)
 def _comment_written(sender, comment, what, old_status=None, **_kw) -> None:
     """A comment posted or changing status moves its author's comments kept up: their rank is
     worked out again after commit (curation.ranks)."""
-    from core.tasks import enqueue_on_commit
+    from core.tasks import enqueue_once_on_commit
     from curation.ranks import moves
     from curation.tasks import update_standing
     from discussion.signals import POSTED, STATUS
 
     if what in (POSTED, STATUS) and comment.author_id and moves(comment.author_id):
-        enqueue_on_commit(update_standing, comment.author_id)
+        enqueue_once_on_commit(update_standing, comment.author_id)
 
 
 def _thresholds_changed() -> None:

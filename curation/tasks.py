@@ -16,8 +16,8 @@ def rating_moved(member_id: int, before: int, after: int) -> None:
     """The discussion's RATING_MOVED hook, inside the vote's transaction: a rating that crossed
     a threshold has the member's rank worked out after commit. No query on a vote that crosses
     nothing (the thresholds are kept: curation.ranks.thresholds)."""
-    from core.tasks import enqueue_on_commit
+    from core.tasks import enqueue_once_on_commit
     from curation.ranks import crosses
 
     if crosses(before, after):
-        enqueue_on_commit(update_standing, member_id)
+        enqueue_once_on_commit(update_standing, member_id)

@@ -148,7 +148,7 @@ def test_a_vote_crossing_nothing_enqueues_nothing_and_reads_nothing_more(by_rati
     said = post(alice, article, "one")
     voters = [make_member(f"v{i}") for i in range(4)]
     enqueued = []
-    monkeypatch.setattr(core.tasks, "enqueue_on_commit", lambda task, *args: enqueued.append((task.name, args)))
+    monkeypatch.setattr(core.tasks, "enqueue_once_on_commit", lambda task, *args: enqueued.append((task.name, args)))
     ranks.thresholds()  # kept, as after the first vote of a process
 
     def queries(voter, value) -> int:
@@ -203,7 +203,7 @@ def test_a_post_that_moves_no_rank_enqueues_nothing(ranks, article, alice, bob, 
 
     post(alice, article, "one")  # Recruit, stored by the task
     enqueued = []
-    monkeypatch.setattr(core.tasks, "enqueue_on_commit", lambda task, *args: enqueued.append((task.name, args)))
+    monkeypatch.setattr(core.tasks, "enqueue_once_on_commit", lambda task, *args: enqueued.append((task.name, args)))
     post(alice, article, "two")  # two comments kept up: Private — enqueued
     assert [(name.rsplit(".", 1)[-1], args) for name, args in enqueued if "standing" in name] == [
         ("update_standing", (alice.pk,))]
@@ -217,3 +217,22 @@ def test_a_post_that_moves_no_rank_enqueues_nothing(ranks, article, alice, bob, 
     enqueued.clear()
     post(bob, article, "no ranks at all")  # no rank earned and none stored: nothing
     assert [args for name, args in enqueued if "standing" in name] == []
+
+
+def test_many_posts_in_one_transaction_enqueue_one_rank_update_per_author(ranks, article, alice, bob, monkeypatch):
+    """A bulk load (500 comments in a transaction) asks for each author's rank once: the run
+    after commit sees every comment of theirs. Before, each comment while the stored rank was
+    stale enqueued another run (a 10,000-comment seed left 12,000 for the worker)."""
+    from django.db import transaction
+
+    enqueued = []
+    real = type(curation_tasks.update_standing).enqueue
+    monkeypatch.setattr(type(curation_tasks.update_standing), "enqueue",
+                        lambda self, *args, **kw: enqueued.append(args) or real(self, *args, **kw))
+    with transaction.atomic():
+        for i in range(5):
+            actions.do_post(alice, article, actions.check_import(article, f"alice {i}", None))
+        actions.do_post(bob, article, actions.check_import(article, "bob", None))
+    assert sorted(enqueued) == sorted([(alice.pk,), (bob.pk,)])
+    assert Standing.objects.get(member=alice).rank.name == "Private"  # the one run saw all five
+    assert Standing.objects.get(member=bob).rank.name == "Recruit"
