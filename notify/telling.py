@@ -9,12 +9,12 @@ from collections.abc import Iterable
 from urllib.parse import unquote
 
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.urls import Resolver404, resolve
 
 from accounts.models import Member
 from core import statements
-from discussion.models import Comment, Quote
+from discussion.models import Comment
 from notify import kinds, sql
 from notify.models import Follow, Notification, Preferences
 from notify.rules import blocked, may_notify, silenced
@@ -55,18 +55,16 @@ def recipients_of(comment: Comment, with_followers: bool = True) -> dict[int, st
             if member_id and member_id not in found:
                 found[member_id] = kind
 
+    using = statements.reading(Comment)
     if comment.parent_id:
-        add(Comment.objects.filter(pk=comment.parent_id).values_list("author_id", flat=True), "reply")
-    add(Quote.objects.filter(comment=comment, source_comment__isnull=False)
-        .values_list("source_comment__author_id", flat=True), "quote")
+        add((row[0] for row in statements.rows(sql.PARENT_AUTHOR, [comment.parent_id], using)), "reply")
+    add((row[0] for row in statements.rows(sql.QUOTED_AUTHORS, [comment.pk], using)), "quote")
     logins = mentioned_logins(comment)[:MENTIONS_NOTIFIED]
     if logins:
         add(Member.objects.filter(login__in=logins).values_list("id", flat=True), "mention")
     if with_followers:
-        add(Follow.objects.filter(article_id=comment.article_id, member__is_active=True, member__is_deleted=False)
-            .exclude(Exists(pending_followed(comment.article_id).filter(recipient_id=OuterRef("member_id"),
-                                                                        comment_id__lt=comment.pk)))
-            .values_list("member_id", flat=True), "followed")
+        add((row[0] for row in statements.rows(sql.FOLLOWERS_TO_TELL, [comment.article_id, comment.article_id,
+                                                                       comment.pk], using)), "followed")
     return found
 
 
@@ -119,10 +117,8 @@ def tell_of_comment(comment_id: int, with_followers: bool = True, comment: Comme
     # mentioned) are checked here.
     direct = [m for m, kind in wanted.items() if kind != "followed"]
     gone = set(direct) - set(Member.objects.filter(pk__in=direct, is_active=True, is_deleted=False)
-                             .values_list("id", flat=True))
-    before = set(Notification.objects.filter(comment_id=comment.pk, kind__in=["reply", "quote", "mention",
-                                                                                "followed"])
-                 .values_list("recipient_id", flat=True))
+                             .values_list("id", flat=True)) if direct else set()
+    before = {row[0] for row in statements.rows(sql.TOLD_OF, [comment.pk], router.db_for_write(Notification))}
     created = connections[router.db_for_write(Notification)].ops.adapt_datetimefield_value(comment.created)
     no = gone | before | blocked(comment.author_id, wanted)
     rows = [(member_id, kind, comment.pk, comment.author_id, comment.article_id, created)
