@@ -60,14 +60,27 @@ def enqueue_once_on_commit(task: Any, *args: Any) -> None:
     that works from what is committed when it runs (a member's rank), one run after the commit
     covers every write of the transaction — an import or a bulk load of 500 comments in one
     transaction enqueues one rank update per author, not one per comment. A hook a rolled-back
-    savepoint dropped is not counted (Django's list of pending hooks is what is checked)."""
+    savepoint dropped is not counted: the keys are those of Django's list of pending hooks,
+    read again whenever that list is replaced (a savepoint's rollback and a commit replace it),
+    and a hook already run (a test's captured hooks run early) is not counted either."""
     key = (task.module_path, args)
     connection = transaction.get_connection()
-    if connection.in_atomic_block and any(getattr(hook, "veche_once", None) == key
-                                          for _sids, hook, _robust in connection.run_on_commit):
-        return
+    if connection.in_atomic_block:
+        pending = connection.run_on_commit
+        kept = getattr(connection, "veche_once", None)
+        if kept is None or kept[0] is not pending:
+            kept = (pending, {getattr(hook, "veche_once", None) for _sids, hook, _robust in pending
+                              if not getattr(hook, "veche_ran", False)})
+            connection.veche_once = kept
+        if key in kept[1]:
+            return
+        kept[1].add(key)
 
     def enqueue() -> None:
+        enqueue.veche_ran = True  # type: ignore[attr-defined]
+        kept_now = getattr(connection, "veche_once", None)
+        if kept_now is not None:
+            kept_now[1].discard(key)
         task.enqueue(*args)
 
     enqueue.veche_once = key  # type: ignore[attr-defined]

@@ -67,3 +67,24 @@ def test_different_tasks_with_the_same_arguments_each_run():
         enqueue_once_on_commit(a, 1)
         enqueue_once_on_commit(b, 1)
     assert a.runs == [(1,)] and b.runs == [(1,)]
+
+
+def test_hooks_already_run_do_not_count(db, django_capture_on_commit_callbacks):
+    """A test's captured hooks run while they stay in Django's list: asking again after they
+    ran enqueues again."""
+    task = Recording()
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_once_on_commit(task, 5)
+    with django_capture_on_commit_callbacks(execute=True) as caught:
+        enqueue_once_on_commit(task, 5)
+        enqueue_once_on_commit(task, 5)
+    assert len(caught) == 1 and task.runs == [(5,), (5,)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_asks_in_one_transaction_stay_one_each():
+    task = Recording()
+    with transaction.atomic():
+        for i in range(2000):
+            enqueue_once_on_commit(task, i % 50)
+    assert sorted(task.runs) == [(i,) for i in range(50)]

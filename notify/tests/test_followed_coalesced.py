@@ -271,3 +271,51 @@ def test_two_silencers_nest_in_the_listing_count(follower, bob, make_member, mon
     assert marks.new_counts(follower.pk, [1], silenced=rules.silenced_query(follower.pk)) == {}
     assert rules.silenced(follower.pk) == {bob.pk}
     assert carol.pk not in rules.silenced(follower.pk)
+
+
+def test_the_fan_outs_written_out_followers_read_keeps_the_pending_rule(bob, make_member, article, make_article, post):
+    """notify.sql.FOLLOWERS_TO_TELL (the read every post's fan-out makes) against the rule it
+    writes out (pending_followed, through the ORM), over every state a follower can be in."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from core import statements
+    from notify import sql
+    from notify.models import Email, Follow
+    from notify.telling import pending_followed
+
+    other = make_article(title="Elsewhere")
+    earlier = post(bob, article, "Earlier.")
+    held = post(bob, article, "Held.")
+    Comment.objects.filter(pk=held.pk).update(status=Comment.Status.HELD)
+    now = post(bob, article, "Now.")
+    later = post(bob, article, "Later.")
+    members = {name: make_member(name) for name in
+               ("plain", "pending", "pending_on_held", "read", "mailed", "pending_later", "inactive", "deleted",
+                "elsewhere_only", "pending_elsewhere")}
+    for name, m in members.items():
+        Follow.objects.create(member=m, article=other if name == "elsewhere_only" else article)
+    note = {"kind": "followed", "actor": bob}
+    Notification.objects.create(recipient=members["pending"], comment=earlier, article=article, **note)
+    Notification.objects.create(recipient=members["pending_on_held"], comment=held, article=article, **note)
+    Notification.objects.create(recipient=members["read"], comment=earlier, article=article, read_at=timezone.now(),
+                                **note)
+    Notification.objects.create(recipient=members["mailed"], comment=earlier, article=article,
+                                email=Email.objects.create(member=members["mailed"], key="digest:t"), **note)
+    Notification.objects.create(recipient=members["pending_later"], comment=later, article=article, **note)
+    elsewhere = post(bob, other, "Other discussion.")
+    Notification.objects.create(recipient=members["pending_elsewhere"], comment=elsewhere, article=other, **note)
+    type(members["inactive"]).objects.filter(pk=members["inactive"].pk).update(is_active=False)
+    type(members["deleted"]).objects.filter(pk=members["deleted"].pk).update(is_deleted=True)
+
+    for comment in (earlier, now, later):
+        by_orm = set(Follow.objects.filter(article_id=article.pk, member__is_active=True, member__is_deleted=False)
+                     .exclude(Exists(pending_followed(article.pk).filter(recipient_id=OuterRef("member_id"),
+                                                                         comment_id__lt=comment.pk)))
+                     .values_list("member_id", flat=True))
+        written = {row[0] for row in statements.rows(sql.FOLLOWERS_TO_TELL, [article.pk, article.pk, comment.pk])}
+        assert written == by_orm, comment.body
+    told_now = {row[0] for row in statements.rows(sql.FOLLOWERS_TO_TELL, [article.pk, article.pk, now.pk])}
+    names = {m.pk: name for name, m in members.items()}
+    assert {names[i] for i in told_now if i in names} == {
+        "plain", "pending_on_held", "read", "mailed", "pending_later", "pending_elsewhere"}
