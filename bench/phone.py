@@ -134,11 +134,14 @@ def lighthouse(url: str) -> dict[str, int] | None:
     out = Path(tempfile.mkdtemp(prefix="veche-lighthouse-")) / "report.json"
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
-    done = subprocess.run([str(binary), url, "--quiet", "--output=json", f"--output-path={out}",
-                           f"--chrome-flags={flags}", "--only-categories=performance,accessibility,best-practices,seo"],
-                          env=env, capture_output=True, text=True, timeout=300)
-    if done.returncode or not out.exists():
+    for _attempt in range(2):  # its trace sometimes misses the navigation (NO_NAVSTART): once more
+        done = subprocess.run([str(binary), url, "--quiet", "--output=json", f"--output-path={out}",
+                               f"--chrome-flags={flags}", "--only-categories=performance,accessibility,best-practices,seo"],
+                              env=env, capture_output=True, text=True, timeout=300)
+        if not done.returncode and out.exists():
+            break
         sys.stderr.write(done.stderr[-2000:])
+    else:
         return None
     report = json.loads(out.read_text())
     return {key: round((cat.get("score") or 0) * 100) for key, cat in report["categories"].items()}

@@ -504,7 +504,7 @@ def browser_side(page: str, nginx_page: str, base: str, m: dict) -> None:
                       ("sign-up", f"{base}/signup/")):
         scores = phone.lighthouse(url)
         if scores is None:
-            NOTES.append(f"Lighthouse did not run for {name} (npm registry or Chromium unavailable)")
+            NOTES.append(f"Lighthouse did not run for {name} (twice; npm registry or Chromium unavailable, or its trace failed)")
             continue
         record(f"[lighthouse, mobile] {name}: performance / accessibility / best practices / SEO",
                " / ".join(str(scores.get(k, "–")) for k in ("performance", "accessibility", "best-practices", "seo")),
