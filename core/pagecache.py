@@ -263,8 +263,10 @@ class Skeleton(Protocol):
 
 # What is kept: an anonymous page's (or comments JSON's) bytes, or a member page's skeleton.
 Page = bytes | Skeleton
-# (body, content type, compressed forms by encoding, made at: epoch seconds)
-Entry = tuple[Page, str, dict[str, bytes], float]
+# (body, content type, compressed forms by encoding, made at: epoch seconds, the slug it was
+# made for: an article renamed since is not answered at its old address, whose slug SLUGS
+# still leads to the article)
+Entry = tuple[Page, str, dict[str, bytes], float, str]
 
 
 def _size(value: Entry) -> int:
@@ -300,7 +302,7 @@ def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: P
     compressed once, after the answer, by `compressor`; until then it is served plain."""
     SLUGS.put(slug, article_id)
     key = _key(kind, article_id, gen, variant)
-    entry: Entry = (body, content_type, {}, time.time())
+    entry: Entry = (body, content_type, {}, time.time(), slug)
     if watcher.enabled():  # other workers may serve it; embedded, this process's copy is all
         later.set(key, entry, timeout=TTL + STALE)
     _near.put(key, entry)
@@ -335,14 +337,14 @@ class Compressor:
 
     def _run(self) -> None:
         while True:
-            key, (body, content_type, _none, made), slug = self.queue.get()
+            key, (body, content_type, _none, made, _slug), slug = self.queue.get()
             try:
                 done: Entry
                 if isinstance(body, bytes):
-                    done = (body, content_type, compress.forms(body), made)
+                    done = (body, content_type, compress.forms(body), made, slug)
                 else:
                     body.deflate()  # the kept skeleton itself gains them: nothing to replace here
-                    done = (body, content_type, {}, made)
+                    done = (body, content_type, {}, made, slug)
                 kept = _near.get(key)
                 current = kept is not None and kept[0] is body  # still the page kept under this key
                 if current:
@@ -387,6 +389,8 @@ def lookup(kind: str, slug: str, variant: str) -> tuple[int, Page, str, dict[str
         if hit is not None:
             _near.put(key, hit)
     if hit is None:
+        return None
+    if len(hit) > 4 and hit[4] != slug:  # the article's page, made at its new address
         return None
     made = hit[3] if len(hit) > 3 else 0.0  # an entry kept by an earlier release has no time
     age = time.time() - made

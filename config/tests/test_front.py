@@ -288,3 +288,26 @@ def test_a_member_page_is_plain_for_a_client_that_does_not_take_gzip(scene, alic
     status, headers, html = asgi_get(article.get_absolute_url(), bob_cookies, accept=accept)
     assert status == 200 and from_front(headers)
     assert "content-encoding" not in headers and isinstance(html, str) and f'data-me="{bob.pk}"' in html
+
+
+def test_a_renamed_article_is_not_answered_from_memory_at_its_old_address(scene, alice, article):
+    """The front knows the old slug (it served it); after the rename the article's page is
+    made at the new address, and the old one gets Django's answer — for a reader and for a
+    member — never the kept page."""
+    from newsroom.actions import do_save_article
+
+    old = article.get_absolute_url()
+    assert asgi_get(old)[0] == 200 and asgi_get(old)[0] == 200  # made, then answered from memory
+    alice_client, alice_cookies = signed_in(alice)
+    alice_client.get(old)  # the members' skeleton is kept too
+    article.slug = "a-new-address"
+    do_save_article(article)
+    new = article.get_absolute_url()
+    assert new != old
+    status, headers, html = asgi_get(new)
+    assert status == 200 and "Alice speaks" in html
+    alice_client.get(new)
+    for cookies in (None, alice_cookies):
+        status, headers, html = asgi_get(old, cookies)
+        assert status == 404, cookies
+        assert "Alice speaks" not in html

@@ -98,3 +98,17 @@ def test_a_copy_taken_late_in_its_life_does_not_outlive_it(kept, monkeypatch):
     later = time.time() + pagecache.TTL + pagecache.STALE + 1
     monkeypatch.setattr(pagecache.time, "time", lambda: later)
     assert [_body(slug) for _ in range(3)] == [None] * 3
+
+
+def test_a_page_is_not_answered_at_an_address_it_was_not_made_for(kept):
+    """A renamed article: SLUGS still leads its old slug to the article, whose page is now
+    made at the new address — the old one is Django's to answer (not found), not the kept
+    page's."""
+    article, slug, body = kept
+    pagecache.raise_generation(article)  # the rename's change
+    renamed = body + b"<!-- at its new address -->"
+    pagecache.store("page", article, "renamed-page", pagecache.generation(article), VARIANT, renamed, "text/html")
+    pagecache.compressor.flush()
+    assert _body("renamed-page") == renamed
+    assert pagecache.SLUGS.get(slug) == article  # the old slug is still known...
+    assert _body(slug) is None  # ...but the page is not answered there
