@@ -41,8 +41,12 @@ REMAKE_CLAIM = 10.0  # seconds a claim to remake a page holds (the remaking requ
 mirror.lifetime = TTL  # a page on disk lives as long as it is fresh here
 
 # slug → article id, learned by the views of this process; the front needs it to find the
-# article's generation without a database query. A renamed slug just misses.
-SLUGS: Memo[int] = Memo("slugs", items=100_000)
+# article's generation without a database query. An old slug (a renamed article) still leads
+# to the article: the kept page names the slug it was made for, and lookup() answers only at
+# it (and forgets the old slug). Learned again a minute on, so that a slug given to another
+# article since is not counted as the first one's for long (newsroom.viewlog reads it too).
+SLUGS_SECONDS = 60
+SLUGS: Memo[int] = Memo("slugs", items=100_000, ttl=SLUGS_SECONDS)
 
 
 def _gen_key(article_id: int) -> str:
@@ -308,9 +312,9 @@ def store(kind: str, article_id: int, slug: str, gen: int, variant: str, body: P
     _near.put(key, entry)
     _remaking.pop(key)
     if isinstance(body, bytes) and compress.compressible(content_type) and len(body) >= compress.MIN_BYTES:
-        compressor.submit(key, entry, slug)
+        compressor.submit(key, entry)
     elif not isinstance(body, bytes) and compress.compressible(content_type):
-        compressor.submit(key, entry, slug)  # a member page's skeleton: its parts deflated apart
+        compressor.submit(key, entry)  # a member page's skeleton: its parts deflated apart
 
 
 class Compressor:
@@ -324,9 +328,9 @@ class Compressor:
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
 
-    def submit(self, key: str, entry: Entry, slug: str = "") -> None:
+    def submit(self, key: str, entry: Entry) -> None:
         try:
-            self.queue.put_nowait((key, entry, slug))
+            self.queue.put_nowait((key, entry))
         except queue.Full:
             return
         if self.thread is None or not self.thread.is_alive():
@@ -337,7 +341,7 @@ class Compressor:
 
     def _run(self) -> None:
         while True:
-            key, (body, content_type, _none, made, _slug), slug = self.queue.get()
+            key, (body, content_type, _none, made, slug) = self.queue.get()
             try:
                 done: Entry
                 if isinstance(body, bytes):
@@ -390,7 +394,8 @@ def lookup(kind: str, slug: str, variant: str) -> tuple[int, Page, str, dict[str
             _near.put(key, hit)
     if hit is None:
         return None
-    if len(hit) > 4 and hit[4] != slug:  # the article's page, made at its new address
+    if len(hit) < 5 or hit[4] != slug:  # the article's page made at another (its new) address,
+        SLUGS.pop(slug)  # or kept by an earlier release, which did not say
         return None
     made = hit[3] if len(hit) > 3 else 0.0  # an entry kept by an earlier release has no time
     age = time.time() - made
