@@ -15,10 +15,9 @@ from notify import delivery, telling
 def fan_out(comment_id: int, what: str) -> int:
     """Everyone a comment concerns is told of it, in one task however many follow the
     discussion. An edit tells only those it newly names (mentions), never the followers again."""
-    from discussion.models import Comment
     from discussion.signals import EDITED, POSTED
 
-    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+    comment = telling.comment_with_article(comment_id)
     if what == POSTED and comment is not None:
         telling.follow_when_commenting(comment)
     told = telling.tell_of_comment(comment_id, with_followers=what != EDITED, comment=comment)

@@ -180,3 +180,29 @@ def test_sqlite_settling_waits_for_a_writer_on_another_connection():
     statements.settle([Comment])
     assert time.monotonic() - started >= 0.4  # it waited for the writer, then ran
     other.close()
+
+
+@pytest.mark.django_db
+def test_columns_make_instances_as_the_orm_does():
+    """Booleans and aware datetimes converted (SQLite stores 0/1 and text), deferred columns
+    loaded when asked for, a name the model lacks refused."""
+    from accounts.models import Member
+
+    member = Member.objects.create_user("colm", password="x" * 12)
+    columns = statements.Columns(Member)
+    select = f'SELECT {columns.select()} FROM "{columns.table}" WHERE "id" = %s'  # noqa: S608
+    made = columns.instance(statements.one(select, [member.pk]), "default")
+    orm = Member.objects.get(pk=member.pk)
+    for field in Member._meta.concrete_fields:
+        assert getattr(made, field.attname) == getattr(orm, field.attname), field.attname
+        assert type(getattr(made, field.attname)) is type(getattr(orm, field.attname)), field.attname
+    assert made.is_active is True and made.date_joined.tzinfo is not None
+    assert made._state.adding is False and made._state.db == "default"
+
+    some = statements.Columns(Member, ["id", "login"])
+    few = some.instance(statements.one(f'SELECT {some.select()} FROM "{some.table}" WHERE "id" = %s',  # noqa: S608
+                                       [member.pk]), "default")
+    assert few.get_deferred_fields() >= {"is_active", "date_joined"}
+    assert few.is_active is True  # loaded when asked for
+    with pytest.raises(ValueError, match="no columns"):
+        statements.Columns(Member, ["id", "nonsense"])
