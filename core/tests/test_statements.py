@@ -206,3 +206,37 @@ def test_columns_make_instances_as_the_orm_does():
     assert few.is_active is True  # loaded when asked for
     with pytest.raises(ValueError, match="no columns"):
         statements.Columns(Member, ["id", "nonsense"])
+
+
+@pytest.mark.django_db
+def test_an_insert_written_out_stores_what_save_would():
+    """Every column as the ORM's create() writes it (defaults filled, datetimes as stored), the
+    id given back, the instance no longer new; a broken constraint raises Django's
+    IntegrityError and writes nothing."""
+    from django.db import IntegrityError
+    from django.utils import timezone
+
+    from accounts.models import Member
+    from newsroom.models import Article, Section
+
+    author = Member.objects.create_user("ins", password="x" * 12)
+    section = Section.objects.create(name="S", slug="s")
+    article = Article.objects.create(title="T", slug="t", body="b", section=section, state=Article.State.PUBLISHED,
+                                     published_at=timezone.now())
+    when = timezone.now()
+    columns = statements.Columns(Comment)
+    made = Comment(article=article, author=author, body="hello", body_html="<p>hello</p>", created=when,
+                   idempotency_key="k1")
+    columns.insert(made, "default")
+    assert made.pk and made._state.adding is False and made._state.db == "default"
+    orm = Comment.objects.create(article=article, author=author, body="hello", body_html="<p>hello</p>",
+                                 created=when, idempotency_key="k2")
+    written, by_orm = (Comment.objects.filter(pk=pk).values().get() for pk in (made.pk, orm.pk))
+    assert {k: v for k, v in written.items() if k not in ("id", "idempotency_key")} == \
+        {k: v for k, v in by_orm.items() if k not in ("id", "idempotency_key")}
+    assert written["status"] == Comment.Status.VISIBLE and written["plus"] == 0 and written["created"] == when
+
+    again = Comment(article=article, author=author, body="again", body_html="", idempotency_key="k1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        columns.insert(again, "default")
+    assert again.pk is None and Comment.objects.filter(body="again").count() == 0
