@@ -15,18 +15,21 @@ def _by_id_sql(columns: statements.Columns) -> str:
 
 
 class MemberBackend(ModelBackend):
-    _columns: statements.Columns | None = None
-    _sql = ""
+    # (columns, statement), made at first use and set in one assignment: the member pages'
+    # threads (config.front) may look members up at once in a process just started.
+    _lookup: tuple[statements.Columns, str] | None = None
 
     def get_user(self, user_id):
         try:
             pk = Member._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        if MemberBackend._columns is None:
-            MemberBackend._columns = statements.Columns(Member)
-            MemberBackend._sql = _by_id_sql(MemberBackend._columns)
+        lookup = MemberBackend._lookup
+        if lookup is None:
+            columns = statements.Columns(Member)
+            lookup = MemberBackend._lookup = (columns, _by_id_sql(columns))
+        columns, sql = lookup
         using = statements.reading(Member)  # the replica, as the ORM's lookup
-        row = statements.one(MemberBackend._sql, [pk], using)
-        member = MemberBackend._columns.instance(row, using) if row is not None else None
+        row = statements.one(sql, [pk], using)
+        member = columns.instance(row, using) if row is not None else None
         return member if member is not None and self.user_can_authenticate(member) else None

@@ -103,7 +103,10 @@ class Columns:
         than running it), and give it its id as save() would. Each value is prepared as save()
         prepares it (pre_save, then get_db_prep_save); constraint errors raise Django's
         IntegrityError, as from save(). No pre_save or post_save signals are sent: only for
-        models with no receivers of them."""
+        models with no receivers of them. Every column but the id is written (Columns made of
+        the whole model), as plain values — no F() or other expressions."""
+        if len(self.fields) != len(self.model._meta.concrete_fields):
+            raise ValueError("an insert writes every column: make its Columns of the whole model")
         connection = _connection(using)
         pk = self.model._meta.pk
         written = [f for f in self.fields if f is not pk]

@@ -184,7 +184,7 @@ def test_sqlite_settling_waits_for_a_writer_on_another_connection():
 
 @pytest.mark.django_db
 def test_columns_make_instances_as_the_orm_does():
-    """Booleans and aware datetimes converted (SQLite stores 0/1 and text), deferred columns
+    """Aware datetimes (SQLite stores them as text without a zone), booleans, deferred columns
     loaded when asked for, a name the model lacks refused."""
     from accounts.models import Member
 
@@ -235,6 +235,15 @@ def test_an_insert_written_out_stores_what_save_would():
     assert {k: v for k, v in written.items() if k not in ("id", "idempotency_key")} == \
         {k: v for k, v in by_orm.items() if k not in ("id", "idempotency_key")}
     assert written["status"] == Comment.Status.VISIBLE and written["plus"] == 0 and written["created"] == when
+    # As stored, not only as read back: SQLite keeps datetimes as text, which written-out
+    # statements compare as text.
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT CAST("created" AS TEXT) FROM "discussion_comment" WHERE "id" IN (%s, %s) ORDER BY "id"',
+                       [made.pk, orm.pk])
+        stored = [r[0] for r in cursor.fetchall()]
+    assert stored[0] == stored[1]
+    with pytest.raises(ValueError, match="every column"):
+        statements.Columns(Comment, ["id", "body"]).insert(Comment(article=article, author=author), "default")
 
     again = Comment(article=article, author=author, body="again", body_html="", idempotency_key="k1")
     with pytest.raises(IntegrityError), transaction.atomic():
