@@ -49,7 +49,7 @@ def comment_with_article(comment_id: int) -> Comment | None:
     row = statements.one(select, [comment_id], using)
     if row is None:
         return None
-    comment = comment_columns.instance(row, using)
+    comment: Comment = comment_columns.instance(row, using)
     comment.article = article_columns.instance(row, using, start=len(comment_columns))
     return comment
 
