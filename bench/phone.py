@@ -90,19 +90,21 @@ def load_once(browser, url: str) -> dict:
 
 
 def measure(urls: list[str], loads: int = LOADS) -> dict[str, dict]:
-    """url → the median of each figure over `loads` cold loads."""
+    """url → the median of each figure over `loads` cold loads. The addresses take turns, one
+    load each per round: this host's speed drifts within a minute, and Veche's page measured
+    five times before nginx's five read the drift as a difference between them."""
     from playwright.sync_api import sync_playwright
 
-    results: dict[str, dict] = {}
+    runs: dict[str, list[dict]] = {url: [] for url in urls}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            for url in urls:
-                runs = [load_once(browser, url) for _ in range(loads)]
-                results[url] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+            for _ in range(loads):
+                for url in urls:
+                    runs[url].append(load_once(browser, url))
         finally:
             browser.close()
-    return results
+    return {url: {k: statistics.median(r[k] for r in got) for k in got[0]} for url, got in runs.items()}
 
 
 # --- Lighthouse --------------------------------------------------------------------------------
