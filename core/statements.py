@@ -75,9 +75,11 @@ class Columns:
     def __len__(self) -> int:
         return len(self.fields)
 
-    def select(self) -> str:
-        """The columns, table-qualified, for a SELECT list (names from the model's metadata)."""
-        return ", ".join(f'"{self.table}"."{f.column}"' for f in self.fields)
+    def select(self, alias: str | None = None) -> str:
+        """The columns, qualified by the table's name (or `alias`, the statement's for it), for
+        a SELECT list (names from the model's metadata)."""
+        qualifier = alias or f'"{self.table}"'
+        return ", ".join(f'{qualifier}."{f.column}"' for f in self.fields)
 
     def _converters_for(self, using: str) -> list[tuple[int, list]]:
         found = self._converters.get(using)

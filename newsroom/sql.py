@@ -5,6 +5,7 @@ PostgreSQL alike), and the one condition that says which articles a reader may s
 # every value is a parameter. Nothing a request wrote is ever part of a statement's text.
 # ruff: noqa: S608
 
+from core.statements import Columns
 from newsroom.models import Article, Author, Section, Tag
 
 A, S, AU, T = (m._meta.db_table for m in (Article, Section, Author, Tag))
@@ -22,11 +23,14 @@ def shown_params(now_value) -> list:
     return [*Article.SHOWN, now_value]
 
 
-# The article page: the article with its section's and author's names, and its tags.
-ARTICLE = (f'SELECT a.*, s.name AS section_name, s.slug AS section_slug, au.name AS author_name, '
-           f'au.slug AS author_slug, au.member_id AS author_member FROM "{A}" a JOIN "{S}" s ON s.id = a.section_id '
+# The article page: the article's columns (ARTICLE_COLUMNS) followed by its section's id,
+# name and address and its author's id, name, address and member; and its tags (TAG_COLUMNS).
+ARTICLE_COLUMNS = Columns(Article)
+ARTICLE = (f"SELECT {ARTICLE_COLUMNS.select('a')}, s.id, s.name, s.slug, au.id, au.name, au.slug, au.member_id "
+           f'FROM "{A}" a JOIN "{S}" s ON s.id = a.section_id '
            f'LEFT JOIN "{AU}" au ON au.id = a.author_id WHERE a.slug = %s AND {shown("a")}')
-TAGS = (f'SELECT t.id, t.name, t.slug FROM "{T}" t JOIN "{Article.tags.through._meta.db_table}" at '
+TAG_COLUMNS = Columns(Tag, ["id", "name", "slug"])
+TAGS = (f'SELECT {TAG_COLUMNS.select("t")} FROM "{T}" t JOIN "{Article.tags.through._meta.db_table}" at '
         "ON at.tag_id = t.id WHERE at.article_id = %s ORDER BY t.name")
 
 # Page views counted in a process, written every few seconds (newsroom.viewcount).

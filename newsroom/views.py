@@ -78,23 +78,24 @@ def author(request, slug):
 def published_article(slug: str) -> Article:
     """A published article with the names and addresses of its section and author, read by
     one statement written once (the ORM compiled the same query anew for every page: two
-    thirds of its time). Raw queries still convert each column as the model's field does."""
-    found = list(Article.objects.raw(sql.ARTICLE, [slug, *sql.shown_params(statements.time(timezone.now()))]))
-    if not found:
+    thirds of its time), its columns converted as the model's fields convert them
+    (core.statements.Columns; a RawQuerySet did that work afresh on every page)."""
+    db = statements.reading(Article)
+    row = statements.one(sql.ARTICLE, [slug, *sql.shown_params(statements.time(timezone.now(), db))], db)
+    if row is None:
         raise Http404(_("No such publication."))
-    obj = found[0]
-    obj.section = Section.from_db(obj._state.db, ["id", "name", "slug"],
-                                  [obj.section_id, obj.section_name, obj.section_slug])
-    if obj.author_id is not None:
-        obj.author = Author.from_db(obj._state.db, ["id", "name", "slug", "member_id"],
-                                    [obj.author_id, obj.author_name, obj.author_slug, obj.author_member])
-    else:
-        obj.author = None
+    obj = sql.ARTICLE_COLUMNS.instance(row, db)
+    section_id, section_name, section_slug, author_id, author_name, author_slug, author_member = \
+        row[len(sql.ARTICLE_COLUMNS):]
+    obj.section = Section.from_db(db, ["id", "name", "slug"], [section_id, section_name, section_slug])
+    obj.author = None if author_id is None else Author.from_db(
+        db, ["id", "name", "slug", "member_id"], [author_id, author_name, author_slug, author_member])
     return obj
 
 
 def article_tags(obj: Article) -> list[Tag]:
-    return list(Tag.objects.raw(sql.TAGS, [obj.pk]))
+    db = statements.reading(Tag)
+    return [sql.TAG_COLUMNS.instance(row, db) for row in statements.rows(sql.TAGS, [obj.pk], db)]
 
 
 def article(request, slug):

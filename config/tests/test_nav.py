@@ -44,3 +44,15 @@ def test_kept_sections_expire(db, monkeypatch):
     later = time.monotonic() + context_processors.NAV_SECONDS + 1
     monkeypatch.setattr(memo, "time", SimpleNamespace(monotonic=lambda: later))
     assert any(name == "Aviation" for _a, name in context_processors.nav_sections())
+
+
+def test_sections_come_in_the_models_order_with_their_addresses(db):
+    """The written-out read keeps Section's order (position, then name) and each address."""
+    context_processors.forget_nav()
+    Section.objects.all().delete()
+    Section.objects.create(name="Zeta", slug="zeta", position=0)
+    Section.objects.create(name="Alpha", slug="alpha", position=2)
+    Section.objects.create(name="Beta", slug="beta", position=0)
+    expected = [(s.get_absolute_url(), s.name) for s in Section.objects.all()]
+    assert [name for _a, name in expected] == ["Beta", "Zeta", "Alpha"]
+    assert context_processors.nav_sections() == expected

@@ -149,3 +149,24 @@ def test_media_are_served_in_embedded_mode(client, editor, article, settings):
     assert client.get("/media/../../etc/passwd").status_code == 404
     settings.VECHE_SERVE_MEDIA = False
     assert client.get(f"/media/{name}").status_code == 404
+
+
+
+def test_the_leads_statement_makes_the_images_the_orm_makes(illustrated, editor, make_article):
+    """Provider.leads reads by a written-out statement: each lead is made from the image the
+    ORM reads (its JSON renditions and aware times converted alike), the first `eager` at
+    once; no other image is taken for a lead, and an article without one has none."""
+    from editorial.figures import PROVIDER, lead
+
+    article, _lead, _inner = illustrated
+    second = make_article(title="Second")
+    add_lead = add(editor, second, png((640, 480)), "s.png", alt="Second lead", is_lead=True)
+    bare = make_article(title="Without a picture")
+    got = PROVIDER.leads([second.pk, bare.pk, article.pk], eager=1)
+    assert set(got) == {second.pk, article.pk}  # the bare article has none; the inner image is no lead
+    for pk, eager in ((second.pk, True), (article.pk, False)):
+        orm = ArticleImage.objects.get(article_id=pk, is_lead=True)
+        assert got[pk] == lead(orm, eager=eager)
+    assert got[second.pk].alt == add_lead.alt and 'loading="lazy"' in str(got[article.pk].page_html)
+    assert 'loading="lazy"' not in str(got[second.pk].page_html)
+    assert PROVIDER.leads([], eager=0) == {}

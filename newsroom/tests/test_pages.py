@@ -135,11 +135,14 @@ def test_an_edited_or_withdrawn_article_leaves_the_page_cache_at_once(
     assert client.get(published.get_absolute_url()).status_code == 404
 
 
-def test_the_article_read_by_one_statement_agrees_with_the_orm(published, make_article):
+def test_the_article_read_by_one_statement_agrees_with_the_orm(published, make_article, make_member):
     from django.http import Http404
 
     from newsroom import views
 
+    published.author.member = make_member("anna")  # the author's member is read with it
+    published.author.save()
+    published.tags.add(Tag.objects.create(name="Arctic", slug="arctic"))  # tags by name
     for obj in (published, make_article(title="No author, no tags")):
         narrow = views.published_article(obj.slug)
         full = Article.objects.select_related("section", "author").get(pk=obj.pk)
@@ -149,6 +152,8 @@ def test_the_article_read_by_one_statement_agrees_with_the_orm(published, make_a
                                                                            full.section.get_absolute_url())
         assert (narrow.author and (narrow.author.name, narrow.author.get_absolute_url())) == \
             (full.author and (full.author.name, full.author.get_absolute_url()))
+        assert (narrow.author and narrow.author.member_id) == (full.author and full.author.member_id)
+        assert not narrow._state.adding and narrow.published_at.tzinfo is not None
         assert [(t.pk, t.name, t.get_absolute_url()) for t in views.article_tags(narrow)] == \
             [(t.pk, t.name, t.get_absolute_url()) for t in full.tags.order_by("name")]
     draft = make_article(state=Article.State.DRAFT)
