@@ -21,7 +21,6 @@ from core.http import json_error, sign_in_first, wants_json
 from core.text import drop_nul
 from discussion import actions, decor, page, sql, threads
 from discussion import render as thread_render
-from discussion.forms import CommentForm
 from discussion.models import Comment
 from newsroom import sql as articles
 from newsroom.models import Article, Author, Section
@@ -130,10 +129,8 @@ def _post_target(slug: str) -> Article:
 def post_comment(request, slug):
     """A new comment or reply. `parent` names the comment replied to."""
     article = _post_target(slug)
-    form = CommentForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
-    body = data.get("body") or request.POST.get("body", "")
+    # The text as sent: the action gives the precise message for an empty, long or broken one.
+    body = request.POST.get("body", "")
     try:
         parent = params.optional_number(request.POST.get("parent"), field="parent",
                                         label=_("The comment replied to"))
@@ -149,7 +146,7 @@ def post_comment(request, slug):
         return _preview_page(request, article, body, parent)
     try:
         comment = actions.post_comment(request.user, article, body, parent,
-                                       idempotency_key=data.get("idempotency_key") or None)
+                                       idempotency_key=repeat_key(request.POST.get("idempotency_key", "")))
     except ActionError as error:
         if wants_json(request):
             return json_error(error)
@@ -160,6 +157,18 @@ def post_comment(request, slug):
     if comment.status == Comment.Status.HELD:
         messages.info(request, _("Your comment awaits moderation; only you see it until then."))
     return redirect(comment.get_absolute_url())
+
+
+def repeat_key(raw: str) -> str | None:
+    """The key a form or script sends with a post so that a retry stores it once (the form's
+    hidden field, a uuid): trimmed; None when there is none or it is not one a post could have
+    sent (longer than the column, or holding a NUL) — then the post is simply not deduplicated,
+    as no earlier post can have stored such a key."""
+    key = raw.strip()
+    return key if key and len(key) <= REPEAT_KEY_MAX and "\x00" not in key else None
+
+
+REPEAT_KEY_MAX = Comment._meta.get_field("idempotency_key").max_length
 
 
 def _wait(member, error: ActionError | None = None) -> dict | None:
