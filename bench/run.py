@@ -278,7 +278,8 @@ def behind_nginx(mode: str, env: dict, server, slug: str, pages: Path, seconds: 
            f"(brotli / gzip)", f"{got_br:,.0f} / {got_gz:,.0f} req/s" if got_br else f"{got_gz:,.0f} req/s (gzip)",
            f"{best / floor_rps:.2f} × nginx gzip_static ({floor_rps:,.0f} req/s, the same bytes, in turns: "
            f"gzip runs {', '.join(f'{r:,.0f}' for r in gz_runs)}; the floor's {', '.join(f'{r:,.0f}' for r in floor)})"
-           f"; views counted from nginx's log: {counted:,} of about {served:,.0f} served in {elapsed:.0f} s",
+           f"; views counted from nginx's log: {counted:,} of about {served:,.0f} served, counted within "
+           f"{elapsed:.0f} s",
            "≥ 1.0 × nginx gzip_static")
 
 

@@ -161,11 +161,11 @@ def post_comment(request, slug):
 
 def repeat_key(raw: str) -> str | None:
     """The key a form or script sends with a post so that a retry stores it once (the form's
-    hidden field, a uuid): trimmed; None when there is none or it is not one a post could have
-    sent (longer than the column, or holding a NUL) — then the post is simply not deduplicated,
-    as no earlier post can have stored such a key."""
+    hidden field, a uuid): trimmed; None when there is none or it is longer than its column —
+    then the post is simply not deduplicated, as no earlier post can have stored such a key.
+    (A NUL never gets here: core.middleware refuses the whole request.)"""
     key = raw.strip()
-    return key if key and len(key) <= REPEAT_KEY_MAX and "\x00" not in key else None
+    return key if key and len(key) <= REPEAT_KEY_MAX else None
 
 
 REPEAT_KEY_MAX = Comment._meta.get_field("idempotency_key").max_length

@@ -154,8 +154,9 @@ def test_media_are_served_in_embedded_mode(client, editor, article, settings):
 
 def test_the_leads_statement_makes_the_images_the_orm_makes(illustrated, editor, make_article):
     """Provider.leads reads by a written-out statement: each lead is made from the image the
-    ORM reads (its JSON renditions and aware times converted alike), the first `eager` at
-    once; no other image is taken for a lead, and an article without one has none."""
+    ORM reads (its JSON renditions converted alike: their text would break the versions), the
+    first `eager` at once; no other image is taken for a lead, and an article without one has
+    none."""
     from editorial.figures import PROVIDER, lead
 
     article, _lead, _inner = illustrated
