@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -78,8 +79,12 @@ class Server:
                    "config.asgi:application"]
         else:
             cmd = [sys.executable, "-m", "config.cli", "serve", "--port", str(self.port), "--workers", str(workers)]
-        self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     start_new_session=True)
+        # Its log to a file, read on failure: a pipe nobody reads fills (64 KB) and the next
+        # write blocks the server — a run of the phone rows waited 180 s on a page for that.
+        self.log = Path(tempfile.mkdtemp(prefix="veche-bench-server-")) / "server.log"
+        with self.log.open("wb") as log:
+            self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
+                                         start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -87,7 +92,7 @@ class Server:
                 return
             except OSError:
                 if self.proc.poll() is not None:
-                    raise RuntimeError(self.proc.stderr.read().decode()[-2000:]) from None
+                    raise RuntimeError(self.log.read_text(errors="replace")[-2000:]) from None
                 time.sleep(0.2)
         raise RuntimeError("server did not start")
 
@@ -112,6 +117,7 @@ class Server:
             self.proc.wait(10)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(self.proc.pid, signal.SIGKILL)
+        shutil.rmtree(self.log.parent, ignore_errors=True)
 
 
 # --- load ------------------------------------------------------------------------------------
@@ -196,19 +202,30 @@ def unloaded_ms(url: str, n: int = 15, headers: dict | None = None) -> float:
 # --- peers -----------------------------------------------------------------------------------
 
 class Peer:
+    """A peer of ../shared/peers/ running until kill(): its script prints "READY <url>"; what
+    it writes after that is drained (a pipe left unread would stop the peer once full), its
+    errors kept in a file."""
+
     def __init__(self, script: str, *args: str):
-        self.proc = subprocess.Popen(["bash", str(PEERS / script), *args], stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True, start_new_session=True)
+        self.log = Path(tempfile.mkdtemp(prefix="veche-bench-peer-")) / "stderr.log"
+        with self.log.open("wb") as log:
+            self.proc = subprocess.Popen(["bash", str(PEERS / script), *args], stdout=subprocess.PIPE,
+                                         stderr=log, text=True, start_new_session=True)
         self.url = None
         deadline = time.monotonic() + 900
         while time.monotonic() < deadline:
             line = self.proc.stdout.readline()
             if not line:
-                raise RuntimeError(f"{script} stopped: {self.proc.stderr.read()[-2000:]}")
+                raise RuntimeError(f"{script} stopped: {self.log.read_text(errors='replace')[-2000:]}")
             if line.startswith("READY "):
                 self.url = line.split(None, 1)[1].strip()
+                threading.Thread(target=self._drain, daemon=True).start()
                 return
         raise RuntimeError(f"{script} did not become ready")
+
+    def _drain(self) -> None:
+        for _line in self.proc.stdout:
+            pass
 
     def kill(self) -> None:
         try:
@@ -216,6 +233,7 @@ class Peer:
             self.proc.wait(20)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(self.proc.pid, signal.SIGKILL)
+        shutil.rmtree(self.log.parent, ignore_errors=True)
 
 
 # --- the run ---------------------------------------------------------------------------------
