@@ -67,19 +67,28 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     """A form posted without a valid CSRF token. A reader who is not signed in (their cached
-    page carries no token) is sent to sign in, back to where they were; anyone else gets 403."""
+    page carries no token) is sent to sign in, back to where they were. A member — whose page's
+    token went stale: the page stayed open across a sign-in or sign-out in another tab, or the
+    token's cookie was cleared — is told so in their language and given back the text they
+    wrote (a comment's, an edit's), with a link back to the page: 403, as a page or as JSON
+    (the page's script shows the message and keeps the text in its form)."""
     from django.contrib.auth.views import redirect_to_login
+    from django.http import JsonResponse
+    from django.shortcuts import render
     from django.utils.http import url_has_allowed_host_and_scheme
-    from django.views.csrf import csrf_failure as default
 
+    back = request.headers.get("Referer", "/")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/"
+    wants_json = "application/json" in request.headers.get("Accept", "")
     user = getattr(request, "user", None)
     if request.method == "POST" and (user is None or not user.is_authenticated):
-        back = request.headers.get("Referer", "/")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = "/"
-        if "application/json" in request.headers.get("Accept", ""):
-            from django.http import JsonResponse
-
+        if wants_json:
             return JsonResponse({"error": "signin", "message": _("Sign in first.")}, status=401)
         return redirect_to_login(back)
-    return default(request, reason)
+    message = _("This form has expired: the page was open while you signed in or out, perhaps in "
+                "another tab. Reload the page and send it again.")
+    if wants_json:
+        return JsonResponse({"error": "csrf", "message": message}, status=403)
+    text = request.POST.get("body", "") if request.method == "POST" else ""
+    return render(request, "403_csrf.html", {"message": message, "text": text[:20000], "back": back}, status=403)

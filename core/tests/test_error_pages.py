@@ -101,3 +101,39 @@ def test_500_and_503(client, db, article, monkeypatch, error, status):
     r = client.get(f"/articles/{article.slug}/", secure=True)
     assert r.status_code == status
     assert_secured(r)
+
+
+def test_a_member_whose_form_expired_is_told_why_in_their_language_and_keeps_the_text(bob, article):
+    """A stale CSRF token (the page open across a sign-in elsewhere): not Django's technical
+    page in English, but a sentence in the member's language, with the text they wrote given
+    back (escaped) and a link back only to this site; JSON for the page's script. A reader who
+    is not signed in is still sent to sign in, and nothing is posted either way."""
+    from discussion.models import Comment
+
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(bob)
+    url = f"/articles/{article.slug}/comments/"
+    text = "My long answer <script>alert(1)</script> & more"
+    page = client.post(url, {"body": text, "csrfmiddlewaretoken": "stale"}, HTTP_REFERER=f"http://testserver{url}")
+    html = page.content.decode()
+    assert page.status_code == 403 and page["Content-Type"].startswith("text/html")
+    assert "This form has expired" in html and "Reload the page" in html
+    assert "CSRF" not in html and "DEBUG" not in html  # none of Django's technical page
+    assert "My long answer &lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html and "<script>alert(1)" not in html
+    assert f'href="http://testserver{url}"' in html
+    elsewhere = client.post(url, {"body": "x", "csrfmiddlewaretoken": "stale"}, HTTP_REFERER="https://evil.example/")
+    assert 'href="https://evil.example' not in elsewhere.content.decode() and 'href="/"' in elsewhere.content.decode()
+    answer = client.post(url, {"body": text, "csrfmiddlewaretoken": "stale"}, HTTP_ACCEPT="application/json")
+    assert answer.status_code == 403 and answer.json()["error"] == "csrf"
+    assert answer.json()["message"].startswith("This form has expired")
+    russian = client.post(url, {"body": text}, HTTP_ACCEPT="application/json", HTTP_ACCEPT_LANGUAGE="ru")
+    assert russian.status_code == 403 and russian.json()["message"].startswith("Срок действия формы истёк")
+    ru_page = client.post(url, {"body": text}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Срок действия формы истёк" in ru_page and "Вернуться на страницу" in ru_page
+    assert not Comment.objects.filter(article=article).exists()
+
+    anonymous = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    r = anonymous.post(url, {"body": text, "csrfmiddlewaretoken": "stale"})
+    assert r.status_code == 302 and r["Location"].startswith("/signin/")
+    assert anonymous.post(url, {"body": text}, HTTP_ACCEPT="application/json").status_code == 401
+    assert not Comment.objects.filter(article=article).exists()
