@@ -38,5 +38,6 @@ urlpatterns = [
 ]
 
 handler400 = "core.views.bad_request"
+handler403 = "core.views.forbidden"
 handler404 = "core.views.not_found"
 handler500 = "core.views.server_error"

@@ -25,13 +25,22 @@ def _reason(exception) -> str:
     return _("There is nothing at this address.")
 
 
+def forbidden(request, exception=None):
+    """A 403 from a guard (PermissionDenied): its own sentence ("Editors only.") in the
+    reader's language, as a page — or as JSON under /api/ and to a script that asked for it."""
+    said = exception.args[0] if exception is not None and exception.args else None
+    reason = said if isinstance(said, str) and said else _("This page is not open to you.")
+    if request.path.startswith(API_PREFIX) or "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"error": "forbidden", "message": reason}, status=403)
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
 def bad_request(request, exception=None):
     """A 400 from Django (a SuspiciousOperation). A body found too large only while read
     (RequestDataTooBig: its fields past DATA_UPLOAD_MAX_MEMORY_SIZE, on an address whose
     bound leaves room for an image) is the 413 the body-size middleware gives, in the
-    reader's language; anything else is Django's own 400."""
+    reader's language; anything else gets a sentence in that language too."""
     from django.core.exceptions import RequestDataTooBig
-    from django.views.defaults import bad_request as default
 
     from core import refusals
 
@@ -41,7 +50,11 @@ def bad_request(request, exception=None):
         upload = refusals.body_limit(request.path) != settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         return refusals.refuse(request, lambda: refusals.too_large(
             None, settings.DATA_UPLOAD_MAX_MEMORY_SIZE, fields=upload))
-    return default(request, exception)
+    # Anything else (a Host not served, too many fields — often refused before the language
+    # middleware ran): a refusal in the reader's language, as the body-size refusals are,
+    # made without the site's layout, which would read the very Host refused.
+    return refusals.refuse(request, lambda: (400, "bad_request", _(
+        "This request could not be read. Go back and try again.")))
 
 
 def server_error(request):

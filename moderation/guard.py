@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 PERMISSION = "moderation.moderate"
 
@@ -16,7 +17,7 @@ def moderator_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not request.user.has_perm(PERMISSION):
-            raise PermissionDenied("Moderators only.")
+            raise PermissionDenied(_("Moderators only."))
         return view(request, *args, **kwargs)
 
     guarded.moderator_only = True

@@ -137,3 +137,38 @@ def test_a_member_whose_form_expired_is_told_why_in_their_language_and_keeps_the
     assert r.status_code == 302 and r["Location"].startswith("/signin/")
     assert anonymous.post(url, {"body": text}, HTTP_ACCEPT="application/json").status_code == 401
     assert not Comment.objects.filter(article=article).exists()
+
+
+def test_a_refused_member_reads_why_in_their_language_never_djangos_bare_403(client, bob):
+    """A guard's 403 (a member on a moderator's or an editor's page): the guard's own sentence,
+    translated, in the site's page — JSON when JSON was asked; never Django's bare "403
+    Forbidden"."""
+    client.force_login(bob)
+    page = client.get("/moderation/")
+    html = page.content.decode()
+    assert page.status_code == 403 and "Moderators only." in html and "Not open to you" in html
+    assert "403 Forbidden" not in html
+    assert 'class="site-foot"' in html  # the site's own page around it
+    ru = client.get("/moderation/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Только для модераторов." in ru and "Moderators only." not in ru
+    answer = client.get("/moderation/", HTTP_ACCEPT="application/json", HTTP_ACCEPT_LANGUAGE="ru")
+    assert answer.status_code == 403 and answer.json() == {"error": "forbidden", "message": "Только для модераторов."}
+    editor_page = client.get("/editorial/")
+    assert editor_page.status_code == 403 and "Editors only." in editor_page.content.decode()
+
+
+def test_a_request_django_refuses_reads_a_sentence_not_djangos_plain_400(client, db, settings):
+    """Too many form fields (a SuspiciousOperation) and a Host the site does not serve: 400 with
+    a sentence in the reader's language, as a page or JSON; the page is made without reading
+    the refused Host again."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    fields = {f"f{i}": "x" for i in range(10)}
+    page = client.post("/signin/", fields, HTTP_ACCEPT_LANGUAGE="ru")
+    assert page.status_code == 400 and "Этот запрос не удалось прочитать" in page.content.decode()
+    assert "Bad Request (400)" not in page.content.decode()
+    answer = client.post("/signin/", fields, HTTP_ACCEPT="application/json")
+    assert answer.status_code == 400 and answer.json()["error"] == "bad_request"
+    assert answer.json()["message"].startswith("This request could not be read.")
+    settings.ALLOWED_HOSTS = ["testserver"]
+    host = client.get("/", HTTP_HOST="not-ours.example", HTTP_ACCEPT_LANGUAGE="ru")
+    assert host.status_code == 400 and "Этот запрос не удалось прочитать" in host.content.decode()
