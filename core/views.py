@@ -104,4 +104,4 @@ def csrf_failure(request, reason=""):
     if wants_json:
         return JsonResponse({"error": "csrf", "message": message}, status=403)
     text = request.POST.get("body", "") if request.method == "POST" else ""
-    return render(request, "403_csrf.html", {"message": message, "text": text[:20000], "back": back}, status=403)
+    return render(request, "403_csrf.html", {"message": message, "text": text, "back": back}, status=403)
