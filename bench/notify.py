@@ -42,9 +42,10 @@ def _members(n: int, prefix: str) -> list[int]:
 
 def _tasks(backend: str):
     """A queue backend for what follows (django-tasks resets its handler on the change)."""
+    from django.conf import settings
     from django.test.utils import override_settings
 
-    override = override_settings(TASKS={"default": {"BACKEND": backend}})
+    override = override_settings(TASKS={"default": {"BACKEND": backend, "QUEUES": [settings.VECHE_TASK_QUEUE]}})
     override.enable()
     return override
 

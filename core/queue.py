@@ -150,7 +150,7 @@ def _rq_queue():
     import django_rq
     from django_tasks_rq.backend import Job
 
-    return django_rq.get_queue("default", job_class=Job)
+    return django_rq.get_queue(settings.VECHE_TASK_QUEUE, job_class=Job)
 
 
 def _rq_reap() -> int:

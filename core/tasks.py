@@ -131,10 +131,16 @@ def task(*, attempts: int | None = None, **options: Any) -> Callable[[Callable[.
                 dbrouter.pin_to_primary(pinned)
                 _last_try.reset(token)
 
-        holder["task"] = django_task(**options)(run)
+        holder["task"] = django_task(**{"queue_name": settings.VECHE_TASK_QUEUE, **options})(run)
         return holder["task"]
 
     return decorate
+
+
+def task_without_retries(**options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """`django_tasks.task(**options)` on the site's queue (settings.VECHE_TASK_QUEUE), for a
+    task whose failure is left to a sweep rather than retried."""
+    return django_task(**{"queue_name": settings.VECHE_TASK_QUEUE, **options})  # type: ignore[no-any-return]
 
 
 # --- Idempotency -------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Curation's background work (core.tasks)."""
 
-from django_tasks import task
+from core.tasks import task_without_retries as task
 
 
 @task()

@@ -149,13 +149,12 @@ class RedisBroker(BaseBroker):
     committed); when the reader reconnects it sends `resync` so pages reload their threads.
     """
 
-    STREAM = "veche:live"
-
     def __init__(self, url: str | None = None):
         super().__init__()
         import redis
 
         self.url = url or settings.REDIS_URL
+        self.STREAM = f"{settings.REDIS_PREFIX}:live"  # this site's, in a Redis others may share
         self.redis = redis.Redis.from_url(self.url, socket_timeout=1, socket_connect_timeout=1)
         self._reader: threading.Thread | None = None
         self._stop = threading.Event()

@@ -5,9 +5,8 @@ rows unsent: the queue retries it, and `send_due` sends them at the latest."""
 
 from datetime import date
 
-from django_tasks import task
-
 from core.tasks import enqueue_on_commit
+from core.tasks import task_without_retries as task
 from notify import delivery, telling
 
 

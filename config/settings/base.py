@@ -5,7 +5,9 @@ event broker. Scale-out: VECHE_DATABASE_URL points at PostgreSQL and VECHE_REDIS
 Redis. Every variable is listed in the README's configuration table.
 """
 
+import hashlib
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -164,12 +166,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, presence, live events ---------------------------------------------------------
 REDIS_URL = os.environ.get("VECHE_REDIS_URL", "")
+
+
+def site_prefix(database_name: str) -> str:
+    """The namespace of what this site keeps in a Redis other sites may share (the cache's
+    keys, page generations and their channel, the live events' stream): its database's name,
+    which every process of one site has in common and two sites on one server do not (a long
+    name, a SQLite file's path, is shortened to a digest). Two sites on one Redis under one
+    namespace would serve each other's pages and push each other's comments live."""
+    name = str(database_name)
+    if re.fullmatch(r"[A-Za-z0-9_.-]{1,48}", name):
+        return f"veche-{name}"
+    return "veche-" + hashlib.sha256(name.encode()).hexdigest()[:16]
+
+
+# VECHE_CACHE_PREFIX sets it where two sites' databases share a name (on two servers).
+REDIS_PREFIX = os.environ.get("VECHE_CACHE_PREFIX") or site_prefix(DATABASES["default"]["NAME"])
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("VECHE_CACHE_PREFIX", "veche"),
+            "KEY_PREFIX": REDIS_PREFIX,
             "TIMEOUT": 3600,
             "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
         }
@@ -333,10 +351,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("VECHE_EMAIL_FROM", "Veche <noreply@localhos
 # VECHE_REDIS_URL is set; VECHE_TASKS_BACKEND=database|redis|immediate chooses by hand
 # (immediate: run inside the request, for tests). docs/deploy.md, "Background tasks".
 VECHE_TASKS_BACKEND = os.environ.get("VECHE_TASKS_BACKEND", "") or ("redis" if REDIS_URL else "database")
+# The one queue every task goes to (core.tasks.task names it). With Redis it is this site's
+# own (REDIS_PREFIX), so that sites sharing a Redis never run each other's tasks; the
+# database's queue is the site's already.
+VECHE_TASK_QUEUE = REDIS_PREFIX if REDIS_URL else "default"
 TASK_BACKENDS = {
-    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
-    "redis": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": [VECHE_TASK_QUEUE]},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [VECHE_TASK_QUEUE]},
+    "redis": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [VECHE_TASK_QUEUE]},
 }
 TASKS = {"default": TASK_BACKENDS[VECHE_TASKS_BACKEND]}
 if VECHE_TASKS_BACKEND == "redis":  # RQ's Django app, which its backend's checks ask for
@@ -344,9 +366,9 @@ if VECHE_TASKS_BACKEND == "redis":  # RQ's Django app, which its backend's check
 # Not RQ's admin dashboard: its pages answer 500 to an id they do not know, and `veche tasks`
 # and /metrics say what it would (docs/deploy.md, Background tasks).
 RQ_SHOW_ADMIN_LINK = False
-# RQ's queues live in the same Redis as the cache (their keys start with "rq:"); a job may run
-# for at most VECHE_TASK_TIMEOUT seconds before RQ stops it.
-RQ_QUEUES = {"default": {"URL": os.environ.get("VECHE_TASKS_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0"),
+# RQ's queue lives in the same Redis as the cache (its keys start with "rq:" and name the
+# queue); a job may run for at most VECHE_TASK_TIMEOUT seconds before RQ stops it.
+RQ_QUEUES = {VECHE_TASK_QUEUE: {"URL": os.environ.get("VECHE_TASKS_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0"),
                          "DEFAULT_TIMEOUT": int(os.environ.get("VECHE_TASK_TIMEOUT", "600"))}}
 # A failing task is tried VECHE_TASK_ATTEMPTS times in all, waiting
 # VECHE_TASK_BACKOFF_SECONDS × 2^(n-1) (± a tenth) before try n+1; then it stays failed,

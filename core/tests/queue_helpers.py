@@ -30,7 +30,8 @@ def database_url() -> str:
 
 def worker_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", VECHE_TASKS_BACKEND=mode(),
-               VECHE_DATABASE_URL=database_url(), PYTHONPATH=str(ROOT))
+               VECHE_DATABASE_URL=database_url(), PYTHONPATH=str(ROOT),
+               VECHE_CACHE_PREFIX=settings.REDIS_PREFIX)  # the test database is named otherwise
     env.update(extra)
     return env
 
@@ -75,7 +76,7 @@ def real_queue(transactional_db):
 def _empty_rq() -> None:
     import django_rq
 
-    conn = django_rq.get_connection("default")
+    conn = django_rq.get_connection(settings.VECHE_TASK_QUEUE)
     keys = list(conn.scan_iter("rq:*"))
     if keys:
         conn.delete(*keys)
