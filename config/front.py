@@ -145,8 +145,9 @@ class Front:
         """A refusal made before Django: the connection is closed after it, since the rest of
         the request's body is not read."""
         status, code, message = refusal
-        accept = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"accept"), "")
-        body, content_type = refusals.body(status, code, message, refusals.wants_json(accept))
+        sent = {k: v.decode("latin-1") for k, v in scope.get("headers", ()) if k in (b"accept", b"x-requested-with")}
+        body, content_type = refusals.body(status, code, message,
+                                           refusals.wants_json(sent.get(b"accept", ""), sent.get(b"x-requested-with", "")))
         await send({"type": "http.response.start", "status": status, "headers": [
             (b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"), *security_headers(self._https(scope))]})

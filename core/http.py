@@ -11,8 +11,9 @@ from core.errors import ActionError
 
 
 def wants_json(request) -> bool:
-    accept = request.headers.get("Accept", "")
-    return "application/json" in accept or request.headers.get("X-Requested-With") == "fetch"
+    from core import refusals
+
+    return refusals.wants_json(request.headers.get("Accept", ""), request.headers.get("X-Requested-With", ""))
 
 
 def json_error(error: ActionError) -> JsonResponse:

@@ -12,8 +12,10 @@ if TYPE_CHECKING:
     from django.http import HttpResponse
 
 
-def wants_json(accept: str) -> bool:
-    return "application/json" in accept
+def wants_json(accept: str, requested_with: str = "") -> bool:
+    """Whether a caller asked for JSON: its Accept names it, or the page's script sent the
+    request (X-Requested-With: fetch). core.http.wants_json asks this of a Django request."""
+    return "application/json" in accept or requested_with == "fetch"
 
 
 def body_limit(path: str) -> int:

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from core.http import wants_json
+
 API_PREFIX = "/api/"
 
 
@@ -30,7 +32,7 @@ def forbidden(request, exception=None):
     reader's language, as a page — or as JSON under /api/ and to a script that asked for it."""
     said = exception.args[0] if exception is not None and exception.args else None
     reason = said if isinstance(said, str) and said else _("This page is not open to you.")
-    if request.path.startswith(API_PREFIX) or "application/json" in request.headers.get("Accept", ""):
+    if request.path.startswith(API_PREFIX) or wants_json(request):
         return JsonResponse({"error": "forbidden", "message": reason}, status=403)
     return render(request, "403.html", {"reason": reason}, status=403)
 
@@ -93,15 +95,26 @@ def csrf_failure(request, reason=""):
     back = request.headers.get("Referer", "/")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = "/"
-    wants_json = "application/json" in request.headers.get("Accept", "")
+    as_json = wants_json(request)
     user = getattr(request, "user", None)
-    if request.method == "POST" and (user is None or not user.is_authenticated):
-        if wants_json:
+    # Refused for where it came from (Origin or Referer), not for its token: a form of another
+    # site, or a browser (a privacy setting, an extension) that withheld this page's address
+    # on https. Reloading would not help: the member is told what would.
+    by_address = reason.startswith(("Origin checking failed", "Referer checking failed"))
+    if request.method == "POST" and (user is None or not user.is_authenticated) and not by_address:
+        if as_json:
             return JsonResponse({"error": "signin", "message": _("Sign in first.")}, status=401)
         return redirect_to_login(back)
-    message = _("This form has expired: the page was open while you signed in or out, perhaps in "
-                "another tab. Reload the page and send it again.")
-    if wants_json:
-        return JsonResponse({"error": "csrf", "message": message}, status=403)
+    if by_address:
+        code, title = "origin", _("Form refused")
+        message = _("This form was refused: your browser did not say it was sent from a page of this "
+                    "site (a privacy setting or an extension may withhold that). Send it from this "
+                    "site's page, with the site allowed to know its own address.")
+    else:
+        code, title = "csrf", _("Form expired")
+        message = _("This form has expired: the page was open while you signed in or out, perhaps in "
+                    "another tab. Reload the page and send it again.")
+    if as_json:
+        return JsonResponse({"error": code, "message": message}, status=403)
     text = request.POST.get("body", "") if request.method == "POST" else ""
-    return render(request, "403_csrf.html", {"message": message, "text": text, "back": back}, status=403)
+    return render(request, "403_csrf.html", {"title": title, "message": message, "text": text, "back": back}, status=403)

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
+from core.http import wants_json
 from editorial.actions import is_editor
 
 
@@ -17,7 +18,7 @@ def editor_required(view):
     @wraps(view)
     def guarded(request, *args, **kwargs):
         if not is_editor(request.user):
-            if "application/json" in request.headers.get("Accept", ""):
+            if wants_json(request):
                 return JsonResponse({"error": "forbidden", "message": _("Only editors may do this.")},
                                     status=403)
             if not request.user.is_authenticated:

@@ -140,6 +140,49 @@ def test_a_member_whose_form_expired_is_told_why_in_their_language_and_keeps_the
     assert not Comment.objects.filter(article=article).exists()
 
 
+def test_a_form_refused_for_its_origin_says_so_not_that_it_expired(bob, article):
+    """On https Django also refuses a form whose browser withheld the page's address (no
+    Referer: a privacy setting) or named another site (Origin): reloading would not help, so
+    the sentence is not the expired form's. The text comes back; nothing is stored; a reader
+    who is not signed in is told the same rather than sent to a sign-in form that would be
+    refused alike. The page's script (X-Requested-With: fetch) gets JSON."""
+    from django.conf import settings
+
+    from discussion.models import Comment
+
+    token = "a" * 32
+    url = f"/articles/{article.slug}/comments/"
+    text = "Kept <b>text</b>"
+    for signed_in in (True, False):
+        client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+        if signed_in:
+            client.force_login(bob)
+        client.cookies[settings.CSRF_COOKIE_NAME] = token
+        form = {"body": text, "csrfmiddlewaretoken": token}
+        for headers in ({}, {"HTTP_ORIGIN": "https://elsewhere.example"}):
+            page = client.post(url, form, secure=True, **headers)
+            html = page.content.decode()
+            assert page.status_code == 403, (signed_in, headers)
+            assert "your browser did not say it was sent from a page of this site" in html
+            assert "expired" not in html and "Reload the page" not in html
+            assert "Kept &lt;b&gt;text&lt;/b&gt;" in html and "<b>text</b>" not in html
+            answer = client.post(url, form, secure=True, HTTP_X_REQUESTED_WITH="fetch", **headers)
+            assert answer.status_code == 403 and answer.json()["error"] == "origin"
+        russian = client.post(url, form, secure=True, HTTP_ACCEPT="application/json", HTTP_ACCEPT_LANGUAGE="ru")
+        assert "ваш браузер не сообщил" in russian.json()["message"]
+        # The same token from this site's page is taken: the refusal was for the address alone.
+        fine = client.post(url, form, secure=True, HTTP_REFERER=f"https://testserver{url}")
+        assert fine.status_code == 302, fine.status_code
+    assert Comment.objects.filter(article=article).count() == 1  # the one sent from the page
+    # A stale token with the page's own address is still the expired form.
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(bob)
+    client.cookies[settings.CSRF_COOKIE_NAME] = token
+    stale = client.post(url, {"body": text, "csrfmiddlewaretoken": "b" * 32}, secure=True,
+                        HTTP_REFERER=f"https://testserver{url}", HTTP_X_REQUESTED_WITH="fetch")
+    assert stale.status_code == 403 and stale.json()["error"] == "csrf"
+
+
 def test_a_refused_member_reads_why_in_their_language_never_djangos_bare_403(client, bob):
     """A guard's 403 (a member on a moderator's or an editor's page): the guard's own sentence,
     translated, in the site's page — JSON when JSON was asked; never Django's bare "403
