@@ -24,11 +24,22 @@ def site(request):
 def here(request) -> str:
     """The page's address for a sign-in's `next` and the language switcher's way back: without
     its ?lang=, which chose the language of the page that is kept for every reader of it (and
-    would outrank a reader's later choice)."""
-    from urllib.parse import parse_qsl, urlencode
+    would outrank a reader's later choice). A page answering a form sent (a refusal, the form
+    again with its errors) is at an address that may take only forms: its way back is the page
+    the form was sent from (the Referer, when it is this site's), else the front page."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
 
-    kept = [(k, v) for k, v in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True) if k != "lang"]
-    return request.path + ("?" + urlencode(kept) if kept else "")
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    path, query = request.path, request.META.get("QUERY_STRING", "")
+    if request.method not in ("GET", "HEAD"):
+        came_from = request.headers.get("Referer", "")
+        if not came_from or not url_has_allowed_host_and_scheme(came_from, allowed_hosts={request.get_host()}):
+            return "/"
+        parts = urlsplit(came_from)
+        path, query = parts.path or "/", parts.query
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"]
+    return path + ("?" + urlencode(kept) if kept else "")
 
 
 def language_alternates(request) -> list[tuple[str, str]]:

@@ -121,9 +121,17 @@ def test_a_member_whose_form_expired_is_told_why_in_their_language_and_keeps_the
     assert "CSRF" not in html and "DEBUG" not in html  # none of Django's technical page
     assert "My long answer &lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html and "<script>alert(1)" not in html
     assert f'href="http://testserver{url}"' in html
+    # The language switcher leads back to the page the form came from (without its ?lang=),
+    # never to the address that takes only forms (a GET there answers 405).
+    came_from = f"/articles/{article.slug}/?p=2&lang=en"
+    switched = client.post(url, {"body": text, "csrfmiddlewaretoken": "stale"},
+                           HTTP_REFERER=f"http://testserver{came_from}").content.decode()
+    assert f'name="back" value="/articles/{article.slug}/?p=2"' in switched
+    assert f'name="back" value="{url}"' not in switched
     elsewhere = client.post(url, {"body": "x", "csrfmiddlewaretoken": "stale"}, HTTP_REFERER="https://evil.example/")
     assert 'href="https://evil.example' not in elsewhere.content.decode()
     assert '<a href="/">Back to the page</a>' in elsewhere.content.decode()  # the front instead
+    assert 'name="back" value="/"' in elsewhere.content.decode()
     answer = client.post(url, {"body": text, "csrfmiddlewaretoken": "stale"}, HTTP_ACCEPT="application/json")
     assert answer.status_code == 403 and answer.json()["error"] == "csrf"
     assert answer.json()["message"].startswith("This form has expired")
