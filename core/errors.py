@@ -1,3 +1,12 @@
+from django.core.exceptions import PermissionDenied
+
+
+class Refused(PermissionDenied):
+    """A guard's 403 whose sentence is written for the reader, in their language ("Editors
+    only."): the 403 page shows it. Any other PermissionDenied — Django's, a library's — may
+    carry words meant for a log, and is shown as a plain "not open to you" (core.views.forbidden)."""
+
+
 class ActionError(Exception):
     """A refused action, with a message for a person and the HTTP status that fits.
 

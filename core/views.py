@@ -30,7 +30,9 @@ def _reason(exception) -> str:
 def forbidden(request, exception=None):
     """A 403 from a guard (PermissionDenied): its own sentence ("Editors only.") in the
     reader's language, as a page — or as JSON under /api/ and to a script that asked for it."""
-    said = exception.args[0] if exception is not None and exception.args else None
+    from core.errors import Refused
+
+    said = exception.args[0] if isinstance(exception, Refused) and exception.args else None
     reason = said if isinstance(said, str) and said else _("This page is not open to you.")
     if request.path.startswith(API_PREFIX) or wants_json(request):
         return JsonResponse({"error": "forbidden", "message": reason}, status=403)

@@ -3,10 +3,10 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
+from core.errors import Refused
 from core.http import wants_json
 from editorial.actions import is_editor
 
@@ -23,7 +23,7 @@ def editor_required(view):
                                     status=403)
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            raise PermissionDenied(_("Editors only."))
+            raise Refused(_("Editors only."))
         return view(request, *args, **kwargs)
 
     guarded.editor_only = True

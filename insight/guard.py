@@ -3,10 +3,10 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from accounts.roles import sees_insight
+from core.errors import Refused
 
 
 def editor_required(view):
@@ -17,7 +17,7 @@ def editor_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not sees_insight(request.user):
-            raise PermissionDenied(_("Editors only."))
+            raise Refused(_("Editors only."))
         return view(request, *args, **kwargs)
 
     guarded.editor_only = True

@@ -3,8 +3,9 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+
+from core.errors import Refused
 
 PERMISSION = "moderation.moderate"
 
@@ -17,7 +18,7 @@ def moderator_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not request.user.has_perm(PERMISSION):
-            raise PermissionDenied(_("Moderators only."))
+            raise Refused(_("Moderators only."))
         return view(request, *args, **kwargs)
 
     guarded.moderator_only = True

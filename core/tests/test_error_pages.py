@@ -3,6 +3,7 @@ over https): 400, 403, 404, 413, 429, 500 and 503, as pages and as JSON; and an 
 /api/ that leads nowhere answers JSON."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import OperationalError
 from django.test import Client, override_settings
 
@@ -207,6 +208,27 @@ def test_a_refused_member_reads_why_in_their_language_never_djangos_bare_403(cli
     assert answer.status_code == 403 and answer.json() == {"error": "forbidden", "message": "Только для модераторов."}
     editor_page = client.get("/editorial/")
     assert editor_page.status_code == 403 and "Editors only." in editor_page.content.decode()
+
+
+def test_a_403_shows_only_a_sentence_written_for_readers(rf, db):
+    """Only a guard's Refused carries words for the reader; a PermissionDenied raised by Django
+    or a library may carry words meant for a log, and the page (and its JSON) shows none."""
+    from django.core.exceptions import PermissionDenied
+
+    from core.errors import Refused
+    from core.views import forbidden
+
+    inner = PermissionDenied("row 42 of accounts_member is locked by worker 7")
+    for request in (rf.get("/somewhere/"), rf.get("/api/v1/x/"), rf.get("/x/", HTTP_X_REQUESTED_WITH="fetch")):
+        request.user = AnonymousUser()
+        answer = forbidden(request, inner)
+        body = answer.content.decode()
+        assert answer.status_code == 403
+        assert "row 42" not in body and "worker 7" not in body
+        assert "This page is not open to you." in body
+    request = rf.get("/somewhere/")
+    request.user = AnonymousUser()
+    assert "Editors only." in forbidden(request, Refused("Editors only.")).content.decode()
 
 
 def test_a_request_django_refuses_reads_a_sentence_not_djangos_plain_400(client, db, settings):
