@@ -127,9 +127,19 @@ def lighthouse_bin() -> Path | None:
     return binary if done.returncode == 0 and binary.exists() else None
 
 
-def lighthouse(url: str) -> dict[str, int] | None:
+def lighthouse(url: str, runs: int = 3) -> tuple[dict[str, int], list[int]] | None:
     """Lighthouse's four category scores (0–100) for `url`, mobile preset, on Debian's
-    Chromium; None when it could not run."""
+    Chromium: the median of `runs` runs, as Lighthouse's authors advise for a score that moves
+    with the machine's load (its simulated phone scales the main-thread time it observes), and
+    every run's performance score; None when it could not run."""
+    got = [scores for scores in (_lighthouse_once(url) for _ in range(runs)) if scores is not None]
+    if not got:
+        return None
+    medians = {key: round(statistics.median(s.get(key, 0) for s in got)) for key in got[0]}
+    return medians, [s.get("performance", 0) for s in got]
+
+
+def _lighthouse_once(url: str) -> dict[str, int] | None:
     binary = lighthouse_bin()
     if binary is None:
         return None
