@@ -45,8 +45,12 @@ _READ = """() => {
   const end = nav.loadEventEnd || performance.now();
   let tbt = 0;
   for (const [start, d] of window.__veche.long) if (start + d > fcp && start < end) tbt += Math.max(0, d - 50);
+  const thread = document.getElementById("thread");
   return {lcp: window.__veche.lcp, dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, cls: window.__veche.cls,
-          tbt: tbt, fcp: fcp, elements: document.getElementsByTagName("*").length};
+          tbt: tbt, fcp: fcp, elements: document.getElementsByTagName("*").length,
+          thread: thread ? thread.getElementsByTagName("*").length : 0,
+          comments: document.querySelectorAll("li.comment").length,
+          text: document.querySelectorAll("#thread .c-text *").length};
 }"""
 
 

@@ -534,8 +534,14 @@ def browser_side(page: str, nginx_page: str, base: str, m: dict) -> None:
            f"(LCP {a['lcp'] / max(floor['lcp'], 1):.2f} ×)", "LCP ≤ 2.0 s and ≤ 1.2 × nginx; DCL ≤ 3 s")
     record("[phone] the same page: total blocking time / layout shift", f"{a['tbt']:,.0f} ms / {a['cls']:.3f}",
            f"nginx: {floor['tbt']:,.0f} ms / {floor['cls']:.3f}", "TBT ≤ 200 ms; CLS ≤ 0.05")
+    # The thread's elements a comment: its markup's (the <li>, its header, actions, lists of
+    # replies) apart from its text's own (paragraphs, quotes, links, smilies the writer put in).
+    n = max(a["comments"], 1)
     record("[phone] the same page: elements built / bytes transferred",
-           f"{a['elements']:,.0f} / {a['bytes'] / 1024:,.0f} KB", f"{a['elements'] / 1000:.1f} elements a comment",
+           f"{a['elements']:,.0f} / {a['bytes'] / 1024:,.0f} KB",
+           f"{(a['thread'] - a['text']) / n:.1f} elements a comment's markup as built (the script's collapse "
+           f"button included), {a['text'] / n:.1f} its text's own "
+           f"({a['comments']:,.0f} comments; the whole page's elements over them: {a['elements'] / n:.1f})",
            "≤ 12 elements a comment")
     for name, url in (("front page", front), ("section page", section)):
         r = got[url]
