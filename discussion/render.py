@@ -66,7 +66,6 @@ def _words() -> dict[str, str]:
         "held": gettext("awaiting moderation"),
         "reply": gettext("Reply"), "more": gettext("More"),
         "picked": gettext("Editors’ pick"), "picked_title": gettext("Chosen by the editors"),
-        "rank_title": gettext("Rank by standing"),
     }.items()}
 
 
@@ -123,6 +122,19 @@ def _write_author_bits(a) -> str:
         gone = escape(gettext("deleted account"))
         return f'<span class="login gone-account" dir="auto">{login}</span> ({gone})'
     return f'<a class="login" dir="auto" href="/members/{urlquote(a.login)}/">{byline}</a> {presence_slot(a.pk)}'
+
+
+_LINK = '<a class="login"'
+
+
+def _ranked(who: str, rank: str | None) -> str:
+    """The author's bits with their rank riding on the name's link (data-rank, which the
+    stylesheet shows after the name, as the rating rides on the presence span): no element of
+    its own, on the thousand comments of a discussion whose members all have one. A deleted
+    account, which has no link, shows none."""
+    if not rank or not who.startswith(_LINK):
+        return who
+    return f'{_LINK} data-rank="{escape(rank)}"{who[len(_LINK):]}'
 
 
 _GONE = {Comment.Status.DELETED: "deleted", Comment.Status.REMOVED: "removed"}  # their words (words())
@@ -186,11 +198,11 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
             f'<header>{num} <em>{gone}</em>{reason} <time datetime="{iso}">{human}</time>{head_extra}</header>'
         )
     if authors is None:
-        who = _author_bits(c.author, language)
+        who = _ranked(_author_bits(c.author, language), decor.ranks.get(c.author_id))
     else:
         who = authors.get(c.author_id)
         if who is None:
-            who = authors[c.author_id] = _author_bits(c.author, language)
+            who = authors[c.author_id] = _ranked(_author_bits(c.author, language), decor.ranks.get(c.author_id))
     marks = ""
     if c.edited:
         e_iso, e_human = (times or clock()).format(c.edited)
@@ -209,9 +221,6 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
     if picked:
         marks += f' <strong class="pick-mark" title="{w["picked_title"]}">{w["picked"]}</strong>'
     badges = _badges(decor.badges.get(c.author_id, ()))
-    rank = decor.ranks.get(c.author_id)
-    if rank:
-        badges += f' <span class="rank" title="{w["rank_title"]}">{escape(rank)}</span>'
     # The vote buttons belong to the thread's one vote form, which holds the thread (see
     # VOTE_FORM), each posting to its comment's address: one CSRF token per page instead of
     # one per comment. Their text
@@ -246,7 +255,7 @@ THREAD_OPEN = VOTE_FORM + '<ol class="thread" id="thread">'
 THREAD_CLOSE = "</ol></form>"
 # Raised when the thread's markup changes shape: kept threads (Redis keeps them an hour, across
 # a deploy) are keyed by it, so a page is never assembled from markup of another shape.
-MARKUP = 2
+MARKUP = 3
 
 
 def list_only(thread_html: bytes) -> bytes:

@@ -423,4 +423,4 @@ def test_a_live_fragment_reads_its_badges_and_rank_once_for_every_language(monke
     event = next(e.build() for e in sent if e["type"] == "comment.new")
     assert reads == [alice.pk]  # once, not once a language
     for code in ("en", "ru"):
-        assert ">Veteran<" in event["html_by_language"][code]
+        assert 'class="login" data-rank="Veteran"' in event["html_by_language"][code]

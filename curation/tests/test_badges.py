@@ -90,7 +90,7 @@ def test_a_new_comments_live_markup_and_answer_carry_what_a_render_from_nothing_
         comment = type("C", (), {"pk": answers[member]["id"]})
         for html in (page, answers[member]["html"], events[member.pk]["html"]):
             assert _badges_of(html, comment) == badges, member.login
-            has_rank = '<span class="rank"' in html.split(f'id="c{comment.pk}"')[1].split("</header>")[0]
+            has_rank = ' data-rank="' in html.split(f'id="c{comment.pk}"')[1].split("</header>")[0]
             assert has_rank == (member == bob), member.login
 
 

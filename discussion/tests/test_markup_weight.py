@@ -39,6 +39,13 @@ def realistic(article, make_member, post, editor, moderator):
     for c in made[5:40:12]:  # some deleted by their authors, kept as placeholders when answered
         actions.delete_comment(c.author, c)
     curation.pick(moderator, made[1])
+    # Every commenter with a rank, as on the seed site (the migration's ranks start at none).
+    from curation.models import Rank
+    from curation.ranks import update_all
+
+    Rank.objects.all().delete()
+    Rank.objects.create(name='Sergeant "<first>"')
+    update_all()
     article.refresh_from_db()
     return article
 
@@ -57,6 +64,10 @@ def test_a_realistic_thread_stays_under_twelve_elements_a_comment(realistic):
     assert figures["comments"] >= 140
     assert 'class="badge b-author"' in html and 'class="badge b-moderator"' in html and "pick-mark" in html
     assert 'class="edited"' in html and "comment gone" in html
+    # Every author's rank rides on their name's link, escaped, and adds no element.
+    visible = sum(1 for n in nodes if n.comment.status == "visible")
+    assert html.count('<a class="login" data-rank="Sergeant &quot;&lt;first&gt;&quot;" dir="auto"') == visible
+    assert 'class="rank"' not in html and "<first>" not in html
     assert figures["elements"] <= LIMIT - 1, figures
     # As a page sends it: presence filled (one span a comment) keeps it within the limit too,
     # with every author's rating shown (an attribute of that span, no element of its own).
