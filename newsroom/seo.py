@@ -56,7 +56,11 @@ def plain_text(html: str) -> str:
 
 def shorten(text: str, limit: int) -> str:
     """`text` cut to at most `limit` characters at a word's end, with an ellipsis."""
-    text = " ".join((text or "").split())
+    return _cut(" ".join((text or "").split()), limit)
+
+
+def _cut(text: str, limit: int) -> str:
+    """shorten() of a text whose spaces are single already."""
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
@@ -66,8 +70,10 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,.;:—–-") + "…"
 
 
-def iso(moment) -> str:
-    return timezone.localtime(moment).replace(microsecond=0).isoformat()
+def iso(moment, zone=None) -> str:
+    """`moment` in the site's zone (or `zone`, looked up once by a caller writing many: each
+    lookup reads a context-local variable), to the second, as ISO 8601."""
+    return timezone.localtime(moment, zone).replace(microsecond=0).isoformat()
 
 
 def modified_at(article):
@@ -191,7 +197,8 @@ def _load_public(article, page: int, order: str) -> tuple[tuple, ...]:
     from discussion import page as discussion_page
 
     rows = discussion_page.shared_parts(article, order, page)[5]
-    return tuple((pk, login, iso(created), shorten(_comment_text(html), COMMENT_TEXT_CHARS), plus, minus)
+    zone = timezone.get_current_timezone()
+    return tuple((pk, login, iso(created, zone), _cut(_comment_text(html), COMMENT_TEXT_CHARS), plus, minus)
                  for pk, login, created, html, plus, minus in rows)
 
 
