@@ -313,7 +313,8 @@ def watch_parent(parent: int) -> None:
     threading.Thread(target=loop, name="veche-parent-watch", daemon=True).start()
 
 
-def run_worker(*, interval: float = 1.0, batch: bool = False, worker_id: str | None = None) -> None:
+def run_worker(*, interval: float = 1.0, batch: bool = False, worker_id: str | None = None,
+               also: list[str] | None = None) -> None:
     """Run one worker in this process until SIGTERM/SIGINT (or, with batch, until the queue
     is empty). The database worker polls every `interval` seconds when idle; RQ's blocks on
     Redis. Tasks of dead workers are taken back first."""
@@ -337,9 +338,14 @@ def run_worker(*, interval: float = 1.0, batch: bool = False, worker_id: str | N
             from rq.worker import SimpleWorker
 
             queue = _rq_queue()
+            # Another RQ queue named by the operator (`--also-queue default`: what an earlier
+            # version left waiting), after the site's own.
+            others = [type(queue)(name, connection=queue.connection, job_class=queue.job_class,
+                                  default_timeout=queue._default_timeout)
+                      for name in (also or []) if name != queue.name]
             # SimpleWorker runs each job in this process (no fork per job): connections and
             # caches stay warm; isolation comes from running several `veche worker` processes.
-            worker = SimpleWorker([queue], connection=queue.connection, name=worker_id,
+            worker = SimpleWorker([queue, *others], connection=queue.connection, name=worker_id,
                                   job_class=queue.job_class)
             worker.work(with_scheduler=True, burst=batch, logging_level="WARNING")
         else:

@@ -100,8 +100,10 @@ def csrf_failure(request, reason=""):
     as_json = wants_json(request)
     user = getattr(request, "user", None)
     # Refused for where it came from (Origin or Referer), not for its token: a form of another
-    # site, or a browser (a privacy setting, an extension) that withheld this page's address
-    # on https. Reloading would not help: the member is told what would.
+    # site — or, from this one, a browser that withheld both (a privacy extension), or a site
+    # whose address is set up wrongly (VECHE_CSRF_TRUSTED_ORIGINS, the proxy's https). Reloading
+    # would not help, so the sentence says what would; and what such a form sent is not shown
+    # back on this site's page (another site would choose it).
     by_address = reason.startswith(("Origin checking failed", "Referer checking failed"))
     if request.method == "POST" and (user is None or not user.is_authenticated) and not by_address:
         if as_json:
@@ -109,14 +111,14 @@ def csrf_failure(request, reason=""):
         return redirect_to_login(back)
     if by_address:
         code, title = "origin", _("Form refused")
-        message = _("This form was refused: your browser did not say it was sent from a page of this "
-                    "site (a privacy setting or an extension may withhold that). Send it from this "
-                    "site's page, with the site allowed to know its own address.")
+        message = _("This form was refused: it did not come from a page of this site, as far as your "
+                    "browser said (a privacy setting or an extension may hide that). Go back to the "
+                    "page and send it again; if it is refused again, please tell the site's editors.")
     else:
         code, title = "csrf", _("Form expired")
         message = _("This form has expired: the page was open while you signed in or out, perhaps in "
                     "another tab. Reload the page and send it again.")
     if as_json:
         return JsonResponse({"error": code, "message": message}, status=403)
-    text = request.POST.get("body", "") if request.method == "POST" else ""
+    text = request.POST.get("body", "") if request.method == "POST" and not by_address else ""
     return render(request, "403_csrf.html", {"title": title, "message": message, "text": text, "back": back}, status=403)

@@ -28,7 +28,8 @@ def scaleout() -> bool:
 
 
 def environment(var_dir: Path, db_name: str = "veche_e2e", **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    # Not the caller's VECHE_CACHE_PREFIX: each server's Redis namespace is its database's.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST") and k != "VECHE_CACHE_PREFIX"}
     env.update({
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "VECHE_DEBUG": "0",

@@ -354,11 +354,13 @@ VECHE_TASKS_BACKEND = os.environ.get("VECHE_TASKS_BACKEND", "") or ("redis" if R
 # The one queue every task goes to (core.tasks.task names it). With Redis it is this site's
 # own (REDIS_PREFIX), so that sites sharing a Redis never run each other's tasks; the
 # database's queue is the site's already.
-VECHE_TASK_QUEUE = REDIS_PREFIX if REDIS_URL else "default"
+VECHE_TASK_QUEUE = REDIS_PREFIX if REDIS_URL or VECHE_TASKS_BACKEND == "redis" else "default"
 TASK_BACKENDS = {
     "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": [VECHE_TASK_QUEUE]},
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [VECHE_TASK_QUEUE]},
-    "redis": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [VECHE_TASK_QUEUE]},
+    # "default" as well: a task an earlier version left there is read back with its queue's
+    # name (`veche worker --also-queue default`); no task of this version is sent there.
+    "redis": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": sorted({VECHE_TASK_QUEUE, "default"})},
 }
 TASKS = {"default": TASK_BACKENDS[VECHE_TASKS_BACKEND]}
 if VECHE_TASKS_BACKEND == "redis":  # RQ's Django app, which its backend's checks ask for
@@ -368,8 +370,12 @@ if VECHE_TASKS_BACKEND == "redis":  # RQ's Django app, which its backend's check
 RQ_SHOW_ADMIN_LINK = False
 # RQ's queue lives in the same Redis as the cache (its keys start with "rq:" and name the
 # queue); a job may run for at most VECHE_TASK_TIMEOUT seconds before RQ stops it.
-RQ_QUEUES = {VECHE_TASK_QUEUE: {"URL": os.environ.get("VECHE_TASKS_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0"),
-                         "DEFAULT_TIMEOUT": int(os.environ.get("VECHE_TASK_TIMEOUT", "600"))}}
+_RQ = {"URL": os.environ.get("VECHE_TASKS_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0"),
+       "DEFAULT_TIMEOUT": int(os.environ.get("VECHE_TASK_TIMEOUT", "600"))}
+# "default" too: django-rq's connection when none is named (a task's result read by its id),
+# and the queue of versions before the site's own, which `veche worker --also-queue default`
+# empties after an upgrade (docs/deploy.md). Nothing is enqueued there.
+RQ_QUEUES = {VECHE_TASK_QUEUE: _RQ, "default": _RQ}
 # A failing task is tried VECHE_TASK_ATTEMPTS times in all, waiting
 # VECHE_TASK_BACKOFF_SECONDS × 2^(n-1) (± a tenth) before try n+1; then it stays failed,
 # listed by `veche tasks`, until an operator re-runs it.

@@ -157,3 +157,36 @@ def test_serve_no_worker_and_the_immediate_backend_start_none(settings):
 
     settings.VECHE_TASKS_BACKEND = "immediate"
     assert start_worker() is None
+
+
+def test_in_redis_a_result_is_read_by_its_id_and_the_old_default_queue_is_emptied_only_when_asked(tmp_path, settings):
+    """RQ's queue is the site's own (settings.VECHE_TASK_QUEUE); a task an earlier version left
+    in the queue `default` is run by `veche worker --also-queue default`, never by a worker not
+    told to (another site on the same Redis may be filling it). A task's result is read by its
+    id (django-rq's connection when none is named)."""
+    if queue.mode() != "redis":
+        pytest.skip("RQ's queues: the PostgreSQL + Redis pass")
+    from django_tasks import task_backends
+
+    result = queue_tasks.flaky.enqueue(str(tmp_path), 0)
+    assert task_backends["default"].get_result(result.id).status == "READY"
+    assert settings.VECHE_TASK_QUEUE != "default"
+    run_batch()
+    assert task_backends["default"].get_result(result.id).status == "SUCCESSFUL"
+
+    site_queue = queue._rq_queue()
+    old = type(site_queue)("default", connection=site_queue.connection, job_class=site_queue.job_class)
+    try:
+        (tmp_path / "old").mkdir()
+        old.enqueue_call(queue_tasks.flaky.module_path, args=(str(tmp_path / "old"), 0),
+                         meta={"backend_name": "default"})  # as the backend enqueued it
+        run_batch()
+        assert queue_tasks.lines(tmp_path / "old" / "tries") == []  # not this worker's queue
+        assert old.count == 1
+        proc = start_worker("--batch", "--also-queue", "default")
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err.decode()[-3000:]
+        assert queue_tasks.lines(tmp_path / "old" / "tries") == ["x"], (old.count, err.decode()[-3000:])
+        assert old.count == 0
+    finally:
+        old.empty()

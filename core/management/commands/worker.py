@@ -16,15 +16,20 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=0.5,
                             help="database queue: seconds between two looks when idle (default 0.5)")
         parser.add_argument("--batch", action="store_true", help="run what is queued, then stop")
+        parser.add_argument("--also-queue", action="append", default=[], metavar="NAME",
+                            help="Redis: also run the tasks waiting in this RQ queue — `default`, the "
+                                 "queue of versions before each site had its own (docs/deploy.md)")
 
-    def handle(self, interval, batch, **options):
+    def handle(self, interval, batch, also_queue, **options):
         if queue.mode() not in ("database", "redis"):
             raise CommandError("The task backend is 'immediate' (tasks run inside requests): no worker needed. "
                                "Unset VECHE_TASKS_BACKEND to use the queue.")
         if interval < 0:
             raise CommandError("--interval must be zero or more seconds.")
+        if also_queue and queue.mode() != "redis":
+            raise CommandError("--also-queue names an RQ queue: the database queue is the site's own already.")
         # A task runs right after the commit that asked for it: a worker reads from the primary
         # (a replica may not have the pick, the vote or the comment yet, and a task that read
         # it as missing would tell no one and not run again).
         dbrouter.pin_to_primary(True)
-        queue.run_worker(interval=interval, batch=batch)
+        queue.run_worker(interval=interval, batch=batch, also=also_queue)
