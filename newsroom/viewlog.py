@@ -57,12 +57,24 @@ def slug_of(datagram: bytes) -> str | None:
     return slug if isinstance(slug, str) and "/" not in slug else None
 
 
-def count(slugs: list[str]) -> int:
-    """Count a view of each article named (slugs this process does not know are looked up in
-    one query); how many were counted."""
+def named(lines: list[bytes]) -> Counter[str]:
+    """The slugs `lines` name, with how many lines name each. A second's lines are mostly the
+    same few lines over again (tens of thousands naming the article of the hour): each distinct
+    line is read once — decoding every one cost 80 ms of a worker's second at 50,000 a second."""
+    out: Counter[str] = Counter()
+    for line, times in Counter(lines).items():
+        slug = slug_of(line)
+        if slug is not None:
+            out[slug] += times
+    return out
+
+
+def count(slugs: list[str] | Counter[str]) -> int:
+    """Count a view of each article named (a list, or a Counter of slugs and their views);
+    slugs this process does not know are looked up in one query. How many were counted."""
     counted = 0
     unknown: dict[str, int] = {}
-    for slug, views in Counter(slugs).items():
+    for slug, views in (slugs if isinstance(slugs, Counter) else Counter(slugs)).items():
         article_id = pagecache.SLUGS.get(slug)
         if article_id is None:
             unknown[slug] = views
@@ -127,7 +139,7 @@ class Listener:
             with contextlib.suppress(OSError):
                 sock.settimeout(1.0)
             try:
-                count([s for s in map(slug_of, lines) if s is not None])
+                count(named(lines))
             except Exception:
                 log.exception("views from nginx's log not counted")
             finally:
@@ -188,7 +200,7 @@ class Follower:
                 while True:
                     stopped = stopping.wait(self.READ_SECONDS)
                     try:
-                        count([s for s in map(slug_of, reading.lines()) if s is not None])
+                        count(named(reading.lines()))
                         _write_state(state, reading.position())
                     except Exception:
                         log.exception("views from nginx's log not counted")

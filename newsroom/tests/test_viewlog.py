@@ -39,6 +39,22 @@ def test_each_line_counts_one_view_known_slugs_or_not(article, make_article):
     viewcount.forget()
 
 
+def test_a_seconds_lines_are_counted_each_once_however_often_they_repeat(article, make_article):
+    """named() reads each distinct line once and counts every line: repeated, escaped, a line
+    of the file or a datagram alike; lines that name nothing count nothing."""
+    other = make_article()
+    lines = ([b"view " + article.slug.encode()] * 5000 + [b"<190>Dec  6 18:20:01 veche: view " + article.slug.encode()] * 3
+             + [b"view " + other.slug.encode()] * 2 + [b"", b"views x", b"view a/b", b"view \\x"] * 7)
+    got = viewlog.named(lines)
+    assert got == {article.slug: 5003, other.slug: 2}
+    assert viewlog.named([b'view a\\u0022b', b"view a\\u0022b"]) == {'a"b': 2}
+    pagecache.SLUGS.clear()
+    viewcount.forget()
+    assert viewlog.count(got) == 5005
+    assert viewcount.pending(article.pk) == 5003 and viewcount.pending(other.pk) == 2
+    viewcount.forget()
+
+
 @pytest.mark.parametrize(("value", "expected"), [("127.0.0.1:5514", ("127.0.0.1", 5514)), ("[::1]:5514", ("::1", 5514))])
 def test_the_address_is_host_and_port(value, expected):
     assert viewlog.address(value) == expected
