@@ -351,10 +351,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("VECHE_EMAIL_FROM", "Veche <noreply@localhos
 # VECHE_REDIS_URL is set; VECHE_TASKS_BACKEND=database|redis|immediate chooses by hand
 # (immediate: run inside the request, for tests). docs/deploy.md, "Background tasks".
 VECHE_TASKS_BACKEND = os.environ.get("VECHE_TASKS_BACKEND", "") or ("redis" if REDIS_URL else "database")
-# The one queue every task goes to (core.tasks.task names it). With Redis it is this site's
-# own (REDIS_PREFIX), so that sites sharing a Redis never run each other's tasks; the
-# database's queue is the site's already.
-VECHE_TASK_QUEUE = REDIS_PREFIX if REDIS_URL or VECHE_TASKS_BACKEND == "redis" else "default"
+# The one queue every task goes to (core.tasks.task names it). On RQ it is this site's own
+# (REDIS_PREFIX), so that sites sharing a Redis never run each other's tasks; the database's
+# queue is the site's already, and keeps the name its rows have always had.
+VECHE_TASK_QUEUE = REDIS_PREFIX if VECHE_TASKS_BACKEND == "redis" else "default"
 TASK_BACKENDS = {
     "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": [VECHE_TASK_QUEUE]},
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [VECHE_TASK_QUEUE]},

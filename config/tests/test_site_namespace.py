@@ -47,9 +47,13 @@ def test_two_sites_on_one_redis_get_two_namespaces_and_the_operator_may_set_one(
     named = settings_of(VECHE_DATABASE_URL="postgres://veche@db1/newsroom", VECHE_REDIS_URL=redis,
                         VECHE_CACHE_PREFIX="paper-two")
     assert named == "paper-two paper-two paper-two"
-    # Without Redis the queue is the site's database's own: the usual name.
+    # Without Redis, or with the queue in the database by choice, the queue is the site's
+    # database's own: the name its rows have always had.
     alone = settings_of()
     assert alone.split()[1] == "default" and alone.split()[2] == "-"
+    rows = settings_of(VECHE_DATABASE_URL="postgres://veche@db1/newsroom", VECHE_REDIS_URL=redis,
+                       VECHE_TASKS_BACKEND="database")
+    assert rows == "veche-newsroom default veche-newsroom"
 
 
 def test_every_task_goes_to_the_sites_queue():

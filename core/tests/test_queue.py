@@ -190,3 +190,16 @@ def test_in_redis_a_result_is_read_by_its_id_and_the_old_default_queue_is_emptie
         assert old.count == 0
     finally:
         old.empty()
+
+
+def test_also_queue_takes_only_a_queue_of_the_sites_tasks(settings):
+    """`--also-queue` names an RQ queue the site's tasks may name (its own, or "default" of
+    earlier versions): any other would have its tasks fail as they are read back; with the
+    database queue there is none to add."""
+    with pytest.raises(CommandError) as refused:
+        call_command("worker", "--batch", "--also-queue", "some-other-site")
+    if queue.mode() == "redis":
+        assert "not a queue of this site's tasks" in str(refused.value)
+        assert settings.VECHE_TASK_QUEUE in str(refused.value)
+    else:
+        assert "the database queue is the site's own already" in str(refused.value)

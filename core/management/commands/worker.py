@@ -4,6 +4,7 @@ Started like `veche serve`, as many as the work needs, on any machine that reach
 database (and Redis in scale-out). SIGTERM or SIGINT lets the task under way finish; a worker
 killed outright loses nothing: its task is taken back and run again (core.queue)."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core import dbrouter, queue
@@ -28,6 +29,11 @@ class Command(BaseCommand):
             raise CommandError("--interval must be zero or more seconds.")
         if also_queue and queue.mode() != "redis":
             raise CommandError("--also-queue names an RQ queue: the database queue is the site's own already.")
+        known = settings.TASKS["default"].get("QUEUES", [])
+        unknown = [name for name in also_queue if name not in known]
+        if unknown:  # its tasks would fail: read back, they name a queue the backend does not take
+            raise CommandError(f"--also-queue {unknown[0]}: not a queue of this site's tasks "
+                               f"(these are: {', '.join(known)}).")
         # A task runs right after the commit that asked for it: a worker reads from the primary
         # (a replica may not have the pick, the vote or the comment yet, and a task that read
         # it as missing would tell no one and not run again).
