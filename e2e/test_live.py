@@ -108,3 +108,29 @@ def test_sse_stream_answers_404_for_a_missing_article(site):
         urllib.request.urlopen(f"{site.url}/articles/no-such-article/events/", timeout=5)
     assert err.value.code == 404
     assert time.time() > 0
+
+
+def test_a_collapse_button_only_where_there_are_replies_and_a_live_reply_brings_one(site, browser, page):
+    page.goto(f"{site.url}/articles/{SLUG}/")
+    expect(page.locator("#comments")).to_have_attribute("data-live", "1")
+    shown = page.eval_on_selector_all("#thread li.comment", """els => els.map(el =>
+        [!!el.querySelector(":scope > ol.replies"), el.querySelectorAll(":scope > header .collapse").length])""")
+    assert any(replies for replies, _n in shown) and any(not replies for replies, _n in shown)
+    assert [n for _replies, n in shown] == [1 if replies else 0 for replies, _n in shown]
+    writer = Member(browser, site.url)
+    try:
+        leaf = page.locator(f"#c{writer.comment(SLUG, 'Alone, for a moment')['id']}")
+        expect(leaf).to_have_count(1, timeout=2000)
+        expect(leaf.locator(":scope > header .collapse")).to_have_count(0)
+        reply = page.locator(f"#c{writer.comment(SLUG, 'Its first reply', parent=int(leaf.get_attribute('id')[1:]))['id']}")
+        expect(reply).to_have_count(1, timeout=2000)
+        button = leaf.locator(":scope > header .collapse")
+        expect(button).to_have_count(1)
+        button.click()
+        expect(button).to_have_attribute("aria-expanded", "false")
+        expect(reply).to_be_hidden()
+        expect(leaf.locator(":scope > .c-text")).to_be_hidden()
+        button.click()
+        expect(reply).to_be_visible()
+    finally:
+        writer.close()

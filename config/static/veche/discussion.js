@@ -97,9 +97,12 @@
     }
     more.before(link("/comments/" + id + "/delete/", "delete", w("delete_link", "Delete")), " ");
   }
+  /* A comment with replies can be folded away with them; a comment without any has nothing
+     to fold (a button each would be a thousand more elements on a long page). A reply that
+     arrives later gives its parent the button (place). */
   function addCollapse(el) {
     var head = el.querySelector(":scope > header");
-    if (!head || head.querySelector(".collapse")) return;
+    if (!head || head.querySelector(".collapse") || !el.querySelector(":scope > ol.replies")) return;
     var b = document.createElement("button");
     b.type = "button"; b.className = "collapse"; b.textContent = "−";
     b.setAttribute("aria-expanded", "true"); b.setAttribute("aria-label", w("collapse", "Collapse this comment and its replies"));
@@ -133,6 +136,7 @@
       var ol = p.querySelector(":scope > ol.replies");
       if (!ol) { ol = document.createElement("ol"); ol.className = "replies"; p.appendChild(ol); }
       ol.appendChild(el);
+      addCollapse(p);
     } else if (!ev.parent) {
       // A top-level comment belongs at the end (oldest first) or the start (newest first) of
       // the whole discussion: on another page of a long one, only the notice tells of it.
