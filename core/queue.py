@@ -211,6 +211,18 @@ def _rq_depth() -> dict[str, int]:
             "failed": FailedJobRegistry(queue=queue).count}
 
 
+def _rq_left_in_default() -> int:
+    """Tasks waiting (or failed) in RQ's `default` queue, where a version of Veche before
+    each site had its own queue put them: 0 when the site's queue is that one."""
+    import django_rq
+    from rq.registry import FailedJobRegistry, ScheduledJobRegistry
+
+    if settings.VECHE_TASK_QUEUE == "default":
+        return 0
+    old = django_rq.get_queue("default")
+    return old.count + ScheduledJobRegistry(queue=old).count + FailedJobRegistry(queue=old).count
+
+
 def _rq_rerun(task_id: str) -> bool:
     from rq.exceptions import InvalidJobOperation, NoSuchJobError
     from rq.registry import FailedJobRegistry
@@ -239,6 +251,12 @@ def depth() -> dict[str, int]:
     """Tasks queued (scheduled retries included), running and failed."""
     return {"database": _db_depth, "redis": _rq_depth}.get(
         mode(), lambda: {"queued": 0, "running": 0, "failed": 0})()
+
+
+def left_in_default() -> int:
+    """Tasks an earlier version left in RQ's shared `default` queue, which only a worker
+    started with `--also-queue default` runs (docs/deploy.md); 0 outside Redis mode."""
+    return _rq_left_in_default() if mode() == "redis" else 0
 
 
 def rerun(task_id: str) -> bool:

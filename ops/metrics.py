@@ -133,10 +133,18 @@ def task_exposition() -> bytes:
     family = GaugeMetricFamily("veche_tasks", "Background tasks in the queue, by state.", labels=["state"])
     for state, n in depth.items():
         family.add_metric([state], n)
+    try:
+        left = queue.left_in_default()
+    except Exception:  # noqa: BLE001 (as above)
+        left = 0
+    old = GaugeMetricFamily("veche_tasks_left_in_default_queue",
+                            "Tasks an earlier version left in RQ's queue \"default\": a worker started with "
+                            "--also-queue default runs them.", value=left)
 
     class _Once:
         def collect(self):
             yield family
+            yield old
 
     registry = CollectorRegistry()
     registry.register(_Once())

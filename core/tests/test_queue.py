@@ -12,6 +12,7 @@ from core import queue, tasks
 from core.models import DoneKey
 from core.tests import queue_tasks
 from core.tests.queue_helpers import kill, real_queue, run_batch, start_worker, wait_for  # noqa: F401
+from ops import metrics
 
 pytestmark = pytest.mark.usefixtures("real_queue")
 
@@ -183,11 +184,22 @@ def test_in_redis_a_result_is_read_by_its_id_and_the_old_default_queue_is_emptie
         run_batch()
         assert queue_tasks.lines(tmp_path / "old" / "tries") == []  # not this worker's queue
         assert old.count == 1
+        # The operator is told, by `veche tasks` and /metrics.
+        assert queue.left_in_default() == 1
+        listed = StringIO()
+        call_command("tasks", stdout=listed)
+        assert "holds 1 task(s) left by an earlier version" in listed.getvalue()
+        assert b"veche_tasks_left_in_default_queue 1.0" in metrics.task_exposition()
         proc = start_worker("--batch", "--also-queue", "default")
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()[-3000:]
         assert queue_tasks.lines(tmp_path / "old" / "tries") == ["x"], (old.count, err.decode()[-3000:])
         assert old.count == 0
+        assert queue.left_in_default() == 0
+        listed = StringIO()
+        call_command("tasks", stdout=listed)
+        assert "earlier version" not in listed.getvalue()
+        assert b"veche_tasks_left_in_default_queue 0.0" in metrics.task_exposition()
     finally:
         old.empty()
 
