@@ -270,6 +270,8 @@ def behind_nginx(mode: str, env: dict, server, slug: str, pages: Path, seconds: 
                 raise RuntimeError("nginx in front never answered from Veche's pages on disk")
             time.sleep(0.1)
         views_before = article_views(server.url, slug)
+        log_file = Path(env.get("VECHE_VIEW_LOG", ""))  # a line a page nginx answered from disk
+        lines_before = _lines(log_file)
         started = time.monotonic()
         floor_runs: list[list[float]] = [[] for _ in floors]
         br_runs: list[float] = []
@@ -285,6 +287,7 @@ def behind_nginx(mode: str, env: dict, server, slug: str, pages: Path, seconds: 
         served = sum(br_runs) * seconds + sum(gz_runs) * seconds  # about: each run's rate × its time
         time.sleep(6)  # the last views: nginx's buffer (1 s), Veche's reading (1 s), its writing (3 s)
         counted = article_views(server.url, slug) - views_before
+        from_disk = _lines(log_file) - lines_before
         elapsed = time.monotonic() - started
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -297,8 +300,17 @@ def behind_nginx(mode: str, env: dict, server, slug: str, pages: Path, seconds: 
            f"{best / floor_rps:.2f} × nginx gzip_static ({floor_rps:,.0f} req/s, the same bytes, in turns: "
            f"gzip runs {', '.join(f'{r:,.0f}' for r in gz_runs)}; the floor's {', '.join(f'{r:,.0f}' for r in floor)})"
            f"; views counted from nginx's log: {counted:,} of about {served:,.0f} served, counted within "
-           f"{elapsed:.0f} s",
+           f"{elapsed:.0f} s; answered from disk: {from_disk / max(counted, 1):.1%} (the rest by Veche, while "
+           f"a page was away from disk)",
            "≥ 1.0 × nginx gzip_static")
+
+
+def _lines(path: Path) -> int:
+    """How many lines a file holds (0 when there is none)."""
+    if not path.is_file():
+        return 0
+    with path.open("rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
 
 
 @contextlib.contextmanager
@@ -539,8 +551,8 @@ def browser_side(page: str, nginx_page: str, base: str, m: dict) -> None:
     n = max(a["comments"], 1)
     record("[phone] the same page: elements built / bytes transferred",
            f"{a['elements']:,.0f} / {a['bytes'] / 1024:,.0f} KB",
-           f"{(a['thread'] - a['text']) / n:.1f} elements a comment's markup as built (the script's collapse "
-           f"button included), {a['text'] / n:.1f} its text's own "
+           f"{(a['thread'] - a['text']) / n:.1f} elements a comment's markup as built (the collapse buttons "
+           f"the script gives comments with replies included), {a['text'] / n:.1f} its text's own "
            f"({a['comments']:,.0f} comments; the whole page's elements over them: {a['elements'] / n:.1f})",
            "≤ 12 elements a comment")
     for name, url in (("front page", front), ("section page", section)):
