@@ -118,10 +118,17 @@ def http_part(view_log: str = "", https: bool = True) -> str:
 
 
 def server_part(folder: str, upstream: str = "veche", https: bool = True, brotli: bool = False,
-                view_log: str = "", proxy: str = "") -> str:
+                view_log: str = "", proxy: str = "", kept_files: bool = True) -> str:
     """What goes in nginx's `server { }` block: the article pages from `folder`, Veche
     (`upstream`) for the rest. `proxy`: the directives of the named location that asks Veche
-    (those of the site's `location /`); by default the usual ones."""
+    (those of the site's `location /`); by default the usual ones.
+
+    `kept_files`: nginx keeps the pages' files open between requests and looks each name up
+    again at every request (a removed or replaced page is never served from a kept handle).
+    That look is a stat() compared with the kept file; without it (False) each request opens
+    the page — for a folder on NFS, whose client may answer a stat() from its cache, and for a
+    machine whose clock may be stepped back (nginx skips the look while its clock is behind
+    the time it last looked)."""
     answer = headers.security_headers(https) + [
         ("Cache-Control", "no-cache"),
         ("Vary", "Accept-Language, Cookie, Accept-Encoding"),
@@ -149,9 +156,11 @@ def server_part(folder: str, upstream: str = "veche", https: bool = True, brotli
         "        if_modified_since off;            # in the same second must not be answered 304",
         '        add_header Last-Modified "";       # (an empty one: none sent)',
         "        max_ranges 0;",
-        "        open_file_cache max=1000 inactive=20s;  # handles kept open, but",
-        "        open_file_cache_valid 0;          # each request looks the name up again: a page removed",
-        "                                          # or replaced is never served from a kept handle",
+        *(["        open_file_cache max=1000 inactive=20s;  # handles kept open, but",
+           "        open_file_cache_valid 0;          # each request looks the name up again: a page removed",
+           "                                          # or replaced is never served from a kept handle"]
+          if kept_files else
+          ["        open_file_cache off;              # each request opens the page (--no-kept-files)"]),
         "        tcp_nopush off;                   # headers not held back for the file: with this page's",
         "                                          # ten headers, corking stalled some sizes (2-3 x slower)",
         "        gzip_static on;",
@@ -170,12 +179,13 @@ def server_part(folder: str, upstream: str = "veche", https: bool = True, brotli
 
 
 def whole(folder: str, listen: str, app: str, work: str, https: bool = False, brotli: bool = False,
-          view_log: str = "") -> str:
+          view_log: str = "", kept_files: bool = True) -> str:
     """A whole nginx.conf in front of one Veche at `app` (host:port), listening at `listen`:
     for a single machine, the benchmark and the tests. `work`: a folder of nginx's own."""
     load = "load_module /usr/lib/nginx/modules/ngx_http_brotli_static_module.so;\n" if brotli else ""
     maps = "\n".join(f"    {line}" for line in http_part(view_log, https=https).splitlines())
     return f"""{load}worker_processes 2;
+worker_rlimit_nofile 16384;  # its connections (and their upstream ones) and up to 1,000 kept pages
 pcre_jit on;
 pid {work}/nginx.pid;
 error_log {work}/error.log warn;
@@ -202,6 +212,6 @@ http {{
             proxy_set_header X-Forwarded-Proto $scheme;
             proxy_buffering off;
         }}
-{server_part(folder, https=https, brotli=brotli, view_log=view_log)}    }}
+{server_part(folder, https=https, brotli=brotli, view_log=view_log, kept_files=kept_files)}    }}
 }}
 """

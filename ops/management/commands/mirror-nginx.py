@@ -20,6 +20,9 @@ class Command(BaseCommand):
                             help="a whole nginx.conf listening at LISTEN (host:port) in front of --app")
         parser.add_argument("--app", default="127.0.0.1:8000", help="with --whole: where `veche serve` listens")
         parser.add_argument("--work", help="with --whole: a folder of nginx's own (its pid, log, buffers)")
+        parser.add_argument("--no-kept-files", action="store_true",
+                            help="open each page at every request (open_file_cache off): for a folder on NFS, "
+                                 "or a machine whose clock may be stepped back")
 
     def handle(self, *args, **options):
         folder = settings.VECHE_PAGE_MIRROR_DIR
@@ -33,8 +36,10 @@ class Command(BaseCommand):
             if not options["work"]:
                 raise CommandError("--whole needs --work: a folder for nginx's pid, log and buffers.")
             self.stdout.write(nginx.whole(folder, options["whole"], options["app"], https=https,
-                                          brotli=options["brotli"], view_log=view_log, work=options["work"]))
+                                          brotli=options["brotli"], view_log=view_log, work=options["work"],
+                                          kept_files=not options["no_kept_files"]))
             return
         self.stdout.write(nginx.http_part(view_log, https=https))
         self.stdout.write(nginx.server_part(folder, upstream=options["upstream"], https=https,
-                                            brotli=options["brotli"], view_log=view_log))
+                                            brotli=options["brotli"], view_log=view_log,
+                                            kept_files=not options["no_kept_files"]))
