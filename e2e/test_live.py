@@ -132,5 +132,15 @@ def test_a_collapse_button_only_where_there_are_replies_and_a_live_reply_brings_
         expect(leaf.locator(":scope > .c-text")).to_be_hidden()
         button.click()
         expect(reply).to_be_visible()
+        # Deleted with its reply under it, the comment stays as a placeholder that still folds.
+        leaf_id = int(leaf.get_attribute("id")[1:])
+        assert writer.post(f"/comments/{leaf_id}/delete/")[0] == 200
+        expect(leaf.locator(":scope > header em")).to_have_count(1, timeout=2000)
+        expect(leaf.locator(":scope > header .collapse")).to_have_count(1)
+        # Its last reply gone, nothing is left to fold: no empty list, no button.
+        assert writer.post(f"/comments/{int(reply.get_attribute('id')[1:])}/delete/")[0] == 200
+        expect(reply).to_have_count(0, timeout=2000)
+        expect(page.locator(f"#c{leaf_id} > ol.replies")).to_have_count(0)
+        expect(page.locator(f"#c{leaf_id} > header .collapse")).to_have_count(0)
     finally:
         writer.close()

@@ -104,15 +104,26 @@
     var head = el.querySelector(":scope > header");
     if (!head || head.querySelector(".collapse") || !el.querySelector(":scope > ol.replies")) return;
     var b = document.createElement("button");
-    b.type = "button"; b.className = "collapse"; b.textContent = "−";
-    b.setAttribute("aria-expanded", "true"); b.setAttribute("aria-label", w("collapse", "Collapse this comment and its replies"));
-    b.addEventListener("click", function () {
-      var closed = el.classList.toggle("collapsed");
+    b.type = "button"; b.className = "collapse";
+    function show(closed) {  // (a comment re-drawn while folded keeps its state)
       b.textContent = closed ? "+" : "−";
       b.setAttribute("aria-expanded", closed ? "false" : "true");
       b.setAttribute("aria-label", closed ? w("expand", "Expand this comment and its replies") : w("collapse", "Collapse this comment and its replies"));
-    });
+    }
+    show(el.classList.contains("collapsed"));
+    b.addEventListener("click", function () { show(el.classList.toggle("collapsed")); });
     head.insertBefore(b, head.firstChild);
+  }
+  /* A comment taken off the page; a list of replies it leaves empty goes too, and with it its
+     parent's collapse button (nothing left to fold). */
+  function drop(el) {
+    var ol = el.parentElement;
+    el.remove();
+    if (!ol || !ol.matches("ol.replies") || ol.children.length) return;
+    var parent = ol.parentElement;
+    ol.remove();
+    var b = parent && parent.querySelector(":scope > header .collapse");
+    if (b) { b.remove(); parent.classList.remove("collapsed"); }
   }
   function enhance(root) {
     root.querySelectorAll("li.comment").forEach(function (el) { addCollapse(el); markMine(el); });
@@ -194,7 +205,7 @@
     var old = li(id);
     if (!old) return;
     if (!html) {
-      if (!old.querySelector(":scope > ol.replies")) old.remove();
+      if (!old.querySelector(":scope > ol.replies")) drop(old);
       return;
     }
     var fresh = fromHtml(html);
@@ -392,7 +403,7 @@
   }
   function deletedInPlace(el) {
     if (!document.body.contains(el) || el.classList.contains("gone")) return;
-    if (!el.querySelector(":scope > ol.replies")) { el.remove(); return; }
+    if (!el.querySelector(":scope > ol.replies")) { drop(el); return; }
     // With replies it stays, as the server shows it: a placeholder keeping its number.
     var head = el.querySelector(":scope > header");
     var num = head && head.querySelector(".num"), time = head && head.querySelector("time");
@@ -403,6 +414,7 @@
     if (time) gone.append(" ", time.cloneNode(true));
     replaceOwn(el, [gone]);
     el.classList.add("gone");
+    addCollapse(el);  // its replies stay: they can still be folded
   }
   function setMine(id, value) {
     var el = li(id);
