@@ -270,8 +270,8 @@ def behind_nginx(mode: str, env: dict, server, slug: str, pages: Path, seconds: 
                 raise RuntimeError("nginx in front never answered from Veche's pages on disk")
             time.sleep(0.1)
         views_before = article_views(server.url, slug)
-        log_file = Path(env.get("VECHE_VIEW_LOG", ""))  # a line a page nginx answered from disk
-        lines_before = _lines(log_file)
+        log_file = Path(env["VECHE_VIEW_LOG"]) if env.get("VECHE_VIEW_LOG") else None  # a line a page from disk
+        lines_before = _lines(log_file) if log_file else 0
         started = time.monotonic()
         floor_runs: list[list[float]] = [[] for _ in floors]
         br_runs: list[float] = []
@@ -287,7 +287,7 @@ def behind_nginx(mode: str, env: dict, server, slug: str, pages: Path, seconds: 
         served = sum(br_runs) * seconds + sum(gz_runs) * seconds  # about: each run's rate × its time
         time.sleep(6)  # the last views: nginx's buffer (1 s), Veche's reading (1 s), its writing (3 s)
         counted = article_views(server.url, slug) - views_before
-        from_disk = _lines(log_file) - lines_before
+        from_disk = _lines(log_file) - lines_before if log_file else None
         elapsed = time.monotonic() - started
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -300,8 +300,9 @@ def behind_nginx(mode: str, env: dict, server, slug: str, pages: Path, seconds: 
            f"{best / floor_rps:.2f} × nginx gzip_static ({floor_rps:,.0f} req/s, the same bytes, in turns: "
            f"gzip runs {', '.join(f'{r:,.0f}' for r in gz_runs)}; the floor's {', '.join(f'{r:,.0f}' for r in floor)})"
            f"; views counted from nginx's log: {counted:,} of about {served:,.0f} served, counted within "
-           f"{elapsed:.0f} s; answered from disk: {from_disk / max(counted, 1):.1%} (the rest by Veche, while "
-           f"a page was away from disk)",
+           f"{elapsed:.0f} s; answered from disk: "
+           + (f"{from_disk:,} ({min(from_disk / counted, 1):.1%} of the views; the rest Veche answered while a page "
+              f"was away from disk)" if from_disk is not None and counted > 0 else "not known (no view log)"),
            "≥ 1.0 × nginx gzip_static")
 
 

@@ -212,15 +212,16 @@ def _rq_depth() -> dict[str, int]:
 
 
 def _rq_left_in_default() -> int:
-    """Tasks waiting (or failed) in RQ's `default` queue, where a version of Veche before
-    each site had its own queue put them: 0 when the site's queue is that one."""
+    """Tasks waiting in RQ's `default` queue (retries scheduled included), where a version of
+    Veche before each site had its own queue put them: what a worker with `--also-queue
+    default` would run. 0 when the site's queue is that one."""
     import django_rq
-    from rq.registry import FailedJobRegistry, ScheduledJobRegistry
+    from rq.registry import ScheduledJobRegistry
 
     if settings.VECHE_TASK_QUEUE == "default":
         return 0
     old = django_rq.get_queue("default")
-    return old.count + ScheduledJobRegistry(queue=old).count + FailedJobRegistry(queue=old).count
+    return old.count + ScheduledJobRegistry(queue=old).count
 
 
 def _rq_rerun(task_id: str) -> bool:

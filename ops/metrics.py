@@ -134,17 +134,19 @@ def task_exposition() -> bytes:
     for state, n in depth.items():
         family.add_metric([state], n)
     try:
-        left = queue.left_in_default()
-    except Exception:  # noqa: BLE001 (as above)
-        left = 0
-    old = GaugeMetricFamily("veche_tasks_left_in_default_queue",
-                            "Tasks an earlier version left in RQ's queue \"default\": a worker started with "
-                            "--also-queue default runs them.", value=left)
+        left: int | None = queue.left_in_default()
+    except Exception:  # noqa: BLE001 (unknown is not 0, which would read as "done": left out)
+        left = None
+    old = None if left is None else GaugeMetricFamily(
+        "veche_tasks_left_in_default_queue",
+        "Tasks an earlier version left waiting in RQ's queue \"default\": a worker started with "
+        "--also-queue default runs them.", value=left)
 
     class _Once:
         def collect(self):
             yield family
-            yield old
+            if old is not None:
+                yield old
 
     registry = CollectorRegistry()
     registry.register(_Once())

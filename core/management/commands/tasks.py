@@ -49,8 +49,9 @@ class Command(BaseCommand):
         self.stdout.write(f"{queue.mode()} queue: {depth['queued']} queued, {depth['running']} running, "
                           f"{depth['failed']} failed")
         if left := queue.left_in_default():
-            self.stdout.write(f"RQ's queue \"default\" holds {left} task(s) left by an earlier version: "
-                              "start a worker with --also-queue default to run them (docs/deploy.md).")
+            self.stdout.write(f"RQ's queue \"default\" holds {left} task(s) left by an earlier version: on a Redis "
+                              "this site has to itself, a worker started with --also-queue default runs them "
+                              "(docs/deploy.md, Upgrading).")
         for row in queue.rows(statuses, limit):
             when = row.enqueued_at.strftime("%Y-%m-%d %H:%M:%S") if row.enqueued_at else "-"
             line = f"{row.status:8} {row.id}  {when}  {row.task}({', '.join(map(repr, row.args))[:80]})"
