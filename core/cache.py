@@ -190,28 +190,36 @@ def run_script(source: str, keys: list[str], args: list[Any]) -> Any:
 
 
 class Later:
-    """Cache writes a response need not wait for: a rendered thread or page (megabytes for a
-    long discussion) goes to Redis from a thread of this process after the response has left
-    (request_finished releases it; HOLD seconds at most, outside requests). Sent meanwhile, a
-    megabyte write held Redis while the same request waited on it for presence.
+    """Work a response need not wait for, done by a thread of this process after the response
+    has left (request_finished releases it; HOLD seconds at most, outside requests): cache
+    writes — a rendered thread or page (megabytes for a long discussion) going to Redis; sent
+    meanwhile, a megabyte write held Redis while the same request waited on it for presence —
+    and a render's bookkeeping for the next one (the comment fragments it made, kept in this
+    process's memo: a thousand entries, a millisecond of a render from nothing).
 
-    Their keys name the state they hold, so a write that lands late is never wrong; when
-    writes pile up (Redis slow or away) new ones are dropped: the next reader renders again.
-    This process keeps its own copy meanwhile, so it does not miss."""
+    What is written names the state it holds (a cache key, a fragment's key), so a write that
+    lands late is never wrong; when work piles up (Redis slow or away) new work is dropped: the
+    next reader renders again. This process keeps its own copy of a thread or page meanwhile,
+    so it does not miss."""
 
     HOLD = 0.1
 
     def __init__(self, size: int = 8) -> None:
-        self.queue: queue.Queue[tuple[str, Any, int]] = queue.Queue(maxsize=size)
+        self.queue: queue.Queue[tuple[str, Callable[..., Any], tuple[Any, ...]]] = queue.Queue(maxsize=size)
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
         self.go = threading.Event()
 
     def set(self, key: str, value: Any, timeout: int) -> None:
+        """cache.set(key, value, timeout), after the response."""
+        self.call(f"cache write {key}", _write, key, value, timeout)
+
+    def call(self, what: str, fn: Callable[..., Any], *args: Any) -> None:
+        """fn(*args) after the response; `what` names it in the log if it is dropped or fails."""
         try:
-            self.queue.put_nowait((key, value, timeout))
+            self.queue.put_nowait((what, fn, args))
         except queue.Full:
-            log.info("cache write dropped (%d waiting): %s", self.queue.qsize(), key)
+            log.info("dropped (%d waiting): %s", self.queue.qsize(), what)
             return
         if self.thread is None or not self.thread.is_alive():
             with self.lock:
@@ -220,28 +228,35 @@ class Later:
                     self.thread.start()
 
     def release(self, **_signal: Any) -> None:
-        """The response is out: write what waits."""
-        self.go.set()
+        """A response is out: do what waits. A response that left nothing to do releases
+        nothing: released anyway, the next request's work would be done while it runs."""
+        if self.queue.unfinished_tasks:  # waiting, or taken by the thread and waiting there
+            self.go.set()
 
     def _run(self) -> None:
-        from django.core.cache import cache
-
         while True:
-            key, value, timeout = self.queue.get()
+            what, fn, args = self.queue.get()
             self.go.wait(self.HOLD)
             try:
-                cache.set(key, value, timeout=timeout)
-            except Exception:  # a cache write is never the only copy of anything
-                log.exception("cache write failed: %s", key)
+                fn(*args)
+            except Exception:  # a cache write, or a memo filled, is never the only copy of anything
+                log.exception("failed: %s", what)
             finally:
                 if self.queue.empty():
                     self.go.clear()
                 self.queue.task_done()
 
     def flush(self) -> None:
-        """Write everything handed over so far, and wait for it (tests, benchmarks)."""
+        """Do everything handed over so far, and wait for it (tests, benchmarks)."""
         self.go.set()
         self.queue.join()
+        self.go.clear()
+
+
+def _write(key: str, value: Any, timeout: int) -> None:
+    from django.core.cache import cache
+
+    cache.set(key, value, timeout=timeout)
 
 
 later = Later()

@@ -116,6 +116,12 @@ class Memo(Generic[V]):
             self.data[key] = (value, expires, size)
             self.bytes += size
 
+    def put_all(self, items: list[tuple[Hashable, V]]) -> None:
+        """put() each (key, value), in order."""
+        put = self._put_plain if self.weigh is None and not self.ttl else self.put
+        for key, value in items:
+            put(key, value)
+
     def _put_plain(self, key: Hashable, value: V) -> None:
         """put() for a memo bounded by entries alone, without expiry — the ones a render fills a
         thousand times (fragments, bylines, clock hours): a dict's own operations are atomic,

@@ -21,6 +21,7 @@ from django.utils.translation import get_language, gettext, pgettext
 
 from accounts import ratings
 from core import slots
+from core.cache import later
 from core.display import Clock, clock
 from core.memo import Memo
 from discussion.decor import NONE, Decor
@@ -308,6 +309,7 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
     language = get_language()
     times = clock(language)
     kept = fragments.data  # read directly: no expiry, no use order (see core.memo)
+    made: list[tuple[tuple, bytes]] = []
     for node in nodes:
         d = node.display_depth
         if first:
@@ -325,12 +327,17 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
         if hit is None:
             html = render_comment(node, held=held, private=private, authors=authors, times=times,
                                   decor=decor, language=language).encode()
-            fragments.put(key, html)
+            made.append((key, html))
             out.append(html)
         else:
             out.append(hit[0])
         cur = d
     out.append(b"</li></ol>" * cur + b"</li>" + THREAD_CLOSE.encode())
+    if made:
+        # Kept for the next render once this one's response has left (core.cache.later): a
+        # thousand entries put were a millisecond of a render from nothing. A render meanwhile
+        # makes them again; a fragment kept late is still right, its key naming what it shows.
+        later.call("comment fragments kept", fragments.put_all, made)
     return b"".join(out)
 
 

@@ -127,6 +127,21 @@ def test_writes_behind_wait_for_the_response_to_leave():
     assert cache.get("later-probe") is None  # the response is still on its way
     writer.release()  # request_finished
     assert _until(lambda: cache.get("later-probe") == b"rendered")
+    # A response that left nothing to write releases nothing: the next request's write still
+    # waits for that request's own end (released, it would be written while the request ran).
+    writer.release()
+    writer.set("later-probe", b"rendered again", 5)
+    time.sleep(0.2)
+    assert cache.get("later-probe") == b"rendered"
+    writer.release()
+    assert _until(lambda: cache.get("later-probe") == b"rendered again")
+    # Flushed (tests, benchmarks), what comes next waits for its response as before.
+    writer.flush()
+    writer.call("probe", cache.set, "later-probe", b"called", 5)
+    time.sleep(0.2)
+    assert cache.get("later-probe") == b"rendered again"
+    writer.release()
+    assert _until(lambda: cache.get("later-probe") == b"called")
 
 
 def test_every_request_uses_the_one_connection_pool_of_the_process():
