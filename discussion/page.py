@@ -19,9 +19,11 @@ from django.utils.translation import get_language, gettext, ngettext, pgettext
 from accounts import ratings
 from accounts.presence import online_until
 from core.cache import later
+from core.display import clock
 from core.memo import Memo
 from discussion import decor, render, sql, threads
 from discussion.models import EDIT_WINDOW, Comment
+from discussion.threads import CommentRow
 
 ORDERS = threads.ORDERS
 CACHE_SECONDS = 24 * 3600
@@ -66,10 +68,18 @@ STRUCTURED_COMMENTS = 100
 def _public_rows(nodes) -> tuple[tuple, ...]:
     """(id, login, created, body_html, plus, minus) of a thread's first public comments by
     id: what the page's structured data says of them, taken from the rows the thread was
-    rendered from rather than read again."""
-    public = sorted((n.comment for n in nodes if n.comment.status == Comment.Status.VISIBLE),
-                    key=lambda c: c.pk)[:STRUCTURED_COMMENTS]
-    return tuple((c.pk, c.author.login, c.created, c.body_html, c.plus, c.minus) for c in public)
+    rendered from rather than read again. `created` is ISO 8601 in the site's zone, to the
+    second, as the thread writes it (core.display.Clock: no conversion through the zone
+    database for each). The ids sorted bare: sorting the comments by a key took twice as long."""
+    visible = Comment.Status.VISIBLE
+    by_id = {c.pk: c for c in (n.comment for n in nodes) if c.status == visible}
+    times = clock()
+    out = []
+    for pk in sorted(by_id)[:STRUCTURED_COMMENTS]:
+        c = by_id[pk]
+        out.append((pk, c.author.login, times.format(c._created if type(c) is CommentRow else c.created)[0],
+                    c.body_html, c.plus, c.minus))
+    return tuple(out)
 
 
 def shared_parts(article, order: str, page: int = 1) -> tuple[render.Split, int, str, int, int, tuple]:

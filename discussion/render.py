@@ -26,7 +26,7 @@ from core.display import Clock, clock
 from core.memo import Memo
 from discussion.decor import NONE, Decor
 from discussion.models import Comment
-from discussion.threads import CommentRow, Node
+from discussion.threads import MAX_INDENT, CommentRow, Node
 
 # Slots a thread leaves for each request: the CSRF token ("t") and members' presence with their
 # rating ("p<id>"): both move without the thread changing (a vote on another article moves a rating).
@@ -163,15 +163,18 @@ def _badges(kinds: tuple[str, ...]) -> str:
 
 
 def render_comment(node: Node, *, held: bool = False, private: bool = False, authors: dict | None = None,
-                   times: Clock | None = None, decor: Decor = NONE, language: str | None = None) -> str:
+                   times: Clock | None = None, decor: Decor = NONE, language: str | None = None,
+                   w: dict[str, str] | None = None) -> str:
     """One comment as an open <li> (its replies, if any, follow before the closing tag).
     `private`: the markup goes to the comment's author alone, so it carries what moderators
     said to them (a removal's reason, an edit's note); markup for every reader says only that
     a moderator removed or edited it. `authors` memoises the author fragments across one
     thread (members comment often); `times` is the site zone's clock and `language` the active
     language, both looked up once per thread (each lookup of the language reads a context-local
-    variable: a thousand of them were a tenth of a render). The hottest function of a render
-    from nothing (a thousand calls): its id is written out once, not at each use.
+    variable: a thousand of them were a tenth of a render); `w`, the words in that language
+    (words()), likewise. The hottest function of a render from nothing (a thousand calls): its
+    id is written out once, not at each use, and a row's fields are read without the
+    properties that would convert them.
 
     Eleven elements for a plain comment (at most twelve on average: docs/performance.md): the
     header (its number, which is the permalink, the name, presence, the time), the text, and
@@ -180,10 +183,12 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
     viewer. Quoting is in the reply form the script opens (and by selection), and on that page."""
     c = node.comment
     cid = str(c.pk)
-    w = words(language)
-    iso, human = (times or clock()).format(c._created if type(c) is CommentRow else c.created)
+    if w is None:
+        w = words(language)
+    row = type(c) is CommentRow
+    iso, human = (times or clock()).format(c._created if row else c.created)
     head_extra = ""
-    if node.flattened and node.parent is not None:
+    if node.depth >= MAX_INDENT and node.parent is not None:  # (node.flattened)
         p = node.parent.comment
         head_extra = (f' <span class="reply-to">{w["in_reply_to"]} <a href="#c{p.pk}" dir="auto">'
                       f'{escape(p.author.login)}</a></span>')
@@ -205,8 +210,9 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
         if who is None:
             who = authors[c.author_id] = _ranked(_author_bits(c.author, language), decor.ranks.get(c.author_id))
     marks = ""
-    if c.edited:
-        e_iso, e_human = (times or clock()).format(c.edited)
+    edited = c._edited if row else c.edited
+    if edited:
+        e_iso, e_human = (times or clock()).format(edited)
         when = f' <time datetime="{e_iso}">{e_human}</time>'
         if c.moderator_note:
             note = f": {escape(c.moderator_note)}" if private else ""
@@ -221,7 +227,8 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
     picked = c.pk in decor.picked
     if picked:
         marks += f' <strong class="pick-mark" title="{w["picked_title"]}">{w["picked"]}</strong>'
-    badges = _badges(decor.badges.get(c.author_id, ()))
+    kinds = decor.badges.get(c.author_id)
+    badges = _badges(kinds) if kinds else ""
     # The vote buttons belong to the thread's one vote form, which holds the thread (see
     # VOTE_FORM), each posting to its comment's address: one CSRF token per page instead of
     # one per comment. Their text
@@ -274,8 +281,8 @@ def fragment_key(node: Node, held: bool, private: bool = False, language: str | 
     if language is None:
         language = get_language()
     c, a = node.comment, node.comment.author
-    reply_to = node.parent.comment.author.login if node.flattened and node.parent is not None else None
-    stamp = c.stamp if type(c) is CommentRow else (c.created, c.edited)
+    reply_to = node.parent.comment.author.login if node.depth >= MAX_INDENT and node.parent is not None else None
+    stamp = (c._created, c._edited) if type(c) is CommentRow else (c.created, c.edited)  # (CommentRow.stamp)
     # The body by its hash: a body changes only with its edit time, which is in the key too;
     # keeping the text itself in every key would double what the memo holds.
     return (c.pk, c.status, c.plus, c.minus, stamp, c.moderator_note, c.moderation_reason,
@@ -308,6 +315,7 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
     authors: dict = {}
     language = get_language()
     times = clock(language)
+    w = words(language)
     kept = fragments.data  # read directly: no expiry, no use order (see core.memo)
     made: list[tuple[tuple, bytes]] = []
     for node in nodes:
@@ -326,7 +334,7 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
         hit = kept.get(key)
         if hit is None:
             html = render_comment(node, held=held, private=private, authors=authors, times=times,
-                                  decor=decor, language=language).encode()
+                                  decor=decor, language=language, w=w).encode()
             made.append((key, html))
             out.append(html)
         else:

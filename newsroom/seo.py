@@ -196,9 +196,8 @@ def public_comments(article, page: int, order: str = "oldest") -> tuple[tuple, .
 def _load_public(article, page: int, order: str) -> tuple[tuple, ...]:
     from discussion import page as discussion_page
 
-    rows = discussion_page.shared_parts(article, order, page)[5]
-    zone = timezone.get_current_timezone()
-    return tuple((pk, login, iso(created, zone), _cut(_comment_text(html), COMMENT_TEXT_CHARS), plus, minus)
+    rows = discussion_page.shared_parts(article, order, page)[5]  # (their times ISO 8601 already)
+    return tuple((pk, login, created, _cut(_comment_text(html), COMMENT_TEXT_CHARS), plus, minus)
                  for pk, login, created, html, plus, minus in rows)
 
 
