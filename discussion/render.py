@@ -261,9 +261,10 @@ VOTE_FORM = ('<form id="vote-form" class="vote-form" method="post" action="">'
              f'<input type="hidden" name="csrfmiddlewaretoken" value="{TOKEN_SLOT}">')
 THREAD_OPEN = VOTE_FORM + '<ol class="thread" id="thread">'
 THREAD_CLOSE = "</ol></form>"
-# Raised when the thread's markup changes shape: kept threads (Redis keeps them an hour, across
-# a deploy) are keyed by it, so a page is never assembled from markup of another shape.
-MARKUP = 3
+# Raised when the thread's markup changes shape, or what is kept with it (discussion.page.
+# shared_parts: its public rows, their times ISO text since 4): kept threads (Redis keeps them an
+# hour, across a deploy) are keyed by it, so a page is never assembled from a value of another shape.
+MARKUP = 4
 
 
 def list_only(thread_html: bytes) -> bytes:
