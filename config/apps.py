@@ -10,9 +10,10 @@ class ConfigConfig(AppConfig):
     def ready(self):
         from django.core.signals import request_finished
 
-        from core.cache import later
+        from core.cache import later, memo_later
 
         request_finished.connect(later.release, dispatch_uid="veche-cache-later")
+        request_finished.connect(memo_later.release, dispatch_uid="veche-memo-later")
         from core.queue import share_redis_connections
 
         share_redis_connections()

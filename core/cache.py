@@ -204,10 +204,15 @@ class Later:
 
     HOLD = 0.1
 
-    def __init__(self, size: int = 8) -> None:
+    def __init__(self, size: int = 8, name: str = "veche-cache-later") -> None:
         self.queue: queue.Queue[tuple[str, Callable[..., Any], tuple[Any, ...]]] = queue.Queue(maxsize=size)
+        self.name = name
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
+        # `go` is set while released work waits, and only then: `gate` makes "is work pending?"
+        # and the setting or clearing of `go` one step, so a release never leaves it set with
+        # nothing pending (the next request's work would run while that request does).
+        self.gate = threading.Lock()
         self.go = threading.Event()
 
     def set(self, key: str, value: Any, timeout: int) -> None:
@@ -224,14 +229,15 @@ class Later:
         if self.thread is None or not self.thread.is_alive():
             with self.lock:
                 if self.thread is None or not self.thread.is_alive():
-                    self.thread = threading.Thread(target=self._run, name="veche-cache-later", daemon=True)
+                    self.thread = threading.Thread(target=self._run, name=self.name, daemon=True)
                     self.thread.start()
 
     def release(self, **_signal: Any) -> None:
         """A response is out: do what waits. A response that left nothing to do releases
         nothing: released anyway, the next request's work would be done while it runs."""
-        if self.queue.unfinished_tasks:  # waiting, or taken by the thread and waiting there
-            self.go.set()
+        with self.gate:
+            if self.queue.unfinished_tasks:  # waiting, or taken by the thread and waiting there
+                self.go.set()
 
     def _run(self) -> None:
         while True:
@@ -242,15 +248,18 @@ class Later:
             except Exception:  # a cache write, or a memo filled, is never the only copy of anything
                 log.exception("failed: %s", what)
             finally:
-                if self.queue.empty():
-                    self.go.clear()
-                self.queue.task_done()
+                with self.gate:
+                    self.queue.task_done()
+                    if not self.queue.unfinished_tasks:
+                        self.go.clear()
 
     def flush(self) -> None:
         """Do everything handed over so far, and wait for it (tests, benchmarks)."""
         self.go.set()
         self.queue.join()
-        self.go.clear()
+        with self.gate:
+            if not self.queue.unfinished_tasks:
+                self.go.clear()
 
 
 def _write(key: str, value: Any, timeout: int) -> None:
@@ -259,7 +268,10 @@ def _write(key: str, value: Any, timeout: int) -> None:
     cache.set(key, value, timeout=timeout)
 
 
-later = Later()
+later = Later()  # the shared cache's writes
+# This process's memos filled for the next render (a render's comment fragments): apart from the
+# shared cache's writes, so a slow Redis, which makes those drop, never drops these.
+memo_later = Later(size=16, name="veche-memo-later")
 
 
 # What an after-commit item is told: its commands' replies (an error reply in its place), or

@@ -18,7 +18,7 @@ from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from accounts import ratings
 from accounts.presence import online_until
-from core.cache import later
+from core.cache import later, memo_later
 from core.display import clock
 from core.memo import Memo
 from discussion import decor, render, sql, threads
@@ -246,6 +246,7 @@ def clear_caches() -> None:
     # after the clearing; waited for, it no longer takes the processor from what comes next.
     compressor.flush()
     later.flush()  # a write still on its way would land after the clearing
+    memo_later.flush()  # as would a render's fragments
     cache.clear()
     memo.forget_all()
     viewcount.forget()  # not a cache: counts not written yet, which a test must not inherit

@@ -21,7 +21,7 @@ from django.utils.translation import get_language, gettext, pgettext
 
 from accounts import ratings
 from core import slots
-from core.cache import later
+from core.cache import memo_later
 from core.display import Clock, clock
 from core.memo import Memo
 from discussion.decor import NONE, Decor
@@ -343,10 +343,10 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
         cur = d
     out.append(b"</li></ol>" * cur + b"</li>" + THREAD_CLOSE.encode())
     if made:
-        # Kept for the next render once this one's response has left (core.cache.later): a
-        # thousand entries put were a millisecond of a render from nothing. A render meanwhile
+        # Kept for the next render once this one's response has left (core.cache.memo_later):
+        # a thousand entries put were a millisecond of a render from nothing. A render meanwhile
         # makes them again; a fragment kept late is still right, its key naming what it shows.
-        later.call("comment fragments kept", fragments.put_all, made)
+        memo_later.call("comment fragments kept", fragments.put_all, made)
     return b"".join(out)
 
 

@@ -203,6 +203,34 @@ def test_kept_comment_fragments_never_show_a_comment_as_it_was(alice, bob, artic
         assert kept == fresh
 
 
+def test_a_render_keeps_its_fragments_for_the_next_once_it_has_answered(alice, bob, article, post):
+    """A render hands the fragments it made to be kept after its response (core.cache.memo_later):
+    until then the next render makes them again; once kept, it makes none of the unchanged
+    comments and only the one a vote changed."""
+    from unittest import mock
+
+    from core.cache import memo_later
+
+    first = post(alice, article, "First words")
+    post(bob, article, "A reply", parent=first)
+    post(alice, article, "Another")
+    memo_later.flush()
+    memo.forget_all()
+    nodes = threads.build(threads.load_comments(article.pk))
+    with mock.patch.object(render, "render_comment", wraps=render.render_comment) as made:
+        render.render_thread(nodes)
+        assert made.call_count == 3
+        assert len(render.fragments) == 0  # not during the render: after its answer
+        memo_later.flush()
+        assert len(render.fragments) == 3
+        made.reset_mock()
+        again = render.render_thread(threads.build(threads.load_comments(article.pk)))
+        assert made.call_count == 0
+        actions.vote(bob, first, 1)
+        changed = render.render_thread(threads.build(threads.load_comments(article.pk)))
+        assert made.call_count == 1 and changed != again
+
+
 def test_the_event_of_a_new_comment_matches_the_thread(alice, bob, article, post, django_capture_on_commit_callbacks):
     """A new comment's number is counted inside its transaction and its node built from the
     rows in hand: the event and the poster's answer must equal the thread rendered afterwards,
@@ -289,6 +317,11 @@ def test_a_built_thread_leaves_no_reference_cycles(alice, bob, article, post):
 
 
 def fresh_fragment(article, viewer_id=None) -> str:
-    """The thread rendered from the rows, without the thread caches."""
+    """The thread rendered from the rows, without the thread caches; the fragments it made kept
+    at once (a server keeps them once the response has left), so the next render uses them."""
+    from core.cache import memo_later
+
     nodes = threads.build(threads.load_comments(article.pk), "oldest", viewer_id=viewer_id)
-    return render.render_thread(nodes)
+    html = render.render_thread(nodes)
+    memo_later.flush()
+    return html
