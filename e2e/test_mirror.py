@@ -22,6 +22,7 @@ import pytest
 
 from e2e.httpclient import Session
 from e2e.server import ROOT, VECHE, Server, environment, free_port, prepare
+from ops.nginx import OUTPUT_BUFFER
 
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 
@@ -133,6 +134,29 @@ def test_an_anonymous_reader_gets_from_disk_the_bytes_veche_would_send(stack):
     # What is on disk is no member's: no CSRF token (its slots are empty), no account links.
     assert re.findall(rb'name="csrfmiddlewaretoken" value="([^"]*)"', own) in ([], [b""] * own.count(b"csrfmiddlewaretoken"))
     assert b"/signout/" not in own
+
+
+def test_a_page_larger_than_nginxs_buffer_arrives_whole_in_each_encoding(stack):
+    """nginx reads a page into one buffer (ops.nginx.OUTPUT_BUFFER) to send it with its
+    headers: one several times larger (a plain 1,000-comment page is 1.1 MB) goes in turns."""
+    _server, front, mirror, _env = stack
+    folder = mirror / "en" / "articles" / "a-page-larger-than-the-buffer"
+    folder.mkdir(parents=True, mode=0o755)
+    page = b"".join(b"<p>%d " % i + os.urandom(40).hex().encode() + b"</p>\n" for i in range(12_000))
+    assert len(page) > 4 * OUTPUT_BUFFER
+    forms = {None: page, "gzip": gzip.compress(page), "br": brotli.compress(page)}
+    for encoding, data in forms.items():
+        (folder / ("index.html" + {None: "", "gzip": ".gz", "br": ".br"}[encoding])).write_bytes(data)
+    for path in folder.iterdir():
+        path.chmod(0o644)
+    assert len(forms["gzip"]) > OUTPUT_BUFFER and len(forms["br"]) > OUTPUT_BUFFER
+    try:
+        for accept, encoding in (("identity", None), ("gzip", "gzip"), ("br, gzip", "br")):
+            status, got, body = fetch(front + "/articles/a-page-larger-than-the-buffer/", **{"Accept-Encoding": accept})
+            assert status == 200 and from_disk(got) and got.get("Content-Encoding") == encoding, accept
+            assert int(got["Content-Length"]) == len(forms[encoding]) and body == page, accept
+    finally:
+        shutil.rmtree(folder)
 
 
 @pytest.mark.parametrize("accept", ["ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", "en-US,en;q=0.9,ru;q=0.8", "de-DE,de;q=0.9",

@@ -18,6 +18,10 @@ from django.conf import settings
 
 from core import headers, languages
 
+# The pages location's one output buffer: a whole page goes out in one write up to this size
+# (the gzip form of a 1,000-comment page is about 75 KB); a larger one in several.
+OUTPUT_BUFFER = 128 * 1024
+
 
 def _nginx_string(value: str) -> str:
     """`value` as a double-quoted nginx string (where `$` would start a variable)."""
@@ -161,8 +165,11 @@ def server_part(folder: str, upstream: str = "veche", https: bool = True, brotli
            "                                          # or replaced is never served from a kept handle"]
           if kept_files else
           ["        open_file_cache off;              # each request opens the page (--no-kept-files)"]),
-        "        tcp_nopush off;                   # headers not held back for the file: with this page's",
-        "                                          # ten headers, corking stalled some sizes (2-3 x slower)",
+        # (docs/performance.md, run 38: with sendfile, corked, these ten headers stalled some
+        # sizes 2-5 x; uncorked, the headers left as a packet of their own, 0.82-0.90 x nginx
+        # corked on a file with its few headers; read into one buffer, 1.0 x.)
+        "        sendfile off;                     # the page read into one buffer and written with its",
+        f"        output_buffers 1 {OUTPUT_BUFFER // 1024}k;            # headers at once (held until written out)",
         "        gzip_static on;",
         *(["        brotli_static on;"] if brotli else []),
         *(f"        add_header {name} {_nginx_string(value)} always;" for name, value in answer),

@@ -40,6 +40,10 @@ def test_it_sends_the_headers_veche_sends_and_never_to_a_member(settings, tmp_pa
     assert "syslog:server=127.0.0.1:5514" in text and "brotli_static" not in text
     for off in ("etag off;", "if_modified_since off;", "max_ranges 0;", "open_file_cache_valid 0;"):
         assert off in text  # the front sends no validators and no ranges; a removed page is gone
+    # The page and its headers in one write (run 38): never sendfile, whose corked form stalls
+    # with these headers and whose uncorked form sends the headers as a packet of their own.
+    assert "sendfile off;" in text and f"output_buffers 1 {nginx.OUTPUT_BUFFER // 1024}k;" in text
+    assert "tcp_nopush on" not in nginx.server_part(str(tmp_path)) and "sendfile on" not in nginx.server_part(str(tmp_path))
     plain = nginx.server_part(str(tmp_path), https=False)
     assert "Strict-Transport-Security" not in plain and "access_log" not in plain
     out = StringIO()
