@@ -8,6 +8,7 @@ This is the only module that may hold database-specific SQL for threads.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -92,15 +93,16 @@ class CommentRow:
     __slots__ = ("pk", "id", "parent_id", "article_id", "depth", "body_html", "status", "_created", "_edited",
                  "plus", "minus", "moderation_reason", "moderator_note", "removal_category", "author_id", "author")
 
-    def __init__(self, row: Sequence[Any], authors: dict[int, AuthorRow]) -> None:
-        (self.pk, self.parent_id, self.article_id, self.depth, self.body_html, self.status, self._created,
-         self._edited, self.plus, self.minus, self.moderation_reason, self.moderator_note, self.removal_category,
-         self.author_id, login, real_name, is_deleted, rating) = row
+    def __init__(self, row: Sequence[Any], article_id: int, authors: dict[int, AuthorRow]) -> None:
+        (self.pk, self.parent_id, self.depth, self.body_html, self.status, self._created, self._edited, self.plus,
+         self.minus, self.author_id, moderation) = row
         self.id = self.pk
-        author = authors.get(self.author_id)
-        if author is None:
-            author = authors[self.author_id] = AuthorRow(self.author_id, login, real_name, bool(is_deleted), rating)
-        self.author = author
+        self.article_id = article_id
+        if moderation is None:  # (sql.THREAD_ROWS: the three texts, all empty)
+            self.moderation_reason = self.moderator_note = self.removal_category = ""
+        else:
+            self.moderation_reason, self.moderator_note, self.removal_category = json.loads(moderation)
+        self.author = authors[self.author_id]
 
     @property
     def created(self) -> datetime:
@@ -127,25 +129,46 @@ def _aware(value: str) -> datetime:
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
-_FIELDS = ("id", "parent_id", "article_id", "depth", "body_html", "status", "created", "edited", "plus", "minus",
-           "moderation_reason", "moderator_note", "removal_category", "author_id",
-           "author__login", "author__real_name", "author__is_deleted", "author__rating")
+_FIELDS = ("id", "parent_id", "depth", "body_html", "status", "created", "edited", "plus", "minus", "author_id",
+           "moderation_reason", "moderator_note", "removal_category")
 
 
 def load_comments(article_id: int, using: str | None = None, roots: list[int] | None = None) -> list[CommentRow]:
-    """Every comment of an article with its author, in one query; with `roots`, only those
-    top-level comments and their subthreads."""
+    """Every comment of an article with its author, in two queries (the rows, then their
+    authors); with `roots`, only those top-level comments and their subthreads."""
     from django.db import connections, router
 
     alias = using or router.db_for_read(Comment)
-    authors: dict[int, AuthorRow] = {}
     times = _times_as_text(connections[alias])
     if times is not None:
-        return [CommentRow(row, authors) for row in _rows(alias, times, article_id, roots)]
-    qs = Comment.objects.using(alias).filter(article_id=article_id).order_by("id")
-    if roots is not None:
-        qs = qs.filter(Q(pk__in=roots) | Q(root_id__in=roots))
-    return [CommentRow(row, authors) for row in qs.values_list(*_FIELDS)]
+        rows = _rows(alias, times, article_id, roots)
+    else:  # another database: the ORM's rows, in the same shape
+        qs = Comment.objects.using(alias).filter(article_id=article_id).order_by("id")
+        if roots is not None:
+            qs = qs.filter(Q(pk__in=roots) | Q(root_id__in=roots))
+        rows = [(*r[:10], json.dumps(r[10:]) if any(r[10:]) else None) for r in qs.values_list(*_FIELDS)]
+    authors = _authors(alias, {row[9] for row in rows})
+    return [CommentRow(row, article_id, authors) for row in rows]
+
+
+def _authors(alias: str, ids: set[int]) -> dict[int, AuthorRow]:
+    """The authors of a thread's rows, by id."""
+    from django.db import connections
+
+    if not ids:
+        return {}
+    statement = sql.AUTHORS.get(connections[alias].vendor)
+    if statement is None:
+        from accounts.models import Member
+
+        found = Member.objects.using(alias).filter(pk__in=ids).values_list("id", "login", "real_name", "is_deleted",
+                                                                           "rating")
+    else:
+        with connections[alias].cursor() as cursor:
+            cursor.execute(statement, [json.dumps(list(ids)) if connections[alias].vendor == "sqlite" else list(ids)])
+            found = cursor.fetchall()
+    return {pk: AuthorRow(pk, login, real_name, bool(is_deleted), rating)
+            for pk, login, real_name, is_deleted, rating in found}
 
 
 def _times_as_text(connection: BaseDatabaseWrapper) -> str | None:
@@ -162,7 +185,8 @@ def _rows(alias: str, times: str, article_id: int, roots: list[int] | None) -> l
     """The thread's columns read directly, without the ORM's per-value converters."""
     from django.db import connections
 
-    query = sql.THREAD_ROWS.format(created=times.format(col="c.created"), edited=times.format(col="c.edited"))
+    query = sql.THREAD_ROWS.format(created=times.format(col="c.created"), edited=times.format(col="c.edited"),
+                                   moderation=sql.MODERATION_AS_JSON[connections[alias].vendor])
     if roots is None:
         query += "WHERE c.article_id = %s"
         params: list[int] = [article_id]

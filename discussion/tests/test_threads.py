@@ -325,3 +325,31 @@ def fresh_fragment(article, viewer_id=None) -> str:
     html = render.render_thread(nodes)
     memo_later.flush()
     return html
+
+
+@pytest.mark.parametrize("roots", [False, True])
+def test_a_threads_rows_carry_each_comments_own_moderation_texts_and_author(alice, bob, make_member, article, post,
+                                                                             roots):
+    """The rows read the three moderation texts as one value (sql.THREAD_ROWS) and the authors
+    apart (sql.AUTHORS): each comment gets its own texts back exactly, and none of another's."""
+    carol = make_member("carol")
+    post(carol, article, "before")  # a comment of another author first
+    plain = post(alice, article, "plain")
+    marked = post(bob, article, "marked", parent=plain)
+    texts = ('quote " and \\ backslash', "Примечание модератора \u2028 ✓", "spam")
+    Comment.objects.filter(pk=marked.pk).update(moderation_reason=texts[0], moderator_note=texts[1],
+                                                removal_category=texts[2])
+    only_note = post(alice, article, "only a note")
+    Comment.objects.filter(pk=only_note.pk).update(moderator_note="x")
+    top = [plain.pk, only_note.pk] if roots else None
+    rows = {c.pk: c for c in threads.load_comments(article.pk, roots=top)}
+    assert set(rows) == ({plain.pk, marked.pk, only_note.pk} if roots else
+                         set(Comment.objects.filter(article=article).values_list("pk", flat=True)))
+    assert (rows[marked.pk].moderation_reason, rows[marked.pk].moderator_note, rows[marked.pk].removal_category) == texts
+    assert (rows[only_note.pk].moderation_reason, rows[only_note.pk].moderator_note,
+            rows[only_note.pk].removal_category) == ("", "x", "")
+    assert (rows[plain.pk].moderation_reason, rows[plain.pk].moderator_note, rows[plain.pk].removal_category) == ("", "", "")
+    for c in rows.values():
+        assert c.article_id == article.pk
+        assert c.author.pk == c.author_id and c.author.login == Comment.objects.get(pk=c.pk).author.login
+    assert rows[marked.pk].author.login == bob.login and rows[plain.pk].author is rows[only_note.pk].author
