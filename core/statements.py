@@ -3,7 +3,26 @@ compiling them through the ORM cost more than running them. They run on the conn
 ORM would use, inside its transaction and with its error wrapping; table names come from the
 models. Keep them portable: SQLite >= 3.35 and PostgreSQL."""
 
+import json
+from collections.abc import Iterable
+
 from django.db import connections, router
+
+# "this column is one of these ids", with the ids as one parameter (ids_param): the statement's
+# text is the same for any number of them, so SQLite's statement cache keeps it and PostgreSQL
+# prepares it once. {column} is a column's name; other databases have none (the ORM's lookup).
+IN_IDS = {"sqlite": "{column} IN (SELECT value FROM json_each(%s))", "postgresql": "{column} = ANY(%s::bigint[])"}
+
+
+def in_ids(column: str, using: str | None = None) -> str | None:
+    """IN_IDS for the connection's database (None where it has none)."""
+    condition = IN_IDS.get(_connection(using).vendor)
+    return condition.format(column=column) if condition is not None else None
+
+
+def ids_param(ids: Iterable[int], using: str | None = None):
+    """The one parameter of in_ids: a JSON array for SQLite, a list (an array) for PostgreSQL."""
+    return json.dumps(list(ids)) if _connection(using).vendor == "sqlite" else list(ids)
 
 
 def _connection(using: str | None):

@@ -85,12 +85,8 @@ MODERATION_AS_JSON = {
     "sqlite": "json_array(c.moderation_reason, c.moderator_note, c.removal_category)",
     "postgresql": "json_build_array(c.moderation_reason, c.moderator_note, c.removal_category)::text",
 }
-# The authors by their ids, given as one value: the statement's text is the same for any
-# number of them (prepared once on PostgreSQL, kept in SQLite's statement cache).
-AUTHORS = {
-    "sqlite": f'SELECT id, login, real_name, is_deleted, rating FROM "{M}" WHERE id IN (SELECT value FROM json_each(%s))',
-    "postgresql": f'SELECT id, login, real_name, is_deleted, rating FROM "{M}" WHERE id = ANY(%s::bigint[])',
-}
+# The authors by their ids ({ids}: core.statements.in_ids).
+AUTHORS = f'SELECT id, login, real_name, is_deleted, rating FROM "{M}" WHERE {{ids}}'
 ROOTS_COUNTED = f"SELECT id, status, author_id, plus, minus FROM {C} WHERE article_id = %s AND parent_id IS NULL ORDER BY id"
 ROOTS = f"SELECT id, status FROM {C} WHERE article_id = %s AND parent_id IS NULL ORDER BY id"
 OWN_HELD_ROOTS = f"SELECT id FROM {C} WHERE article_id = %s AND parent_id IS NULL AND status = %s AND author_id = %s"

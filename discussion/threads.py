@@ -153,20 +153,18 @@ def load_comments(article_id: int, using: str | None = None, roots: list[int] | 
 
 def _authors(alias: str, ids: set[int]) -> dict[int, AuthorRow]:
     """The authors of a thread's rows, by id."""
-    from django.db import connections
+    from core import statements
 
     if not ids:
         return {}
-    statement = sql.AUTHORS.get(connections[alias].vendor)
-    if statement is None:
+    condition = statements.in_ids("id", alias)
+    if condition is None:
         from accounts.models import Member
 
         found = Member.objects.using(alias).filter(pk__in=ids).values_list("id", "login", "real_name", "is_deleted",
                                                                            "rating")
     else:
-        with connections[alias].cursor() as cursor:
-            cursor.execute(statement, [json.dumps(list(ids)) if connections[alias].vendor == "sqlite" else list(ids)])
-            found = cursor.fetchall()
+        found = statements.rows(sql.AUTHORS.format(ids=condition), [statements.ids_param(ids, alias)], alias)
     return {pk: AuthorRow(pk, login, real_name, bool(is_deleted), rating)
             for pk, login, real_name, is_deleted, rating in found}
 
