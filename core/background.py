@@ -66,8 +66,11 @@ class Background:
             except Exception:  # one failure must not stop what comes after it
                 log.exception("background work failed: %s", getattr(fn, "__name__", fn))
             finally:
-                if self.queue.empty():
-                    connections.close_all()  # nothing waiting: give the connection back
+                if self.queue.empty() and any(c.vendor != "sqlite" for c in connections.all(initialized_only=True)):
+                    # Nothing waiting: a database server's connection is given back. SQLite's
+                    # is a file kept open, as a request's is: opening it again (its pragmas,
+                    # Django's functions registered) was a millisecond of every post's telling.
+                    connections.close_all()
                 else:
                     close_old_connections()
                 self.queue.task_done()

@@ -104,3 +104,26 @@ def test_a_server_starts_the_thread_with_its_lifespan(monkeypatch):
     asyncio.run(Front._lifespan(receive, send))
     assert background.started
     assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+
+
+def test_the_thread_keeps_sqlites_connection_between_tasks_and_gives_a_servers_back(in_thread):
+    """Opening SQLite's connection again (its pragmas, Django's functions) was a millisecond of
+    every post's telling: the thread keeps it between tasks, as a request thread does. A
+    database server's connection it gives back once nothing waits."""
+    from django.db import connection
+
+    seen = []
+
+    def task():
+        connection.ensure_connection()
+        seen.append((connection.vendor, connection.connection))
+
+    for _ in range(3):
+        background.submit(task)
+        background.flush()  # each task alone: nothing waits after it
+    assert len(seen) == 3
+    handles = {id(handle) for _vendor, handle in seen}
+    if seen[0][0] == "sqlite":
+        assert len(handles) == 1
+    else:
+        assert len(handles) == 3  # (a new connection each time: the last was closed)
