@@ -69,8 +69,7 @@ def note(read: Iterable[tuple[int, int | None]]) -> None:
     """(member id, rating or None for a deleted account) read a moment ago with something else
     — a thread's rows (discussion.page) —, kept as `of` keeps what it reads: a page rendered
     from nothing then fills its slots without a query of their own."""
-    for pk, rating in read:
-        _ratings.put(pk, rating)
+    _ratings.put_all(read)
 
 
 def forget(member_id: int) -> None:

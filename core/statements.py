@@ -1,7 +1,8 @@
 """Statements written out, for the hottest paths (voting, posting, reading a thread), where
 compiling them through the ORM cost more than running them. They run on the connection the
 ORM would use, inside its transaction and with its error wrapping; table names come from the
-models. Keep them portable: SQLite >= 3.35 and PostgreSQL."""
+models. Keep them portable: SQLite >= 3.35 with its JSON functions (which Django's JSONField needs
+too) and PostgreSQL."""
 
 import json
 from collections.abc import Iterable
@@ -10,7 +11,9 @@ from django.db import connections, router
 
 # "this column is one of these ids", with the ids as one parameter (ids_param): the statement's
 # text is the same for any number of them, so SQLite's statement cache keeps it and PostgreSQL
-# prepares it once. {column} is a column's name; other databases have none (the ORM's lookup).
+# prepares it (once for each array type psycopg gives the ids: int2, int4 or int8, by the
+# largest; the cast makes them one). {column} is a column's name; other databases have none
+# (the ORM's lookup).
 IN_IDS = {"sqlite": "{column} IN (SELECT value FROM json_each(%s))", "postgresql": "{column} = ANY(%s::bigint[])"}
 
 

@@ -1,6 +1,7 @@
 """Loading an article's discussion and ordering it as a tree, without recursion.
 
-The whole tree comes in one query (ordered by id: a reply is always newer than its parent);
+The whole tree comes in two queries, its rows and then their authors (ordered by id: a reply
+is always newer than its parent);
 the tree is then built, numbered and flattened in Python with explicit stacks, so a reply
 chain thousands deep neither recurses nor nests HTML past what a browser keeps.
 This is the only module that may hold database-specific SQL for threads.
@@ -148,7 +149,8 @@ def load_comments(article_id: int, using: str | None = None, roots: list[int] | 
             qs = qs.filter(Q(pk__in=roots) | Q(root_id__in=roots))
         rows = [(*r[:10], json.dumps(r[10:]) if any(r[10:]) else None) for r in qs.values_list(*_FIELDS)]
     authors = _authors(alias, {row[9] for row in rows})
-    return [CommentRow(row, article_id, authors) for row in rows]
+    # (A comment whose author's row is not there is left out, as a join would leave it.)
+    return [CommentRow(row, article_id, authors) for row in rows if row[9] in authors]
 
 
 def _authors(alias: str, ids: set[int]) -> dict[int, AuthorRow]:
@@ -323,9 +325,9 @@ def root_pages(article_id: int) -> dict[int, int]:
 
 def root_page(article_id: int, order: str, page: int, viewer_id: int | None = None) -> RootPage:
     """One page of a long discussion: PAGE_ROOTS top-level comments in the chosen order,
-    numbered as in the whole discussion, with their subthreads. Three queries, whatever the
+    numbered as in the whole discussion, with their subthreads. Four queries, whatever the
     size of the discussion: the top-level comments (a few columns), which deleted ones still
-    have replies, and the page's comments."""
+    have replies, and the page's comments and their authors."""
     shown = shown_roots(article_id, order, viewer_id)
     numbers = {r[0]: i + 1 for i, r in enumerate(shown)}
     if order == "newest":

@@ -48,6 +48,31 @@ def test_entries_expire_and_expired_ones_go_first(fresh, monkeypatch):
     assert list(m.data) == ["a"]  # the expired entry made room before any live one
 
 
+@pytest.mark.parametrize("kind", ["plain", "ttl", "weighed"])
+def test_put_all_keeps_what_put_one_by_one_keeps(fresh, monkeypatch, kind):
+    clock = {"t": 1000.0}
+    monkeypatch.setattr(memo.time, "monotonic", lambda: clock["t"])
+    options = {"plain": {}, "ttl": {"ttl": 5}, "weighed": {"max_bytes": 10_000, "weigh": len}}[kind]
+    one, many = Memo("one", items=4, **options), Memo("many", items=4, **options)
+    for m in (one, many):
+        m.put("stale", "s")
+        m.put("kept", "k")
+    clock["t"] += 2
+    items = [("a", "1"), ("kept", "k2"), ("b", "2"), ("c", "3"), ("d", "4")]
+    for key, value in items:
+        one.put(key, value)
+    many.put_all(iter(items))  # any iterable
+    assert list(many.data) == list(one.data) == ["kept", "b", "c", "d"]  # the bound, oldest out
+    assert [many.get(k) for k in many.data] == [one.get(k) for k in one.data] == ["k2", "2", "3", "4"]
+    assert many.get("stale") is None and many.get("a") is None
+    clock["t"] += 4  # what was put at 1002 is 4 s old (of a ttl of 5)
+    if kind == "ttl":
+        assert many.get("kept") == "k2" and many.get("b") == "2"
+        many.put_all([("e", "5")])
+        clock["t"] += 2
+        assert many.get("b") is None and many.get("e") == "5"
+
+
 def test_use_order_when_asked(fresh):
     m = Memo("t", items=2, lru=True)
     m.put("a", 1)

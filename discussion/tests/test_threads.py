@@ -336,7 +336,7 @@ def test_a_threads_rows_carry_each_comments_own_moderation_texts_and_author(alic
     post(carol, article, "before")  # a comment of another author first
     plain = post(alice, article, "plain")
     marked = post(bob, article, "marked", parent=plain)
-    texts = ('quote " and \\ backslash', "Примечание модератора \u2028 ✓", "spam")
+    texts = ('quote " and \\ backslash\n\ttab \x01', "Примечание модератора \u2028 ✓", "spam")
     Comment.objects.filter(pk=marked.pk).update(moderation_reason=texts[0], moderator_note=texts[1],
                                                 removal_category=texts[2])
     only_note = post(alice, article, "only a note")
