@@ -106,7 +106,7 @@ def shared_parts(article, order: str, page: int = 1) -> tuple[render.Split, int,
 
 
 def _thread_bytes(value) -> int:
-    return sum(len(p) for p in value[0].parts)  # (Split, shown, summary, page, pages)
+    return value[0].size  # (Split, shown, summary, page, pages)
 
 
 # Rendered threads of this process (no unpickling of a large value from the shared cache).

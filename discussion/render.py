@@ -14,7 +14,6 @@ rendered for them alone (discussion.page.for_viewer).
 """
 
 from html import escape
-from urllib.parse import quote as urlquote
 
 from django.utils import translation
 from django.utils.translation import get_language, gettext, pgettext
@@ -24,6 +23,7 @@ from core import slots
 from core.cache import memo_later
 from core.display import Clock, clock
 from core.memo import Memo
+from core.text import quote_path
 from discussion.decor import NONE, Decor
 from discussion.models import Comment
 from discussion.threads import MAX_INDENT, CommentRow, Node
@@ -122,7 +122,7 @@ def _write_author_bits(a) -> str:
         # A deleted account: the name stays, without presence or profile link, and says it is gone.
         gone = escape(gettext("deleted account"))
         return f'<span class="login gone-account" dir="auto">{login}</span> ({gone})'
-    return f'<a class="login" dir="auto" href="/members/{urlquote(a.login)}/">{byline}</a> {presence_slot(a.pk)}'
+    return f'<a class="login" dir="auto" href="/members/{quote_path(a.login)}/">{byline}</a> {presence_slot(a.pk)}'
 
 
 _LINK = '<a class="login"'
@@ -165,16 +165,24 @@ def _badges(kinds: tuple[str, ...]) -> str:
 def render_comment(node: Node, *, held: bool = False, private: bool = False, authors: dict | None = None,
                    times: Clock | None = None, decor: Decor = NONE, language: str | None = None,
                    w: dict[str, str] | None = None) -> str:
-    """One comment as an open <li> (its replies, if any, follow before the closing tag).
-    `private`: the markup goes to the comment's author alone, so it carries what moderators
-    said to them (a removal's reason, an edit's note); markup for every reader says only that
-    a moderator removed or edited it. `authors` memoises the author fragments across one
-    thread (members comment often); `times` is the site zone's clock and `language` the active
-    language, both looked up once per thread (each lookup of the language reads a context-local
-    variable: a thousand of them were a tenth of a render); `w`, the words in that language
-    (words()), likewise. The hottest function of a render from nothing (a thousand calls): its
-    id is written out once, not at each use, and a row's fields are read without the
-    properties that would convert them.
+    """One comment as an open <li> (its replies, if any, follow before the closing tag): see
+    _comment. `private`: the markup goes to the comment's author alone, so it carries what
+    moderators said to them (a removal's reason, an edit's note); markup for every reader says
+    only that a moderator removed or edited it. `authors` memoises the author fragments across
+    one thread (members comment often); `times` is the site zone's clock and `language` the
+    active language, both looked up once per thread; `w`, the words in that language (words())."""
+    language = language or get_language()
+    return _comment(node, held, private, {} if authors is None else authors, times or clock(language), decor,
+                    language, w or words(language))
+
+
+def _comment(node: Node, held: bool, private: bool, authors: dict, times: Clock, decor: Decor, language: str,
+             w: dict[str, str]) -> str:
+    """render_comment with everything looked up once per thread passed in, by position: the
+    hottest function of a render from nothing (a thousand calls; each lookup of the language
+    reads a context-local variable, and a thousand of them were a tenth of a render). Its id is
+    written out once, not at each use, and a row's fields are read without the properties that
+    would convert them.
 
     Eleven elements for a plain comment (at most twelve on average: docs/performance.md): the
     header (its number, which is the permalink, the name, presence, the time), the text, and
@@ -183,10 +191,8 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
     viewer. Quoting is in the reply form the script opens (and by selection), and on that page."""
     c = node.comment
     cid = str(c.pk)
-    if w is None:
-        w = words(language)
     row = type(c) is CommentRow
-    iso, human = (times or clock()).format(c._created if row else c.created)
+    iso, human = times.format(c._created if row else c.created)
     head_extra = ""
     if node.depth >= MAX_INDENT and node.parent is not None:  # (node.flattened)
         p = node.parent.comment
@@ -203,16 +209,13 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
             f'<li id="c{cid}" class="comment gone" data-depth="{node.depth}">'
             f'<header>{num} <em>{gone}</em>{reason} <time datetime="{iso}">{human}</time>{head_extra}</header>'
         )
-    if authors is None:
-        who = _ranked(_author_bits(c.author, language), decor.ranks.get(c.author_id))
-    else:
-        who = authors.get(c.author_id)
-        if who is None:
-            who = authors[c.author_id] = _ranked(_author_bits(c.author, language), decor.ranks.get(c.author_id))
+    who = authors.get(c.author_id)
+    if who is None:
+        who = authors[c.author_id] = _ranked(_author_bits(c.author, language), decor.ranks.get(c.author_id))
     marks = ""
     edited = c._edited if row else c.edited
     if edited:
-        e_iso, e_human = (times or clock()).format(edited)
+        e_iso, e_human = times.format(edited)
         when = f' <time datetime="{e_iso}">{e_human}</time>'
         if c.moderator_note:
             note = f": {escape(c.moderator_note)}" if private else ""
@@ -262,9 +265,9 @@ VOTE_FORM = ('<form id="vote-form" class="vote-form" method="post" action="">'
 THREAD_OPEN = VOTE_FORM + '<ol class="thread" id="thread">'
 THREAD_CLOSE = "</ol></form>"
 # Raised when the thread's markup changes shape, or what is kept with it (discussion.page.
-# shared_parts: its public rows, their times ISO text since 4): kept threads (Redis keeps them an
+# shared_parts: its public rows, their times ISO text since 4; its Split's size since 5): kept threads (Redis keeps them an
 # hour, across a deploy) are keyed by it, so a page is never assembled from a value of another shape.
-MARKUP = 4
+MARKUP = 5
 
 
 def list_only(thread_html: bytes) -> bytes:
@@ -294,12 +297,21 @@ def fragment_key(node: Node, held: bool, private: bool = False, language: str | 
 # Rendered comments: a discussion that changed (a new comment, a vote) is re-rendered from the
 # rows its query returns, and all but the changed comments come from here. About 2 KB each.
 fragments: Memo[bytes] = Memo("fragments", items=20_000)
+# The threads (article, language) whose fragments this process has begun to keep. A thread it
+# has never rendered has none to find, and a render of it skips a thousand lookups, each of
+# which hashed its comment's text; the keys are still made, for its fragments to be kept.
+# Forgotten with the fragments (core.memo.forget_all); an entry left after its fragments went
+# only costs the lookups again.
+fragment_threads: Memo[bool] = Memo("fragment-threads", items=20_000)
 
 
 def render_thread(nodes: list[Node], held_ids: frozenset[int] = frozenset(),
                   private_ids: frozenset[int] = frozenset(), decor: Decor = NONE) -> str:
     """The whole discussion as nested ordered lists, depth capped at MAX_INDENT."""
     return render_thread_bytes(nodes, held_ids, private_ids, decor).decode()
+
+
+_DEEPEST = MAX_INDENT - 1  # the deepest indentation a comment is shown at
 
 
 def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(),
@@ -317,32 +329,38 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
     language = get_language()
     times = clock(language)
     w = words(language)
-    kept = fragments.data  # read directly: no expiry, no use order (see core.memo)
+    thread = (nodes[0].comment.article_id, language)
+    # Read directly, as fragments.data is below: neither memo expires or keeps a use order.
+    kept = fragments.data if thread in fragment_threads.data else None
     made: list[tuple[tuple, bytes]] = []
+    append = out.append
     for node in nodes:
-        d = node.display_depth
+        d = node.depth
+        if d > _DEEPEST:  # (node.display_depth)
+            d = _DEEPEST
         if first:
             first = False
         elif d > cur:
-            out.append(b'<ol class="replies">')
+            append(b'<ol class="replies">')
         elif d < cur:
-            out.append(b"</li></ol>" * (cur - d) + b"</li>")
+            append(b"</li></ol>" * (cur - d) + b"</li>")
         else:
-            out.append(b"</li>")
+            append(b"</li>")
         pk = node.comment.pk
         held, private = pk in held_ids, pk in private_ids
         key = fragment_key(node, held, private, language, decor)
-        hit = kept.get(key)
+        hit = kept.get(key) if kept is not None else None
         if hit is None:
-            html = render_comment(node, held=held, private=private, authors=authors, times=times,
-                                  decor=decor, language=language, w=w).encode()
+            html = _comment(node, held, private, authors, times, decor, language, w).encode()
             made.append((key, html))
-            out.append(html)
+            append(html)
         else:
-            out.append(hit[0])
+            append(hit[0])
         cur = d
     out.append(b"</li></ol>" * cur + b"</li>" + THREAD_CLOSE.encode())
     if made:
+        if kept is None:
+            fragment_threads.put(thread, True)
         # Kept for the next render once this one's response has left (core.cache.memo_later):
         # a thousand entries put were a millisecond of a render from nothing. A render meanwhile
         # makes them again; a fragment kept late is still right, its key naming what it shows.
@@ -354,15 +372,16 @@ class Split:
     """A rendered thread (UTF-8) cut at its slots, prepared once so filling it per request is
     a list comprehension and a join."""
 
-    __slots__ = ("parts", "slots", "members")
+    __slots__ = ("parts", "slots", "members", "size")
 
     def __init__(self, html: bytes):
-        literal, names = slots.cut(_CUT, html)
         # -1 is the CSRF token; other numbers are members whose presence goes there.
-        self.slots = [-1 if p == b"t" else int(p[1:]) for p in names]
-        self.parts = [b""] * (len(literal) + len(names))  # literal markup, slot names between
-        self.parts[0::2], self.parts[1::2] = literal, names
-        self.members = {m for m in self.slots if m >= 0}
+        literal, self.slots = slots.cut(_CUT, html, _slot)
+        self.parts = [b""] * (len(literal) + len(self.slots))  # literal markup, each slot's place between
+        self.parts[0::2] = literal
+        self.size = len(html)
+        self.members = set(self.slots)
+        self.members.discard(-1)
 
     def fill(self, token: str, online: dict[int, float], rated: dict[int, int]) -> bytes:
         """The thread with the CSRF token and each member's slot filled: their rating from
@@ -381,6 +400,11 @@ class Split:
         filled = list(self.parts)
         filled[1::2] = [mark if m < 0 else shown[m] for m in self.slots]
         return b"".join(filled)
+
+
+def _slot(name: bytes) -> int:
+    """A slot's name as Split keeps it: -1 for the CSRF token, else the member's id."""
+    return -1 if name == b"t" else int(name[1:])
 
 
 def _signed(rating: int) -> bytes:

@@ -47,8 +47,7 @@ class Skeleton:
 
     def __init__(self, html: bytes, generation: int | None = None):
         self.generation = generation  # the article's page generation it was rendered under
-        self.parts, names = cut(_CUT, html)
-        self.slots = [p.decode() for p in names]
+        self.parts, self.slots = cut(_CUT, html, bytes.decode)
         # The parts deflated apart (core.compress.deflate_part), once, by the page cache's
         # compressor after the skeleton is kept; None until then (the page goes plain).
         self.deflated: list[bytes] | None = None

@@ -217,7 +217,7 @@ def test_a_render_keeps_its_fragments_for_the_next_once_it_has_answered(alice, b
     memo_later.flush()
     memo.forget_all()
     nodes = threads.build(threads.load_comments(article.pk))
-    with mock.patch.object(render, "render_comment", wraps=render.render_comment) as made:
+    with mock.patch.object(render, "_comment", wraps=render._comment) as made:
         render.render_thread(nodes)
         assert made.call_count == 3
         assert len(render.fragments) == 0  # not during the render: after its answer
@@ -229,6 +229,42 @@ def test_a_render_keeps_its_fragments_for_the_next_once_it_has_answered(alice, b
         actions.vote(bob, first, 1)
         changed = render.render_thread(threads.build(threads.load_comments(article.pk)))
         assert made.call_count == 1 and changed != again
+
+
+def test_a_thread_never_rendered_here_looks_up_no_fragment_and_a_forgotten_mark_costs_only_time(
+        alice, bob, article, post):
+    """A thread this process has not rendered has no fragments to find: its render reads none
+    (it would hash each comment's text for nothing); once it has rendered, the next render
+    finds them. Fragments kept without the thread's mark (the mark gone first) are made again,
+    the same markup."""
+    from unittest import mock
+
+    from core.cache import memo_later
+
+    first = post(alice, article, "First words")
+    post(bob, article, "A reply", parent=first)
+    memo_later.flush()
+    memo.forget_all()
+
+    class Watched(dict):
+        looked = 0
+
+        def get(self, key, default=None):
+            Watched.looked += 1
+            return super().get(key, default)
+
+    with mock.patch.object(render.fragments, "data", Watched()):
+        nodes = threads.build(threads.load_comments(article.pk))
+        fresh = render.render_thread(nodes)
+        assert Watched.looked == 0
+        assert (article.pk, "en") in render.fragment_threads.data
+        memo_later.flush()
+        assert render.render_thread(nodes) == fresh
+        assert Watched.looked == 2
+        render.fragment_threads.clear()
+        with mock.patch.object(render, "_comment", wraps=render._comment) as made:
+            assert render.render_thread(nodes) == fresh
+            assert made.call_count == 2 and Watched.looked == 2
 
 
 def test_the_event_of_a_new_comment_matches_the_thread(alice, bob, article, post, django_capture_on_commit_callbacks):
