@@ -333,6 +333,10 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
     # Read directly, as fragments.data is below: neither memo expires or keeps a use order.
     kept = fragments.data if thread in fragment_threads.data else None
     made: list[tuple[tuple, bytes]] = []
+    # Of a thread never rendered here, the rows' fragments are keyed once the response has
+    # left (a key hashes its comment's text); a row is not changed after it is read, but a
+    # model instance may be, so its key is taken now.
+    unkeyed: list[tuple[Node, bool, bool, bytes]] = []
     append = out.append
     for node in nodes:
         d = node.depth
@@ -346,10 +350,20 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
             append(b"</li></ol>" * (cur - d) + b"</li>")
         else:
             append(b"</li>")
-        pk = node.comment.pk
+        c = node.comment
+        pk = c.pk
         held, private = pk in held_ids, pk in private_ids
+        if kept is None:
+            html = _comment(node, held, private, authors, times, decor, language, w).encode()
+            if type(c) is CommentRow:
+                unkeyed.append((node, held, private, html))
+            else:
+                made.append((fragment_key(node, held, private, language, decor), html))
+            append(html)
+            cur = d
+            continue
         key = fragment_key(node, held, private, language, decor)
-        hit = kept.get(key) if kept is not None else None
+        hit = kept.get(key)
         if hit is None:
             html = _comment(node, held, private, authors, times, decor, language, w).encode()
             made.append((key, html))
@@ -358,14 +372,21 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
             append(hit[0])
         cur = d
     out.append(b"</li></ol>" * cur + b"</li>" + THREAD_CLOSE.encode())
-    if made:
+    if made or unkeyed:
         if kept is None:
             fragment_threads.put(thread, True)
         # Kept for the next render once this one's response has left (core.cache.memo_later):
         # a thousand entries put were a millisecond of a render from nothing. A render meanwhile
         # makes them again; a fragment kept late is still right, its key naming what it shows.
-        memo_later.call("comment fragments kept", fragments.put_all, made)
+        memo_later.call("comment fragments kept", _keep, made, unkeyed, language, decor)
     return b"".join(out)
+
+
+def _keep(made: list[tuple[tuple, bytes]], unkeyed: list[tuple[Node, bool, bool, bytes]], language: str,
+          decor: Decor) -> None:
+    """A render's new fragments put in the memo, those of rows keyed now (render_thread_bytes)."""
+    fragments.put_all([*made, *((fragment_key(node, held, private, language, decor), html)
+                                for node, held, private, html in unkeyed)])
 
 
 class Split:

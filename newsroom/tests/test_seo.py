@@ -87,6 +87,19 @@ def test_description_is_plain_text_and_limited(client, make_article):
     bare = make_article(body="**Strong** words & [a link](https://example.org/)\n\n> a <b>quote</b>", lead="")
     d = read(page(client, bare)).one("description")
     assert d == "Strong words & a link a <b>quote</b>"
+    # Blocks keep their words apart; a body read only in part leaves no tag cut in two.
+    blocks = make_article(body="One\n\nTwo\n\n" + "[a link](https://example.org/" + "x" * 2000 + ")", lead="")
+    d = read(page(client, blocks)).one("description")
+    assert d == "One Two" and "<" not in d and "example" not in d
+
+
+def test_markup_words_read_only_what_they_keep_and_drop_a_half_tag():
+    html = "<p>" + "word " * 40 + '<a href="https://example.org/' + "y" * 400 + '">link</a></p>'
+    assert len(seo.markup_words(html, 20)) <= 20 * 8 and seo.markup_words(html, 20).startswith("word word")
+    assert seo.markup_words(html, 40) == " ".join(["word"] * 40)  # the link's tag begins, unfinished, in what is read
+    assert seo.markup_words(html, 1000).endswith("word link")
+    assert seo.markup_words("<p>a &amp; b</p><p>c&lt;d</p>", 100) == "a & b c<d"
+    assert seo.markup_words("", 10) == "" and seo.markup_words(None, 10) == ""
 
 
 def test_json_ld_news_article_and_comments_validate(client, story, alice, bob, post):
