@@ -93,17 +93,23 @@ def _in(language: str, make):
 _comment_words: Memo[dict[str, str]] = Memo("comment-words", items=16)
 
 
-def _author_bits(a, language: str | None = None) -> str:
+def _author_bits(a, language: str | None = None, made: list | None = None) -> str:
     """The login link (with the real name, if it says something) and the presence slot of a
-    comment's header, kept per author state (and language: a deleted account says so in words)."""
+    comment's header, kept per author state (and language: a deleted account says so in words).
+    `made`: where a render collects the bits it made, kept once its response has left (two
+    hundred puts were a quarter of a millisecond of a render from nothing); else kept at once."""
     language = language or get_language()
     key = (a.pk, a.login, a.real_name, a.is_deleted, language)
-    bits = _bylines.get(key)
-    if bits is None:
-        # Only a deleted account's bits have words; the others are made as they are, without
-        # asking for the active language (a fifth of their making, two hundred times a render).
-        bits = _in(language, lambda: _write_author_bits(a)) if a.is_deleted else _write_author_bits(a)
+    kept = _bylines.data.get(key)  # read directly, as the fragments are: no expiry, no use order
+    if kept is not None:
+        return kept[0]
+    # Only a deleted account's bits have words; the others are made as they are, without
+    # asking for the active language (a fifth of their making, two hundred times a render).
+    bits = _in(language, lambda: _write_author_bits(a)) if a.is_deleted else _write_author_bits(a)
+    if made is None:
         _bylines.put(key, bits)
+    else:
+        made.append((key, bits))
     return bits
 
 
@@ -177,12 +183,13 @@ def render_comment(node: Node, *, held: bool = False, private: bool = False, aut
 
 
 def _comment(node: Node, held: bool, private: bool, authors: dict, times: Clock, decor: Decor, language: str,
-             w: dict[str, str]) -> str:
+             w: dict[str, str], bylines: list | None = None) -> str:
     """render_comment with everything looked up once per thread passed in, by position: the
     hottest function of a render from nothing (a thousand calls; each lookup of the language
     reads a context-local variable, and a thousand of them were a tenth of a render). Its id is
     written out once, not at each use, and a row's fields are read without the properties that
-    would convert them.
+    would convert them. `bylines`: where the header bits it makes go, for the render to keep
+    (_author_bits).
 
     Eleven elements for a plain comment (at most twelve on average: docs/performance.md): the
     header (its number, which is the permalink, the name, presence, the time), the text, and
@@ -211,7 +218,8 @@ def _comment(node: Node, held: bool, private: bool, authors: dict, times: Clock,
         )
     who = authors.get(c.author_id)
     if who is None:
-        who = authors[c.author_id] = _ranked(_author_bits(c.author, language), decor.ranks.get(c.author_id))
+        who = authors[c.author_id] = _ranked(_author_bits(c.author, language, bylines),
+                                             decor.ranks.get(c.author_id))
     marks = ""
     edited = c._edited if row else c.edited
     if edited:
@@ -325,6 +333,7 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
     out = [THREAD_OPEN.encode()]
     cur = 0
     first = True
+    bylines: list[tuple[tuple, str]] = []  # made by this render, kept after its answer (_author_bits)
     authors: dict = {}
     language = get_language()
     times = clock(language)
@@ -354,7 +363,7 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
         pk = c.pk
         held, private = pk in held_ids, pk in private_ids
         if kept is None:
-            html = _comment(node, held, private, authors, times, decor, language, w).encode()
+            html = _comment(node, held, private, authors, times, decor, language, w, bylines).encode()
             if type(c) is CommentRow:
                 unkeyed.append((node, held, private, html))
             else:
@@ -365,7 +374,7 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
         key = fragment_key(node, held, private, language, decor)
         hit = kept.get(key)
         if hit is None:
-            html = _comment(node, held, private, authors, times, decor, language, w).encode()
+            html = _comment(node, held, private, authors, times, decor, language, w, bylines).encode()
             made.append((key, html))
             append(html)
         else:
@@ -379,6 +388,8 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
         # a thousand entries put were a millisecond of a render from nothing. A render meanwhile
         # makes them again; a fragment kept late is still right, its key naming what it shows.
         memo_later.call("comment fragments kept", _keep, made, unkeyed, language, decor)
+    if bylines:
+        memo_later.call("bylines kept", _bylines.put_all, bylines)
     return b"".join(out)
 
 

@@ -221,8 +221,10 @@ def test_a_render_keeps_its_fragments_for_the_next_once_it_has_answered(alice, b
         render.render_thread(nodes)
         assert made.call_count == 3
         assert len(render.fragments) == 0  # not during the render: after its answer
+        assert len(render._bylines) == 0  # nor its two authors' bylines
         memo_later.flush()
         assert len(render.fragments) == 3
+        assert len(render._bylines) == 2
         made.reset_mock()
         again = render.render_thread(threads.build(threads.load_comments(article.pk)))
         assert made.call_count == 0
