@@ -179,7 +179,7 @@ def main(cfg: dict) -> dict:
 
     # Size: the same page with the database filled.
     out["base_total"] = Comment.objects.count()
-    # the page as it is now (the posts above made it longer), before and after the filler
+    # the same page (the posts above went to the long discussion), before and after the filler
     cold_batch()
     out["cold_render_base_ms"] = statistics.median(colds[-1])
     out["cold_render_ms"] = statistics.median([t for batch in colds for t in batch])

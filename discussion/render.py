@@ -387,15 +387,15 @@ def render_thread_bytes(nodes: list[Node], held_ids: frozenset[int] = frozenset(
         # Kept for the next render once this one's response has left (core.cache.memo_later):
         # a thousand entries put were a millisecond of a render from nothing. A render meanwhile
         # makes them again; a fragment kept late is still right, its key naming what it shows.
-        memo_later.call("comment fragments kept", _keep, made, unkeyed, language, decor)
-    if bylines:
-        memo_later.call("bylines kept", _bylines.put_all, bylines)
+        memo_later.call("comment fragments kept", _keep, made, unkeyed, language, decor, bylines)
     return b"".join(out)
 
 
 def _keep(made: list[tuple[tuple, bytes]], unkeyed: list[tuple[Node, bool, bool, bytes]], language: str,
-          decor: Decor) -> None:
-    """A render's new fragments put in the memo, those of rows keyed now (render_thread_bytes)."""
+          decor: Decor, bylines: list[tuple[tuple, str]]) -> None:
+    """A render's new fragments put in the memo, those of rows keyed now, and the bylines it
+    made (render_thread_bytes): one item of memo_later's for a render."""
+    _bylines.put_all(bylines)
     fragments.put_all([*made, *((fragment_key(node, held, private, language, decor), html)
                                 for node, held, private, html in unkeyed)])
 

@@ -391,3 +391,37 @@ def test_a_threads_rows_carry_each_comments_own_moderation_texts_and_author(alic
         assert c.article_id == article.pk
         assert c.author.pk == c.author_id and c.author.login == Comment.objects.get(pk=c.pk).author.login
     assert rows[marked.pk].author.login == bob.login and rows[plain.pk].author is rows[only_note.pk].author
+
+
+def test_a_thread_drawn_for_its_author_first_lends_nothing_to_the_public_render(alice, bob, article, post):
+    """The fragments a viewer's own thread leaves (a removal's reason for its author, their
+    comment held) are keyed apart from the public thread's: rendered cold for the author first,
+    in another language too, the public render that follows says only what one from nothing
+    says, in its own language."""
+    from django.utils import translation
+
+    from core.cache import memo_later
+
+    first = post(alice, article, "First words")
+    removed = post(alice, article, "A rude word")  # numbered 2 in both threads: the held one comes after
+    held = post(alice, article, "Awaiting a moderator")
+    actions.do_set_status(removed, Comment.Status.REMOVED, "Words that hurt no one kept", category="spam")
+    Comment.objects.filter(pk=held.pk).update(status=Comment.Status.HELD)
+    memo_later.flush()
+
+    def public() -> str:
+        return render.render_thread(threads.build(threads.load_comments(article.pk)))
+
+    memo.forget_all()
+    fresh = public()
+    memo_later.flush()
+    memo.forget_all()
+    for language in ("ru", "en"):
+        with translation.override(language):
+            mine = threads.build(threads.load_comments(article.pk), viewer_id=alice.pk)
+            own = render.render_thread(mine, frozenset({held.pk}), frozenset({removed.pk}))
+            assert "Words that hurt no one kept" in own and "held-mark" in own
+    memo_later.flush()
+    assert public() == fresh
+    assert "Words that hurt no one kept" not in fresh and "Awaiting a moderator" not in fresh
+    assert "held-mark" not in fresh and first.body_html in fresh

@@ -87,18 +87,35 @@ def test_description_is_plain_text_and_limited(client, make_article):
     bare = make_article(body="**Strong** words & [a link](https://example.org/)\n\n> a <b>quote</b>", lead="")
     d = read(page(client, bare)).one("description")
     assert d == "Strong words & a link a <b>quote</b>"
-    # Blocks keep their words apart; a body read only in part leaves no tag cut in two.
-    blocks = make_article(body="One\n\nTwo\n\n" + "[a link](https://example.org/" + "x" * 2000 + ")", lead="")
+    # Blocks keep their words apart, a tag before a comma or inside a word adds no space, and
+    # a body whose start is long markup (a link's address, a figure) is read further for its words.
+    blocks = make_article(body="One\n\nTwo, **un**believable\n\n" + "[a link](https://example.org/" + "x" * 2000 + ")",
+                          lead="")
     d = read(page(client, blocks)).one("description")
-    assert d == "One Two" and "<" not in d and "example" not in d
+    assert d == "One Two, unbelievable a link" and "<" not in d and "example" not in d
 
 
-def test_markup_words_read_only_what_they_keep_and_drop_a_half_tag():
+def test_markup_words_say_what_strip_tags_says_reading_only_the_start():
+    from html import unescape
+
+    from django.utils.html import strip_tags
+
+    from core.markup import render_article
+
+    bodies = ["The council, citing [a new report](https://example.org/r), voted to close the *old* bridge.",
+              "**un**believable H<sub>2</sub>O\n\n> a quote\n\n- one\n- two\n\nline  \nbreak",
+              "[" + "link " * 3 + "](https://example.org/" + "z" * 3000 + ")\n\nAfter the long link."]
+    for body in bodies:
+        html = render_article(body)
+        whole = " ".join(unescape(strip_tags(html)).split())
+        assert seo.markup_words(html, 10_000) == whole
+        assert whole.startswith(seo.markup_words(html, 20)) and len(seo.markup_words(html, 20)) > 20
+    figure = '<figure><picture><source srcset="' + "https://bucket.example/x.avif 1x, " * 60 + '"></picture></figure>'
+    assert seo.markup_words(figure + "<p>The words after a figure.</p>", 160) == "The words after a figure."
     html = "<p>" + "word " * 40 + '<a href="https://example.org/' + "y" * 400 + '">link</a></p>'
-    assert len(seo.markup_words(html, 20)) <= 20 * 8 and seo.markup_words(html, 20).startswith("word word")
-    assert seo.markup_words(html, 40) == " ".join(["word"] * 40)  # the link's tag begins, unfinished, in what is read
-    assert seo.markup_words(html, 1000).endswith("word link")
-    assert seo.markup_words("<p>a &amp; b</p><p>c&lt;d</p>", 100) == "a & b c<d"
+    assert seo.markup_words(html, 300) == " ".join(["word"] * 40) + " link"
+    assert seo.markup_words(html, 30) == " ".join(["word"] * 40)  # the reading stops in the link's tag: left out
+    assert seo.markup_words("<p>a &amp; b</p>\n<p>c&lt;d</p>", 100) == "a & b c<d"
     assert seo.markup_words("", 10) == "" and seo.markup_words(None, 10) == ""
 
 
