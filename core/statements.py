@@ -5,7 +5,9 @@ models. Keep them portable: SQLite >= 3.35 with its JSON functions (which Django
 too) and PostgreSQL."""
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connections, router
 
@@ -70,9 +72,65 @@ def after(steps: list[tuple[str, list]], sql: str, params: list, using: str | No
 
 
 def rows(sql: str, params: list, using: str | None = None) -> list:
+    """Every row; inside `ahead`, a statement read ahead answers from what it read."""
+    if (kept := _read.get()) is not None and (found := kept.pop(_key(sql, params), None)) is not None:
+        return found
     with _connection(using).cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def together(reads: list[tuple[str, list]], using: str | None = None) -> list[list]:
+    """Each statement's rows, in order. PostgreSQL gets them in one round trip (a psycopg
+    pipeline), run one after another as if sent singly; other databases one by one."""
+    connection = _connection(using)
+    if connection.vendor != "postgresql" or len(reads) < 2:
+        return [rows(sql, params, using) for sql, params in reads]
+    connection.ensure_connection()
+    cursors = [connection.cursor() for _ in reads]
+    try:  # an error reported when the pipeline ends is raised as Django's, like any other
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for cursor, (sql, params) in zip(cursors, reads, strict=True):
+                cursor.execute(sql, params)
+            return [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
+# What `ahead` read, by statement and parameters, until its block ends or a statement takes it.
+_read: ContextVar[dict[tuple, list] | None] = ContextVar("veche-read-ahead", default=None)
+
+
+def _key(sql: str, params: list) -> tuple:
+    return sql, tuple(tuple(p) if isinstance(p, list) else p for p in params)
+
+
+@contextmanager
+def ahead(reads: list[tuple[str, list]], using: str | None = None) -> Iterator[dict[tuple, list] | None]:
+    """Read `reads` now, together (`together`: one round trip on PostgreSQL), and answer the
+    same statement with the same parameters from that reading once within the block (`rows`,
+    `read_ahead`), whichever database it names: the block holds the reads of one render, which
+    any of the databases it may read from answers alike (a reader pinned to the primary reads
+    ahead from it too). Where a round trip costs nothing worth saving (SQLite, one statement)
+    nothing is read ahead: each statement runs where it is asked."""
+    if len(reads) < 2 or _connection(using).vendor != "postgresql":
+        yield None
+        return
+    found = together(reads, using)
+    left = {_key(sql, params): result for (sql, params), result in zip(reads, found, strict=True)}
+    token = _read.set(left)
+    try:
+        yield left  # what no statement has taken yet (tests)
+    finally:
+        _read.reset(token)
+
+
+def read_ahead(sql: str, params: list) -> list | None:
+    """The rows `ahead` read for this statement and parameters (taken: asked again, it runs),
+    or None when it read none."""
+    kept = _read.get()
+    return kept.pop(_key(sql, params), None) if kept is not None else None
 
 
 class Columns:

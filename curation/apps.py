@@ -13,6 +13,8 @@ class CurationConfig(AppConfig):
 
         if page.decor not in decor.PROVIDERS:
             decor.PROVIDERS.append(page.decor)
+        if page.reads not in decor.READS:
+            decor.READS.append(page.reads)
         if page.decor_of_new not in decor.FOR_NEW:
             decor.FOR_NEW.append(page.decor_of_new)
         if page.strip_html not in decor.ABOVE:  # the picks strip follows a live resync

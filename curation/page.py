@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connections, router
+from django.db import router
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -44,12 +44,13 @@ def roles() -> dict[int, set[str]]:
     from core import statements
     from curation import sql
 
-    kept: dict[int, set[str]] | None = cache.get(ROLES_KEY)
-    if kept is not None:
-        return kept
+    rows = statements.read_ahead(sql.ROLES, _ROLES_PARAMS)  # read with the thread's rows: fresher than kept
+    if rows is None:
+        kept: dict[int, set[str]] | None = cache.get(ROLES_KEY)
+        if kept is not None:
+            return kept
+        rows = statements.rows(sql.ROLES, _ROLES_PARAMS, statements.reading(Member))
     wanted = {f"{a}.{c}": kind for (a, c), kind in ((STAFF_PERM, "staff"), (MODERATOR_PERM, "moderator"))}
-    codenames = [c for _a, c in (STAFF_PERM, MODERATOR_PERM)]
-    rows = statements.rows(sql.ROLES, codenames * 2, statements.reading(Member))
     found: dict[int, set[str]] = {}
     for member_id, app_label, codename in rows:
         kind = wanted.get(f"{app_label}.{codename}")
@@ -57,6 +58,9 @@ def roles() -> dict[int, set[str]]:
             found.setdefault(member_id, set()).add(kind)
     cache.set(ROLES_KEY, found, timeout=ROLES_SECONDS)
     return found
+
+
+_ROLES_PARAMS = [c for _a, c in (STAFF_PERM, MODERATOR_PERM)] * 2
 
 
 def forget_roles() -> None:
@@ -86,15 +90,14 @@ def _read(article_id: int, author_member: int | None) -> Curated:
     found from the picks' and the pin's side, never by walking the article's comments —, the
     roles mostly from the shared cache (the article's author comes with the article). Ranks
     are not read here: a render asks for those of the authors it draws (`decor`)."""
+    from core import statements
     from curation import sql
     from curation.models import Pick
 
     # Most discussions have neither: two index lookups in one statement say so (12 µs), where
     # the comments' query with its subqueries took 1.5–2.5 ms of every render from nothing.
     using = router.db_for_read(Pick)
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql.CURATED, [article_id, article_id])
-        found = cursor.fetchall()
+    found = statements.rows(sql.CURATED, [article_id, article_id], using)
     rows = []
     if found:
         pinned_ids = {pk for pk, is_pin in found if is_pin}
@@ -146,6 +149,19 @@ def curated(article: Any) -> Curated:
     """The article's picks, pin and badges, kept under its thread version."""
     key = (article.pk, article.thread_version)
     return _kept.get_or_make(key, lambda: _read(article.pk, _author_member(article)))
+
+
+def reads(article: Any) -> list[tuple[str, list]]:
+    """What `decor(article)` of its whole thread would ask the database now (discussion.decor.READS):
+    the ranks of its commenters, and, unless kept for its thread version, its picks and pin and
+    who holds a role (asked rather than looked up in the shared cache: a round trip to learn
+    whether to read ahead would cost what reading ahead saves)."""
+    from curation import sql
+
+    found = [(sql.RANKS_OF_ARTICLE, [article.pk])]
+    if _kept.get((article.pk, article.thread_version)) is None:
+        found += [(sql.CURATED, [article.pk, article.pk]), (sql.ROLES, _ROLES_PARAMS)]
+    return found
 
 
 def decor(article: Any, authors: Iterable[int] | None = None) -> Decor:

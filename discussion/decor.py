@@ -42,6 +42,16 @@ def for_article(article: Any, authors: Iterable[int] | None = None) -> Decor:
     return NONE
 
 
+# Functions (article) → the statements (sql, params) the provider's for_article would run for
+# the article's whole thread (authors None) now, what it keeps aside: a render reads them ahead
+# with the thread's rows, in one round trip where the database allows (core.statements.ahead).
+READS: list[Callable[[Any], list[tuple[str, list]]]] = []
+
+
+def reads(article: Any) -> list[tuple[str, list]]:
+    return [read for provide in READS for read in provide(article)]
+
+
 # Functions (article, author id) → the Decor of a comment just posted by that author (no pick
 # yet: badges and rank only; curation.page.decor_of_new), for its live markup.
 FOR_NEW: list[Callable[[Any, int], Decor]] = []

@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from accounts import ratings
 from accounts.presence import online_until
+from core import statements
 from core.cache import later, memo_later
 from core.display import clock
 from core.memo import Memo
@@ -50,6 +51,17 @@ def _load(article, order: str, page: int, viewer_id: int | None):
     _note_ratings(rp.comments)
     nodes = threads.build(rp.comments, order, viewer_id=viewer_id, root_numbers=rp.root_numbers)
     return nodes, rp.number, rp.count, summary_of_article(article)
+
+
+def _drawn(article, order: str, page: int, viewer_id: int | None):
+    """_load's (nodes, page number, page count, summary) and the thread's decor. A whole
+    discussion's reads — its rows, their authors, what decor asks — go to the database
+    together (one round trip on PostgreSQL, where each was one: core.statements.ahead)."""
+    using = statements.reading(Comment)
+    reads = [] if paged(article) else threads.reads(article.pk, using) + decor.reads(article)
+    with statements.ahead(reads, using):
+        nodes, number, count, summary = _load(article, order, page, viewer_id)
+        return nodes, number, count, summary, decor.for_article(article, _authors(article, nodes))
 
 
 def _note_ratings(comments) -> None:
@@ -96,8 +108,8 @@ def shared_parts(article, order: str, page: int = 1) -> tuple[render.Split, int,
     shared = bool(settings.REDIS_URL)  # embedded: this process's memory is the only cache
     hit = cache.get(key) if shared else None
     if hit is None:
-        nodes, number, count, summary = _load(article, order, page, None)
-        html = render.render_thread_bytes(nodes, decor=decor.for_article(article, _authors(article, nodes)))
+        nodes, number, count, summary, shown_decor = _drawn(article, order, page, None)
+        html = render.render_thread_bytes(nodes, decor=shown_decor)
         hit = (render.Split(html), len(nodes), summary, number, count, _public_rows(nodes))
         if shared:
             later.set(key, hit, timeout=CACHE_SECONDS)
@@ -197,10 +209,9 @@ def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: b
     viewer = request.user if request.user.is_authenticated else None
     mine = marks(viewer.pk if viewer else None, article.pk)
     if mine.personal:  # rendered for this member alone, never kept for others
-        nodes, number, count, summary = _load(article, order, page, viewer.pk)
+        nodes, number, count, summary, shown_decor = _drawn(article, order, page, viewer.pk)
         held_ids = frozenset(n.comment.pk for n in nodes if n.comment.status == Comment.Status.HELD)
-        html = render.render_thread_bytes(nodes, held_ids, frozenset(mine.noted),
-                                           decor.for_article(article, _authors(article, nodes)))
+        html = render.render_thread_bytes(nodes, held_ids, frozenset(mine.noted), shown_decor)
         parts, shown = render.Split(html), len(nodes)
     else:
         parts, shown, summary, number, count, _public = shared_parts(article, order, page)

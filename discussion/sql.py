@@ -87,6 +87,9 @@ MODERATION_AS_JSON = {
 }
 # The authors by their ids ({ids}: core.statements.in_ids).
 AUTHORS = f'SELECT id, login, real_name, is_deleted, rating FROM "{M}" WHERE {{ids}}'
+# The authors of an article's comments, by the article: asked together with its rows, before
+# their ids are known (discussion.threads.reads).
+AUTHORS_OF_ARTICLE = AUTHORS.format(ids=f'id IN (SELECT author_id FROM "{C}" WHERE article_id = %s)')
 ROOTS_COUNTED = f"SELECT id, status, author_id, plus, minus FROM {C} WHERE article_id = %s AND parent_id IS NULL ORDER BY id"
 ROOTS = f"SELECT id, status FROM {C} WHERE article_id = %s AND parent_id IS NULL ORDER BY id"
 OWN_HELD_ROOTS = f"SELECT id FROM {C} WHERE article_id = %s AND parent_id IS NULL AND status = %s AND author_id = %s"

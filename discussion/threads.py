@@ -148,19 +148,35 @@ def load_comments(article_id: int, using: str | None = None, roots: list[int] | 
         if roots is not None:
             qs = qs.filter(Q(pk__in=roots) | Q(root_id__in=roots))
         rows = [(*r[:10], json.dumps(r[10:]) if any(r[10:]) else None) for r in qs.values_list(*_FIELDS)]
-    authors = _authors(alias, {row[9] for row in rows})
+    authors = _authors(alias, {row[9] for row in rows}, article_id if roots is None else None)
     # (A comment whose author's row is not there is left out, as a join would leave it.)
     return [CommentRow(row, article_id, authors) for row in rows if row[9] in authors]
 
 
-def _authors(alias: str, ids: set[int]) -> dict[int, AuthorRow]:
-    """The authors of a thread's rows, by id."""
+def reads(article_id: int, using: str) -> list[tuple[str, list]]:
+    """The statements load_comments runs for a whole discussion, for core.statements.ahead:
+    its rows, and its authors asked by the article (their ids come only with the rows)."""
+    from django.db import connections
+
+    times = _times_as_text(connections[using])
+    if times is None:
+        return []
+    return [(_rows_statement(using, times) + "WHERE c.article_id = %s", [article_id]),
+            (sql.AUTHORS_OF_ARTICLE, [article_id])]
+
+
+def _authors(alias: str, ids: set[int], article_id: int | None = None) -> dict[int, AuthorRow]:
+    """The authors of a thread's rows, by id; read ahead by the article (`reads`), when they
+    were, for an article's whole thread."""
     from core import statements
 
     if not ids:
         return {}
     condition = statements.in_ids("id", alias)
-    if condition is None:
+    ahead = statements.read_ahead(sql.AUTHORS_OF_ARTICLE, [article_id]) if article_id is not None else None
+    if ahead is not None:
+        found = ahead
+    elif condition is None:
         from accounts.models import Member
 
         found = Member.objects.using(alias).filter(pk__in=ids).values_list("id", "login", "real_name", "is_deleted",
@@ -183,10 +199,9 @@ def _times_as_text(connection: BaseDatabaseWrapper) -> str | None:
 
 def _rows(alias: str, times: str, article_id: int, roots: list[int] | None) -> list[tuple[Any, ...]]:
     """The thread's columns read directly, without the ORM's per-value converters."""
-    from django.db import connections
+    from core import statements
 
-    query = sql.THREAD_ROWS.format(created=times.format(col="c.created"), edited=times.format(col="c.edited"),
-                                   moderation=sql.MODERATION_AS_JSON[connections[alias].vendor])
+    query = _rows_statement(alias, times)
     if roots is None:
         query += "WHERE c.article_id = %s"
         params: list[int] = [article_id]
@@ -198,9 +213,7 @@ def _rows(alias: str, times: str, article_id: int, roots: list[int] | None) -> l
         marks = ",".join(["%s"] * len(roots))
         query += f"WHERE (c.id IN ({marks}) OR c.root_id IN ({marks}))"
         params = list(roots) * 2
-    with connections[alias].cursor() as cursor:
-        cursor.execute(query, params)
-        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    rows: list[tuple[Any, ...]] = statements.rows(query, params, alias)
     # In id order, sorted here: the rows come nearly in order already, and the database would
     # sort them whole (half a megabyte for a thousand comments) before sending the first.
     rows.sort(key=_first)
@@ -208,6 +221,14 @@ def _rows(alias: str, times: str, article_id: int, roots: list[int] | None) -> l
 
 
 _first = itemgetter(0)
+
+
+def _rows_statement(alias: str, times: str) -> str:
+    """THREAD_ROWS for the database, without its condition."""
+    from django.db import connections
+
+    return sql.THREAD_ROWS.format(created=times.format(col="c.created"), edited=times.format(col="c.edited"),
+                                  moderation=sql.MODERATION_AS_JSON[connections[alias].vendor])
 
 
 def _roots(article_id: int, order: str, viewer_id: int | None) -> list[tuple]:

@@ -249,3 +249,57 @@ def test_an_insert_written_out_stores_what_save_would():
     with pytest.raises(IntegrityError), transaction.atomic():
         columns.insert(again, "default")
     assert again.pk is None and Comment.objects.filter(body="again").count() == 0
+
+
+_ARTICLE_COUNT = "SELECT comment_count FROM newsroom_article WHERE id = %s"
+_IDS_IN = "SELECT id FROM newsroom_article WHERE id = ANY(%s) ORDER BY id"
+
+
+@pytest.mark.django_db
+def test_together_answers_each_statement_as_it_would_alone_in_order(article):
+    reads = [(_ARTICLE_COUNT, [article.pk]), ("SELECT %s + 1", [41]), (_ARTICLE_COUNT, [-1])]
+    assert statements.together(reads) == [statements.rows(sql, params) for sql, params in reads]
+    assert statements.together(reads)[1] == [(42,)] and statements.together(reads)[2] == []
+
+
+@pytest.mark.django_db
+def test_an_error_in_a_statement_read_together_is_djangos(article):
+    from django.db import DatabaseError
+
+    with pytest.raises(DatabaseError):
+        statements.together([(_ARTICLE_COUNT, [article.pk]), ("SELECT no_such_column FROM newsroom_article", [])])
+
+
+@pytest.mark.django_db
+def test_a_statement_read_ahead_is_answered_once_within_the_block_and_never_after(article):
+    from django.test.utils import CaptureQueriesContext
+
+    reads = [(_ARTICLE_COUNT, [article.pk]), ("SELECT %s + 1", [1])]
+    with CaptureQueriesContext(connection) as ran, statements.ahead(reads) as left:
+        before = len(ran.captured_queries)
+        statements.run("UPDATE newsroom_article SET comment_count = 77 WHERE id = %s", [article.pk])
+        first = statements.rows(_ARTICLE_COUNT, [article.pk])
+        again = statements.rows(_ARTICLE_COUNT, [article.pk])
+        other = statements.rows(_ARTICLE_COUNT, [-1])  # other parameters: not what was read
+        took = len(ran.captured_queries) - before
+    if connection.vendor != "postgresql":
+        assert left is None  # nothing read ahead where a round trip costs nothing worth saving
+        assert first == again == [(77,)] and took == 4
+    else:
+        # The first answer is the one read ahead (before the update); taken, the next one runs.
+        assert first == [(article.comment_count,)] and again == [(77,)] and took == 3
+        assert left == {("SELECT %s + 1", (1,)): [(2,)]}  # untaken, and gone with the block
+    assert other == []
+    assert statements.read_ahead(_ARTICLE_COUNT, [article.pk]) is None
+    assert statements.rows(_ARTICLE_COUNT, [article.pk]) == [(77,)]
+
+
+@pytest.mark.django_db
+def test_read_ahead_matches_list_parameters_by_value(article):
+    reads = [(_IDS_IN, [[article.pk, -1]]), ("SELECT 1", [])]
+    if connection.vendor != "postgresql":
+        pytest.skip("arrays as parameters, and reading ahead, are PostgreSQL's (the PostgreSQL + Redis pass)")
+    with statements.ahead(reads):
+        assert statements.read_ahead(_IDS_IN, [[article.pk]]) is None  # another list
+        assert statements.read_ahead(_IDS_IN, [[article.pk, -1]]) == [(article.pk,)]
+        assert statements.read_ahead(_IDS_IN, [[article.pk, -1]]) is None  # taken
