@@ -57,7 +57,13 @@ def main(cfg: dict) -> dict:
     # last, of the same page, 19.7), and a figure from one moment read the drift as the render.
     colds: list[list[float]] = []
 
+    # The host's own speed at each batch: a fixed loop of Python, timed on this thread's CPU
+    # clock. This kind of host runs the same loop in 8.5 ms one second and 15 the next (a
+    # neighbour on the core); the figure says which moment a batch met.
+    spins: list[float] = []
+
     def cold_batch() -> None:
+        spins.append(host_spin_ms())
         timed(cold, reps, before=clear_caches)
         colds.append(handled[-reps:])
 
@@ -184,6 +190,7 @@ def main(cfg: dict) -> dict:
     out["cold_render_base_ms"] = statistics.median(colds[-1])
     out["cold_render_ms"] = statistics.median([t for batch in colds for t in batch])
     out["cold_render_batches"] = [statistics.median(batch) for batch in colds]
+    out["host_spin_ms"] = spins
     seed.seed_filler(sizes["filler"], sizes["filler_articles"], readers)
     settled()
     out["filler_total"] = Comment.objects.count()
@@ -201,6 +208,20 @@ def main(cfg: dict) -> dict:
 # Bodies as browsers send them: discussion.js posts URLSearchParams and a plain form posts
 # urlencoded too; the test client's default, multipart, is what no page of Veche sends.
 _FORM = "application/x-www-form-urlencoded"
+
+
+def host_spin_ms(rounds: int = 7) -> float:
+    """The median CPU time (ms) of a fixed loop of Python: the host's speed at this moment,
+    the same work at every call, so that figures taken at two moments can be told apart from
+    the code's."""
+    took = []
+    for _ in range(rounds):
+        started = time.thread_time()
+        total = 0
+        for i in range(100_000):
+            total += i * i
+        took.append((time.thread_time() - started) * 1000)
+    return statistics.median(took)
 
 
 def _form(**fields) -> str:

@@ -399,7 +399,8 @@ def run_mode(mode: str, args, peers: dict) -> None:
            + "to the answer, as the request log times it: its compressed forms and the fragments "
              "kept for the next render are made after it has left; the median of "
            + f"{len(m['cold_render_batches'])} batches at three moments of the run (their medians: "
-           + ", ".join(f"{b:.1f}" for b in m["cold_render_batches"]) + " ms)",
+           + ", ".join(f"{b:.1f}" for b in m["cold_render_batches"]) + " ms; the host's fixed loop before each: "
+           + ", ".join(f"{b:.1f}" for b in m["host_spin_ms"]) + " ms)",
            "≤ 20 ms; ≥ 30× Isso")
     record(f"[{mode}] the same page re-rendered after a vote (server time)", f"{m['rerender_ms']:.1f} ms",
            "page and thread caches missed; unchanged comments come from the kept fragments", "≤ 20 ms")
