@@ -5,11 +5,14 @@ models. Keep them portable: SQLite >= 3.35 with its JSON functions (which Django
 too) and PostgreSQL."""
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TypeVar
 
 from django.db import connections, router
+
+T = TypeVar("T")
 
 # "this column is one of these ids", with the ids as one parameter (ids_param): the statement's
 # text is the same for any number of them, so SQLite's statement cache keeps it and PostgreSQL
@@ -48,9 +51,9 @@ def one(sql: str, params: list, using: str | None = None):
 
 def after(steps: list[tuple[str, list]], sql: str, params: list, using: str | None = None):
     """Run `steps` (their results unread), then `sql`; its first row, or None. PostgreSQL gets
-    them in one round trip (a psycopg pipeline), executed one after another as if sent
-    singly: each statement sees what committed before it started, so a read placed after a
-    lock sees the rows as the lock's previous holder left them."""
+    them in one round trip (a psycopg pipeline), executed one after another: each statement
+    sees what committed before it started, so a read placed after a lock sees the rows as the
+    lock's previous holder left them."""
     connection = _connection(using)
     if not steps:
         return one(sql, params, using)
@@ -58,23 +61,10 @@ def after(steps: list[tuple[str, list]], sql: str, params: list, using: str | No
         for step, values in steps:
             run(step, values, using)
         return one(sql, params, using)
-    connection.ensure_connection()
-    cursors = [connection.cursor() for _ in range(len(steps) + 1)]
-    try:  # an error reported when the pipeline ends is raised as Django's, like any other
-        with connection.wrap_database_errors, connection.connection.pipeline():
-            for cursor, (step, values) in zip(cursors[:-1], steps, strict=True):
-                cursor.execute(step, values)
-            cursors[-1].execute(sql, params)
-            return cursors[-1].fetchone()
-    finally:
-        for cursor in cursors:
-            cursor.close()
+    return _pipelined([*steps, (sql, params)], using, lambda cursors: cursors[-1].fetchone())
 
 
 def rows(sql: str, params: list, using: str | None = None) -> list:
-    """Every row; inside `ahead`, a statement read ahead answers from what it read."""
-    if (kept := _read.get()) is not None and (found := kept.pop(_key(sql, params), None)) is not None:
-        return found
     with _connection(using).cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -82,23 +72,29 @@ def rows(sql: str, params: list, using: str | None = None) -> list:
 
 def together(reads: list[tuple[str, list]], using: str | None = None) -> list[list]:
     """Each statement's rows, in order. PostgreSQL gets them in one round trip (a psycopg
-    pipeline), run one after another as if sent singly; other databases one by one."""
-    connection = _connection(using)
-    if connection.vendor != "postgresql" or len(reads) < 2:
+    pipeline), run one after another, each seeing what committed before it started; other
+    databases one by one."""
+    if _connection(using).vendor != "postgresql" or len(reads) < 2:
         return [rows(sql, params, using) for sql, params in reads]
+    return _pipelined(reads, using, lambda cursors: [cursor.fetchall() for cursor in cursors])
+
+
+def _pipelined(statements: list[tuple[str, list]], using: str | None, read: Callable[[list], T]) -> T:
+    """Send `statements` in one psycopg pipeline, then `read(cursors)` (one cursor each)."""
+    connection = _connection(using)
     connection.ensure_connection()
-    cursors = [connection.cursor() for _ in reads]
+    cursors = [connection.cursor() for _ in statements]
     try:  # an error reported when the pipeline ends is raised as Django's, like any other
         with connection.wrap_database_errors, connection.connection.pipeline():
-            for cursor, (sql, params) in zip(cursors, reads, strict=True):
+            for cursor, (sql, params) in zip(cursors, statements, strict=True):
                 cursor.execute(sql, params)
-            return [cursor.fetchall() for cursor in cursors]
+            return read(cursors)
     finally:
         for cursor in cursors:
             cursor.close()
 
 
-# What `ahead` read, by statement and parameters, until its block ends or a statement takes it.
+# What `ahead` read, by statement and parameters, until its block ends or `read_ahead` takes it.
 _read: ContextVar[dict[tuple, list] | None] = ContextVar("veche-read-ahead", default=None)
 
 
@@ -108,12 +104,14 @@ def _key(sql: str, params: list) -> tuple:
 
 @contextmanager
 def ahead(reads: list[tuple[str, list]], using: str | None = None) -> Iterator[dict[tuple, list] | None]:
-    """Read `reads` now, together (`together`: one round trip on PostgreSQL), and answer the
-    same statement with the same parameters from that reading once within the block (`rows`,
-    `read_ahead`), whichever database it names: the block holds the reads of one render, which
-    any of the databases it may read from answers alike (a reader pinned to the primary reads
-    ahead from it too). Where a round trip costs nothing worth saving (SQLite, one statement)
-    nothing is read ahead: each statement runs where it is asked."""
+    """Read `reads` from `using` now, together (`together`: one round trip on PostgreSQL),
+    for `read_ahead` to hand out within the block, each once. Only the call sites that ask
+    `read_ahead` take them — the reads of one render, which one database answers for all of
+    them — never `rows` or a write. Where a round trip costs nothing worth saving (SQLite, a
+    single statement) nothing is read ahead, and each statement runs where it is asked.
+
+    Yields what is still untaken (tests), emptied when the block ends: a context copied
+    inside the block (a task, asgiref's threads) keeps no answer past it."""
     if len(reads) < 2 or _connection(using).vendor != "postgresql":
         yield None
         return
@@ -121,8 +119,9 @@ def ahead(reads: list[tuple[str, list]], using: str | None = None) -> Iterator[d
     left = {_key(sql, params): result for (sql, params), result in zip(reads, found, strict=True)}
     token = _read.set(left)
     try:
-        yield left  # what no statement has taken yet (tests)
+        yield left
     finally:
+        left.clear()
         _read.reset(token)
 
 

@@ -44,19 +44,27 @@ def roles() -> dict[int, set[str]]:
     from core import statements
     from curation import sql
 
-    rows = statements.read_ahead(sql.ROLES, _ROLES_PARAMS)  # read with the thread's rows: fresher than kept
-    if rows is None:
-        kept: dict[int, set[str]] | None = cache.get(ROLES_KEY)
-        if kept is not None:
-            return kept
-        rows = statements.rows(sql.ROLES, _ROLES_PARAMS, statements.reading(Member))
+    # Read with the thread's rows on a render from nothing (`reads`): used by that render, not
+    # kept, since a role changed meanwhile has forgotten the kept roles already, and must not
+    # find them put back.
+    ahead = statements.read_ahead(sql.ROLES, _ROLES_PARAMS)
+    if ahead is not None:
+        return _roles_of(ahead)
+    kept: dict[int, set[str]] | None = cache.get(ROLES_KEY)
+    if kept is not None:
+        return kept
+    found = _roles_of(statements.rows(sql.ROLES, _ROLES_PARAMS, statements.reading(Member)))
+    cache.set(ROLES_KEY, found, timeout=ROLES_SECONDS)
+    return found
+
+
+def _roles_of(rows) -> dict[int, set[str]]:
     wanted = {f"{a}.{c}": kind for (a, c), kind in ((STAFF_PERM, "staff"), (MODERATOR_PERM, "moderator"))}
     found: dict[int, set[str]] = {}
     for member_id, app_label, codename in rows:
         kind = wanted.get(f"{app_label}.{codename}")
         if kind:
             found.setdefault(member_id, set()).add(kind)
-    cache.set(ROLES_KEY, found, timeout=ROLES_SECONDS)
     return found
 
 
@@ -88,7 +96,8 @@ def _read(article_id: int, author_member: int | None) -> Curated:
     one query for those comments that every reader may read (a pick of a
     comment since hidden or deleted shows nowhere, and returns if a moderator restores it) —
     found from the picks' and the pin's side, never by walking the article's comments —, the
-    roles mostly from the shared cache (the article's author comes with the article). Ranks
+    roles read ahead with the thread's rows or from the shared cache (the article's author
+    comes with the article); on a render from nothing the first statement is read ahead too. Ranks
     are not read here: a render asks for those of the authors it draws (`decor`)."""
     from core import statements
     from curation import sql
@@ -97,7 +106,9 @@ def _read(article_id: int, author_member: int | None) -> Curated:
     # Most discussions have neither: two index lookups in one statement say so (12 µs), where
     # the comments' query with its subqueries took 1.5–2.5 ms of every render from nothing.
     using = router.db_for_read(Pick)
-    found = statements.rows(sql.CURATED, [article_id, article_id], using)
+    found = statements.read_ahead(sql.CURATED, [article_id, article_id])
+    if found is None:
+        found = statements.rows(sql.CURATED, [article_id, article_id], using)
     rows = []
     if found:
         pinned_ids = {pk for pk, is_pin in found if is_pin}
@@ -126,7 +137,8 @@ def ranks(article_id: int, authors: Iterable[int] | None) -> dict[int, str]:
 
     using = statements.reading(Standing)
     if authors is None:
-        return dict(statements.rows(sql.RANKS_OF_ARTICLE, [article_id], using))
+        ahead = statements.read_ahead(sql.RANKS_OF_ARTICLE, [article_id])
+        return dict(ahead if ahead is not None else statements.rows(sql.RANKS_OF_ARTICLE, [article_id], using))
     members = sorted(set(authors))
     if not members:
         return {}

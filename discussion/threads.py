@@ -161,7 +161,7 @@ def reads(article_id: int, using: str) -> list[tuple[str, list]]:
     times = _times_as_text(connections[using])
     if times is None:
         return []
-    return [(_rows_statement(using, times) + "WHERE c.article_id = %s", [article_id]),
+    return [(_rows_statement(using, times) + _OF_ARTICLE, [article_id]),
             (sql.AUTHORS_OF_ARTICLE, [article_id])]
 
 
@@ -203,7 +203,7 @@ def _rows(alias: str, times: str, article_id: int, roots: list[int] | None) -> l
 
     query = _rows_statement(alias, times)
     if roots is None:
-        query += "WHERE c.article_id = %s"
+        query += _OF_ARTICLE
         params: list[int] = [article_id]
     else:
         if not roots:
@@ -213,7 +213,9 @@ def _rows(alias: str, times: str, article_id: int, roots: list[int] | None) -> l
         marks = ",".join(["%s"] * len(roots))
         query += f"WHERE (c.id IN ({marks}) OR c.root_id IN ({marks}))"
         params = list(roots) * 2
-    rows: list[tuple[Any, ...]] = statements.rows(query, params, alias)
+    rows: list[tuple[Any, ...]] | None = statements.read_ahead(query, params) if roots is None else None
+    if rows is None:
+        rows = statements.rows(query, params, alias)
     # In id order, sorted here: the rows come nearly in order already, and the database would
     # sort them whole (half a megabyte for a thousand comments) before sending the first.
     rows.sort(key=_first)
@@ -221,6 +223,9 @@ def _rows(alias: str, times: str, article_id: int, roots: list[int] | None) -> l
 
 
 _first = itemgetter(0)
+
+
+_OF_ARTICLE = "WHERE c.article_id = %s"
 
 
 def _rows_statement(alias: str, times: str) -> str:

@@ -271,27 +271,54 @@ def test_an_error_in_a_statement_read_together_is_djangos(article):
 
 
 @pytest.mark.django_db
-def test_a_statement_read_ahead_is_answered_once_within_the_block_and_never_after(article):
+def test_a_statement_read_ahead_is_taken_once_within_the_block_and_never_after(article):
     from django.test.utils import CaptureQueriesContext
 
     reads = [(_ARTICLE_COUNT, [article.pk]), ("SELECT %s + 1", [1])]
     with CaptureQueriesContext(connection) as ran, statements.ahead(reads) as left:
         before = len(ran.captured_queries)
         statements.run("UPDATE newsroom_article SET comment_count = 77 WHERE id = %s", [article.pk])
-        first = statements.rows(_ARTICLE_COUNT, [article.pk])
-        again = statements.rows(_ARTICLE_COUNT, [article.pk])
-        other = statements.rows(_ARTICLE_COUNT, [-1])  # other parameters: not what was read
-        took = len(ran.captured_queries) - before
+        # rows() and a write never take what was read ahead: only the call sites that ask.
+        asked = statements.rows(_ARTICLE_COUNT, [article.pk])
+        taken = statements.read_ahead(_ARTICLE_COUNT, [article.pk])
+        again = statements.read_ahead(_ARTICLE_COUNT, [article.pk])
+        other = statements.read_ahead(_ARTICLE_COUNT, [-1])  # other parameters: not what was read
+        untaken = None if left is None else dict(left)
+        ran_inside = len(ran.captured_queries) - before
+    assert asked == [(77,)] and ran_inside == 2 and again is None and other is None
     if connection.vendor != "postgresql":
-        assert left is None  # nothing read ahead where a round trip costs nothing worth saving
-        assert first == again == [(77,)] and took == 4
+        assert left is None and taken is None  # nothing read ahead where a round trip costs nothing worth saving
     else:
-        # The first answer is the one read ahead (before the update); taken, the next one runs.
-        assert first == [(article.comment_count,)] and again == [(77,)] and took == 3
-        assert left == {("SELECT %s + 1", (1,)): [(2,)]}  # untaken, and gone with the block
-    assert other == []
-    assert statements.read_ahead(_ARTICLE_COUNT, [article.pk]) is None
-    assert statements.rows(_ARTICLE_COUNT, [article.pk]) == [(77,)]
+        assert taken == [(article.comment_count,)]  # as read before the update
+        assert untaken == {("SELECT %s + 1", (1,)): [(2,)]}
+        assert left == {}  # emptied with the block
+    assert statements.read_ahead("SELECT %s + 1", [1]) is None
+
+
+@pytest.mark.django_db
+def test_a_context_copied_inside_the_block_keeps_nothing_read_ahead_past_it(article):
+    import contextvars
+
+    reads = [(_ARTICLE_COUNT, [article.pk]), ("SELECT %s + 1", [1])]
+    with statements.ahead(reads):
+        copied = contextvars.copy_context()  # as a task or asgiref's thread would take it
+    assert copied.run(statements.read_ahead, _ARTICLE_COUNT, [article.pk]) is None
+    assert copied.run(statements.read_ahead, "SELECT %s + 1", [1]) is None
+
+
+def test_nothing_read_ahead_is_seen_by_another_thread(article):
+    import threading
+
+    if connection.vendor != "postgresql":
+        pytest.skip("reading ahead is PostgreSQL's (the PostgreSQL + Redis pass)")
+    seen = []
+    reads = [(_ARTICLE_COUNT, [article.pk]), ("SELECT %s + 1", [1])]
+    with statements.ahead(reads) as left:
+        thread = threading.Thread(target=lambda: seen.append(statements.read_ahead(_ARTICLE_COUNT, [article.pk])))
+        thread.start()
+        thread.join()
+        assert len(left) == 2
+    assert seen == [None]
 
 
 @pytest.mark.django_db
