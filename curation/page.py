@@ -58,7 +58,7 @@ def roles() -> dict[int, set[str]]:
     return found
 
 
-def _roles_of(rows) -> dict[int, set[str]]:
+def _roles_of(rows: list) -> dict[int, set[str]]:
     wanted = {f"{a}.{c}": kind for (a, c), kind in ((STAFF_PERM, "staff"), (MODERATOR_PERM, "moderator"))}
     found: dict[int, set[str]] = {}
     for member_id, app_label, codename in rows:
