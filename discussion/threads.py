@@ -170,10 +170,10 @@ def _authors(alias: str, ids: set[int], article_id: int | None = None) -> dict[i
     were, for an article's whole thread."""
     from core import statements
 
+    ahead = statements.read_ahead(sql.AUTHORS_OF_ARTICLE, [article_id]) if article_id is not None else None
     if not ids:
         return {}
     condition = statements.in_ids("id", alias)
-    ahead = statements.read_ahead(sql.AUTHORS_OF_ARTICLE, [article_id]) if article_id is not None else None
     if ahead is not None:
         found = ahead
     elif condition is None:

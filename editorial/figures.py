@@ -106,12 +106,18 @@ class Provider:
         if not order:
             return {}
         db = statements.reading(ArticleImage)
-        marks = ", ".join(["%s"] * len(order))
         # Every article page and listing asks: a statement written out (core.statements), as
-        # compiling the ORM's took longer than running it.
-        found = statements.rows(_LEADS.format(marks=marks), [True, *order], db)
+        # compiling the ORM's took longer than running it. An article page reads it ahead.
+        ((statement, params),) = self.lead_reads(list(order))
+        found = statements.read_ahead(statement, params)
+        if found is None:
+            found = statements.rows(statement, params, db)
         images = (_IMAGE.instance(row, db) for row in found)
         return {i.article_id: lead(i, eager=order[i.article_id] < eager) for i in images}
+
+
+    def lead_reads(self, article_ids):
+        return [(_LEADS.format(marks=", ".join(["%s"] * len(article_ids))), [True, *article_ids])]
 
 
 _IMAGE = statements.Columns(ArticleImage)

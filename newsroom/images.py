@@ -32,6 +32,8 @@ class Provider(Protocol):
 
     def leads(self, article_ids: list[int], *, eager: int = 0) -> dict[int, LeadImage]: ...
 
+    def lead_reads(self, article_ids: list[int]) -> list[tuple[str, list]]: ...
+
 
 _provider: Provider | None = None
 
@@ -52,6 +54,12 @@ def leads(article_ids: list[int], *, eager: int = 0) -> dict[int, LeadImage]:
     if _provider is None or not article_ids:
         return {}
     return _provider.leads(article_ids, eager=eager)
+
+
+def lead_reads(article_ids: list[int]) -> list[tuple[str, list]]:
+    """The statement `leads` would run for these articles, for a page that reads its
+    statements ahead (core.statements.ahead)."""
+    return _provider.lead_reads(article_ids) if _provider is not None and article_ids else []
 
 
 def attach(articles, *, eager: int = 2) -> None:

@@ -171,3 +171,43 @@ def test_the_leads_statement_makes_the_images_the_orm_makes(illustrated, editor,
     assert got[second.pk].alt == add_lead.alt and 'loading="lazy"' in str(got[article.pk].page_html)
     assert 'loading="lazy"' not in str(got[second.pk].page_html)
     assert PROVIDER.leads([], eager=0) == {}
+
+
+def test_an_article_page_reads_its_tags_and_lead_ahead_and_shows_what_it_shows_without(client, editor, illustrated,
+                                                                                      monkeypatch):
+    """On PostgreSQL the page's tags and lead image go in one round trip (core.statements.ahead),
+    each taken where it is asked; the page is the one drawn without reading ahead."""
+    from contextlib import contextmanager
+
+    from django.db import connection
+
+    from core import statements
+    from discussion.page import clear_caches
+    from newsroom.models import Tag
+
+    article = illustrated[0]
+    article.tags.add(Tag.objects.create(name="Bridges", slug="bridges"))
+    blocks = []
+    real = statements.ahead
+
+    @contextmanager
+    def spy(reads, using=None):
+        with real(reads, using) as left:
+            yield left
+            blocks.append((len(reads), None if left is None else dict(left)))
+
+    def page() -> str:
+        clear_caches()
+        html = client.get(article.get_absolute_url()).content.decode()
+        # A fresh key each page, and the second it was drawn in.
+        return re.sub(r'name="idempotency_key" value="\w+"|data-now="\d+"', "", html)
+
+    monkeypatch.setattr(statements, "ahead", spy)
+    ahead = page()
+    assert 'href="/tag/bridges/"' in ahead and "The bridge at dawn" in ahead
+    # The page's block (the tags, the lead image) around the discussion's own (its rows, their
+    # authors, the decor's three), which ends first; everything read ahead was taken.
+    assert [n for n, _left in blocks] == [5, 2]
+    assert [left for _n, left in blocks] == [{} if connection.vendor == "postgresql" else None] * 2
+    monkeypatch.setattr(statements, "ahead", contextmanager(lambda reads, using=None: (yield None)))
+    assert page() == ahead
