@@ -41,7 +41,8 @@ class IgnoreAdmin(PickAdmin):
 @admin.register(Rank)
 class RankAdmin(admin.ModelAdmin):
     """Names and thresholds are the operator's; members' ranks follow at their next comment
-    or the daily `veche update_ranks`."""
+    or the daily `veche update_ranks`. The default names read in the reader's language on the
+    site (curation.ranks.DEFAULT_NAMES); a name written here is shown as written."""
 
     list_display = ("name", "min_rating", "min_days", "min_comments")
     list_editable = ("min_rating", "min_days", "min_comments")

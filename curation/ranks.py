@@ -16,11 +16,21 @@ from datetime import UTC
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Member
 from core import statements
 from core.memo import Memo
 from curation.models import Rank, Standing
+
+# The default ranks' names (migration 0003), for the catalogues: a page shows a rank's name in
+# its reader's language where the catalogue has it (discussion.render.rank_shown, the profile's
+# `rank_of`), so the defaults read in Russian on a Russian page. A name the operator writes is
+# shown as written.
+DEFAULT_NAMES = (pgettext_lazy("rank", "Recruit"), pgettext_lazy("rank", "Private"),
+                 pgettext_lazy("rank", "Corporal"), pgettext_lazy("rank", "Sergeant"),
+                 pgettext_lazy("rank", "Lieutenant"), pgettext_lazy("rank", "Captain"),
+                 pgettext_lazy("rank", "Colonel"))
 
 # The ranks (a handful): every vote asks their rating thresholds and every post whether its
 # author's rank moves, so they are kept — dropped in the process that saves or deletes a rank,

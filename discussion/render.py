@@ -134,14 +134,31 @@ def _write_author_bits(a) -> str:
 _LINK = '<a class="login"'
 
 
-def _ranked(who: str, rank: str | None) -> str:
+def _ranked(who: str, rank: str | None, language: str) -> str:
     """The author's bits with their rank riding on the name's link (data-rank, which the
     stylesheet shows after the name, as the rating rides on the presence span): no element of
     its own, on the thousand comments of a discussion whose members all have one. A deleted
     account, which has no link, shows none."""
     if not rank or not who.startswith(_LINK):
         return who
-    return f'{_LINK} data-rank="{escape(rank)}"{who[len(_LINK):]}'
+    return f'{_LINK} data-rank="{escape(rank_shown(rank, language))}"{who[len(_LINK):]}'
+
+
+def rank_shown(name: str, language: str | None = None) -> str:
+    """A rank's name in the reader's language: the default ranks' names are in the catalogues
+    (curation.ranks.DEFAULT_NAMES); a name of the operator's own has no entry and reads as
+    written. Kept by (name, language), so a renamed rank is simply another key."""
+    language = language or get_language()
+    key = (name, language)
+    kept = _rank_names.data.get(key)  # read directly, as the bylines are
+    if kept is not None:
+        return kept[0]
+    shown = _in(language, lambda: pgettext("rank", name))
+    _rank_names.put(key, shown)
+    return shown
+
+
+_rank_names: Memo[str] = Memo("rank-names", items=256)
 
 
 _GONE = {Comment.Status.DELETED: "deleted", Comment.Status.REMOVED: "removed"}  # their words (words())
@@ -219,7 +236,7 @@ def _comment(node: Node, held: bool, private: bool, authors: dict, times: Clock,
     who = authors.get(c.author_id)
     if who is None:
         who = authors[c.author_id] = _ranked(_author_bits(c.author, language, bylines),
-                                             decor.ranks.get(c.author_id))
+                                             decor.ranks.get(c.author_id), language)
     marks = ""
     edited = c._edited if row else c.edited
     if edited:

@@ -407,9 +407,11 @@ def test_the_switcher_goes_back_only_to_a_path_of_this_site_and_without_its_lang
         assert target == "/articles/x/?order=newest"
 
 
-def test_a_live_fragment_reads_its_badges_and_rank_once_for_every_language(monkeypatch, scene, alice):
-    """The decor (picks, badges, ranks) says the same in each language: read once a post, and
-    both languages' markup carry it."""
+@pytest.mark.parametrize(("rank", "shown"), [("Veteran", {"en": "Veteran", "ru": "Veteran"}),
+                                            ("Sergeant", {"en": "Sergeant", "ru": "Сержант"})])
+def test_a_live_fragment_reads_its_badges_and_rank_once_for_every_language(monkeypatch, scene, alice, rank, shown):
+    """The decor (picks, badges, ranks) is read once a post, and both languages' markup carry
+    it: a default rank's name in each reader's language, an operator's own name as written."""
     from discussion import actions, decor
     from discussion import live as discussion_live
     from discussion.decor import Decor
@@ -418,9 +420,11 @@ def test_a_live_fragment_reads_its_badges_and_rank_once_for_every_language(monke
     reads: list = []
     monkeypatch.setattr(discussion_live, "publish_on_commit", sent.append)
     monkeypatch.setattr(decor, "for_new_comment", lambda article, author: reads.append(author) or Decor(
-        ranks={alice.pk: "Veteran"}))
+        ranks={alice.pk: rank}))
     actions.post_comment(alice, scene, "Ranked words")
     event = next(e.build() for e in sent if e["type"] == "comment.new")
     assert reads == [alice.pk]  # once, not once a language
     for code in ("en", "ru"):
-        assert 'class="login" data-rank="Veteran"' in event["html_by_language"][code]
+        html = event["html_by_language"][code]
+        assert f'class="login" data-rank="{shown[code]}"' in html
+        assert html.count("data-rank=") == 1

@@ -5,7 +5,9 @@ register = template.Library()
 
 @register.simple_tag
 def rank_of(member) -> str:
-    """The member's stored rank's name, or "" (curation.ranks)."""
+    """The member's stored rank's name in the reader's language, or "" (curation.ranks)."""
     from curation.ranks import rank_name
+    from discussion.render import rank_shown
 
-    return rank_name(member.pk)
+    name = rank_name(member.pk)
+    return rank_shown(name) if name else ""

@@ -86,6 +86,48 @@ def test_a_renamed_rank_reaches_cached_pages(ranks, article, alice, post):
     assert _rank_on_page(Client().get(article.get_absolute_url()).content.decode(), said) == "Novice"
 
 
+def test_the_default_ranks_read_in_the_reader_s_language_and_an_operator_s_own_as_written(ranks, article, alice,
+                                                                                         bob, post):
+    said = post(alice, article, "one")  # Recruit, a default name
+    Rank.objects.create(name="Ветеран", min_rating=-100, min_days=0, min_comments=1_000_000)
+    url = article.get_absolute_url()
+    russian, english = Client(HTTP_ACCEPT_LANGUAGE="ru"), Client(HTTP_ACCEPT_LANGUAGE="en")
+    for _ in range(2):  # drawn, then kept: each language's page keeps its own
+        ru, en = russian.get(url).content.decode(), english.get(url).content.decode()
+        assert _rank_on_page(ru, said) == "Новобранец" and 'data-rank="Recruit"' not in ru
+        assert _rank_on_page(en, said) == "Recruit" and "Новобранец" not in en
+    assert '<dd class="rank-name">Новобранец</dd>' in russian.get(f"/members/{alice.login}/").content.decode()
+    profile = english.get(f"/members/{alice.login}/").content.decode()
+    assert '<dd class="rank-name">Recruit</dd>' in profile and "Новобранец" not in profile
+    # A name the operator wrote has no entry in the catalogues: shown as written, in both.
+    Rank.objects.filter(name="Recruit").update(name="Old hand")
+    Standing.objects.filter(member=alice).update(rank=Rank.objects.get(name="Ветеран"))
+    actions.author_changed(alice.pk)
+    for client in (russian, english):
+        assert _rank_on_page(client.get(url).content.decode(), said) == "Ветеран"
+    Standing.objects.filter(member=alice).update(rank=Rank.objects.get(name="Old hand"))
+    actions.author_changed(alice.pk)
+    for client in (russian, english):
+        assert _rank_on_page(client.get(url).content.decode(), said) == "Old hand"
+
+
+def test_every_default_rank_has_its_russian_name():
+    import importlib
+
+    from django.utils import translation
+
+    from curation.ranks import DEFAULT_NAMES
+    from discussion.render import rank_shown
+
+    defaults = importlib.import_module("curation.migrations.0003_default_ranks").DEFAULTS
+    assert [str(n) for n in DEFAULT_NAMES] == [name for name, *_ in defaults]  # every one marked
+    with translation.override("ru"):
+        russian = [rank_shown(name) for name, *_ in defaults]
+    assert all(r and r != name for r, (name, *_) in zip(russian, defaults, strict=True))
+    assert len(set(russian)) == len(defaults)
+    assert [rank_shown(name, "en") for name, *_ in defaults] == [name for name, *_ in defaults]
+
+
 def test_no_rank_without_ranks_and_none_for_deleted_accounts(db, article, alice, post):
     Rank.objects.all().delete()
     said = post(alice, article, "one")
