@@ -105,7 +105,9 @@ def quiet() -> Iterator[None]:
         _quiet.on = before
 
 
-def _muted() -> bool:
+def muted() -> bool:
+    """Inside quiet(): no event, and nothing else a bulk change leaves out (a vote's record
+    for patching its thread: discussion.actions.voting)."""
     return getattr(_quiet, "on", False)
 
 
@@ -113,7 +115,7 @@ def comment_added(comment: Comment, parent: Comment | None = None) -> None:
     """A new public comment, just written: its number is counted (among the siblings with lower
     ids), and its node is built from the rows in hand — `parent` loaded with its author —
     rather than read back. The event goes out after the commit."""
-    if _muted():
+    if muted():
         return
     parent_node = threads.Node(parent, 0, None, parent.depth) if parent is not None else None
     node = threads.Node(comment, sibling_index(comment), parent_node, comment.depth)
@@ -131,7 +133,7 @@ def comment_added(comment: Comment, parent: Comment | None = None) -> None:
 
 
 def comment_changed(comment: Comment, kind: str) -> None:
-    if _muted():
+    if muted():
         return
 
     def event() -> dict[str, Any]:
@@ -144,7 +146,7 @@ def comment_changed(comment: Comment, kind: str) -> None:
 
 def vote_changed(comment: Comment, plus: int, minus: int) -> None:
     """The counts as the voting transaction leaves them (read under the article's lock)."""
-    if _muted():
+    if muted():
         return
     publish_on_commit({"type": "comment.vote", "article": comment.article_id, "comment": comment.pk,
                        "plus": plus, "minus": minus})

@@ -18,11 +18,11 @@ from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from accounts import ratings
 from accounts.presence import online_until
-from core import statements
+from core import dbrouter, statements
 from core.cache import later, memo_later
 from core.display import clock
 from core.memo import Memo
-from discussion import decor, render, sql, threads
+from discussion import decor, patching, render, sql, threads
 from discussion.models import EDIT_WINDOW, Comment
 from discussion.threads import CommentRow
 
@@ -30,10 +30,11 @@ ORDERS = threads.ORDERS
 CACHE_SECONDS = 24 * 3600
 
 
-def thread_key(article, order: str, page: int, language: str | None = None) -> str:
-    """The rendered thread's key: its words and times are in the reader's language."""
-    return (f"thread:{render.MARKUP}:{article.pk}:{article.thread_version}:{order}:{page}:"
-            f"{language or get_language()}")
+def thread_key(article, order: str, page: int, language: str | None = None, version: int | None = None) -> str:
+    """The rendered thread's key: its words and times are in the reader's language.
+    `version`: another version of the thread than the article's."""
+    return (f"thread:{render.MARKUP}:{article.pk}:{article.thread_version if version is None else version}:"
+            f"{order}:{page}:{language or get_language()}")
 
 
 def paged(article) -> bool:
@@ -54,14 +55,26 @@ def _load(article, order: str, page: int, viewer_id: int | None):
 
 
 def _drawn(article, order: str, page: int, viewer_id: int | None):
-    """_load's (nodes, page number, page count, summary) and the thread's decor. A whole
-    discussion's reads — its rows, their authors, what decor asks — go to the database
-    together (one round trip on PostgreSQL, where each was one: core.statements.ahead)."""
+    """_load's (nodes, page number, page count, summary), the thread's decor, and whether its
+    rows are known to be no older than the article's thread version (discussion.patching
+    keeps only such a drawing). A whole discussion's reads — its rows, their authors, what
+    decor asks — go to the database together (one round trip on PostgreSQL, where each was
+    one: core.statements.ahead).
+
+    Without read replicas, the rows are read after the article, from the same database: no
+    older. With them, the rows may come from a replica behind the one the article came from;
+    the version is read on the rows' database first, in their round trip (a discussion by
+    pages, read in several, is not known to be)."""
     using = statements.reading(Comment)
     reads = [] if paged(article) else threads.reads(article.pk, using) + decor.reads(article)
+    check = bool(reads) and bool(dbrouter.replicas())
+    if check:
+        reads = [(sql.THREAD_VERSION, [article.pk]), *reads]
     with statements.ahead(reads, using):
+        seen = statements.read_ahead(sql.THREAD_VERSION, [article.pk]) if check else None
+        exact = not dbrouter.replicas() or (seen is not None and seen[0][0] >= article.thread_version)
         nodes, number, count, summary = _load(article, order, page, viewer_id)
-        return nodes, number, count, summary, decor.for_article(article, _authors(article, nodes))
+        return nodes, number, count, summary, decor.for_article(article, _authors(article, nodes)), exact
 
 
 def _note_ratings(comments) -> None:
@@ -108,9 +121,16 @@ def shared_parts(article, order: str, page: int = 1) -> tuple[render.Split, int,
     shared = bool(settings.REDIS_URL)  # embedded: this process's memory is the only cache
     hit = cache.get(key) if shared else None
     if hit is None:
-        nodes, number, count, summary, shown_decor = _drawn(article, order, page, None)
-        html = render.render_thread_bytes(nodes, decor=shown_decor)
-        hit = (render.Split(html), len(nodes), summary, number, count, _public_rows(nodes))
+        # After votes, the thread this process drew before them with their comments redrawn
+        # (discussion.patching); else drawn from nothing, and kept for the next votes.
+        language = get_language()
+        hit = patching.after_votes(article, order, page, language, not paged(article))
+        if hit is None:
+            nodes, number, count, summary, shown_decor, exact = _drawn(article, order, page, None)
+            html = render.render_thread_bytes(nodes, decor=shown_decor)
+            hit = (render.Split(html), len(nodes), summary, number, count, _public_rows(nodes))
+            if exact:
+                patching.keep(article, order, page, language, hit, nodes, shown_decor)
         if shared:
             later.set(key, hit, timeout=CACHE_SECONDS)
     _local.put(key, hit)
@@ -209,7 +229,7 @@ def for_viewer(request, article, order: str = "oldest", page: int = 1, shared: b
     viewer = request.user if request.user.is_authenticated else None
     mine = marks(viewer.pk if viewer else None, article.pk)
     if mine.personal:  # rendered for this member alone, never kept for others
-        nodes, number, count, summary, shown_decor = _drawn(article, order, page, viewer.pk)
+        nodes, number, count, summary, shown_decor, _exact = _drawn(article, order, page, viewer.pk)
         held_ids = frozenset(n.comment.pk for n in nodes if n.comment.status == Comment.Status.HELD)
         html = render.render_thread_bytes(nodes, held_ids, frozenset(mine.noted), shown_decor)
         parts, shown = render.Split(html), len(nodes)

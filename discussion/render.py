@@ -33,6 +33,7 @@ from discussion.threads import MAX_INDENT, CommentRow, Node
 # Their markers carry this process's tag (core.slots), so no comment, name or note can make one.
 TOKEN_SLOT = slots.marker("t")
 _CUT = slots.cutter(rb"t|p[0-9]+")
+_MARK = slots.TAG.encode()  # what begins a slot's name between its NULs (core.slots.marker)
 
 def presence_slot(member_id: int) -> str:
     return slots.marker(f"p{member_id}")
@@ -449,6 +450,52 @@ class Split:
         filled = list(self.parts)
         filled[1::2] = [mark if m < 0 else shown[m] for m in self.slots]
         return b"".join(filled)
+
+
+    def patched(self, old: bytes, new: bytes) -> "Split | None":
+        """This thread with one comment's markup `old` (its open <li> as render_comment writes
+        it, slot markers included) become `new`, which must hold the same slots: only the
+        literal parts that differ are replaced. None when `old` is not here whole, at its
+        comment's <li>, slot for slot (the caller then renders the thread from nothing)."""
+        was, now = old.split(b"\x00"), new.split(b"\x00")
+        if len(was) != len(now) or was[1::2] != now[1::2] or not was[0].startswith(b'<li id="c'):
+            return None
+        head = was[0][:was[0].find(b'"', 8) + 1]  # b'<li id="c123"'
+        parts, last = self.parts, len(was) - 1
+        at = off = -1
+        for i in range(0, len(parts), 2):
+            off = parts[i].find(head)
+            if off >= 0:
+                at = i
+                break
+        if at < 0 or at + last >= len(parts):
+            return None
+        first = parts[at]
+        if first[off:off + len(was[0])] != was[0] or (last and off + len(was[0]) != len(first)):
+            return None
+        start = len(_MARK)
+        for k in range(1, last + 1):
+            if k % 2:  # a slot: the same member's (or the token's) where the thread has it
+                name = was[k]
+                if not name.startswith(_MARK) or self.slots[(at + k - 1) // 2] != _slot(name[start:]):
+                    return None
+            elif (parts[at + k] != was[k]) if k < last else not parts[at + k].startswith(was[k]):
+                return None
+        replaced = list(parts)
+        for k in range(0, last + 1, 2):
+            if was[k] == now[k]:
+                continue
+            piece = replaced[at + k]
+            if k == 0:
+                replaced[at] = piece[:off] + now[0] + (piece[off + len(was[0]):] if not last else b"")
+            elif k < last:
+                replaced[at + k] = now[k]
+            else:
+                replaced[at + k] = now[k] + piece[len(was[k]):]
+        split = Split.__new__(Split)
+        split.parts, split.slots, split.members = replaced, self.slots, self.members
+        split.size = self.size + len(new) - len(old)
+        return split
 
 
 def _slot(name: bytes) -> int:

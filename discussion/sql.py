@@ -27,9 +27,11 @@ MOVE_COUNTS = f"UPDATE {C} SET plus = plus + %s, minus = minus + %s WHERE id = %
 MOVE_RATING = f"UPDATE {M} SET rating = rating + %s WHERE id = %s RETURNING rating"
 # PostgreSQL only: a counted vote's writes in one statement (data-modifying WITH) — the vote
 # row, the comment's counts, the author's rating and the article's versions ({article}, from
-# newsroom.versions), one round trip for four; it returns the author's new rating too.
+# newsroom.versions), one round trip for four; it returns the author's new rating and the
+# article's new thread version too.
 VOTE_COUNTED = (f"WITH v AS ({{change}}), c AS ({MOVE_COUNTS}), m AS ({MOVE_RATING}), "
-                "a AS ({article}) SELECT (SELECT id FROM v), c.plus, c.minus, (SELECT rating FROM m) FROM c")
+                "a AS ({article} RETURNING thread_version) "
+                "SELECT (SELECT id FROM v), c.plus, c.minus, (SELECT rating FROM m), (SELECT thread_version FROM a) FROM c")
 # PostgreSQL only: a vote's commit need not wait for the disk (docs/deploy.md says what a
 # database crash can lose: the last fraction of a second of votes, each whole).
 VOTE_COMMIT = ("SET LOCAL synchronous_commit TO OFF", [])
@@ -62,6 +64,8 @@ SIBLINGS = (f"SELECT COALESCE(SUM(CASE WHEN status IN (%s, %s) THEN 1 ELSE 0 END
             "WHERE article_id = %s AND id > %s AND id <= %s AND ")
 
 # --- reading a thread (discussion.threads) ----------------------------------------------------
+# The article's thread version, read where its rows are about to be (discussion.page._drawn).
+THREAD_VERSION = f"SELECT thread_version FROM {A} WHERE id = %s"
 # Times read as UTC text, "2021-05-14 10:49:07.123456": converting a thousand of them into
 # datetimes cost more than the query, and a render writes them from the text (display.Clock).
 TIMES_AS_TEXT = {

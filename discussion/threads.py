@@ -119,6 +119,15 @@ class CommentRow:
             value = self._edited = _aware(value)
         return value
 
+    def with_counts(self, plus: int, minus: int) -> CommentRow:
+        """This row with other vote counts (a thread patched after votes: discussion.patching);
+        the row itself is not changed, since a kept thread may be drawn from it meanwhile."""
+        row = CommentRow.__new__(CommentRow)
+        for name in CommentRow.__slots__:
+            setattr(row, name, getattr(self, name))
+        row.plus, row.minus = plus, minus
+        return row
+
     @property
     def stamp(self) -> tuple:
         """The row's times as read, for keys: cheaper than parsing them."""

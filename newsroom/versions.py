@@ -74,14 +74,17 @@ def statement(what: Change, comment_delta: int = 0) -> tuple[str, int]:
 
 
 def changed(article_id: int, what: Change, *, comment_delta: int = 0,
-            together: Together | None = None) -> tuple[Any, ...] | None:
+            together: Together | None = None, returning: bool = False) -> tuple[Any, ...] | None:
     """Record that `what` changed on the article's page. The caller holds a transaction (the
     article's lock, for discussion changes). `comment_delta` moves the article's public
     comment count in the same statement.
 
     `together`: the caller's statement to run with this one in one round trip (see Together);
     its first row is returned when it `returns`. Only where `one_statement()` says so.
-    Inside `one_change()`, versions move once when it ends; counts still move now."""
+    `returning` (without `together`): the article's new thread version is returned, as a row
+    (`(version,)`), for a caller that records what this one version changed
+    (discussion.patching). Inside `one_change()`, versions move once when it ends, and
+    nothing is returned; counts still move now."""
     if what not in IN_THREAD:
         _after_commit(article_id)
         return None
@@ -97,6 +100,8 @@ def changed(article_id: int, what: Change, *, comment_delta: int = 0,
     if together is not None:
         run = statements.one if together.returns else statements.run
         row = run(together.template.format(article=sql), [*together.before, *params, *together.after])
+    elif returning:
+        row = statements.one(sql + " RETURNING thread_version", params)
     else:
         statements.run(sql, params)
     _after_commit(article_id)

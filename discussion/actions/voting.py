@@ -14,7 +14,7 @@ from accounts import ratings
 from core import statements
 from core.errors import ActionError
 from discussion import live as discussion_live
-from discussion import sql
+from discussion import patching, sql
 from discussion.actions.common import Status, article_lock
 from discussion.models import Comment, Vote
 from newsroom import versions
@@ -151,11 +151,16 @@ def _write_vote_counted(comment: Comment, change: str, params: list[Any], old: i
     # returns=True: the statement's row comes back
     row = cast("tuple[Any, ...]", versions.changed(comment.article_id, Change.VOTES, together=together))
     _rating_moved(comment.author_id, row[3], dp - dm)
-    return (row[0] if row[0] is not None else vote_id), _counts_moved(comment, row[1], row[2])
+    return (row[0] if row[0] is not None else vote_id), _counts_moved(comment, row[1], row[2], row[4])
 
 
-def _counts_moved(comment: Comment, plus: int, minus: int) -> tuple[int, int]:
+def _counts_moved(comment: Comment, plus: int, minus: int, version: int | None) -> tuple[int, int]:
+    """The comment's counts moved to (plus, minus), raising the thread to `version` (None
+    inside a batch of changes, where versions move once at its end): told to live readers,
+    and recorded for the thread's next render (discussion.patching), both after commit."""
     discussion_live.vote_changed(comment, plus, minus)
+    if version is not None and not discussion_live.muted():  # (an import's: drawn afresh after it)
+        patching.voted(comment.article_id, version, comment.pk, plus, minus)
     return plus, minus
 
 
@@ -168,8 +173,8 @@ def _apply_vote(comment: Comment, old: int, new: int) -> tuple[int, int] | None:
     plus, minus = statements.one(sql.MOVE_COUNTS, [dp, dm, comment.pk])
     rating = statements.one(sql.MOVE_RATING, [dp - dm, comment.author_id])
     _rating_moved(comment.author_id, rating[0] if rating else None, dp - dm)
-    versions.changed(comment.article_id, Change.VOTES)
-    return _counts_moved(comment, plus, minus)
+    bumped = versions.changed(comment.article_id, Change.VOTES, returning=True)
+    return _counts_moved(comment, plus, minus, bumped[0] if bumped else None)
 
 
 def do_count_vote(vote: Vote, counted: bool) -> tuple[int, int] | None:
