@@ -34,6 +34,14 @@ def replicas() -> list[str]:
     return [alias for alias in connections if alias.startswith("replica")]
 
 
+def reads_may_lag() -> bool:
+    """Whether a read may go to a replica (this router in use, a replica configured): two
+    reads of one request may then see two moments of the primary's past."""
+    from django.conf import settings
+
+    return bool(settings.DATABASE_ROUTERS) and bool(replicas())
+
+
 def usable(alias: str) -> bool:
     """Whether `alias` answers: its connection is open and well (Django's health check, once a
     request), or one can be opened now. A failure is remembered for RETRY_SECONDS."""

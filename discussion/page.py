@@ -67,12 +67,13 @@ def _drawn(article, order: str, page: int, viewer_id: int | None):
     pages, read in several, is not known to be)."""
     using = statements.reading(Comment)
     reads = [] if paged(article) else threads.reads(article.pk, using) + decor.reads(article)
-    check = bool(reads) and bool(dbrouter.replicas())
+    lag = dbrouter.reads_may_lag()
+    check = bool(reads) and lag
     if check:
         reads = [(sql.THREAD_VERSION, [article.pk]), *reads]
     with statements.ahead(reads, using):
         seen = statements.read_ahead(sql.THREAD_VERSION, [article.pk]) if check else None
-        exact = not dbrouter.replicas() or (seen is not None and seen[0][0] >= article.thread_version)
+        exact = not lag or (seen is not None and seen[0][0] >= article.thread_version)
         nodes, number, count, summary = _load(article, order, page, viewer_id)
         return nodes, number, count, summary, decor.for_article(article, _authors(article, nodes)), exact
 
